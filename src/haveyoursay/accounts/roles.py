@@ -1,0 +1,35 @@
+"""Staff roles, as groups of permissions. Later stages add their own roles here."""
+
+ROLES = {
+    "Consultation team": [
+        "hub.view_consultation",
+        "hub.add_consultation",
+        "hub.change_consultation",
+        "hub.delete_consultation",
+        "hub.publish_consultation",
+        "hub.add_document",
+        "hub.change_document",
+        "hub.delete_document",
+        "hub.add_event",
+        "hub.change_event",
+        "hub.delete_event",
+        "hub.view_topic",
+        "hub.view_area",
+        "hub.view_partnerbody",
+    ],
+    # Reads drafts and previews, changes nothing: analysts, democratic services.
+    "Staff viewer": ["hub.view_consultation"],
+}
+
+
+def sync_roles():
+    """Create or update each role's group so it holds exactly its permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)

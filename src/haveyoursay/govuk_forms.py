@@ -1,0 +1,174 @@
+"""Django forms rendered as GOV.UK Design System components.
+
+Every form on the site, staff or public, renders through `GovukFormRenderer`: each field
+becomes a GOV.UK form group with its label, hint and error message, each error links from
+the error summary to its field, and the date input is the GOV.UK day/month/year pattern
+with its standard messages. Browser validation is off (`use_required_attribute = False`):
+the server's messages are the clear, consistent ones.
+"""
+
+import datetime
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+INPUT_CLASSES = {
+    "file": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+}
+
+
+def _widget_class(widget):
+    if isinstance(widget, forms.Textarea):
+        return "govuk-textarea"
+    if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+        return "govuk-select"
+    if isinstance(widget, forms.widgets.Input):
+        return INPUT_CLASSES.get(widget.input_type, "govuk-input")
+    return None
+
+
+class GovukBoundField(BoundField):
+    @property
+    def hint_id(self):
+        return f"{self.auto_id}-hint"
+
+    @property
+    def error_id(self):
+        return f"{self.auto_id}-error"
+
+    @property
+    def uses_fieldset(self):
+        return isinstance(self.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, GovukDateInput))
+
+    @property
+    def error_target(self):
+        """The id the error summary links to: the field itself, or its first part."""
+        widget = self.field.widget
+        if isinstance(widget, GovukDateInput):
+            return f"{self.auto_id}_{self.field.first_invalid_part or 'day'}"
+        if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            return f"{self.auto_id}_0"
+        return self.auto_id
+
+    @property
+    def described_by(self):
+        ids = []
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = dict(attrs)
+        if self.described_by and not self.uses_fieldset:
+            attrs["aria-describedby"] = self.described_by
+        attrs = super().build_widget_attrs(attrs, widget)
+        if isinstance(widget, GovukDateInput) and self.errors:
+            attrs["error_parts"] = self.field.first_invalid_part or "day month year"
+        css_class = _widget_class(widget)
+        if css_class:
+            classes = [css_class, attrs.get("class", "")]
+            if self.errors and css_class != "govuk-checkboxes__input":
+                classes.append(f"{css_class}--error")
+            attrs["class"] = " ".join(c for c in classes if c)
+        return attrs
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukForm(forms.Form):
+    use_required_attribute = False
+
+
+class GovukModelForm(forms.ModelForm):
+    use_required_attribute = False
+
+
+class GovukDateInput(forms.Widget):
+    """Day, month and year in three boxes, as the GOV.UK date input pattern asks."""
+
+    template_name = "forms/widgets/date.html"
+    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+    def value_from_datadict(self, data, files, name):
+        return {part: (data.get(f"{name}_{part}") or "").strip() for part, _, _ in self.parts}
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}_{part}" in data for part, _, _ in self.parts)
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        return value or {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = self.format_value(value)
+        error_parts = context["widget"]["attrs"].pop("error_parts", "")
+        context["widget"]["parts"] = [
+            {
+                "name": f"{name}_{part}",
+                "id": f"{context['widget']['attrs'].get('id', name)}_{part}",
+                "label": label,
+                "width": width,
+                "value": values.get(part, ""),
+                "error": part in error_parts,
+            }
+            for part, label, width in self.parts
+        ]
+        return context
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with the GOV.UK pattern's error messages."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *, label, **kwargs):
+        super().__init__(label=label, **kwargs)
+        self.first_invalid_part = None
+
+    def to_python(self, value):
+        self.first_invalid_part = None
+        if isinstance(value, datetime.date):
+            return value
+        value = value or {}
+        given = {part: value.get(part, "") for part, _, _ in GovukDateInput.parts}
+        name = self.label
+        if not any(given.values()):
+            return None
+        missing = [part for part, text in given.items() if not text]
+        if missing:
+            self.first_invalid_part = missing[0]
+            raise forms.ValidationError(f"{name} must include a {' and '.join(missing)}", code="incomplete")
+        try:
+            day, month, year = (int(given[p]) for p in ("day", "month", "year"))
+        except ValueError:
+            self.first_invalid_part = next(p for p, t in given.items() if not t.isdigit())
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+        if year < 1000:
+            self.first_invalid_part = "year"
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid")
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            self.first_invalid_part = "month" if not 1 <= month <= 12 else "day"
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise forms.ValidationError(f"Enter {self.label.lower()}", code="required")
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != initial
+        except forms.ValidationError:
+            return True

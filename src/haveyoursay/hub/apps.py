@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HubConfig(AppConfig):
+    name = "haveyoursay.hub"
+    verbose_name = "Consultation hub"

@@ -1,0 +1,67 @@
+"""The hub's search and filter form (a GET form: nothing here is ever saved)."""
+
+from django import forms
+from django.conf import settings
+from django.http import QueryDict
+
+from haveyoursay.hub.models import Area, PartnerBody, Status, Topic
+
+PUBLIC_STATUSES = [(s.value, s.label) for s in (Status.OPEN, Status.FORTHCOMING, Status.CLOSED)]
+
+
+class SlugChoiceField(forms.ModelMultipleChoiceField):
+    """Filters by slug in the address, so links to a filtered hub are readable and stable."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", required=False, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+    def clean(self, value):
+        # A filter link to a topic that has since been renamed filters by the others,
+        # rather than failing the whole search.
+        known = set(self.queryset.filter(slug__in=value or []).values_list("slug", flat=True))
+        return super().clean([v for v in value or [] if v in known])
+
+
+class HubFilterForm(forms.Form):
+    RELATIONS = {"topic": "topics", "area": "areas", "partner": "partners"}
+
+    q = forms.CharField(label="Search consultations", required=False, max_length=200, strip=True)
+    status = forms.MultipleChoiceField(
+        label="Status", choices=PUBLIC_STATUSES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    topic = SlugChoiceField(Topic.objects.all(), label="Topic")
+    area = SlugChoiceField(Area.objects.all(), label="Area")
+    partner = SlugChoiceField(
+        PartnerBody.objects.filter(consultations__published_at__isnull=False).distinct(), label="Who is consulting"
+    )
+    page = forms.IntegerField(required=False, min_value=1)
+
+    page_size = settings.HUB_PAGE_SIZE
+
+    def is_filtered(self):
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in ("q", "status", "topic", "area", "partner"))
+
+    def filter_query(self):
+        """The filters as a query string (no page number), for the feed link."""
+        query = QueryDict(mutable=True)
+        data = getattr(self, "cleaned_data", {})
+        if data.get("q"):
+            query["q"] = data["q"]
+        if data.get("status"):
+            query.setlist("status", data["status"])
+        for name in self.RELATIONS:
+            if data.get(name):
+                query.setlist(name, [obj.slug for obj in data[name]])
+        return query.urlencode()
+
+    def selected_filters(self):
+        """(label, value) pairs describing the filters applied, for the results heading."""
+        data = getattr(self, "cleaned_data", {})
+        chosen = []
+        if data.get("status"):
+            labels = dict(PUBLIC_STATUSES)
+            chosen += [("Status", labels[s]) for s in data["status"]]
+        for name in self.RELATIONS:
+            chosen += [(self.fields[name].label, obj.name) for obj in data.get(name) or []]
+        return chosen

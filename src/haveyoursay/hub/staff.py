@@ -1,0 +1,226 @@
+"""The staff site: the consultation team writes, previews, publishes and documents
+consultations here. Every view needs a signed-in user with the right permission, and
+every change is recorded in the audit log."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.hub.models import Consultation, Document, Event, Revision, Status
+from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventForm
+from haveyoursay.hub.views import consultation_context
+
+
+def staff_required(permission):
+    """Signed in, and holding `permission` (e.g. "hub.change_consultation"); 403 otherwise."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def get_consultation_for_user(request, pk, permission="hub.view_consultation"):
+    """The one way a staff view reaches a consultation: the user must hold `permission`."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    return get_object_or_404(Consultation.private_objects, pk=pk)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    redirect_authenticated_user = True
+
+
+@staff_required("hub.view_consultation")
+def consultations(request):
+    status = request.GET.get("status")
+    items = Consultation.private_objects.in_hub_order().prefetch_related("partners")
+    if status in Status.values:
+        items = items.with_status([status])
+    statuses = [(s.value, s.label, Consultation.private_objects.with_status([s]).count()) for s in Status]
+    return render(
+        request, "staff/consultations.html", {"consultations": items, "status": status, "statuses": statuses}
+    )
+
+
+@staff_required("hub.add_consultation")
+@require_http_methods(["GET", "POST"])
+def consultation_new(request):
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            consultation = form.save()
+            AuditEvent.record(request.user, "consultation.create", consultation)
+        messages.success(request, f"“{consultation.title}” has been saved as a draft.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(request, "staff/consultation_form.html", {"form": form, "consultation": None})
+
+
+@staff_required("hub.view_consultation")
+def consultation(request, pk):
+    consultation = get_consultation_for_user(request, pk)
+    return render(
+        request,
+        "staff/consultation.html",
+        {
+            "consultation": consultation,
+            "documents": consultation.documents.all(),
+            "events": consultation.events.all(),
+            "audit": AuditEvent.objects.filter(
+                content_type__model="consultation", object_id=str(consultation.pk)
+            ).select_related("user")[:20],
+        },
+    )
+
+
+@staff_required("hub.change_consultation")
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, pk):
+    consultation = get_consultation_for_user(request, pk, "hub.change_consultation")
+    form = ConsultationForm(request.POST or None, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            Revision.bump()  # the many-to-many fields change after the save that bumped it
+            AuditEvent.record(request.user, "consultation.change", consultation, fields=form.changed_data)
+        messages.success(request, "Your changes have been saved.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(request, "staff/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+@staff_required("hub.view_consultation")
+def consultation_preview(request, pk):
+    consultation = get_consultation_for_user(request, pk)
+    response = render(request, "hub/consultation.html", consultation_context(consultation, preview=True))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _state_change(action, permission, method, message):
+    """A POST-only view that calls `method` on the consultation, e.g. publish()."""
+
+    @staff_required(permission)
+    @require_POST
+    def view(request, pk):
+        consultation = get_consultation_for_user(request, pk, permission)
+        if method == "publish_outcome" and not (consultation.you_said or consultation.we_did):
+            messages.error(request, "Write “You said” or “We did” before you publish the outcome.")
+            return redirect("staff:consultation", consultation.pk)
+        with transaction.atomic():
+            getattr(consultation, method)()
+            AuditEvent.record(request.user, action, consultation)
+        messages.success(request, message.format(title=consultation.title))
+        return redirect("staff:consultation", consultation.pk)
+
+    view.__name__ = method
+    return view
+
+
+publish = _state_change(
+    "consultation.publish", "hub.publish_consultation", "publish", "“{title}” is published. The public can see it now."
+)
+unpublish = _state_change(
+    "consultation.unpublish", "hub.publish_consultation", "unpublish",
+    "“{title}” is unpublished. Only staff can see it now.",
+)
+publish_outcome = _state_change(
+    "consultation.publish_outcome", "hub.publish_consultation", "publish_outcome",
+    "The outcome of “{title}” is published: “You said” and “We did” are on its page.",
+)
+withdraw_outcome = _state_change(
+    "consultation.withdraw_outcome", "hub.publish_consultation", "withdraw_outcome",
+    "The outcome of “{title}” is no longer shown to the public.",
+)
+
+
+@staff_required("hub.add_document")
+@require_http_methods(["GET", "POST"])
+def document_new(request, pk):
+    consultation = get_consultation_for_user(request, pk, "hub.add_document")
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=Document(consultation=consultation))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            document = form.save(commit=False)
+            document.position = consultation.documents.count()
+            document.save()
+            AuditEvent.record(request.user, "document.add", consultation, document=document.title)
+        messages.success(request, f"“{document.title}” has been added.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(request, "staff/document_form.html", {"form": form, "consultation": consultation})
+
+
+@staff_required("hub.change_document")
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk, document_pk):
+    consultation = get_consultation_for_user(request, pk, "hub.change_document")
+    document = get_object_or_404(consultation.documents, pk=document_pk)
+    old_file = document.file.name
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            document = form.save()
+            AuditEvent.record(request.user, "document.change", consultation, document=document.title)
+            if document.file.name != old_file:
+                storage = document.file.storage
+                transaction.on_commit(lambda: storage.delete(old_file))
+        messages.success(request, f"“{document.title}” has been updated.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(
+        request, "staff/document_form.html", {"form": form, "consultation": consultation, "document": document}
+    )
+
+
+def _delete_view(model_name, related_name, permission):
+    @staff_required(permission)
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk, item_pk):
+        consultation = get_consultation_for_user(request, pk, permission)
+        item = get_object_or_404(getattr(consultation, related_name), pk=item_pk)
+        if request.method == "POST":
+            with transaction.atomic():
+                item.delete()
+                AuditEvent.record(request.user, f"{model_name}.delete", consultation, **{model_name: str(item)})
+            messages.success(request, f"“{item}” has been removed.")
+            return redirect("staff:consultation", consultation.pk)
+        return render(
+            request,
+            "staff/confirm_delete.html",
+            {"consultation": consultation, "item": item, "kind": model_name},
+        )
+
+    view.__name__ = f"{model_name}_delete"
+    return view
+
+
+document_delete = _delete_view("document", "documents", "hub.delete_document")
+event_delete = _delete_view("event", "events", "hub.delete_event")
+
+
+@staff_required("hub.add_event")
+@require_http_methods(["GET", "POST"])
+def event_new(request, pk):
+    consultation = get_consultation_for_user(request, pk, "hub.add_event")
+    form = EventForm(request.POST or None, instance=Event(consultation=consultation))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            event = form.save()
+            AuditEvent.record(request.user, "event.add", consultation, event=event.title)
+        messages.success(request, f"“{event.title}” has been added.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(request, "staff/event_form.html", {"form": form, "consultation": consultation})

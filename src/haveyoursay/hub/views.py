@@ -1,0 +1,174 @@
+"""The public face: the hub, each consultation's page, its documents and the Atom feed."""
+
+import hashlib
+from functools import wraps
+
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
+
+from haveyoursay.hub import files
+from haveyoursay.hub.forms import HubFilterForm
+from haveyoursay.hub.models import Consultation, Document, Revision, today
+from haveyoursay.hub.templatetags.hys import date_range_text
+
+PUBLIC_CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_public_page(view):
+    """Serve a public page from the cache while nothing it shows has changed.
+
+    The key holds the content Revision (bumped by every change), today's date (statuses
+    follow the calendar) and the full query string; public pages never vary by user.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        query = request.GET.urlencode()
+        digest = hashlib.blake2b(f"{request.path}?{query}".encode(), digest_size=16).hexdigest()
+        key = f"public:{Revision.current()}:{today().isoformat()}:{digest}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                if hasattr(response, "render"):
+                    response.render()
+                cache.set(key, response, PUBLIC_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def filtered_consultations(form):
+    """Published consultations matching the hub's filters, in hub order."""
+    consultations = Consultation.public_objects.all()
+    data = form.cleaned_data
+    if data.get("q"):
+        consultations = consultations.search(data["q"])
+    if data.get("status"):
+        consultations = consultations.with_status(data["status"])
+    for field in ("topic", "area", "partner"):
+        if data.get(field):
+            consultations = consultations.filter(**{f"{form.RELATIONS[field]}__in": data[field]}).distinct()
+    return consultations.in_hub_order()
+
+
+@require_safe
+@cached_public_page
+def index(request):
+    form = HubFilterForm(request.GET)
+    form.is_valid()
+    consultations = filtered_consultations(form).prefetch_related("partners")
+    paginator = Paginator(consultations, form.page_size, allow_empty_first_page=True)
+    page = paginator.get_page(form.cleaned_data.get("page") or 1)
+    return render(
+        request,
+        "hub/index.html",
+        {
+            "form": form,
+            "page": page,
+            "paginator": paginator,
+            "consultations": page.object_list,
+            "feed_query": form.filter_query(),
+        },
+    )
+
+
+@require_safe
+@cached_public_page
+def consultation(request, slug):
+    consultation = get_object_or_404(
+        Consultation.public_objects.prefetch_related("partners", "topics", "areas", "documents", "events"),
+        slug=slug,
+    )
+    return render(request, "hub/consultation.html", consultation_context(consultation))
+
+
+def consultation_context(consultation, preview=False):
+    followed_by = consultation.followed_by.all()
+    if not preview:
+        followed_by = followed_by.filter(published_at__isnull=False)
+    follows = consultation.follows
+    if follows is not None and not preview and not follows.is_published:
+        follows = None
+    return {
+        "consultation": consultation,
+        "documents": consultation.documents.all(),
+        "events": consultation.events.all(),
+        "follows": follows,
+        "followed_by": followed_by,
+        "preview": preview,
+    }
+
+
+@require_safe
+def document(request, pk, name):
+    """A published consultation's document, with the content type we worked out on upload."""
+    document = get_object_or_404(Document.objects.select_related("consultation"), pk=pk)
+    staff = request.user.has_perm("hub.view_consultation")
+    if not (document.consultation.is_published or staff) or name != document.download_name:
+        raise Http404("No such document")
+    fmt = files.format_of(document.file.name)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The document's file is missing") from None
+    response = FileResponse(
+        handle, content_type=fmt.content_type, as_attachment=not fmt.inline, filename=document.download_name
+    )
+    # Nothing in an uploaded file may run as this site: no scripts, no forms, no framing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store" if not document.consultation.is_published else "public, max-age=300"
+    return response
+
+
+class ConsultationFeed(Feed):
+    """Newly published consultations, with the hub's filters applied, as Atom."""
+
+    feed_type = Atom1Feed
+    description_template = None
+
+    def get_object(self, request):
+        self.request = request
+        form = HubFilterForm(request.GET)
+        form.is_valid()
+        return form
+
+    def title(self, form):
+        from django.conf import settings
+
+        return f"{settings.SITE_NAME}: {settings.COUNCIL_NAME} consultations"
+
+    def link(self, form):
+        query = form.filter_query()
+        return reverse("hub:index") + (f"?{query}" if query else "")
+
+    def subtitle(self, form):
+        return "Consultations and engagements, newest first."
+
+    def items(self, form):
+        return filtered_consultations(form).order_by("-published_at").prefetch_related("topics")[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return f"{date_range_text(item.opens_on, item.closes_on)}. {item.summary}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+
+feed = require_safe(cached_public_page(ConsultationFeed()))

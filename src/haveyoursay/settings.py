@@ -1,0 +1,240 @@
+"""Settings for haveyoursay, read from the environment.
+
+Every value a council may change is an environment variable, validated loudly at start-up
+so that a typo stops the server rather than quietly running with an unsafe default. The
+defaults are the safe production ones; the `haveyoursay serve` and `demo` commands relax
+only what a laptop on loopback needs (plain HTTP).
+"""
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def envbool(name, default):
+    value = env(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+
+
+def envint(name, default):
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def envlist(name, default):
+    value = env(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Where the embedded database, uploaded documents and the generated secret key live.
+DATA_DIR = Path(env("HAVEYOURSAY_DATA_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = envbool("DEBUG", False)
+
+
+def _secret_key():
+    """SECRET_KEY from the environment, or one generated once and kept in DATA_DIR.
+
+    A fresh laptop install needs no configuration; a production install sets SECRET_KEY
+    (or keeps DATA_DIR on persistent storage, which comes to the same).
+    """
+    value = env("SECRET_KEY")
+    if value:
+        return value
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    key_file.touch(mode=0o600)
+    key_file.write_text(value)
+    return value
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "haveyoursay.hub",
+    "haveyoursay.accounts",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "haveyoursay.urls"
+WSGI_APPLICATION = "haveyoursay.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "haveyoursay.hub.context_processors.council",
+            ],
+            "builtins": ["haveyoursay.hub.templatetags.hys"],
+        },
+    }
+]
+if not DEBUG:
+    # Compiled templates are kept in memory: the hub renders in a fraction of the time.
+    TEMPLATES[0]["APP_DIRS"] = False
+    TEMPLATES[0]["OPTIONS"]["loaders"] = [
+        (
+            "django.template.loaders.cached.Loader",
+            [
+                "django.template.loaders.filesystem.Loader",
+                "django.template.loaders.app_directories.Loader",
+            ],
+        )
+    ]
+
+# The database: SQLite in DATA_DIR unless DATABASE_URL names another (PostgreSQL in production).
+_default_sqlite = f"sqlite:///{DATA_DIR / 'haveyoursay.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+except ValueError as error:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {error}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers carry on while a writer commits; IMMEDIATE transactions take the
+        # write lock up front, so two writers queue instead of failing with "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHE_URL = env("REDIS_URL")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:consultations"
+LOGOUT_REDIRECT_URL = "hub:index"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j F Y, g:ia"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", DATA_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Uploaded documents live outside the static folder and are only ever served by a view
+# that checks the consultation is published and sets safe headers.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = None
+FILE_UPLOAD_PERMISSIONS = 0o640
+HAVEYOURSAY_MAX_UPLOAD_MB = envint("HAVEYOURSAY_MAX_UPLOAD_MB", 50)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Security. HTTPS is assumed unless told otherwise; `haveyoursay serve` on loopback says otherwise.
+HTTPS = envbool("HAVEYOURSAY_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+if envbool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
+    # Preload is a one-way door for a council's whole domain; it is the council's choice.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# The council running this site: its name, logo and colour theme every page.
+COUNCIL_NAME = env("COUNCIL_NAME", "Leicestershire County Council")
+COUNCIL_URL = env("COUNCIL_URL", "https://www.leicestershire.gov.uk")
+COUNCIL_LOGO = env("COUNCIL_LOGO")  # a path under the static files, or an absolute URL
+COUNCIL_COLOUR = env("COUNCIL_COLOUR", "#1d70b8")
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", COUNCIL_COLOUR):
+    raise ImproperlyConfigured(f"COUNCIL_COLOUR must be a colour like #1d70b8, not {COUNCIL_COLOUR!r}.")
+SITE_NAME = env("SITE_NAME", "Have your say")
+PRIVACY_URL = env("PRIVACY_URL")
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
+HUB_PAGE_SIZE = envint("HUB_PAGE_SIZE", 20)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request logs can carry query strings typed by residents; keep them at warning.
+        "django.request": {"level": "WARNING"},
+    },
+}
+
+FORM_RENDERER = "haveyoursay.govuk_forms.GovukFormRenderer"
+CSRF_FAILURE_VIEW = "haveyoursay.hub.errors.csrf_failure"

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from haveyoursay.hub import theme
+
+urlpatterns = [
+    path("", include("haveyoursay.hub.urls")),
+    path("staff/", include("haveyoursay.hub.staff_urls")),
+    path("theme.css", theme.stylesheet, name="theme"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "haveyoursay.hub.errors.bad_request"
+handler403 = "haveyoursay.hub.errors.permission_denied"
+handler404 = "haveyoursay.hub.errors.page_not_found"
+handler500 = "haveyoursay.hub.errors.server_error"
