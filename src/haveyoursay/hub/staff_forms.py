@@ -21,6 +21,13 @@ class ConsultationForm(GovukModelForm):
         label="Opening date", required=False, help_text="For example, 6 6 2022. Leave empty while not confirmed."
     )
     closes_on = GovukDateField(label="Closing date", required=False, help_text="For example, 31 7 2022.")
+    respond_online_url = forms.URLField(
+        label="Online questionnaire address",
+        required=False,
+        assume_scheme="https",
+        help_text="Only if the questionnaire is run elsewhere.",
+        error_messages={"invalid": "Enter a web address in the correct format, like https://example.org"},
+    )
 
     class Meta:
         model = Consultation
@@ -54,7 +61,6 @@ class ConsultationForm(GovukModelForm):
             "title": {"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},
             "summary": {"required": "Enter a summary", "max_length": "Summary must be 600 characters or fewer"},
             "slug": {"invalid": "Web address must only include letters, numbers and hyphens"},
-            "respond_online_url": {"invalid": "Enter a web address in the correct format, like https://example.org"},
             "respond_email": {"invalid": "Enter an email address in the correct format, like name@example.org"},
             "contact_email": {"invalid": "Enter an email address in the correct format, like name@example.org"},
         }

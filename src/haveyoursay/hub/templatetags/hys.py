@@ -5,6 +5,7 @@ from functools import lru_cache
 import markdown
 import nh3
 from django import template
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 
@@ -78,6 +79,17 @@ def timing(consultation):
     if consultation.status == "forthcoming":
         return "Opening date to be confirmed"
     return ""
+
+
+@register.filter
+def clock(value):
+    """Times as GOV.UK writes them: "10am", "2:30pm", "midday"."""
+    value = timezone.localtime(value)
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
 
 
 STATUS_TAG_CLASSES = {

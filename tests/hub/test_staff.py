@@ -1,0 +1,279 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.hub.models import Consultation, Document, Event
+from tests.factories import MINIMAL_PDF, make_consultation, make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_urls(consultation, document=None, event=None):
+    pk = consultation.pk
+    urls = {
+        "get": [
+            reverse("staff:consultations"),
+            reverse("staff:consultation", args=[pk]),
+            reverse("staff:consultation_preview", args=[pk]),
+            reverse("staff:consultation_new"),
+            reverse("staff:consultation_edit", args=[pk]),
+            reverse("staff:document_new", args=[pk]),
+            reverse("staff:event_new", args=[pk]),
+        ],
+        "post": [
+            reverse("staff:publish", args=[pk]),
+            reverse("staff:unpublish", args=[pk]),
+            reverse("staff:publish_outcome", args=[pk]),
+            reverse("staff:withdraw_outcome", args=[pk]),
+        ],
+    }
+    if document:
+        urls["get"] += [reverse("staff:document_edit", args=[pk, document.pk])]
+        urls["post"] += [reverse("staff:document_delete", args=[pk, document.pk])]
+    if event:
+        urls["post"] += [reverse("staff:event_delete", args=[pk, event.pk])]
+    return urls
+
+
+@pytest.fixture
+def consultation():
+    return make_consultation(published=False, title="Draft Net Zero Strategy")
+
+
+class TestPermissions:
+    def test_the_public_is_sent_to_sign_in_from_every_staff_page(self, client, consultation):
+        document = make_document(consultation)
+        for method, urls in staff_urls(consultation, document).items():
+            for url in urls:
+                response = getattr(client, method)(url)
+                assert response.status_code == 302, url
+                assert response["Location"].startswith(reverse("staff:login")), url
+        assert Consultation.private_objects.get(pk=consultation.pk).published_at is None
+
+    def test_a_signed_in_outsider_is_refused_everywhere(self, outsider_client, consultation):
+        document = make_document(consultation)
+        for method, urls in staff_urls(consultation, document).items():
+            for url in urls:
+                assert getattr(outsider_client, method)(url).status_code == 403, url
+        assert Document.objects.filter(pk=document.pk).exists()
+
+    def test_a_viewer_reads_and_previews_but_changes_nothing(self, viewer_client, consultation):
+        document = make_document(consultation)
+        for url in staff_urls(consultation)["get"][:3]:
+            assert viewer_client.get(url).status_code == 200, url
+        for url in staff_urls(consultation)["get"][3:]:
+            assert viewer_client.get(url).status_code == 403, url
+        for url in staff_urls(consultation, document)["post"]:
+            assert viewer_client.post(url).status_code == 403, url
+        consultation.refresh_from_db()
+        assert consultation.published_at is None
+        assert Document.objects.filter(pk=document.pk).exists()
+
+    def test_state_changes_refuse_get(self, officer_client, consultation):
+        for url in staff_urls(consultation)["post"]:
+            assert officer_client.get(url).status_code == 405, url
+
+    def test_the_django_admin_is_for_superusers_only(self, officer_client, make_user, client):
+        assert officer_client.get("/django-admin/").status_code == 302
+        admin = make_user("root", is_staff=True, is_superuser=True)
+        client.force_login(admin)
+        assert client.get("/django-admin/").status_code == 200
+
+
+class TestCreateAndEdit:
+    def valid(self, **changes):
+        data = {
+            "title": "Leicestershire's Resources and Waste Strategy 2022-2050",
+            "slug": "",
+            "summary": "The strategy examines what happens to your recycling and waste.",
+            "opens_on_day": "31", "opens_on_month": "1", "opens_on_year": "2022",
+            "closes_on_day": "25", "closes_on_month": "4", "closes_on_year": "2022",
+            "we_asked": "The strategy has 11 pledges.",
+        }
+        data.update(changes)
+        return data
+
+    def test_an_officer_creates_a_draft_with_a_slug_from_the_title(self, officer_client, officer):
+        response = officer_client.post(reverse("staff:consultation_new"), self.valid())
+        consultation = Consultation.private_objects.get()
+        assert response.status_code == 302
+        assert consultation.slug == "leicestershires-resources-and-waste-strategy-2022-2050"
+        assert consultation.opens_on == datetime.date(2022, 1, 31)
+        assert consultation.published_at is None
+        assert AuditEvent.objects.filter(action="consultation.create", user=officer).exists()
+
+    def test_bad_input_gets_an_error_summary_and_keeps_what_was_typed(self, officer_client):
+        response = officer_client.post(
+            reverse("staff:consultation_new"),
+            self.valid(title="", closes_on_day="31", closes_on_month="2", opens_on_year="22", we_asked="Kept text"),
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem" in html
+        assert '<a href="#id_title">Enter a title</a>' in html
+        assert "Year must include 4 numbers" in html
+        assert "Closing date must be a real date" in html
+        assert 'href="#id_closes_on_day"' in html
+        assert "Kept text" in html and 'value="22"' in html
+        assert "<title>Error:" in html
+        assert not Consultation.private_objects.exists()
+
+    @pytest.mark.parametrize(
+        "changes, message",
+        [
+            ({"closes_on_day": "1", "closes_on_month": "1"}, "Closing date must be the same as or after the opening date"),
+            ({"closes_on_day": "", "closes_on_month": "", "closes_on_year": ""}, "Enter a closing date"),
+            ({"opens_on_month": ""}, "Opening date must include a month"),
+            ({"opens_on_day": "", "opens_on_month": "", "opens_on_year": ""}, "Enter an opening date as well"),
+            ({"respond_email": "not-an-email"}, "Enter an email address in the correct format"),
+            ({"slug": "Bad slug!"}, "Web address must only include letters, numbers and hyphens"),
+            ({"summary": "x" * 601}, "Summary must be 600 characters or fewer"),
+        ],
+    )
+    def test_each_mistake_has_a_specific_message(self, officer_client, changes, message):
+        response = officer_client.post(reverse("staff:consultation_new"), self.valid(**changes))
+        assert response.status_code == 200
+        assert message in response.content.decode()
+
+    def test_a_web_address_in_use_is_refused(self, officer_client):
+        make_consultation(slug="carers")
+        response = officer_client.post(reverse("staff:consultation_new"), self.valid(slug="carers"))
+        assert "Another consultation already uses the web address" in response.content.decode()
+
+    def test_dates_can_be_left_unconfirmed(self, officer_client):
+        data = self.valid(**{f"{d}_{p}": "" for d in ("opens_on", "closes_on") for p in ("day", "month", "year")})
+        assert officer_client.post(reverse("staff:consultation_new"), data).status_code == 302
+        assert Consultation.private_objects.get().opens_on is None
+
+    def test_editing_keeps_the_form_values_and_records_what_changed(self, officer_client, consultation, officer):
+        response = officer_client.get(reverse("staff:consultation_edit", args=[consultation.pk]))
+        assert 'value="Draft Net Zero Strategy"' in response.content.decode()
+        data = self.valid(title="Net zero strategy and action plan 2045", slug=consultation.slug)
+        officer_client.post(reverse("staff:consultation_edit", args=[consultation.pk]), data)
+        consultation.refresh_from_db()
+        assert consultation.title == "Net zero strategy and action plan 2045"
+        event = AuditEvent.objects.get(action="consultation.change")
+        assert "title" in event.detail["fields"] and event.user == officer
+
+
+class TestPublishing:
+    def test_publish_then_unpublish(self, officer_client, client, consultation, django_capture_on_commit_callbacks):
+        url = consultation.get_absolute_url()
+        assert client.get(url).status_code == 404
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_client.post(reverse("staff:publish", args=[consultation.pk]))
+        assert client.get(url).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_client.post(reverse("staff:unpublish", args=[consultation.pk]))
+        assert client.get(url).status_code == 404
+        actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+        assert actions == ["consultation.publish", "consultation.unpublish"]
+
+    def test_preview_shows_a_draft_to_staff_with_a_banner(self, viewer_client, consultation):
+        response = viewer_client.get(reverse("staff:consultation_preview", args=[consultation.pk]))
+        html = response.content.decode()
+        assert "this consultation is not published" in html
+        assert "Draft Net Zero Strategy" in html
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+    def test_the_outcome_cannot_be_published_empty(self, officer_client, consultation):
+        response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+        assert "Write “You said” or “We did” before you publish the outcome" in response.content.decode()
+        consultation.refresh_from_db()
+        assert consultation.outcome_published_at is None
+
+
+class TestDocuments:
+    def upload(self, client, consultation, name="strategy.pdf", content=MINIMAL_PDF, **fields):
+        upload = io.BytesIO(content)
+        upload.name = name
+        data = {"title": "Draft Net Zero Strategy and Action Plan", "kind": "main", "language": "", "file": upload}
+        data.update(fields)
+        return client.post(reverse("staff:document_new", args=[consultation.pk]), data)
+
+    def test_an_officer_uploads_a_pdf(self, officer_client, consultation):
+        assert self.upload(officer_client, consultation).status_code == 302
+        document = consultation.documents.get()
+        assert (document.file_format, document.size_bytes) == ("PDF", len(MINIMAL_PDF))
+
+    @pytest.mark.parametrize(
+        "name, content, message",
+        [
+            ("virus.exe", b"MZ", "must be a PDF, DOCX, ODT, XLSX, CSV, PNG, JPEG, GIF or WEBP"),
+            ("fake.pdf", b"<html><script>", "its contents are not a PDF file"),
+        ],
+    )
+    def test_wrong_files_are_refused_with_a_clear_message(self, officer_client, consultation, name, content, message):
+        response = self.upload(officer_client, consultation, name=name, content=content)
+        html = response.content.decode()
+        assert response.status_code == 200 and message in html
+        assert 'value="Draft Net Zero Strategy and Action Plan"' in html
+        assert not consultation.documents.exists()
+
+    def test_files_over_the_limit_are_refused(self, officer_client, consultation, settings):
+        settings.HAVEYOURSAY_MAX_UPLOAD_MB = 1
+        response = self.upload(officer_client, consultation, content=b"%PDF-1.4" + b"0" * (1024 * 1024 + 1))
+        assert "The selected file must be smaller than 1 MB" in response.content.decode()
+        assert not consultation.documents.exists()
+
+    def test_a_translation_must_say_its_language(self, officer_client, consultation):
+        response = self.upload(officer_client, consultation, kind="translation")
+        assert "Enter the language the translation is in" in response.content.decode()
+        assert self.upload(officer_client, consultation, kind="translation", language="Gujarati").status_code == 302
+        assert consultation.documents.get().kind_display == "Translation: Gujarati"
+
+    def test_no_file_is_refused(self, officer_client, consultation):
+        response = officer_client.post(
+            reverse("staff:document_new", args=[consultation.pk]), {"title": "Plan", "kind": "main"}
+        )
+        assert "Select a file" in response.content.decode()
+
+    def test_removing_a_document_asks_first_then_removes_it(self, officer_client, consultation):
+        document = make_document(consultation)
+        url = reverse("staff:document_delete", args=[consultation.pk, document.pk])
+        assert "Are you sure" in officer_client.get(url).content.decode()
+        assert Document.objects.filter(pk=document.pk).exists()
+        officer_client.post(url)
+        assert not Document.objects.filter(pk=document.pk).exists()
+
+    def test_a_document_of_another_consultation_is_not_found(self, officer_client, consultation):
+        other = make_document(make_consultation())
+        url = reverse("staff:document_delete", args=[consultation.pk, other.pk])
+        assert officer_client.post(url).status_code == 404
+        assert Document.objects.filter(pk=other.pk).exists()
+
+
+class TestEvents:
+    def test_an_officer_adds_an_event_in_local_time(self, officer_client, consultation):
+        response = officer_client.post(
+            reverse("staff:event_new", args=[consultation.pk]),
+            {"title": "Carers group session", "day_day": "14", "day_month": "7", "day_year": "2022",
+             "starts": "10am", "ends": "12:30pm", "place": "Loughborough Library"},
+        )
+        assert response.status_code == 302
+        event = Event.objects.get()
+        assert event.starts_at.isoformat() == "2022-07-14T09:00:00+00:00"
+        assert (event.ends_at - event.starts_at) == datetime.timedelta(hours=2, minutes=30)
+
+    def test_bad_times_get_a_message(self, officer_client, consultation):
+        response = officer_client.post(
+            reverse("staff:event_new", args=[consultation.pk]),
+            {"title": "Session", "day_day": "14", "day_month": "7", "day_year": "2022",
+             "starts": "teatime", "ends": "9am", "place": "Hall"},
+        )
+        assert "Start time must be a time, like 10am or 2:30pm" in response.content.decode()
+        assert not Event.objects.exists()
+
+
+class TestSignIn:
+    def test_staff_sign_in_with_their_password(self, client, officer):
+        response = client.post(reverse("staff:login"), {"username": "officer", "password": officer.raw_password})
+        assert response.status_code == 302
+        assert client.get(reverse("staff:consultations")).status_code == 200
+
+    def test_a_wrong_password_gets_a_clear_message(self, client, officer):
+        response = client.post(reverse("staff:login"), {"username": "officer", "password": "wrong"})
+        assert "Enter a correct username and password" in response.content.decode()
