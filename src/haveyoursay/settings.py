@@ -82,6 +82,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "haveyoursay.hub",
+    "haveyoursay.surveys",
     "haveyoursay.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -224,6 +225,20 @@ SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
 HUB_PAGE_SIZE = envint("HUB_PAGE_SIZE", 20)
+
+# Email: SMTP when EMAIL_HOST is set; otherwise messages are written as files in DATA_DIR/outbox,
+# so a laptop demo can show them without sending anything or logging addresses.
+EMAIL_HOST = env("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = envint("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "haveyoursay@localhost")
 
 LOGGING = {
     "version": 1,

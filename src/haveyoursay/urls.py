@@ -5,6 +5,7 @@ from haveyoursay.hub import theme
 
 urlpatterns = [
     path("", include("haveyoursay.hub.urls")),
+    path("", include("haveyoursay.surveys.urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),

@@ -115,3 +115,9 @@ def query_with(context, **changes):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def fields_of(form, question):
+    """The bound fields a question put on a page form (one, or one per statement or option)."""
+    return [form[name] for name in form.field_names[question.pk]]

@@ -1,0 +1,312 @@
+"""Questionnaires and the responses to them, from every channel.
+
+A questionnaire belongs to a consultation and has pages of questions. Every answer is
+stored against its question as JSON in the shape its question type defines
+(`surveys/question_types.py`), so a response can be checked, shown, exported and analysed
+the same way whichever channel it came through.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from haveyoursay.hub.models import Consultation, Status
+
+
+class Questionnaire(models.Model):
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="questionnaire")
+    introduction = models.TextField(
+        blank=True, help_text="Shown on the start page: what the questions are about and how long they take."
+    )
+    privacy_notice = models.TextField(
+        help_text="How the council will use and keep the answers. Shown before a respondent sends them."
+    )
+    minutes_to_complete = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Questionnaire: {self.consultation.title}"
+
+    def get_absolute_url(self):
+        return reverse("surveys:start", args=[self.consultation.slug])
+
+    def accepts_online_responses(self):
+        return self.consultation.status == Status.OPEN
+
+    def ordered_pages(self):
+        return self.pages.order_by("position", "pk")
+
+    def ordered_questions(self):
+        return Question.objects.filter(page__questionnaire=self).order_by("page__position", "page__pk", "position", "pk")
+
+
+class Page(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="pages")
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    # Show the page only when an earlier answer matches: {"question": code, "values": [...]}.
+    condition = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        AGREE = "agree", "Agree–disagree scale"
+        IMPORTANCE = "importance", "Importance scale"
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        POSTCODE = "postcode", "UK postcode"
+        AREA = "area", "Area (district)"
+        RANKING = "ranking", "Ranking"
+        GRID = "grid", "Grid (several statements on one scale)"
+        LOCATION = "location", "Map location"
+
+    class Profile(models.TextChoices):
+        """What an "About you" question records, so analysis can find it by meaning."""
+
+        NONE = "", "Not a profile question"
+        RESPONDENT_TYPE = "respondent_type", "Respondent type"
+        AREA = "area", "Area"
+        AGE = "age", "Age band"
+        SEX = "sex", "Sex"
+        GENDER_IDENTITY = "gender_identity", "Gender identity"
+        ETHNICITY = "ethnicity", "Ethnic group"
+        DISABILITY = "disability", "Disability"
+        RELIGION = "religion", "Religion"
+        SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
+        CARER = "carer", "Carer status"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(
+        max_length=40, help_text="A short name for the question in exports and routing, for example q1 or why_vision."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    hint = models.TextField(blank=True)
+    required = models.BooleanField(default=False)
+    max_length = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For text answers: the most characters a respondent may write."
+    )
+    # Type-specific settings: statements of a grid, the smallest and largest number, ...
+    settings = models.JSONField(default=dict, blank=True)
+    condition = models.JSONField(null=True, blank=True)
+    profile = models.CharField(max_length=30, choices=Profile.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def questionnaire(self):
+        return self.page.questionnaire
+
+    @property
+    def type(self):
+        from haveyoursay.surveys.question_types import question_type
+
+        return question_type(self.kind)
+
+    def answer_count(self):
+        return self.answers.count()
+
+    @property
+    def is_locked(self):
+        """A question with answers may not change in any way that would alter their meaning."""
+        return self.answers.exists()
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(max_length=300)
+    value = models.SlugField(max_length=60)
+    position = models.PositiveIntegerField(default=0)
+    exclusive = models.BooleanField(
+        default=False, help_text="Can't be chosen with others, like “Prefer not to say” or “Don't know”."
+    )
+    other = models.BooleanField(default=False, help_text="“Other, please specify”: asks for the respondent's words.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["question", "value"], name="option_value_unique_per_question")]
+
+    def __str__(self):
+        return self.label
+
+
+def new_reference():
+    """A reference a person can read out on the phone: no 0/O or 1/I to confuse."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    body = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{body[:4]}-{body[4:]}"
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.strip().upper().replace(" ", "").replace("-", "").encode()).hexdigest()
+
+
+class Response(models.Model):
+    class Channel(models.TextChoices):
+        ONLINE = "online", "Online"
+        PAPER = "paper", "Paper form"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        IMPORT = "import", "Imported"
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Publication(models.TextChoices):
+        WITH_NAME = "name", "Publish my response with my name"
+        ANONYMOUS = "anonymous", "Publish my response anonymously"
+        NO = "no", "Do not publish my response"
+
+    class RespondentKind(models.TextChoices):
+        INDIVIDUAL = "individual", "As an individual"
+        ORGANISATION = "organisation", "On behalf of an organisation"
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True, help_text="For post, email and phone: the day it arrived.")
+
+    respondent_kind = models.CharField(
+        max_length=12, choices=RespondentKind.choices, default=RespondentKind.INDIVIDUAL
+    )
+    respondent_name = models.CharField(max_length=200, blank=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    organisation_role = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    publication = models.CharField(max_length=10, choices=Publication.choices, blank=True)
+    contact_about_outcome = models.BooleanField(default=False)
+
+    # Save and return: only hashes are kept, so a leaked database cannot resume anyone's answers.
+    resume_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    resume_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    resume_link_expires_at = models.DateTimeField(null=True, blank=True)
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stakeholder = models.ForeignKey(
+        "Stakeholder", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    import_key = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "import_key"], condition=~Q(import_key=""), name="import_row_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_submitted(self):
+        return self.state == self.State.SUBMITTED
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+
+
+class EventNote(models.Model):
+    """What was said at a group session or event: its own kind of submission, counted apart."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="event_notes")
+    event = models.ForeignKey("hub.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="notes")
+    title = models.CharField(max_length=200)
+    held_on = models.DateField()
+    attendees = models.PositiveIntegerField()
+    summary = models.TextField()
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Stakeholder(models.Model):
+    """An organisation or partnership the council asked directly for its views."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        PARTNERSHIP = "partnership", "Partnership or board"
+        GROUP = "group", "Community or voluntary group"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    invited_on = models.DateField(null=True, blank=True)
+    responded_other_way_on = models.DateField(
+        null=True, blank=True, help_text="If they responded by letter or at a meeting rather than the questionnaire."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "name"], name="stakeholder_once")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_responded(self):
+        return self.responded_other_way_on is not None or any(r.is_submitted for r in self.responses.all())
+
+
+class ImportBatch(models.Model):
+    """One file of responses from another survey tool; the same file is never imported twice."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="import_batches")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "file_sha256"], name="import_file_once")
+        ]
+
+    def __str__(self):
+        return self.file_name

@@ -1,0 +1,219 @@
+"""Where a response is built and sent, whoever is building it: a resident online, an officer
+keying in a paper form, or an import. Routing, page-by-page saving and the one-way step to
+"submitted" all live here.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from haveyoursay.govuk_forms import GovukForm
+from haveyoursay.surveys.models import Answer, Response, hash_secret
+from haveyoursay.surveys.question_types import AnswerError
+
+RESUME_LINK_LIFETIME = timedelta(days=30)
+
+
+class ResponseClosed(Exception):
+    """The consultation closed; an online response can no longer be changed or sent."""
+
+
+def answers_by_code(response):
+    if response.pk is None:
+        return {}
+    return {a.question.code: a.value for a in response.answers.select_related("question")}
+
+
+def condition_met(condition, answers):
+    """A page or question shows when it has no condition, or when the earlier answer it
+    names includes one of the values it lists: {"question": "q1", "values": ["tend_to_agree"]}."""
+    if not condition:
+        return True
+    value = answers.get(condition["question"]) or {}
+    chosen = set(value.get("choices", [])) | {value.get("choice")}
+    return bool(chosen & set(condition["values"]))
+
+
+class Journey:
+    """The pages and questions one response is routed through, given its answers so far."""
+
+    def __init__(self, response):
+        self.response = response
+        self.questionnaire = response.questionnaire
+        self.pages = list(self.questionnaire.pages.prefetch_related("questions__options").order_by("position", "pk"))
+        self.answers = answers_by_code(response)
+
+    def refresh(self):
+        self.answers = answers_by_code(self.response)
+
+    def visible_questions(self, page):
+        return [q for q in page.questions.all() if condition_met(q.condition, self.answers)]
+
+    def visible_pages(self):
+        return [
+            page for page in self.pages if condition_met(page.condition, self.answers) and self.visible_questions(page)
+        ]
+
+    def page_number(self, page):
+        return self.visible_pages().index(page) + 1
+
+    def page_at(self, number):
+        pages = self.visible_pages()
+        if 1 <= number <= len(pages):
+            return pages[number - 1]
+        return None
+
+    def next_page_number(self, page):
+        pages = self.visible_pages()
+        position = pages.index(page) if page in pages else -1
+        return position + 2 if position + 1 < len(pages) else None
+
+    def first_unanswered_required(self):
+        """(page number, question) of the first required question still unanswered, or None."""
+        for number, page in enumerate(self.visible_pages(), start=1):
+            for question in self.visible_questions(page):
+                if question.required and question.code not in self.answers:
+                    return number, question
+        return None
+
+    def form_for(self, page, data=None):
+        """A GOV.UK form holding the page's visible questions, filled with the answers so far."""
+        questions = self.visible_questions(page)
+        fields, initial, names = {}, {}, {}
+        for question in questions:
+            own = question.type.form_fields(question)
+            fields.update(own)
+            names[question.pk] = list(own)
+            if question.code in self.answers:
+                initial.update(question.type.initial(question, self.answers[question.code]))
+        form_class = type("PageForm", (GovukForm,), {**fields, "label_size": "m"})
+        form = form_class(data=data, initial=initial)
+        form.questions = questions
+        form.field_names = names
+        return form
+
+    def check_answers(self):
+        """[(page number, page, [(question, words)])] for the "Check your answers" page."""
+        rows = []
+        for number, page in enumerate(self.visible_pages(), start=1):
+            items = []
+            for question in self.visible_questions(page):
+                value = self.answers.get(question.code)
+                items.append((question, question.type.display(question, value) if value is not None else ""))
+            rows.append((number, page, items))
+        return rows
+
+
+def clean_page(form):
+    """{question: value} from a bound page form, or None with the errors put on the form."""
+    form.is_valid()  # field errors first: required, too long, a forged choice
+    values = {}
+    for question in form.questions:
+        if any(name in form.errors for name in form.field_names[question.pk]):
+            continue
+        try:
+            values[question] = question.type.clean(question, form.cleaned_data)
+        except AnswerError as error:
+            messages = error.args[0]
+            if isinstance(messages, dict):
+                for field, message in messages.items():
+                    form.add_error(field, message)
+            else:
+                form.add_error(form.field_names[question.pk][0], messages)
+    return None if form.errors else values
+
+
+def ensure_open(response):
+    if response.channel == Response.Channel.ONLINE and not response.questionnaire.accepts_online_responses():
+        raise ResponseClosed
+
+
+@transaction.atomic
+def save_answers(response, values):
+    """Keep a page's answers at once, so closing the tab loses at most the page in hand."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.is_submitted:
+        return response
+    ensure_open(response)
+    for question, value in values.items():
+        if value is None:
+            Answer.objects.filter(response=response, question=question).delete()
+        else:
+            Answer.objects.update_or_create(response=response, question=question, defaults={"value": value})
+    response.save(update_fields=["updated_at"])
+    return response
+
+
+@transaction.atomic
+def submit(response, **details):
+    """Send a response. Idempotent: a second call (a double click, a resent form, a second
+    tab) finds it already sent and changes nothing. Returns the response as stored."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.is_submitted:
+        return response
+    ensure_open(response)
+    journey = Journey(response)
+    missing = journey.first_unanswered_required()
+    if missing:
+        raise AnswerError(f"Answer “{missing[1].text}” before you send your response")
+    # Answers left behind on pages the respondent was routed away from are not part of it.
+    shown = {q.pk for page in journey.visible_pages() for q in journey.visible_questions(page)}
+    response.answers.exclude(question_id__in=shown).delete()
+    for name, value in details.items():
+        setattr(response, name, value)
+    response.state = Response.State.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.resume_code_hash = response.resume_link_hash = ""
+    response.resume_link_expires_at = None
+    response.save()
+    return response
+
+
+def new_resume_code(response):
+    """A code to write down and type in later; only its hash is kept."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(10))
+    response.resume_code_hash = hash_secret(code)
+    response.save(update_fields=["resume_code_hash", "updated_at"])
+    return f"{code[:5]}-{code[5:]}"
+
+
+def new_resume_link_token(response):
+    """A single-use token for an emailed link, valid for 30 days."""
+    token = secrets.token_urlsafe(32)
+    response.resume_link_hash = hash_secret(token)
+    response.resume_link_expires_at = timezone.now() + RESUME_LINK_LIFETIME
+    response.save(update_fields=["resume_link_hash", "resume_link_expires_at", "updated_at"])
+    return token
+
+
+def resume_with_code(questionnaire, code):
+    return Response.objects.filter(
+        questionnaire=questionnaire, state=Response.State.IN_PROGRESS, resume_code_hash=hash_secret(code)
+    ).first() if code.strip() else None
+
+
+@transaction.atomic
+def resume_with_link(token):
+    """The response a link's token opens, once: the token is spent on use."""
+    response = (
+        Response.objects.select_for_update()
+        .filter(resume_link_hash=hash_secret(token), state=Response.State.IN_PROGRESS)
+        .first()
+    )
+    if response is None or response.resume_link_expires_at is None or response.resume_link_expires_at < timezone.now():
+        return None
+    response.resume_link_hash = ""
+    response.resume_link_expires_at = None
+    response.save(update_fields=["resume_link_hash", "resume_link_expires_at", "updated_at"])
+    return response
+
+
+class HoneypotField(forms.CharField):
+    """A field people never see or fill; software that fills every field gives itself away."""
+
+    def __init__(self):
+        super().__init__(required=False, label="Leave this empty", widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))

@@ -1,0 +1,370 @@
+"""Responding online: start, one page per section, check your answers, declaration, sent.
+
+The in-progress response is remembered in the session, so two tabs, the back button and a
+double click all reach the same response; its answers are saved page by page; sending is
+a one-way step that a second request cannot repeat.
+"""
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from haveyoursay.govuk_forms import GovukForm
+from haveyoursay.hub.models import Consultation
+from haveyoursay.surveys import submission
+from haveyoursay.surveys.models import Response
+from haveyoursay.surveys.question_types import AnswerError
+
+SESSION_KEY = "haveyoursay_responses"
+STARTS_PER_HOUR = 30
+RESUME_TRIES_PER_HOUR = 20
+
+
+def client_address(request):
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_limit(request, action, limit):
+    """Count this address's `action` in the current hour; True once it passes `limit`.
+    Only a hash of the address is kept, and only for the hour."""
+    address = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
+    key = f"limit:{action}:{address}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+        count = 1
+    return count > limit
+
+
+def too_many(request, consultation):
+    return render(request, "surveys/too_many.html", {"consultation": consultation}, status=429)
+
+
+def get_questionnaire(slug):
+    consultation = get_object_or_404(Consultation.public_objects.select_related("questionnaire"), slug=slug)
+    try:
+        return consultation.questionnaire
+    except Consultation.questionnaire.RelatedObjectDoesNotExist:
+        raise Http404("This consultation has no online questionnaire") from None
+
+
+def current_response(request, questionnaire):
+    pk = request.session.get(SESSION_KEY, {}).get(str(questionnaire.pk))
+    if pk is None:
+        return None
+    return Response.objects.filter(pk=pk, questionnaire=questionnaire, channel=Response.Channel.ONLINE).first()
+
+
+def remember(request, response):
+    responses = request.session.get(SESSION_KEY, {})
+    responses[str(response.questionnaire_id)] = response.pk
+    request.session[SESSION_KEY] = responses
+    request.session.cycle_key()
+
+
+def forget(request, questionnaire):
+    responses = request.session.get(SESSION_KEY, {})
+    responses.pop(str(questionnaire.pk), None)
+    request.session[SESSION_KEY] = responses
+
+
+def closed(request, questionnaire, response=None):
+    return render(
+        request, "surveys/closed.html",
+        {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response},
+        status=410 if response else 200,
+    )
+
+
+def with_response(view):
+    """Load the questionnaire and this browser's response to it; send people without one to
+    the start page, and people whose consultation has closed to a polite explanation."""
+
+    def wrapper(request, slug, *args, **kwargs):
+        questionnaire = get_questionnaire(slug)
+        response = current_response(request, questionnaire)
+        if response is None:
+            return redirect("surveys:start", slug)
+        if response.is_submitted:
+            return redirect("surveys:confirmation", slug)
+        if not questionnaire.accepts_online_responses():
+            return closed(request, questionnaire, response)
+        return view(request, questionnaire, response, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return never_cache(wrapper)
+
+
+class StartForm(GovukForm):
+    website = submission.HoneypotField()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request, slug):
+    questionnaire = get_questionnaire(slug)
+    consultation = questionnaire.consultation
+    if not questionnaire.accepts_online_responses():
+        return closed(request, questionnaire)
+    response = current_response(request, questionnaire)
+    if request.method == "POST":
+        form = StartForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["website"]:
+            return redirect("surveys:start", slug)
+        if response is None or response.is_submitted:
+            if over_limit(request, "start", STARTS_PER_HOUR):
+                return too_many(request, consultation)
+            response = Response.objects.create(questionnaire=questionnaire)
+            remember(request, response)
+        return redirect("surveys:page", slug, 1)
+    return render(
+        request, "surveys/start.html",
+        {
+            "questionnaire": questionnaire,
+            "consultation": consultation,
+            "response": response if response and not response.is_submitted else None,
+            "page_count": len(submission.Journey(response or Response(questionnaire=questionnaire)).visible_pages()),
+            "form": StartForm(),
+        },
+    )
+
+
+@with_response
+@require_http_methods(["GET", "POST"])
+def page(request, questionnaire, response, number):
+    journey = submission.Journey(response)
+    current = journey.page_at(number)
+    if current is None:
+        return redirect("surveys:check", questionnaire.consultation.slug)
+    returning = request.GET.get("return") == "check"
+    form = journey.form_for(current, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        values = submission.clean_page(form)
+        if values is not None:
+            try:
+                submission.save_answers(response, values)
+            except submission.ResponseClosed:
+                return closed(request, questionnaire, response)
+            slug = questionnaire.consultation.slug
+            if "save" in request.POST:
+                return redirect("surveys:saved", slug)
+            journey.refresh()
+            if returning and journey.first_unanswered_required() is None:
+                return redirect("surveys:check", slug)
+            next_number = journey.next_page_number(current)
+            if next_number is None:
+                return redirect("surveys:check", slug)
+            return redirect(reverse("surveys:page", args=[slug, next_number]) + ("?return=check" if returning else ""))
+    pages = journey.visible_pages()
+    return render(
+        request, "surveys/page.html",
+        {
+            "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
+            "page": current, "number": number, "total": len(pages), "form": form, "returning": returning,
+            "back_url": (
+                reverse("surveys:check", args=[questionnaire.consultation.slug]) if returning
+                else reverse("surveys:page", args=[questionnaire.consultation.slug, number - 1]) if number > 1
+                else reverse("surveys:start", args=[questionnaire.consultation.slug])
+            ),
+        },
+    )
+
+
+@with_response
+def check(request, questionnaire, response):
+    journey = submission.Journey(response)
+    return render(
+        request, "surveys/check.html",
+        {
+            "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
+            "sections": journey.check_answers(), "missing": journey.first_unanswered_required(),
+        },
+    )
+
+
+class DeclarationForm(GovukForm):
+    label_size = "m"
+    respondent_kind = forms.ChoiceField(
+        label="Are you responding as an individual or on behalf of an organisation?",
+        choices=Response.RespondentKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you are responding as an individual or for an organisation"},
+    )
+    organisation_name = forms.CharField(label="Name of the organisation", required=False, max_length=200)
+    organisation_role = forms.CharField(label="Your role in the organisation", required=False, max_length=200)
+    respondent_name = forms.CharField(
+        label="Your name (optional)", required=False, max_length=200,
+        help_text="Needed only if you want your response published with your name.",
+    )
+    publication = forms.ChoiceField(
+        label="May we publish your response?",
+        choices=Response.Publication.choices, widget=forms.RadioSelect,
+        help_text="We may quote responses in the report of this consultation. We never publish email addresses.",
+        error_messages={"required": "Select whether we may publish your response"},
+    )
+    contact_about_outcome = forms.ChoiceField(
+        label="Would you like us to email you when we publish what we did because of this consultation?",
+        choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you would like us to email you about the outcome"},
+    )
+    email = forms.EmailField(
+        label="Email address (optional)", required=False, max_length=254,
+        help_text="Only needed if you would like us to email you.",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    website = submission.HoneypotField()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("respondent_kind") == Response.RespondentKind.ORGANISATION and not data.get("organisation_name"):
+            self.add_error("organisation_name", "Enter the name of the organisation you are responding for")
+        if data.get("publication") == Response.Publication.WITH_NAME and not data.get("respondent_name"):
+            self.add_error("respondent_name", "Enter your name, or choose to be published anonymously")
+        if data.get("contact_about_outcome") == "yes" and not data.get("email"):
+            self.add_error("email", "Enter your email address so we can tell you about the outcome")
+        return data
+
+
+@with_response
+@require_http_methods(["GET", "POST"])
+def declaration(request, questionnaire, response):
+    slug = questionnaire.consultation.slug
+    initial = {
+        "respondent_kind": response.respondent_kind, "organisation_name": response.organisation_name,
+        "organisation_role": response.organisation_role, "respondent_name": response.respondent_name,
+        "publication": response.publication or None, "email": response.email,
+    }
+    form = DeclarationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            return redirect("surveys:check", slug)
+        data = form.cleaned_data
+        organisation = data["respondent_kind"] == Response.RespondentKind.ORGANISATION
+        try:
+            submission.submit(
+                response,
+                respondent_kind=data["respondent_kind"],
+                organisation_name=data["organisation_name"] if organisation else "",
+                organisation_role=data["organisation_role"] if organisation else "",
+                respondent_name=data["respondent_name"],
+                publication=data["publication"],
+                contact_about_outcome=data["contact_about_outcome"] == "yes",
+                email=data["email"],
+            )
+        except AnswerError:
+            return redirect("surveys:check", slug)
+        except submission.ResponseClosed:
+            return closed(request, questionnaire, response)
+        request.session["haveyoursay_sent"] = response.reference
+        return redirect("surveys:confirmation", slug)
+    return render(
+        request, "surveys/declaration.html",
+        {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response, "form": form},
+    )
+
+
+@never_cache
+def confirmation(request, slug):
+    questionnaire = get_questionnaire(slug)
+    response = current_response(request, questionnaire)
+    if response is None or not response.is_submitted:
+        return redirect("surveys:start", slug)
+    return render(
+        request, "surveys/confirmation.html",
+        {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response},
+    )
+
+
+class ResumeLinkForm(GovukForm):
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+@with_response
+@require_http_methods(["GET", "POST"])
+def saved(request, questionnaire, response):
+    """Answers so far are kept: here is a code to write down, and a link by email if wanted."""
+    slug = questionnaire.consultation.slug
+    form = ResumeLinkForm(request.POST or None)
+    sent_to = None
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "resume-email", RESUME_TRIES_PER_HOUR):
+            return too_many(request, questionnaire.consultation)
+        token = submission.new_resume_link_token(response)
+        link = request.build_absolute_uri(reverse("surveys:resume_link", args=[token]))
+        send_mail(
+            subject=f"Continue your response: {questionnaire.consultation.title}",
+            message=(
+                f"You saved your response to “{questionnaire.consultation.title}”.\n\n"
+                f"To carry on where you left off, open this link (it works once, for 30 days):\n{link}\n\n"
+                f"The consultation closes on {questionnaire.consultation.closes_on:%-d %B %Y}.\n\n"
+                f"{settings.COUNCIL_NAME}"
+            ),
+            from_email=None,
+            recipient_list=[form.cleaned_data["email"]],
+        )
+        sent_to = form.cleaned_data["email"]
+        form = ResumeLinkForm()
+    # A new code on each visit replaces the last, so only the newest written-down code works.
+    code = submission.new_resume_code(response) if request.method == "GET" else None
+    return render(
+        request, "surveys/saved.html",
+        {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
+         "code": code, "form": form, "sent_to": sent_to, "continue_url": reverse("surveys:page", args=[slug, 1])},
+    )
+
+
+class ResumeCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Your code", max_length=20, help_text="For example, HK7QM-3XRTP",
+        error_messages={"required": "Enter the code you were given when you saved your answers"},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resume(request, slug):
+    questionnaire = get_questionnaire(slug)
+    if not questionnaire.accepts_online_responses():
+        return closed(request, questionnaire)
+    form = ResumeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "resume", RESUME_TRIES_PER_HOUR):
+            return too_many(request, questionnaire.consultation)
+        response = submission.resume_with_code(questionnaire, form.cleaned_data["code"])
+        if response is None:
+            form.add_error("code", "We could not find saved answers with that code. Check it and try again")
+        else:
+            remember(request, response)
+            return redirect("surveys:page", slug, 1)
+    return render(
+        request, "surveys/resume.html",
+        {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "form": form},
+    )
+
+
+@never_cache
+def resume_link(request, token):
+    response = submission.resume_with_link(token)
+    if response is None:
+        return render(request, "surveys/link_expired.html", status=404)
+    remember(request, response)
+    return redirect("surveys:page", response.questionnaire.consultation.slug, 1)

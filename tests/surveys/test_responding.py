@@ -1,0 +1,246 @@
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from haveyoursay.surveys import submission
+from haveyoursay.surveys.models import Answer, Response
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "carers-strategy"
+
+
+def url(name, *args):
+    return reverse(f"surveys:{name}", args=[SLUG, *args])
+
+
+def start(client):
+    response = client.post(url("start"))
+    assert response.status_code == 302 and response["Location"] == url("page", 1)
+    return Response.objects.latest("pk")
+
+
+def answer_everything(client, vision="tend_to_agree"):
+    client.post(url("page", 1), {"q_vision": vision, "q_why_vision": "Carers need recognising.", "continue": ""})
+    client.post(url("page", 2), {"q_priorities__identification": "very_important", "continue": ""})
+
+
+DECLARATION = {
+    "respondent_kind": "individual", "publication": "anonymous", "contact_about_outcome": "no",
+}
+
+
+class TestJourney:
+    def test_start_answer_check_and_send(self, client, questionnaire):
+        assert "Start now" in client.get(url("start")).content.decode()
+        response = start(client)
+        answer_everything(client)
+        html = client.get(url("check")).content.decode()
+        assert "Check your answers before sending your response" in html
+        assert "Tend to agree" in html and "Carers need recognising." in html
+        assert "Carer identification: Very important" in html
+        sent = client.post(url("declaration"), DECLARATION)
+        assert sent.status_code == 302 and sent["Location"] == url("confirmation")
+        html = client.get(url("confirmation")).content.decode()
+        response.refresh_from_db()
+        assert response.is_submitted and response.submitted_at is not None
+        assert response.reference in html and "Response sent" in html
+        assert response.publication == "anonymous"
+
+    def test_answers_are_kept_page_by_page(self, client, questionnaire):
+        response = start(client)
+        client.post(url("page", 1), {"q_vision": "strongly_agree", "continue": ""})
+        assert Answer.objects.get(response=response).value == {"choice": "strongly_agree", "other": ""}
+        # Coming back to the page shows what was saved.
+        assert 'value="strongly_agree" checked' in client.get(url("page", 1)).content.decode()
+
+    def test_errors_keep_what_was_typed(self, client, questionnaire):
+        start(client)
+        page = client.post(url("page", 1), {"q_why_vision": "My words stay here.", "continue": ""})
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "There is a problem" in html
+        assert "Select an answer to “To what extent do you agree or disagree with the proposed vision?”" in html
+        assert "My words stay here." in html
+        assert not Answer.objects.exists()
+
+    def test_a_forged_choice_is_refused_politely(self, client, questionnaire):
+        start(client)
+        page = client.post(url("page", 1), {"q_vision": "<script>", "continue": ""})
+        assert page.status_code == 200 and "Select one of the answers shown" in page.content.decode()
+
+    def test_routing_shows_the_concerns_page_only_to_those_who_disagree(self, client, questionnaire):
+        start(client)
+        answer_everything(client, vision="strongly_disagree")
+        third = client.get(url("page", 3)).content.decode()
+        assert "What would you change about the vision?" in third
+        client.post(url("page", 3), {"q_change_vision": "Name young carers first.", "continue": ""})
+        # Changing the first answer routes around the page, and its answer is not sent.
+        client.post(url("page", 1) + "?return=check", {"q_vision": "strongly_agree", "continue": ""})
+        check = client.get(url("check")).content.decode()
+        assert "What would you change about the vision?" not in check
+        client.post(url("declaration"), DECLARATION)
+        response = Response.objects.get()
+        assert not response.answers.filter(question__code="change_vision").exists()
+
+    def test_required_questions_must_be_answered_before_sending(self, client, questionnaire):
+        start(client)
+        client.post(url("page", 2), {"continue": ""})
+        check = client.get(url("check")).content.decode()
+        assert "You need to answer “To what extent do you agree or disagree with the proposed vision?”" in check
+        assert client.post(url("declaration"), DECLARATION)["Location"] == url("check")
+        assert not Response.objects.get().is_submitted
+
+
+class TestNothingDoubled:
+    def test_sending_twice_sends_once(self, client, questionnaire):
+        response = start(client)
+        answer_everything(client)
+        client.post(url("declaration"), DECLARATION)
+        first = Response.objects.get(pk=response.pk).submitted_at
+        again = client.post(url("declaration"), DECLARATION)
+        assert again["Location"] == url("confirmation")
+        assert Response.objects.count() == 1
+        assert Response.objects.get(pk=response.pk).submitted_at == first
+
+    def test_submit_is_idempotent_when_called_directly(self, client, questionnaire):
+        response = start(client)
+        answer_everything(client)
+        sent = submission.submit(response, publication="no")
+        assert submission.submit(response, publication="name").publication == "no"
+        assert sent.reference == Response.objects.get().reference
+
+    def test_a_second_start_or_a_second_tab_continues_the_same_response(self, client, questionnaire):
+        start(client)
+        client.post(url("start"))
+        assert Response.objects.count() == 1
+        assert "Continue your response" in client.get(url("start")).content.decode()
+
+    def test_starting_again_after_sending_makes_a_new_response(self, client, questionnaire):
+        start(client)
+        answer_everything(client)
+        client.post(url("declaration"), DECLARATION)
+        start(client)
+        assert Response.objects.count() == 2
+
+
+class TestDeclaration:
+    @pytest.mark.parametrize("changes, message", [
+        ({"respondent_kind": "organisation"}, "Enter the name of the organisation you are responding for"),
+        ({"publication": "name"}, "Enter your name, or choose to be published anonymously"),
+        ({"contact_about_outcome": "yes"}, "Enter your email address so we can tell you about the outcome"),
+        ({"publication": ""}, "Select whether we may publish your response"),
+        ({"email": "not an email"}, "Enter an email address in the correct format"),
+    ])
+    def test_each_mistake_gets_its_message(self, client, questionnaire, changes, message):
+        start(client)
+        answer_everything(client)
+        page = client.post(url("declaration"), {**DECLARATION, **changes})
+        assert page.status_code == 200 and message in page.content.decode()
+        assert not Response.objects.get().is_submitted
+
+    def test_organisations_respond_as_organisations(self, client, questionnaire):
+        start(client)
+        answer_everything(client)
+        client.post(url("declaration"), {**DECLARATION, "respondent_kind": "organisation",
+                                          "organisation_name": "Carers Trust", "organisation_role": "Chief executive"})
+        response = Response.objects.get()
+        assert (response.organisation_name, response.organisation_role) == ("Carers Trust", "Chief executive")
+
+
+class TestSaveAndReturn:
+    def test_a_code_brings_back_the_answers_in_another_browser(self, client, questionnaire, django_user_model):
+        from django.test import Client
+
+        start(client)
+        client.post(url("page", 1), {"q_vision": "tend_to_agree", "save": ""})
+        saved = client.get(url("saved")).content.decode()
+        code = re.search(r'hys-code">([A-Z0-9-]+)<', saved).group(1)
+        other = Client()
+        assert "We could not find saved answers" in other.post(url("resume"), {"code": "WRONG-CODE1"}).content.decode()
+        resumed = other.post(url("resume"), {"code": code.lower()})
+        assert resumed["Location"] == url("page", 1)
+        assert 'value="tend_to_agree" checked' in other.get(url("page", 1)).content.decode()
+
+    def test_an_emailed_link_works_once(self, client, questionnaire, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        start(client)
+        client.post(url("page", 1), {"q_vision": "tend_to_agree", "save": ""})
+        client.post(url("saved"), {"email": "carer@example.org"})
+        assert mail.outbox[0].to == ["carer@example.org"]
+        link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+        from django.test import Client
+
+        other = Client()
+        assert other.get(link)["Location"] == url("page", 1)
+        assert Client().get(link).status_code == 404
+
+    def test_an_expired_link_does_not_open(self, client, questionnaire):
+        response = start(client)
+        token = submission.new_resume_link_token(response)
+        Response.objects.filter(pk=response.pk).update(
+            resume_link_expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+        )
+        assert submission.resume_with_link(token) is None
+
+
+class TestClosing:
+    def test_a_closed_consultation_takes_no_new_responses(self, client, questionnaire):
+        consultation = questionnaire.consultation
+        consultation.closes_on = consultation.opens_on = datetime.date(2022, 7, 31)
+        consultation.save()
+        page = client.get(url("start"))
+        assert "This consultation has closed" in page.content.decode()
+        client.post(url("start"))
+        assert not Response.objects.exists()
+
+    def test_someone_part_way_through_is_told_politely(self, client, questionnaire):
+        start(client)
+        consultation = questionnaire.consultation
+        consultation.opens_on = consultation.closes_on = datetime.date(2022, 7, 31)
+        consultation.save()
+        page = client.post(url("page", 1), {"q_vision": "tend_to_agree", "continue": ""})
+        html = page.content.decode()
+        assert page.status_code == 410
+        assert "we can no longer accept online responses" in html
+        assert not Answer.objects.exists()
+
+    def test_staff_can_still_enter_a_paper_response_after_closing(self, questionnaire, officer):
+        consultation = questionnaire.consultation
+        consultation.opens_on = consultation.closes_on = datetime.date(2022, 7, 31)
+        consultation.save()
+        response = Response.objects.create(
+            questionnaire=questionnaire, channel="paper", received_on=datetime.date(2022, 7, 30), entered_by=officer
+        )
+        vision = questionnaire.ordered_questions().get(code="vision")
+        submission.save_answers(response, {vision: {"choice": "tend_to_agree", "other": ""}})
+        assert submission.submit(response).is_submitted
+
+
+class TestAbuse:
+    def test_the_honeypot_starts_nothing(self, client, questionnaire):
+        client.post(url("start"), {"website": "http://spam.example"})
+        assert not Response.objects.exists()
+
+    def test_too_many_starts_from_one_address_are_refused(self, client, questionnaire, monkeypatch):
+        from django.test import Client
+
+        monkeypatch.setattr("haveyoursay.surveys.views.STARTS_PER_HOUR", 2)
+        for _ in range(2):
+            Client().post(url("start"))
+        refused = Client().post(url("start"))
+        assert refused.status_code == 429
+        assert "too many attempts" in refused.content.decode()
+        assert Response.objects.count() == 2
+
+    def test_no_questionnaire_or_a_draft_is_not_found(self, client, questionnaire):
+        questionnaire.consultation.unpublish()
+        assert client.get(url("start")).status_code == 404
+        assert client.get(reverse("surveys:start", args=["no-such"])).status_code == 404
+
+    def test_pages_without_a_response_go_to_the_start(self, client, questionnaire):
+        assert client.get(url("page", 1))["Location"] == url("start")
+        assert client.get(url("check"))["Location"] == url("start")
