@@ -221,6 +221,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["started_at", "pk"]
+        permissions = [("export_response", "Can download raw responses")]
         constraints = [
             models.UniqueConstraint(
                 fields=["questionnaire", "import_key"], condition=~Q(import_key=""), name="import_row_once"
