@@ -244,3 +244,24 @@ class TestAbuse:
     def test_pages_without_a_response_go_to_the_start(self, client, questionnaire):
         assert client.get(url("page", 1))["Location"] == url("start")
         assert client.get(url("check"))["Location"] == url("start")
+
+
+def test_the_consultation_page_offers_to_respond_online_while_open(client, questionnaire):
+    html = client.get(questionnaire.consultation.get_absolute_url()).content.decode()
+    assert f'href="{url("start")}"' in html and "Respond online" in html
+
+
+def test_the_demo_questionnaires_are_built_once(db):
+    from haveyoursay.surveys.demo import CARERS_SLUG, LCWIP_SLUG, load_demo_questionnaires
+    from haveyoursay.surveys.models import Questionnaire
+    from tests.factories import make_consultation
+
+    make_consultation(slug=LCWIP_SLUG)
+    make_consultation(slug=CARERS_SLUG, status="closed")
+    assert load_demo_questionnaires() == 2
+    assert load_demo_questionnaires() == 0
+    carers = Questionnaire.objects.get(consultation__slug=CARERS_SLUG)
+    grid = carers.ordered_questions().get(code="priorities_agree")
+    assert [s["label"] for s in grid.settings["statements"]][0] == "Carer identification"
+    assert len(grid.settings["statements"]) == 8
+    assert carers.ordered_questions().filter(profile="ethnicity").exists()
