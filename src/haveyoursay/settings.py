@@ -181,6 +181,7 @@ SHORT_DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j F Y, g:ia"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -221,6 +222,21 @@ COUNCIL_LOGO = env("COUNCIL_LOGO")  # a path under the static files, or an absol
 COUNCIL_COLOUR = env("COUNCIL_COLOUR", "#1d70b8")
 if not re.fullmatch(r"#[0-9a-fA-F]{6}", COUNCIL_COLOUR):
     raise ImproperlyConfigured(f"COUNCIL_COLOUR must be a colour like #1d70b8, not {COUNCIL_COLOUR!r}.")
+
+
+def _contrast_with_white(hex_colour):
+    """WCAG contrast ratio of white text on this colour."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+if _contrast_with_white(COUNCIL_COLOUR) < 4.5:
+    raise ImproperlyConfigured(
+        f"COUNCIL_COLOUR {COUNCIL_COLOUR} is too light: white text on it has a contrast ratio of "
+        f"{_contrast_with_white(COUNCIL_COLOUR):.1f}:1, and WCAG needs at least 4.5:1. Choose a darker shade."
+    )
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
