@@ -265,3 +265,24 @@ def test_the_demo_questionnaires_are_built_once(db):
     assert [s["label"] for s in grid.settings["statements"]][0] == "Carer identification"
     assert len(grid.settings["statements"]) == 8
     assert carers.ordered_questions().filter(profile="ethnicity").exists()
+
+
+def test_a_paper_response_is_recorded_as_filled_in_even_with_required_questions_blank(questionnaire, officer):
+    response = Response.objects.create(questionnaire=questionnaire, channel="paper", entered_by=officer)
+    journey = submission.Journey(response)
+    first = journey.page_at(1)
+    form = journey.form_for(first, {"q_why_vision": "Wrote only this on the form."})
+    values = submission.clean_page(form)
+    assert values is not None, form.errors
+    submission.save_answers(response, values)
+    sent = submission.submit(response)
+    assert sent.is_submitted
+    assert [a.question.code for a in sent.answers.all()] == ["why_vision"]
+
+
+def test_online_the_same_blank_is_refused(questionnaire):
+    response = Response.objects.create(questionnaire=questionnaire)
+    journey = submission.Journey(response)
+    form = journey.form_for(journey.page_at(1), {"q_why_vision": "Only this."})
+    assert submission.clean_page(form) is None
+    assert "q_vision" in form.errors

@@ -71,8 +71,12 @@ class QuestionType:
         """{name: field} for this question on a page form."""
         raise NotImplementedError
 
-    def clean(self, question, data):
-        """The stored value from a page form's cleaned data, or None if not answered."""
+    def clean(self, question, data, required=None):
+        """The stored value from a page form's cleaned data, or None if not answered.
+
+        `required` says whether no answer is an error; None means the question's own setting.
+        Staff keying in a paper form pass False: the form is recorded as the person filled it in.
+        """
         raise NotImplementedError
 
     def initial(self, question, value):
@@ -134,7 +138,7 @@ class SingleChoice(QuestionType):
             )
         return fields
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         name = self.field_name(question)
         choice = data.get(name)
         if not choice:
@@ -225,7 +229,7 @@ class MultipleChoice(QuestionType):
             )
         return fields
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         name = self.field_name(question)
         choices = data.get(name) or []
         if not choices:
@@ -305,7 +309,7 @@ class Text(QuestionType):
             )
         }
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         text = (data.get(self.field_name(question)) or "").strip()
         return {"text": text} if text else None
 
@@ -360,7 +364,7 @@ class Number(QuestionType):
             raise AnswerError(f"“{question.text}” must be {high} or less")
         return int(number) if number == number.to_integral_value() else float(number)
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         name = self.field_name(question)
         text = (data.get(name) or "").strip()
         if not text:
@@ -393,7 +397,7 @@ class Date(QuestionType):
             )
         }
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         day = data.get(self.field_name(question))
         return {"date": day.isoformat()} if day else None
 
@@ -433,7 +437,7 @@ class Postcode(QuestionType):
             )
         }
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         name = self.field_name(question)
         text = (data.get(name) or "").strip()
         if not text:
@@ -480,14 +484,14 @@ class Ranking(QuestionType):
             for option in options
         }
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         ranks = {}
         for option in question.options.all():
             rank = data.get(self.rank_name(question, option))
             if rank not in (None, ""):
                 ranks[option.value] = rank
         if not ranks:
-            if question.required:
+            if question.required if required is None else required:
                 first = question.options.first()
                 raise AnswerError({self.rank_name(question, first): f"Rank at least one answer to “{question.text}”"})
             return None
@@ -566,7 +570,7 @@ class Grid(QuestionType):
             for statement in self.statements(question)
         }
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         rows = {
             s["value"]: data[self.row_name(question, s)]
             for s in self.statements(question)
@@ -637,7 +641,7 @@ class Location(QuestionType):
             ),
         }
 
-    def clean(self, question, data):
+    def clean(self, question, data, required=None):
         name = self.field_name(question)
         place = data.get(name)
         postcode_text = (data.get(f"{name}__postcode") or "").strip()
@@ -650,7 +654,7 @@ class Location(QuestionType):
             if postcode is None:
                 raise AnswerError({f"{name}__postcode": "Enter a real postcode, like LE11 3AB"})
             return {"postcode": postcode}
-        if question.required:
+        if question.required if required is None else required:
             raise AnswerError({name: f"Choose a place or enter a postcode for “{question.text}”"})
         return None
 

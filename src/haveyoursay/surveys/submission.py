@@ -42,6 +42,9 @@ class Journey:
 
     def __init__(self, response):
         self.response = response
+        # Online, a required question must be answered. Staff keying in a paper, email or phone
+        # response record it as it came, blanks included: refusing it would lose the rest.
+        self.enforce_required = response.channel == Response.Channel.ONLINE
         self.questionnaire = response.questionnaire
         self.pages = list(self.questionnaire.pages.prefetch_related("questions__options").order_by("position", "pk"))
         self.answers = answers_by_code(response)
@@ -73,6 +76,8 @@ class Journey:
 
     def first_unanswered_required(self):
         """(page number, question) of the first required question still unanswered, or None."""
+        if not self.enforce_required:
+            return None
         for number, page in enumerate(self.visible_pages(), start=1):
             for question in self.visible_questions(page):
                 if question.required and question.code not in self.answers:
@@ -89,10 +94,14 @@ class Journey:
             names[question.pk] = list(own)
             if question.code in self.answers:
                 initial.update(question.type.initial(question, self.answers[question.code]))
+        if not self.enforce_required:
+            for field in fields.values():
+                field.required = False
         form_class = type("PageForm", (GovukForm,), {**fields, "label_size": "m"})
         form = form_class(data=data, initial=initial)
         form.questions = questions
         form.field_names = names
+        form.enforce_required = self.enforce_required
         return form
 
     def check_answers(self):
@@ -115,7 +124,9 @@ def clean_page(form):
         if any(name in form.errors for name in form.field_names[question.pk]):
             continue
         try:
-            values[question] = question.type.clean(question, form.cleaned_data)
+            values[question] = question.type.clean(
+                question, form.cleaned_data, required=question.required and form.enforce_required
+            )
         except AnswerError as error:
             messages = error.args[0]
             if isinstance(messages, dict):
