@@ -161,3 +161,17 @@ def viewer_client(viewer):
 @pytest.fixture
 def outsider_client(outsider):
     return _signed_in(outsider)
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Public pages are cached under the content revision; each test starts with neither."""
+    from django.core.cache import cache
+
+    from haveyoursay.hub.models import Revision
+
+    cache.clear()
+    Revision.forget()
+    yield
+    cache.clear()
+    Revision.forget()

@@ -9,6 +9,7 @@ only what a laptop on loopback needs (plain HTTP).
 import os
 import re
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -67,12 +68,20 @@ def _secret_key():
     if value:
         return value
     key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the key.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            value = key_file.read_text().strip()
+            if value:
+                return value
+            time.sleep(0.01)  # the worker that created it is still writing
+        raise ImproperlyConfigured(f"{key_file} is empty: delete it, or set SECRET_KEY.") from None
     value = secrets.token_urlsafe(50)
-    key_file.touch(mode=0o600)
-    key_file.write_text(value)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(value)
     return value
 
 
@@ -140,11 +149,15 @@ if not DEBUG:
 # The database: SQLite in DATA_DIR unless DATABASE_URL names another (PostgreSQL in production).
 _default_sqlite = f"sqlite:///{DATA_DIR / 'haveyoursay.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env("DATABASE_URL", _default_sqlite), conn_max_age=60, conn_health_checks=True
+        )
+    }
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open: opening one costs more than serving a cached page.
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers carry on while a writer commits; IMMEDIATE transactions take the
         # write lock up front, so two writers queue instead of failing with "database is locked".

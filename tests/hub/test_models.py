@@ -130,3 +130,20 @@ class TestRevision:
         with django_capture_on_commit_callbacks(execute=True):
             consultation.unpublish()
         assert Revision.current() > after_create
+
+    def test_a_process_reads_the_revision_at_most_once_a_second(self, django_assert_num_queries, monkeypatch):
+        clock = [1000.0]
+        monkeypatch.setattr("haveyoursay.hub.models.time.monotonic", lambda: clock[0])
+        Revision.forget()
+        with django_assert_num_queries(1):
+            first = Revision.current()
+            assert Revision.current() == first
+        clock[0] += 1.5
+        with django_assert_num_queries(1):
+            Revision.current()
+
+    def test_the_process_that_made_a_change_sees_it_at_once(self, django_capture_on_commit_callbacks):
+        before = Revision.current()
+        with django_capture_on_commit_callbacks(execute=True):
+            make_consultation()
+        assert Revision.current() > before

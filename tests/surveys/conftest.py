@@ -1,16 +1,8 @@
 import pytest
-from django.core.cache import cache
 
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Questionnaire
 from tests.factories import make_consultation
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
