@@ -71,7 +71,8 @@ class GovukBoundField(BoundField):
             attrs["error_parts"] = self.field.first_invalid_part or "day month year"
         css_class = _widget_class(widget)
         if css_class:
-            classes = [css_class, attrs.get("class", "")]
+            # Keep width classes set on the widget (govuk-input--width-10) beside ours.
+            classes = [css_class, attrs.get("class") or widget.attrs.get("class", "")]
             if self.errors and css_class != "govuk-checkboxes__input":
                 classes.append(f"{css_class}--error")
             attrs["class"] = " ".join(c for c in classes if c)

@@ -162,4 +162,5 @@ def test_about_you_follows_the_harmonised_standards_with_prefer_not_to_say(db):
     for question in questions:
         assert question.options.filter(label="Prefer not to say", exclusive=True).exists(), question.code
     impact = next(q for q in questions if q.code == "disability_impact")
-    assert impact.condition == {"question": "disability", "values": ["yes"]}
+    assert impact.page.condition == {"question": "disability", "values": ["yes"]}
+    assert impact.page.position > next(q for q in questions if q.code == "disability").page.position

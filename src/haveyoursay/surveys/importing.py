@@ -1,0 +1,1129 @@
+"""Responses exported by other survey tools: read the file, map its columns to questions,
+check every row, then import all of them or none.
+
+Plain functions, so the staff site, `haveyoursay import_responses` and the tests do the same
+thing in the same order:
+
+    table = open_table(path, file_name)                 # CSV, Excel (.xlsx) or SPSS (.sav)
+    targets = targets_for(questionnaire)                # what a column can be mapped to
+    mapping = Mapping(table.columns, targets, propose_mapping(table.columns, targets))
+    check = check_rows(questionnaire, table, mapping)   # the dry run: writes nothing
+    batch, check = import_rows(questionnaire, table, mapping, file_name=..., user=...)
+
+Every answer goes through its question type's `from_text`, as a keyed-in paper form does, so
+an imported answer means the same as one given online. Each imported row is a submitted
+Response with channel "import" and an `import_key`: the mapped respondent ID, or else a hash
+of the row's content. A key already in the questionnaire is skipped, so a file that overlaps
+an earlier one adds only its new rows; the very same file (by SHA-256) is refused outright.
+"""
+
+import codecs
+import csv
+import datetime
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import secrets
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from haveyoursay.hub.models import max_upload_bytes
+from haveyoursay.surveys.models import Answer, ImportBatch, Response
+from haveyoursay.surveys.question_types import AnswerError
+from haveyoursay.surveys.submission import condition_met
+
+ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
+FORMULA_STARTS = ("=", "+", "-", "@")
+ACCEPTED_DESCRIPTION = "CSV, Excel (.xlsx) or SPSS (.sav)"
+CHUNK_SIZE = 500
+UPLOAD_FOLDER = "imports"
+UPLOAD_LIFETIME = datetime.timedelta(days=1)
+KEY_MAX_LENGTH = Response._meta.get_field("import_key").max_length
+
+
+class ImportFileError(ValueError):
+    """The file can't be read; the message says why and what to do about it."""
+
+
+class SheetNotFound(ImportFileError):
+    """An Excel workbook without the sheet asked for."""
+
+
+class MappingError(ValueError):
+    """A mapping that can't be used. `errors` is {column index: message}."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+class AlreadyImported(ValueError):
+    """This very file was imported into this questionnaire before."""
+
+    def __init__(self, batch):
+        self.batch = batch
+        super().__init__(already_imported_message(batch))
+
+
+class ImportRefused(ValueError):
+    """The file has rows with errors, so nothing was imported. `check` lists them."""
+
+    def __init__(self, check):
+        self.check = check
+        count = len(check.errors)
+        super().__init__(f"Nothing was imported: the file has {count} problem{'s' if count != 1 else ''} to fix first.")
+
+
+def already_imported_message(batch):
+    when = timezone.localtime(batch.imported_at)
+    who = (batch.imported_by.get_full_name() or batch.imported_by.get_username()) if batch.imported_by else "someone"
+    return (
+        f"This file was already imported on {when:%-d %B %Y} at {when:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+        + f" by {who} ({batch.row_count:,} response{'s' if batch.row_count != 1 else ''}, as “{batch.file_name}”). "
+        "Nothing has been imported again. To add new rows, export a new file: rows already imported are skipped."
+    )
+
+
+# -- Reading files ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    name: str
+    label: str = ""  # an SPSS variable's label: often the question's wording
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def description(self):
+        return f"{self.name} ({self.label})" if self.label and self.label != self.name else self.name
+
+
+def cell_text(value):
+    """A cell as the text a person would read in it: 3.0 is "3", a date is 2022-07-31, empty is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    try:
+        if value != value:  # NaN, and pandas' NaT
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float):
+        if math.isinf(value):
+            return str(value)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.replace(microsecond=0).isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _column_name(index):
+    """The spreadsheet letter of a column: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _columns_from_header(cells, labels=None):
+    names = [cell_text(c) for c in cells]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        raise ImportFileError("The first row of the file must hold the column headings, but it is empty.")
+    labels = labels or {}
+    return [
+        Column(index, name or f"Column {_column_name(index)}", labels.get(index, "") or "")
+        for index, name in enumerate(names)
+    ]
+
+
+class Table:
+    """A file of responses: its columns, and its rows read lazily, each time afresh, so a file
+    of thousands of rows is never all in memory. Row numbers are as a spreadsheet shows them:
+    the headings are row 1."""
+
+    kind = ""
+    header_in_rows = True  # the first raw row is the headings
+
+    def __init__(self, path, file_name, sheet=None):
+        self.path = Path(path)
+        self.file_name = file_name
+        self.sheet = sheet or None
+        self.columns = self._read_columns()
+
+    def rows(self):
+        """(row number, [cell text, one per column]) for every row that isn't empty."""
+        width = len(self.columns)
+        raw_rows = self._raw_rows()
+        if self.header_in_rows:
+            next(raw_rows, None)
+        for number, cells in raw_rows:
+            texts = [self.unguard(cell_text(c)) for c in cells[:width]]
+            if any(texts):
+                yield number, texts + [""] * (width - len(texts))
+
+    @staticmethod
+    def unguard(text):
+        return text
+
+    def sample_values(self, rows=200, per_column=3):
+        """{column index: [a few different values]}, to show beside each column when mapping."""
+        samples = defaultdict(list)
+        for count, (_, cells) in enumerate(self.rows()):
+            if count >= rows:
+                break
+            for column, text in zip(self.columns, cells):
+                values = samples[column.index]
+                if text and text not in values and len(values) < per_column:
+                    values.append(text)
+        return samples
+
+    def _read_columns(self):
+        raise NotImplementedError
+
+    def _raw_rows(self):
+        raise NotImplementedError
+
+
+class CsvTable(Table):
+    """Comma, semicolon or tab separated; UTF-8 (with or without a byte order mark) or, as
+    Excel on Windows saves "CSV (Comma delimited)", Windows-1252."""
+
+    kind = "csv"
+    delimiters = (",", ";", "\t")
+
+    @staticmethod
+    def unguard(text):
+        """A CSV export (ours among them) writes '=1+2 so that a spreadsheet shows the text
+        rather than running it as a formula: the apostrophe is not part of the answer."""
+        return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
+
+    def _read_columns(self):
+        with open(self.path, "rb") as binary:
+            head = binary.read(65536)
+        if b"\x00" in head:
+            raise ImportFileError(
+                "The selected file is not a CSV file: it holds binary data. Export the responses as CSV and try again."
+            )
+        self.encoding = self._encoding()
+        with open(self.path, encoding=self.encoding, newline="") as text:
+            sample = text.read(65536)
+            truncated = bool(text.read(1))
+        self.delimiter = self._delimiter(sample, truncated)
+        for _, cells in self._raw_rows():
+            return _columns_from_header(cells)
+        raise ImportFileError("The selected file is empty.")
+
+    def _encoding(self):
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            with open(self.path, "rb") as binary:
+                while block := binary.read(1 << 16):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            with open(self.path, "rb") as binary:
+                while block := binary.read(1 << 16):
+                    decoder.decode(block)
+            return "cp1252"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "The selected file's characters could not be read. Save it as “CSV UTF-8” and try again."
+            ) from None
+
+    def _delimiter(self, sample, truncated):
+        """The delimiter that splits the headings into most columns and the rows into as many."""
+        best, best_score = ",", None
+        for delimiter in self.delimiters:
+            try:
+                records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+            except csv.Error:
+                continue
+            if truncated and len(records) > 1:
+                records.pop()  # probably cut short by the sample's end
+            records = records[:50]
+            if not records:
+                continue
+            width = len(records[0])
+            score = (width > 1, sum(len(r) == width for r in records[1:]), width)
+            if best_score is None or score > best_score:
+                best, best_score = delimiter, score
+        return best
+
+    def _raw_rows(self):
+        with open(self.path, encoding=self.encoding, newline="") as text:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            number = 0
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    raise ImportFileError(f"Row {number + 1} of the file could not be read ({error}).") from None
+                number += 1
+                yield number, cells
+
+
+class XlsxTable(Table):
+    """An Excel workbook, read a row at a time; its first sheet unless told which."""
+
+    kind = "xlsx"
+
+    def _open(self):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as error:  # a damaged or disguised file fails in many different ways
+            raise ImportFileError(
+                "The selected file could not be read as an Excel workbook. "
+                "Open it in Excel, save it as an Excel Workbook (.xlsx) and try again."
+            ) from error
+        if self.sheet:
+            if self.sheet not in workbook.sheetnames:
+                names = ", ".join(f"“{n}”" for n in workbook.sheetnames)
+                workbook.close()
+                raise SheetNotFound(f"The workbook has no sheet called “{self.sheet}”. Its sheets are {names}.")
+            return workbook, workbook[self.sheet]
+        return workbook, workbook.worksheets[0]
+
+    def _read_columns(self):
+        for _, cells in self._raw_rows():
+            return _columns_from_header(cells)
+        raise ImportFileError("The sheet is empty: the first row must hold the column headings.")
+
+    def _raw_rows(self):
+        workbook, sheet = self._open()
+        try:
+            for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                yield number, list(cells)
+        finally:
+            workbook.close()
+
+
+class SavTable(Table):
+    """An SPSS data file. Coded answers become their value labels, so 1 reads as "Tend to
+    agree"; variable labels (often the question's wording) help map the columns."""
+
+    kind = "sav"
+    header_in_rows = False  # variable names and labels are in the file's dictionary
+    chunk_size = 1000
+
+    def _read_columns(self):
+        import pyreadstat
+
+        try:
+            _, meta = pyreadstat.read_sav(str(self.path), metadataonly=True)
+        except Exception as error:  # pyreadstat raises its own errors, and others, for a bad file
+            raise ImportFileError(
+                "The selected file could not be read as an SPSS data file (.sav). Save it again from SPSS and try again."
+            ) from error
+        labels = dict(enumerate(meta.column_labels or []))
+        return _columns_from_header(meta.column_names, labels)
+
+    def _raw_rows(self):
+        import pyreadstat
+
+        chunks = pyreadstat.read_file_in_chunks(
+            pyreadstat.read_sav, str(self.path), chunksize=self.chunk_size,
+            apply_value_formats=True, formats_as_category=False,
+        )
+        number = 1
+        for frame, _ in chunks:
+            for cells in frame.itertuples(index=False, name=None):
+                number += 1
+                yield number, list(cells)
+
+
+TABLES = {".csv": CsvTable, ".tsv": CsvTable, ".xlsx": XlsxTable, ".sav": SavTable}
+
+
+def check_file_name(file_name):
+    """The extension of a file we can read; ImportFileError, saying what to do, if we can't."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix in TABLES:
+        return suffix
+    if suffix in (".xls", ".xlsm", ".xlsb", ".ods"):
+        raise ImportFileError(
+            f"The selected file is a {suffix} spreadsheet, which can't be read. "
+            "Save it as an Excel Workbook (.xlsx) or as CSV and try again."
+        )
+    raise ImportFileError(f"The selected file must be a {ACCEPTED_DESCRIPTION} file.")
+
+
+def open_table(path, file_name=None, sheet=None):
+    """The file at `path` as a Table, by the extension of `file_name` (or of the path)."""
+    file_name = file_name or Path(path).name
+    suffix = check_file_name(file_name)
+    size = os.path.getsize(path)
+    limit = max_upload_bytes()
+    if size > limit:
+        raise ImportFileError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB.")
+    if size == 0:
+        raise ImportFileError("The selected file is empty.")
+    return TABLES[suffix](path, file_name, sheet=sheet if suffix == ".xlsx" else None)
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as binary:
+        while block := binary.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- Uploads kept between the steps of the staff pages ----------------------------------------
+
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(csv|tsv|xlsx|sav)$")
+
+
+def upload_folder():
+    return Path(settings.MEDIA_ROOT) / UPLOAD_FOLDER
+
+
+def store_upload(upload, file_name):
+    """Keep an uploaded file server-side under a random name; (stored name, SHA-256)."""
+    suffix = check_file_name(file_name)
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{secrets.token_hex(16)}{suffix}"
+    digest = hashlib.sha256()
+    with open(folder / stored_name, "xb") as out:
+        os.chmod(out.fileno(), settings.FILE_UPLOAD_PERMISSIONS or 0o640)
+        for block in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+            digest.update(block)
+            out.write(block)
+    return stored_name, digest.hexdigest()
+
+
+def stored_upload_path(stored_name):
+    """The path of a stored upload, or None if the name isn't one we made or the file is gone."""
+    if not STORED_NAME.match(stored_name or ""):
+        return None
+    path = upload_folder() / stored_name
+    return path if path.is_file() else None
+
+
+def delete_upload(stored_name):
+    path = stored_upload_path(stored_name)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
+    """Delete uploads nobody finished importing within a day. Returns how many."""
+    folder = upload_folder()
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in folder.iterdir():
+        if STORED_NAME.match(path.name) and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# -- What a column can be mapped to -----------------------------------------------------------
+
+ABOUT_THE_RESPONSE = "About the response"
+
+
+@dataclass(frozen=True, eq=False)
+class Target:
+    """Something one column can fill: a whole answer, one part of one (an option's 0/1, a
+    statement of a grid, an option's rank, the "other" words), or a detail of the response."""
+
+    key: str  # stored in the mapping: "vision", "find_out[gp_surgery]", "find_out[*other]", "@respondent_id"
+    label: str  # shown in the select
+    group: str
+    role: str  # answer, other, option, rank, statement, or special
+    question: object = None
+    part: str = ""  # the option's or statement's value
+    names: tuple = ()  # headings that map to it automatically
+
+
+SPECIALS = [
+    ("@respondent_id", "Respondent reference or ID (to recognise rows already imported)", (
+        "id", "respondent id", "respondent_id", "respondentid", "response id", "response_id", "responseid",
+        "reference", "response reference", "ref", "unique id", "record id", "case id", "caseid", "serial",
+    )),
+    ("@date", "Date received or submitted (sets both)", ("date", "response date", "date of response")),
+    ("@submitted_at", "Date (and time) submitted", (
+        "submitted", "submitted_at", "submitted at", "submitted (europe/london)", "date submitted",
+        "submission date", "completed", "date completed", "completion date", "end date", "enddate", "timestamp",
+    )),
+    ("@received_on", "Date received (by post, email or phone)", (
+        "received_on", "received on", "date received", "received",
+    )),
+    ("@organisation_name", "Organisation name", (
+        "organisation", "organisation name", "organisation_name", "organization", "organization name",
+        "name of organisation",
+    )),
+    ("@organisation_role", "Organisation role (the respondent's role in it)", (
+        "organisation role", "organisation_role", "organization role", "role in the organisation", "role",
+        "job title", "your role",
+    )),
+    ("@respondent_kind", "Respondent kind: individual or organisation", (
+        "respondent kind", "respondent_kind", "responding as", "response type",
+    )),
+]
+
+
+def normalise_heading(text):
+    return " ".join((text or "").split()).casefold()
+
+
+def _short(text, length=60):
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def targets_for(questionnaire):
+    """Every target a column of this questionnaire's file may be mapped to, in question order.
+    Each question offers its whole answer in one column (except a grid) and each column our own
+    export writes for it (`export_columns`), so our own export maps itself."""
+    targets = [
+        Target(key, label, ABOUT_THE_RESPONSE, "special", names=names) for key, label, names in SPECIALS
+    ]
+    questions = questionnaire.ordered_questions().select_related("page").prefetch_related("options")
+    for question in questions:
+        type_ = question.type
+        code, kind = question.code, question.kind
+        group = f"{code}: {_short(question.text)}"
+        options = list(question.options.all())
+        exported = type_.export_columns(question)
+        if kind != "grid":
+            label = {
+                "multiple": f"{code}: all the answers in one column (a; b; c)",
+                "ranking": f"{code}: the whole order in one column (1. x; 2. y)",
+            }.get(kind, f"{code}: the answer")
+            names = (code, question.text)
+            if kind not in ("multiple", "ranking"):
+                names += tuple(exported[0])
+            targets.append(Target(code, label, group, "answer", question, names=names))
+        if kind in ("single", "agree", "importance", "area") and type_.has_other(question):
+            targets.append(Target(f"{code}[*other]", f"{code}: the words of “other”", group, "other", question,
+                                  names=tuple(exported[1])))
+        if kind == "multiple":
+            for option, names in zip(options, exported):
+                targets.append(Target(f"{code}[{option.value}]", f"{code}: {_short(option.label)} (0 or 1)", group,
+                                      "option", question, option.value, tuple(names)))
+            if any(o.other for o in options):
+                targets.append(Target(f"{code}[*other]", f"{code}: the words of “other”", group, "other", question,
+                                      names=tuple(exported[-1])))
+        if kind == "ranking":
+            for option, names in zip(options, exported):
+                targets.append(Target(f"{code}[{option.value}]", f"{code}: rank of {_short(option.label)}", group,
+                                      "rank", question, option.value, tuple(names)))
+        if kind == "grid":
+            for statement, names in zip(type_.statements(question), exported):
+                targets.append(Target(f"{code}[{statement['value']}]", f"{code}: {_short(statement['label'])}", group,
+                                      "statement", question, statement["value"], tuple(names)))
+    return targets
+
+
+def target_choices(targets):
+    """Choices for a select: "Ignore this column", then one group per question."""
+    groups = {}
+    for target in targets:
+        groups.setdefault(target.group, []).append((target.key, target.label))
+    return [("", "Ignore this column")] + list(groups.items())
+
+
+def propose_mapping(columns, targets):
+    """{column index: target key} for each column whose heading (or SPSS label) is a target's
+    export column name or question text, in any case. Each target is proposed once at most."""
+    by_name = {}
+    for target in sorted(targets, key=lambda t: t.role == "special"):  # a question coded "date" wins
+        for name in target.names:
+            by_name.setdefault(normalise_heading(name), target)
+    proposal, used = {}, set()
+    for column in columns:
+        for heading in (column.name, column.label):
+            target = by_name.get(normalise_heading(heading)) if heading else None
+            if target is not None and target.key not in used:
+                proposal[column.index] = target.key
+                used.add(target.key)
+                break
+    return proposal
+
+
+class Mapping:
+    """Which column fills which target: checked so that every target is filled once at most."""
+
+    def __init__(self, columns, targets, chosen):
+        self.columns = list(columns)
+        self.targets = {t.key: t for t in targets}
+        self.chosen = {int(i): key for i, key in chosen.items() if key}
+        errors, taken = {}, {}
+        by_index = {c.index: c for c in self.columns}
+        for index, key in sorted(self.chosen.items()):
+            column = by_index.get(index)
+            if column is None:
+                errors[index] = f"The file has no column {index + 1}"
+            elif key not in self.targets:
+                errors[index] = f"Column {column.name}: “{key}” is not something a column can be mapped to"
+            elif key in taken:
+                errors[index] = (
+                    f"Column {column.name}: “{self.targets[key].label}” is already mapped from column "
+                    f"{taken[key].name}. Map each answer from one column only"
+                )
+            else:
+                taken[key] = column
+        if not errors and not any(self.targets[k].role != "special" for k in self.chosen.values()):
+            errors[None] = "Map at least one column to a question"
+        if errors:
+            raise MappingError(errors)
+        self.pairs = [(by_index[i], self.targets[k]) for i, k in sorted(self.chosen.items())]
+
+    def target_of(self, column):
+        key = self.chosen.get(column.index)
+        return self.targets[key] if key else None
+
+    def as_json(self):
+        return {"columns": [{"index": c.index, "name": c.name, "target": t.key} for c, t in self.pairs]}
+
+    @classmethod
+    def from_json(cls, columns, targets, data):
+        """A mapping as `as_json` writes it, or a plain {column heading: target}, where a target
+        is a key ("vision", "find_out[gp_surgery]", "@respondent_id"), the name of a column of our
+        own export ("find_out_gp_surgery"), or "ignore". Columns it doesn't name keep the
+        automatic proposal."""
+        chosen = propose_mapping(columns, targets)
+        by_heading = {}
+        for column in columns:
+            by_heading.setdefault(normalise_heading(column.name), column)
+        if isinstance(data, dict) and isinstance(data.get("columns"), list):
+            items = [(entry.get("name", ""), entry.get("target", ""), entry.get("index")) for entry in data["columns"]]
+            chosen = {}
+        elif isinstance(data, dict):
+            items = [(heading, target, None) for heading, target in data.items()]
+        else:
+            raise MappingError({None: "A mapping must be a JSON object of {column heading: target}"})
+        keys = {t.key for t in targets}
+        export_names = {}
+        for target in targets:
+            if target.role != "special" and target.names:
+                export_names.setdefault(normalise_heading(target.names[0]), target.key)
+        errors = {}
+        for heading, target, index in items:
+            column = next((c for c in columns if c.index == index and c.name == heading), None) if index is not None else None
+            column = column or by_heading.get(normalise_heading(heading))
+            if column is None:
+                errors[f"missing:{heading}"] = f"The file has no column headed “{heading}”"
+                continue
+            wanted = (target or "").strip()
+            if wanted.casefold() in ("", "ignore"):
+                chosen.pop(column.index, None)
+            elif wanted in keys:
+                chosen[column.index] = wanted
+            elif normalise_heading(wanted) in export_names:
+                chosen[column.index] = export_names[normalise_heading(wanted)]
+            else:
+                errors[column.index] = f"Column {column.name}: “{wanted}” is not a question, part of one, or detail"
+        if errors:
+            raise MappingError(errors)
+        return cls(columns, targets, chosen)
+
+
+# -- Checking rows ------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    level: str  # "error" stops the import; "warning" doesn't; "skipped" is a row left out
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        place = ", ".join(p for p in (f"Row {self.row}" if self.row else "", f"column {self.column}" if self.column else "") if p)
+        return f"{place}: {self.message}" if place else self.message
+
+
+@dataclass
+class Check:
+    """What a dry run found; an import returns the same, counted as it went."""
+
+    rows_read: int = 0
+    to_import: int = 0
+    duplicates: int = 0
+    empty: int = 0
+    problems: list = field(default_factory=list)
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def skipped(self):
+        return [p for p in self.problems if p.level == "skipped"]
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary_lines(self):
+        return [
+            f"Rows read: {self.rows_read:,}",
+            f"Rows to import: {self.to_import:,}" if self.ok else "Rows to import: none until the problems are fixed",
+            f"Rows skipped as already imported: {self.duplicates:,}",
+            f"Rows skipped with no answers: {self.empty:,}",
+            f"Problems: {len(self.errors):,}",
+            f"Warnings: {len(self.warnings):,}",
+        ]
+
+
+@dataclass
+class Row:
+    number: int
+    key: str = ""
+    key_column: str | None = None
+    answers: dict = field(default_factory=dict)  # {question: value}
+    details: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    status: str = "import"  # import, duplicate, empty
+
+    def error(self, column, message):
+        self.problems.append(Problem("error", self.number, column, message))
+
+    def warn(self, column, message):
+        self.problems.append(Problem("warning", self.number, column, message))
+
+    @property
+    def has_errors(self):
+        return any(p.level == "error" for p in self.problems)
+
+
+TRUE_WORDS = {"1", "yes", "y", "true", "x", "✓", "✔", "ticked", "checked", "selected", "chosen", "on"}
+FALSE_WORDS = {
+    "", "0", "no", "n", "false", "off", "not selected", "unselected", "not checked", "unchecked", "not ticked",
+    "not chosen",
+}
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y")
+TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")
+
+
+def parse_when(text):
+    """(datetime, has a time) from a date or date-and-time cell; ValueError if it is neither.
+    Dates are read the UK way round: 01/07/2022 is 1 July."""
+    text = " ".join(text.split())
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+        has_time = bool(re.search(r"[T ]\d", text))
+    except ValueError:
+        moment = None
+        for date_format in DATE_FORMATS:
+            for time_format in ("",) + TIME_FORMATS:
+                try:
+                    moment = datetime.datetime.strptime(text, f"{date_format} {time_format}".strip())
+                except ValueError:
+                    continue
+                has_time = bool(time_format)
+                break
+            if moment:
+                break
+        if moment is None:
+            raise ValueError(text) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment, has_time
+
+
+class RowReader:
+    """Turns one row of cells into answers and details, through each question's type."""
+
+    def __init__(self, questionnaire, mapping):
+        self.questionnaire = questionnaire
+        self.mapping = mapping
+        self.by_question = defaultdict(list)  # question -> [(column, target)]
+        self.specials = {}
+        for column, target in mapping.pairs:
+            if target.role == "special":
+                self.specials[target.key] = column
+            else:
+                self.by_question[target.question].append((column, target))
+        self.questions = list(self.by_question)
+        all_questions = list(questionnaire.ordered_questions().select_related("page"))
+        self.required_mapped = [q for q in self.questions if q.required]
+        self.required_unmapped = [q for q in all_questions if q.required and q not in self.by_question]
+        self.seen_contents = Counter()
+
+    def file_warnings(self):
+        return [
+            Problem("warning", None, None, f"No column is mapped to the required question {q.code} (“{q.text}”): "
+                    "no row will have an answer to it.")
+            for q in self.required_unmapped
+        ]
+
+    def read(self, number, cells):
+        row = Row(number)
+        for question, parts in self.by_question.items():
+            value = self._answer(row, question, [(column, target, cells[column.index]) for column, target in parts])
+            if value is not None:
+                row.answers[question] = value
+        self._details(row, cells)
+        if not row.answers and not row.has_errors:
+            row.status = "empty"
+            return row
+        self._key(row, cells)
+        answered = {q.code: v for q, v in row.answers.items()}
+        missing = [
+            q.code for q in self.required_mapped
+            if q not in row.answers and condition_met(q.page.condition, answered) and condition_met(q.condition, answered)
+        ]
+        if missing and not row.has_errors:  # an answer with an error is missing for its own reason
+            names = ", ".join(missing)
+            row.warn(None, f"no answer to the required question{'s' if len(missing) > 1 else ''} {names} "
+                           "(imported all the same)")
+        return row
+
+    # Answers --------------------------------------------------------------------------------
+
+    def _answer(self, row, question, parts):
+        type_ = question.type
+        whole = next(((c, text) for c, t, text in parts if t.role == "answer" and text), None)
+        value = None
+        if whole is not None:
+            column, text = whole
+            try:
+                value = type_.from_text(question, text)
+            except AnswerError as error:
+                row.error(column.name, str(error))
+                return None
+        kind = question.kind
+        if kind == "multiple":
+            return self._multiple(row, question, parts, value, whole)
+        if kind == "ranking":
+            return self._ranking(row, question, parts, value, whole)
+        if kind == "grid":
+            return self._grid(row, question, parts)
+        other = next(((c, text) for c, t, text in parts if t.role == "other" and text), None)
+        if other is not None:
+            other_option = next((o for o in question.options.all() if o.other), None)
+            if value is None and other_option is not None:
+                value = {"choice": other_option.value, "other": other[1]}
+            elif value is not None and other_option is not None and value.get("choice") == other_option.value:
+                value["other"] = value.get("other") or other[1]
+        return value
+
+    def _multiple(self, row, question, parts, value, whole):
+        options = {o.value: o for o in question.options.all()}
+        chosen = {}  # option value -> column it came from
+        other_words = ""
+        if value:
+            for choice in value["choices"]:
+                chosen[choice] = whole[0]
+            other_words = value.get("other", "")
+        for column, target, text in parts:
+            if target.role == "option":
+                option = options[target.part]
+                folded = text.casefold()
+                if folded in FALSE_WORDS:
+                    continue
+                if folded in TRUE_WORDS or folded in (option.label.casefold(), option.value.casefold()):
+                    chosen.setdefault(option.value, column)
+                    continue
+                try:
+                    number = float(text)
+                except ValueError:
+                    number = None
+                if number in (0.0, 1.0):
+                    if number:
+                        chosen.setdefault(option.value, column)
+                    continue
+                row.error(column.name, f"“{text}” is not 0 or 1 (for “{option.label}” in {question.code})")
+                return None
+            elif target.role == "other" and text:
+                other_words = other_words or text
+                other_option = next((o for o in options.values() if o.other), None)
+                if other_option is not None:
+                    chosen.setdefault(other_option.value, column)
+        if not chosen:
+            return None
+        exclusive = [v for v in chosen if options[v].exclusive]
+        if exclusive and len(chosen) > 1:
+            option = options[exclusive[0]]
+            row.error(chosen[option.value].name,
+                      f"“{option.label}” can't be chosen with other answers to {question.code}")
+            return None
+        return {"choices": [v for v in options if v in chosen], "other": other_words}
+
+    def _ranking(self, row, question, parts, value, whole):
+        options = {o.value: o for o in question.options.all()}
+        ranks, columns = {}, {}
+        for column, target, text in parts:
+            if target.role != "rank" or not text:
+                continue
+            try:
+                number = float(text)
+                if not number.is_integer() or number < 1:
+                    raise ValueError
+            except ValueError:
+                row.error(column.name, f"“{text}” is not a rank (a whole number from 1) for “{options[target.part].label}” in {question.code}")
+                return None
+            ranks[target.part] = int(number)
+            columns[target.part] = column
+        if ranks:
+            if value is not None:
+                row.error(whole[0].name, f"{question.code} is ranked in this column and in its rank columns: use one or the other")
+                return None
+            order = sorted(ranks.values())
+            if order != list(range(1, len(order) + 1)):
+                first = next(v for v in options if v in ranks)
+                row.error(columns[first].name,
+                          f"the ranks of {question.code} must run from 1 to {len(order)} without gaps or repeats, "
+                          f"but they are {', '.join(map(str, order))}")
+                return None
+            return {"ranking": sorted(ranks, key=ranks.get)}
+        if value is not None:
+            repeated = [v for v, n in Counter(value["ranking"]).items() if n > 1]
+            if repeated:
+                row.error(whole[0].name, f"“{options[repeated[0]].label}” is ranked twice in {question.code}")
+                return None
+        return value
+
+    def _grid(self, row, question, parts):
+        rows = {}
+        for column, target, text in parts:
+            if target.role != "statement":
+                continue
+            try:
+                choice = question.type.row_from_text(question, target.part, text)
+            except AnswerError as error:
+                row.error(column.name, str(error))
+                continue
+            if choice is not None:
+                rows[target.part] = choice
+        return {"rows": rows} if rows and not row.has_errors else None
+
+    # Details of the response ----------------------------------------------------------------
+
+    def _details(self, row, cells):
+        def text_of(key):
+            column = self.specials.get(key)
+            return (column, cells[column.index]) if column is not None else (None, "")
+
+        # One date for both, as most tools give; or, as our own export gives, each on its own.
+        # A response received on a day was submitted then, unless the file says when.
+        for key, fields in (("@date", ("submitted_at", "received_on")), ("@submitted_at", ("submitted_at",)),
+                            ("@received_on", ("received_on", "submitted_at"))):
+            column, text = text_of(key)
+            if not text:
+                continue
+            try:
+                moment, has_time = parse_when(text)
+            except ValueError:
+                row.error(column.name, f"“{text}” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)")
+                continue
+            if "submitted_at" in fields and (key != "@received_on" or "submitted_at" not in row.details):
+                row.details["submitted_at"] = moment
+            if "received_on" in fields:
+                row.details["received_on"] = timezone.localtime(moment).date() if has_time else moment.date()
+        for key, field_name in (("@organisation_name", "organisation_name"), ("@organisation_role", "organisation_role")):
+            column, text = text_of(key)
+            if len(text) > 200:
+                what = field_name.replace("_", "'s ")
+                row.error(column.name, f"is {len(text):,} characters, more than the 200 allowed for an {what}")
+            elif text:
+                row.details[field_name] = text
+        column, text = text_of("@respondent_kind")
+        folded = text.casefold()
+        if not folded:
+            kind = Response.RespondentKind.ORGANISATION if row.details.get("organisation_name") else Response.RespondentKind.INDIVIDUAL
+        elif "organi" in folded or folded in ("business", "group", "on behalf of an organisation"):
+            kind = Response.RespondentKind.ORGANISATION
+        elif folded in ("individual", "as an individual", "myself", "me", "personal", "person", "resident", "member of the public"):
+            kind = Response.RespondentKind.INDIVIDUAL
+        else:
+            row.error(column.name, f"“{text}” is not a kind of respondent: use “individual” or “organisation”")
+            kind = Response.RespondentKind.INDIVIDUAL
+        row.details["respondent_kind"] = kind
+
+    def _key(self, row, cells):
+        column = self.specials.get("@respondent_id")
+        text = cells[column.index] if column is not None else ""
+        if text:
+            if len(text) > KEY_MAX_LENGTH:
+                row.error(column.name, f"a respondent ID must be {KEY_MAX_LENGTH} characters or fewer")
+                return
+            row.key, row.key_column = text, column.name
+            return
+        # No ID: the row's own content, so the same row in another file is recognised. Two
+        # identical rows in one file are two responses: the second one's key counts it.
+        values = [c.strip() for c in cells]
+        while values and not values[-1]:
+            values.pop()
+        digest = hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
+        self.seen_contents[digest] += 1
+        occurrence = self.seen_contents[digest]
+        row.key = f"row:{digest}" + (f":{occurrence}" if occurrence > 1 else "")
+
+
+def _rows(questionnaire, table, mapping):
+    """Every row of the file, read and checked, with duplicates of earlier imports marked."""
+    reader = RowReader(questionnaire, mapping)
+    seen_ids = {}  # respondent ID -> row number, within this file
+    chunk = []
+
+    def mark_duplicates(rows):
+        keys = [r.key for r in rows if r.key]
+        if not keys:
+            return
+        existing = Response.objects.filter(questionnaire=questionnaire)
+        imported = set(existing.filter(import_key__in=keys).values_list("import_key", flat=True))
+        references = set(existing.filter(reference__in=keys).values_list("reference", flat=True))
+        for row in rows:
+            if row.key in imported or row.key in references:
+                row.status = "duplicate"
+                row.problems = []  # a row that won't be imported can't stop the others
+                what = f"“{row.key}” " if row.key_column else ""
+                place = "this questionnaire already has the response" if row.key in references else "already imported"
+                row.problems.append(Problem("skipped", row.number, row.key_column, f"{what}{place}, will be skipped".strip()))
+
+    for number, cells in table.rows():
+        row = reader.read(number, cells)
+        if row.key_column:
+            if row.key in seen_ids:
+                row.error(row.key_column, f"the respondent ID “{row.key}” is also on row {seen_ids[row.key]}: "
+                                          "each row needs its own")
+            else:
+                seen_ids[row.key] = number
+        chunk.append(row)
+        if len(chunk) >= CHUNK_SIZE:
+            mark_duplicates(chunk)
+            yield from chunk
+            chunk = []
+    mark_duplicates(chunk)
+    yield from chunk
+
+
+def check_rows(questionnaire, table, mapping):
+    """The dry run: every row read and checked, nothing written."""
+    check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
+    for row in _rows(questionnaire, table, mapping):
+        _count(check, row)
+    if check.rows_read == 0:
+        check.problems.append(Problem("error", None, None, "The file has no rows of responses under its headings."))
+    return check
+
+
+def _count(check, row):
+    check.rows_read += 1
+    check.problems.extend(row.problems)
+    if row.status == "duplicate":
+        check.duplicates += 1
+    elif row.status == "empty":
+        check.empty += 1
+        check.problems.append(Problem("warning", row.number, None, "no answers in the mapped columns, will be skipped"))
+    elif not row.has_errors:
+        check.to_import += 1
+
+
+def previous_import(questionnaire, sha256):
+    return ImportBatch.objects.filter(questionnaire=questionnaire, file_sha256=sha256).select_related("imported_by").first()
+
+
+def import_rows(questionnaire, table, mapping, *, user=None, file_name=None):
+    """Import every row or none, in one transaction. Returns (batch, check).
+
+    AlreadyImported if this file was imported before; ImportRefused (with the check) if any
+    row has an error. Rows already imported, by ID or by content, are skipped and counted."""
+    sha256 = file_sha256(table.path)
+    batch = previous_import(questionnaire, sha256)
+    if batch is not None:
+        raise AlreadyImported(batch)
+    check = check_rows(questionnaire, table, mapping)
+    if not check.ok:
+        raise ImportRefused(check)
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                questionnaire=questionnaire, file_name=(file_name or table.file_name)[:255], file_sha256=sha256,
+                mapping={**mapping.as_json(), "sheet": table.sheet}, imported_by=user if user and user.is_authenticated else None,
+            )
+            check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
+            pending = []
+            for row in _rows(questionnaire, table, mapping):
+                _count(check, row)
+                if row.has_errors:  # the file changed under us: refuse, as the dry run would
+                    raise ImportRefused(check)
+                if row.status == "import":
+                    pending.append(row)
+                if len(pending) >= CHUNK_SIZE:
+                    _create(questionnaire, batch, pending, user)
+                    pending = []
+            _create(questionnaire, batch, pending, user)
+            batch.row_count = check.to_import
+            batch.save(update_fields=["row_count"])
+    except IntegrityError:
+        # Someone imported the same file, or some of the same rows, at the same moment.
+        batch = previous_import(questionnaire, sha256)
+        if batch is not None:
+            raise AlreadyImported(batch) from None
+        raise ImportFileError(
+            "Some of these rows were imported by someone else while this import ran, so nothing was imported. "
+            "Check the file again: those rows will now be skipped."
+        ) from None
+    return batch, check
+
+
+def _create(questionnaire, batch, rows, user):
+    if not rows:
+        return
+    now = timezone.now()
+    responses = []
+    for row in rows:
+        submitted_at = row.details.get("submitted_at") or now
+        responses.append(Response(
+            questionnaire=questionnaire,
+            channel=Response.Channel.IMPORT,
+            state=Response.State.SUBMITTED,
+            started_at=submitted_at,
+            submitted_at=submitted_at,
+            received_on=row.details.get("received_on"),
+            respondent_kind=row.details["respondent_kind"],
+            organisation_name=row.details.get("organisation_name", ""),
+            organisation_role=row.details.get("organisation_role", ""),
+            entered_by=user if user and user.is_authenticated else None,
+            import_batch=batch,
+            import_key=row.key,
+        ))
+    Response.objects.bulk_create(responses)
+    answers = [
+        Answer(response=response, question=question, value=value)
+        for response, row in zip(responses, rows)
+        for question, value in row.answers.items()
+    ]
+    Answer.objects.bulk_create(answers, batch_size=1000)

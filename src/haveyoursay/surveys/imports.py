@@ -1,0 +1,331 @@
+"""Importing responses from other survey tools, on the staff site: upload a file, map its
+columns to questions, see the dry run, import, see what was done.
+
+The uploaded file stays on the server between the steps, in MEDIA_ROOT/imports/ under a
+random name that only the uploading session knows; the browser holds nothing but a token
+for it. The file is deleted once imported, and by the next upload after a day if the import
+was never finished. The work itself is in `surveys/importing.py`.
+"""
+
+import secrets
+from itertools import islice
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.govuk_forms import GovukForm
+from haveyoursay.hub.models import max_upload_bytes
+from haveyoursay.hub.staff import get_consultation_for_user, staff_required
+from haveyoursay.surveys import importing
+from haveyoursay.surveys.models import ImportBatch, Questionnaire
+
+PERMISSION = "surveys.add_importbatch"
+SESSION_KEY = "response_imports"
+FINISHED_KEY = "response_imports_finished"  # {token: batch pk}, so a second click lands on the result
+TEMPLATES = "surveys/staff/imports/"
+
+
+class UploadForm(GovukForm):
+    file = forms.FileField(
+        label="File of responses",
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"},
+    )
+    sheet = forms.CharField(
+        label="Sheet name (optional)",
+        required=False,
+        max_length=100,
+        help_text="For an Excel workbook whose responses are not on its first sheet.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = max_upload_bytes() // (1024 * 1024)
+        self.fields["file"].help_text = (
+            f"A {importing.ACCEPTED_DESCRIPTION} file exported from another survey tool, smaller than {limit} MB. "
+            "The first row must hold the column headings."
+        )
+        self.fields["file"].widget.attrs["accept"] = ",".join(importing.ACCEPTED_EXTENSIONS)
+        self.fields["sheet"].widget.attrs.update({"class": "govuk-input--width-20", "spellcheck": "false"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            importing.check_file_name(upload.name)
+        except importing.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
+        return upload
+
+
+class MappingForm(GovukForm):
+    """One select per column of the file: ignore it, or the question (or part) it answers."""
+
+    def __init__(self, columns, targets, samples, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns, self.targets = columns, targets
+        choices = importing.target_choices(targets)
+        for column in columns:
+            examples = samples.get(column.index) or []
+            self.fields[self.field_name(column)] = forms.ChoiceField(
+                label=column.description,
+                required=False,
+                choices=choices,
+                help_text=", ".join(f"“{importing._short(v, 40)}”" for v in examples) if examples else "Empty in the first rows",
+                error_messages={"invalid_choice": "Choose from the list"},
+            )
+
+    @staticmethod
+    def field_name(column):
+        return f"column_{column.index}"
+
+    def clean(self):
+        data = super().clean()
+        chosen = {c.index: data.get(self.field_name(c)) for c in self.columns if data.get(self.field_name(c))}
+        try:
+            self.mapping = importing.Mapping(self.columns, self.targets, chosen)
+        except importing.MappingError as error:
+            for index, message in error.errors.items():
+                column = next((c for c in self.columns if c.index == index), None)
+                self.add_error(self.field_name(column) if column else None, message)
+        return data
+
+    def rows(self):
+        """(column, bound field) for the mapping table."""
+        return [(column, self[self.field_name(column)]) for column in self.columns]
+
+
+def _questionnaire(request, pk):
+    consultation = get_consultation_for_user(request, pk, PERMISSION)
+    return consultation, Questionnaire.objects.filter(consultation=consultation).first()
+
+
+def _uploads(request):
+    return request.session.get(SESSION_KEY, {})
+
+
+def _save_uploads(request, uploads):
+    request.session[SESSION_KEY] = uploads
+
+
+def _forget_stale_uploads(request):
+    cutoff = (timezone.now() - importing.UPLOAD_LIFETIME).isoformat()
+    uploads = {t: e for t, e in _uploads(request).items() if e.get("uploaded_at", "") >= cutoff}
+    _save_uploads(request, uploads)
+
+
+def _finished(request, consultation, token):
+    """A redirect to the result, if this upload was imported already (a resent form, the back button)."""
+    batch_pk = request.session.get(FINISHED_KEY, {}).get(token)
+    return redirect("surveys_staff:import_done", consultation.pk, batch_pk) if batch_pk else None
+
+
+def _upload(request, consultation, token):
+    """(entry, table) for a file this session uploaded for this consultation, or None if it
+    has gone (imported, or older than a day). 404 for a token that was never this session's."""
+    entry = _uploads(request).get(token)
+    if not entry or entry.get("consultation") != consultation.pk:
+        raise Http404("No such upload")
+    path = importing.stored_upload_path(entry["stored"])
+    if path is None:
+        return entry, None
+    return entry, importing.open_table(path, entry["file_name"], entry.get("sheet") or None)
+
+
+def _expired(request, consultation):
+    messages.info(request, "That file is no longer here: uploads are kept for a day. Upload it again to carry on.")
+    return redirect("surveys_staff:import_upload", consultation.pk)
+
+
+@staff_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def upload(request, pk):
+    consultation, questionnaire = _questionnaire(request, pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if questionnaire is not None and request.method == "POST" and form.is_valid():
+        importing.remove_stale_uploads()
+        _forget_stale_uploads(request)
+        file = form.cleaned_data["file"]
+        stored, sha256 = importing.store_upload(file, file.name)
+        try:
+            batch = importing.previous_import(questionnaire, sha256)
+            if batch is not None:
+                raise importing.AlreadyImported(batch)
+            table = importing.open_table(importing.stored_upload_path(stored), file.name, form.cleaned_data["sheet"])
+            if not any(True for _ in islice(table.rows(), 1)):
+                raise importing.ImportFileError("The selected file has column headings but no rows of responses under them.")
+        except importing.SheetNotFound as error:
+            importing.delete_upload(stored)
+            form.add_error("sheet", str(error))
+        except (importing.ImportFileError, importing.AlreadyImported) as error:
+            importing.delete_upload(stored)
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_urlsafe(16)
+            uploads = _uploads(request)
+            uploads[token] = {
+                "consultation": consultation.pk,
+                "stored": stored,
+                "file_name": file.name[:255],
+                "sha256": sha256,
+                "sheet": table.sheet or "",
+                "uploaded_at": timezone.now().isoformat(),
+            }
+            _save_uploads(request, uploads)
+            return redirect("surveys_staff:import_mapping", consultation.pk, token)
+    batches = (
+        questionnaire.import_batches.select_related("imported_by").order_by("-imported_at")[:20]
+        if questionnaire is not None else []
+    )
+    return render(
+        request,
+        TEMPLATES + "upload.html",
+        {"consultation": consultation, "questionnaire": questionnaire, "form": form, "batches": batches},
+    )
+
+
+@staff_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def mapping(request, pk, token):
+    consultation, questionnaire = _questionnaire(request, pk)
+    if questionnaire is None:
+        raise Http404("No questionnaire")
+    if finished := _finished(request, consultation, token):
+        return finished
+    entry, table = _upload(request, consultation, token)
+    if table is None:
+        return _expired(request, consultation)
+    targets = importing.targets_for(questionnaire)
+    saved = entry.get("mapping")
+    chosen = {int(i): k for i, k in saved.items()} if saved is not None else importing.propose_mapping(table.columns, targets)
+    form = MappingForm(
+        table.columns, targets, table.sample_values(),
+        data=request.POST if request.method == "POST" else None,
+        initial={MappingForm.field_name(c): chosen.get(c.index, "") for c in table.columns},
+    )
+    if request.method == "POST" and form.is_valid():
+        uploads = _uploads(request)
+        uploads[token]["mapping"] = {str(c.index): t.key for c, t in form.mapping.pairs}
+        _save_uploads(request, uploads)
+        return redirect("surveys_staff:import_check", consultation.pk, token)
+    return render(
+        request,
+        TEMPLATES + "mapping.html",
+        {
+            "consultation": consultation, "form": form, "entry": entry, "token": token,
+            "proposed": saved is None, "mapped_count": len(chosen), "column_count": len(table.columns),
+        },
+    )
+
+
+def _mapping_for(entry, table, questionnaire):
+    """The mapping chosen for this upload, or None if it hasn't been chosen (or no longer fits)."""
+    if entry.get("mapping") is None:
+        return None
+    try:
+        return importing.Mapping(
+            table.columns, importing.targets_for(questionnaire), {int(i): k for i, k in entry["mapping"].items()}
+        )
+    except importing.MappingError:
+        return None  # the questionnaire changed since: map again
+
+
+@staff_required(PERMISSION)
+def check(request, pk, token):
+    consultation, questionnaire = _questionnaire(request, pk)
+    if questionnaire is None:
+        raise Http404("No questionnaire")
+    if finished := _finished(request, consultation, token):
+        return finished
+    entry, table = _upload(request, consultation, token)
+    if table is None:
+        return _expired(request, consultation)
+    mapping = _mapping_for(entry, table, questionnaire)
+    if mapping is None:
+        return redirect("surveys_staff:import_mapping", consultation.pk, token)
+    previous = importing.previous_import(questionnaire, entry["sha256"])
+    try:
+        result = importing.check_rows(questionnaire, table, mapping) if previous is None else None
+    except importing.ImportFileError as error:
+        result, file_error = None, str(error)
+    else:
+        file_error = ""
+    return render(
+        request,
+        TEMPLATES + "check.html",
+        {
+            "consultation": consultation, "entry": entry, "token": token, "check": result, "file_error": file_error,
+            "already_imported": importing.already_imported_message(previous) if previous else "",
+            "mapping": mapping,
+        },
+    )
+
+
+@staff_required(PERMISSION)
+@require_POST
+def run(request, pk, token):
+    consultation, questionnaire = _questionnaire(request, pk)
+    if questionnaire is None:
+        raise Http404("No questionnaire")
+    if finished := _finished(request, consultation, token):
+        return finished
+    entry, table = _upload(request, consultation, token)
+    if table is None:
+        return _expired(request, consultation)
+    mapping = _mapping_for(entry, table, questionnaire)
+    if mapping is None:
+        return redirect("surveys_staff:import_mapping", consultation.pk, token)
+    try:
+        with transaction.atomic():
+            batch, result = importing.import_rows(
+                questionnaire, table, mapping, user=request.user, file_name=entry["file_name"]
+            )
+            AuditEvent.record(
+                request.user, "responses.import", consultation,
+                batch=batch.pk, file=batch.file_name, rows_read=result.rows_read, imported=result.to_import,
+                skipped_as_duplicates=result.duplicates, skipped_as_empty=result.empty,
+                warnings=len(result.warnings),
+            )
+    except importing.AlreadyImported as error:
+        messages.error(request, str(error))
+        _finish(request, token, entry)
+        return redirect("surveys_staff:import_upload", consultation.pk)
+    except (importing.ImportRefused, importing.ImportFileError) as error:
+        messages.error(request, str(error))
+        return redirect("surveys_staff:import_check", consultation.pk, token)
+    _finish(request, token, entry, batch)
+    return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
+
+
+def _finish(request, token, entry, batch=None):
+    importing.delete_upload(entry["stored"])
+    uploads = _uploads(request)
+    uploads.pop(token, None)
+    _save_uploads(request, uploads)
+    if batch is not None:
+        finished = request.session.get(FINISHED_KEY, {})
+        finished[token] = batch.pk
+        request.session[FINISHED_KEY] = dict(list(finished.items())[-20:])
+
+
+@staff_required(PERMISSION)
+def done(request, pk, batch_pk):
+    consultation, questionnaire = _questionnaire(request, pk)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("imported_by"), pk=batch_pk, questionnaire__consultation=consultation
+    )
+    event = AuditEvent.objects.filter(
+        action="responses.import", object_id=str(consultation.pk), detail__batch=batch.pk
+    ).first()
+    return render(
+        request,
+        TEMPLATES + "done.html",
+        {"consultation": consultation, "batch": batch, "summary": event.detail if event else {}},
+    )

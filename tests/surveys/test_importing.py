@@ -1,0 +1,652 @@
+"""Importing responses exported by other survey tools: reading CSV, Excel and SPSS files,
+mapping their columns, the dry run, the all-or-nothing import, the staff pages and the command.
+
+Every file is written by the test itself, with the library a real tool's export would be read by.
+"""
+
+import csv
+import datetime
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.surveys import importing
+from haveyoursay.surveys.building import add_page, add_question
+from haveyoursay.surveys.models import Answer, ImportBatch, Response
+
+pytestmark = pytest.mark.django_db
+
+VISION_TEXT = "To what extent do you agree or disagree with the proposed vision?"
+
+
+@pytest.fixture
+def survey(questionnaire):
+    """The Carers Strategy questionnaire with one question of each remaining kind added."""
+    page = add_page(questionnaire, "More about you")
+    add_question(page, "single", "Have you heard of the carers' hub?", code="heard", options=["Yes", "No"])
+    add_question(page, "number", "How many people do you care for?", code="cared_for", settings={"min": 0, "max": 20})
+    add_question(page, "date", "When did you last use a carers' service?", code="last_used")
+    add_question(page, "postcode", "What is your postcode?", code="postcode")
+    add_question(page, "ranking", "Rank these ways of hearing from us", code="ways", options=["Email", "Phone", "Letter"])
+    return questionnaire
+
+
+def write_csv(path, rows, *, encoding="utf-8", delimiter=","):
+    with open(path, "w", encoding=encoding, newline="") as out:
+        csv.writer(out, delimiter=delimiter).writerows(rows)
+    return path
+
+
+def run_import(questionnaire, path, user=None, chosen=None, sheet=None):
+    table = importing.open_table(path, sheet=sheet)
+    targets = importing.targets_for(questionnaire)
+    mapping = importing.Mapping(table.columns, targets, chosen or importing.propose_mapping(table.columns, targets))
+    return importing.import_rows(questionnaire, table, mapping, user=user)
+
+
+def dry_run(questionnaire, path):
+    table = importing.open_table(path)
+    targets = importing.targets_for(questionnaire)
+    mapping = importing.Mapping(table.columns, targets, importing.propose_mapping(table.columns, targets))
+    return importing.check_rows(questionnaire, table, mapping)
+
+
+def answers_of(response):
+    return {a.question.code: a.value for a in response.answers.select_related("question")}
+
+
+GOOD_HEADER = [
+    "ID", "Date", VISION_TEXT, "why_vision", "priorities_identification", "priorities_valued",
+    "How do you find out about support for carers?", "heard", "cared_for", "last_used", "postcode", "ways", "Organisation",
+]
+GOOD_ROWS = [
+    ["R1", "01/07/2022 14:30", "Tend to agree", "Carers need recognising.", "Very important", "fairly_important",
+     "GP surgery; Friends and family", "Yes", "2", "31/05/2022", "le11 3ab", "1. Phone; 2. Email", ""],
+    ["R2", "2022-07-02", "strongly disagree", "", "", "Not very important",
+     "Council website; Word of mouth", "no", "0", "2022-06-01", "LE3 8RA", "Letter", "Carers Trust"],
+]
+
+
+class TestAGoodFile:
+    def test_every_row_is_imported_with_the_right_values(self, survey, officer, tmp_path):
+        path = write_csv(tmp_path / "good.csv", [GOOD_HEADER, *GOOD_ROWS])
+        batch, check = run_import(survey, path, user=officer)
+        assert check.ok and check.rows_read == 2 and check.to_import == 2 and check.duplicates == 0
+        assert batch.row_count == 2 and batch.imported_by == officer and batch.file_name == "good.csv"
+        first, second = Response.objects.filter(import_batch=batch).order_by("import_key")
+        assert first.channel == Response.Channel.IMPORT and first.is_submitted and first.import_key == "R1"
+        assert first.entered_by == officer
+        assert first.received_on == datetime.date(2022, 7, 1)
+        assert first.submitted_at == datetime.datetime(2022, 7, 1, 13, 30, tzinfo=datetime.UTC)  # BST
+        assert answers_of(first) == {
+            "vision": {"choice": "tend_to_agree", "other": ""},
+            "why_vision": {"text": "Carers need recognising."},
+            "priorities": {"rows": {"identification": "very_important", "valued": "fairly_important"}},
+            "find_out": {"choices": ["gp_surgery", "friends_and_family"], "other": ""},
+            "heard": {"choice": "yes", "other": ""},
+            "cared_for": {"number": 2},
+            "last_used": {"date": "2022-05-31"},
+            "postcode": {"postcode": "LE11 3AB"},
+            "ways": {"ranking": ["phone", "email"]},
+        }
+        assert second.received_on == datetime.date(2022, 7, 2)
+        assert second.respondent_kind == "organisation" and second.organisation_name == "Carers Trust"
+        assert answers_of(second)["find_out"] == {"choices": ["council_website", "other"], "other": "Word of mouth"}
+        assert answers_of(second)["cared_for"] == {"number": 0}
+        assert answers_of(second)["ways"] == {"ranking": ["letter"]}
+
+    def test_the_columns_are_matched_by_export_name_or_question_text(self, survey, tmp_path):
+        path = write_csv(tmp_path / "good.csv", [GOOD_HEADER, *GOOD_ROWS])
+        table = importing.open_table(path)
+        proposal = importing.propose_mapping(table.columns, importing.targets_for(survey))
+        assert [proposal.get(c.index, "") for c in table.columns] == [
+            "@respondent_id", "@date", "vision", "why_vision", "priorities[identification]", "priorities[valued]",
+            "find_out", "heard", "cared_for", "last_used", "postcode", "ways", "@organisation_name",
+        ]
+
+    def test_multiple_choice_as_one_zero_or_one_column_per_option(self, survey, tmp_path):
+        path = write_csv(tmp_path / "ticks.csv", [
+            ["vision", "find_out_gp_surgery", "find_out_council_website", "find_out_other", "find_out_other_text"],
+            ["Tend to agree", "1", "0", "1", "A leaflet"],
+            ["Tend to agree", "yes", "", "", ""],
+            ["Tend to agree", "0", "0", "0", ""],
+        ])
+        batch, check = run_import(survey, path)
+        assert check.ok and check.to_import == 3
+        values = [answers_of(r).get("find_out") for r in batch.responses.order_by("pk")]
+        assert values == [{"choices": ["gp_surgery", "other"], "other": "A leaflet"}, {"choices": ["gp_surgery"], "other": ""}, None]
+
+    def test_a_ranking_as_one_rank_column_per_option(self, survey, tmp_path):
+        path = write_csv(tmp_path / "ranks.csv", [
+            ["vision", "ways_email", "ways_phone", "ways_letter"],
+            ["Tend to agree", "2", "1", ""],
+            ["Tend to agree", "1", "1", "3"],
+        ])
+        check = dry_run(survey, path)
+        assert [str(p) for p in check.errors] == [
+            "Row 3, column ways_email: the ranks of ways must run from 1 to 3 without gaps or repeats, but they are 1, 1, 3"
+        ]
+        path = write_csv(tmp_path / "ranks.csv", [["vision", "ways_email", "ways_phone", "ways_letter"], ["Tend to agree", "2", "1", ""]])
+        batch, _ = run_import(survey, path)
+        assert answers_of(batch.responses.get())["ways"] == {"ranking": ["phone", "email"]}
+
+
+class TestBadRows:
+    def test_every_problem_is_listed_by_row_and_column_and_nothing_is_imported(self, survey, tmp_path):
+        rows = [GOOD_HEADER, GOOD_ROWS[0]] + [list(GOOD_ROWS[0]) for _ in range(4)]
+        rows[2][0], rows[2][2] = "R2", "Quite keen"
+        rows[3][0], rows[3][8], rows[3][10] = "R3", "lots", "nowhere"
+        rows[4][0], rows[4][1], rows[4][4], rows[4][9] = "R4", "the 32nd", "Vital", "31/02/2022"
+        rows[5][0], rows[5][11] = "R1", "1. Phone; 2. Phone"
+        path = write_csv(tmp_path / "bad.csv", rows)
+        check = dry_run(survey, path)
+        assert [str(p) for p in check.errors] == [
+            f"Row 3, column {VISION_TEXT}: “Quite keen” is not one of the answers to vision",
+            "Row 4, column cared_for: “How many people do you care for?” must be a number, like 3 or 2.5",
+            "Row 4, column postcode: “nowhere” is not a UK postcode",
+            "Row 5, column priorities_identification: “Vital” is not on the scale of priorities",
+            "Row 5, column last_used: “31/02/2022” is not a date (use 31/07/2022 or 2022-07-31)",
+            "Row 5, column Date: “the 32nd” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)",
+            "Row 6, column ways: “Phone” is ranked twice in ways",
+            "Row 6, column ID: the respondent ID “R1” is also on row 2: each row needs its own",
+        ]
+        with pytest.raises(importing.ImportRefused) as refused:
+            run_import(survey, path)
+        assert len(refused.value.check.errors) == 8
+        assert not Response.objects.exists() and not ImportBatch.objects.exists()
+
+    def test_a_bad_zero_or_one_and_an_exclusive_answer_with_others_are_problems(self, survey, tmp_path):
+        page = survey.pages.get(title="More about you")
+        add_question(page, "multiple", "Which services have you used?", code="used",
+                     options=["Respite", "Advice", "None of these"], exclusive=["None of these"])
+        path = write_csv(tmp_path / "bad.csv", [
+            ["vision", "used_respite", "used_advice", "used_none_of_these"],
+            ["Tend to agree", "maybe", "0", "0"],
+            ["Tend to agree", "1", "0", "1"],
+        ])
+        assert [str(p) for p in dry_run(survey, path).errors] == [
+            "Row 2, column used_respite: “maybe” is not 0 or 1 (for “Respite” in used)",
+            "Row 3, column used_none_of_these: “None of these” can't be chosen with other answers to used",
+        ]
+
+    def test_a_required_question_left_empty_is_a_warning_not_an_error(self, survey, tmp_path):
+        path = write_csv(tmp_path / "paper.csv", [["vision", "why_vision"], ["", "Typed up from a paper form."]])
+        check = dry_run(survey, path)
+        assert check.ok and check.to_import == 1
+        assert [str(p) for p in check.warnings] == ["Row 2: no answer to the required question vision (imported all the same)"]
+
+    def test_an_unmapped_required_question_is_one_warning_for_the_file(self, survey, tmp_path):
+        path = write_csv(tmp_path / "part.csv", [["why_vision"], ["Some words."]])
+        check = dry_run(survey, path)
+        assert check.ok
+        assert [str(p) for p in check.warnings] == [
+            f"No column is mapped to the required question vision (“{VISION_TEXT}”): "
+            "no row will have an answer to it."
+        ]
+
+    def test_rows_with_no_answers_are_skipped_and_said_so(self, survey, tmp_path):
+        path = write_csv(tmp_path / "blank.csv", [["ID", "vision"], ["R1", "Tend to agree"], ["", ""], ["R3", ""]])
+        check = dry_run(survey, path)
+        assert check.rows_read == 2 and check.to_import == 1 and check.empty == 1
+        assert "Row 4: no answers in the mapped columns, will be skipped" in [str(p) for p in check.warnings]
+
+
+class TestImportingTwice:
+    def test_the_same_file_is_refused_naming_when_and_by_whom(self, survey, officer, tmp_path):
+        path = write_csv(tmp_path / "good.csv", [GOOD_HEADER, *GOOD_ROWS])
+        run_import(survey, path, user=officer)
+        with pytest.raises(importing.AlreadyImported) as refused:
+            run_import(survey, path, user=officer)
+        message = str(refused.value)
+        assert message.startswith("This file was already imported on ") and "by Olu Officer (2 responses" in message
+        assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
+
+    def test_rows_already_imported_from_another_file_are_skipped_and_counted(self, survey, tmp_path):
+        run_import(survey, write_csv(tmp_path / "june.csv", [GOOD_HEADER, *GOOD_ROWS]))
+        newer = list(GOOD_ROWS[1])
+        newer[0] = "R3"
+        path = write_csv(tmp_path / "july.csv", [GOOD_HEADER, *GOOD_ROWS, newer])
+        check = dry_run(survey, path)
+        assert (check.rows_read, check.to_import, check.duplicates) == (3, 1, 2)
+        assert [str(p) for p in check.skipped] == [
+            "Row 2, column ID: “R1” already imported, will be skipped",
+            "Row 3, column ID: “R2” already imported, will be skipped",
+        ]
+        batch, check = run_import(survey, path)
+        assert batch.row_count == 1 and check.duplicates == 2
+        assert sorted(Response.objects.values_list("import_key", flat=True)) == ["R1", "R2", "R3"]
+
+    def test_without_an_id_column_rows_are_recognised_by_their_content(self, survey, tmp_path):
+        rows = [["vision", "why_vision"], ["Tend to agree", "Same words"], ["Tend to agree", "Same words"], ["Strongly agree", ""]]
+        batch, _ = run_import(survey, write_csv(tmp_path / "one.csv", rows))
+        assert batch.row_count == 3  # two identical paper forms are still two responses
+        batch, check = run_import(survey, write_csv(tmp_path / "two.csv", rows + [["Neither agree nor disagree", ""]]))
+        assert batch.row_count == 1 and check.duplicates == 3
+        assert Response.objects.count() == 4
+
+
+class TestFileFormats:
+    def test_windows_1252_csv_with_semicolons(self, survey, tmp_path):
+        path = write_csv(
+            tmp_path / "excel.csv",
+            [["Respondent ID", "vision", "why_vision"], ["7", "Tend to agree", "The café’s “drop-in” helps – a lot"]],
+            encoding="cp1252", delimiter=";",
+        )
+        table = importing.open_table(path)
+        assert table.encoding == "cp1252" and table.delimiter == ";"
+        batch, _ = run_import(survey, path)
+        response = batch.responses.get()
+        assert response.import_key == "7"
+        assert answers_of(response)["why_vision"] == {"text": "The café’s “drop-in” helps – a lot"}
+
+    def test_utf8_with_a_byte_order_mark_and_tabs(self, survey, tmp_path):
+        path = write_csv(tmp_path / "bom.tsv", [["vision", "why_vision"], ["Tend to agree", "Naïve, but kind"]],
+                         encoding="utf-8-sig", delimiter="\t")
+        table = importing.open_table(path)
+        assert [c.name for c in table.columns] == ["vision", "why_vision"] and table.delimiter == "\t"
+        assert list(table.rows()) == [(2, ["Tend to agree", "Naïve, but kind"])]
+
+    def test_a_real_excel_workbook(self, survey, tmp_path):
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Notes"
+        workbook.active.append(["Exported from SurveyTool"])
+        sheet = workbook.create_sheet("Responses")
+        sheet.append(["ID", "Submitted", "vision", "cared_for", "last_used", "priorities_young_carers", "find_out_gp_surgery"])
+        sheet.append([101, datetime.datetime(2022, 7, 3, 9, 15), "Tend to agree", 3, datetime.datetime(2022, 6, 1), "Very important", 1])
+        sheet.append([102, datetime.datetime(2022, 7, 4), "Strongly agree", 2.5, None, None, 0])
+        path = tmp_path / "responses.xlsx"
+        workbook.save(path)
+
+        with pytest.raises(importing.SheetNotFound, match="“Answers”. Its sheets are “Notes”, “Responses”"):
+            importing.open_table(path, sheet="Answers")
+        batch, check = run_import(survey, path, sheet="Responses")
+        assert check.to_import == 2 and batch.mapping["sheet"] == "Responses"
+        first, second = batch.responses.order_by("import_key")
+        assert first.import_key == "101" and first.received_on is None
+        assert first.submitted_at == datetime.datetime(2022, 7, 3, 8, 15, tzinfo=datetime.UTC)  # 9:15 in BST
+        assert answers_of(first) == {
+            "vision": {"choice": "tend_to_agree", "other": ""},
+            "cared_for": {"number": 3},
+            "last_used": {"date": "2022-06-01"},
+            "priorities": {"rows": {"young_carers": "very_important"}},
+            "find_out": {"choices": ["gp_surgery"], "other": ""},
+        }
+        assert answers_of(second) == {"vision": {"choice": "strongly_agree", "other": ""}, "cared_for": {"number": 2.5}}
+
+    def test_a_real_spss_file_with_value_labels(self, survey, tmp_path):
+        import pandas as pd
+        import pyreadstat
+
+        frame = pd.DataFrame({
+            "RespID": ["S1", "S2", "S3"],
+            "Q1": [2.0, 5.0, None],
+            "Q3_1": [1.0, 0.0, 1.0],
+            "Q3_3": [0.0, 1.0, 0.0],
+            "Q4": [1.0, 3.0, 2.0],
+            "Postcode": ["LE11 3AB", "", "le3 8ra"],
+        })
+        path = tmp_path / "responses.sav"
+        pyreadstat.write_sav(
+            frame, str(path),
+            column_labels={"RespID": "Respondent ID", "Q1": VISION_TEXT, "Q3_1": "find_out_gp_surgery",
+                           "Q3_3": "find_out_friends_and_family", "Q4": "How many people do you care for?",
+                           "Postcode": "What is your postcode?"},
+            variable_value_labels={
+                "Q1": {1: "Strongly agree", 2: "Tend to agree", 3: "Neither agree nor disagree", 4: "Tend to disagree",
+                       5: "Strongly disagree"},
+                "Q3_1": {0: "Not selected", 1: "Selected"},
+                "Q3_3": {0: "Not selected", 1: "Selected"},
+            },
+        )
+        table = importing.open_table(path)
+        assert [c.description for c in table.columns][:2] == ["RespID (Respondent ID)", f"Q1 ({VISION_TEXT})"]
+        batch, check = run_import(survey, path)
+        assert check.ok and check.to_import == 3
+        by_key = {r.import_key: answers_of(r) for r in batch.responses.all()}
+        assert by_key["S1"] == {
+            "vision": {"choice": "tend_to_agree", "other": ""},
+            "find_out": {"choices": ["gp_surgery"], "other": ""},
+            "cared_for": {"number": 1},
+            "postcode": {"postcode": "LE11 3AB"},
+        }
+        assert by_key["S2"]["vision"] == {"choice": "strongly_disagree", "other": ""}
+        assert by_key["S2"]["find_out"] == {"choices": ["friends_and_family"], "other": ""}
+        assert "vision" not in by_key["S3"] and by_key["S3"]["postcode"] == {"postcode": "LE3 8RA"}
+
+    @pytest.mark.parametrize("name, message", [
+        ("responses.pdf", "The selected file must be a CSV, Excel (.xlsx) or SPSS (.sav) file."),
+        ("responses.xls", "Save it as an Excel Workbook (.xlsx) or as CSV"),
+    ])
+    def test_other_files_are_refused_with_a_clear_message(self, tmp_path, name, message):
+        path = tmp_path / name
+        path.write_bytes(b"%PDF-1.4 not responses")
+        with pytest.raises(importing.ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            importing.open_table(path)
+
+    def test_a_file_pretending_to_be_another_kind_is_refused(self, tmp_path):
+        path = tmp_path / "responses.xlsx"
+        path.write_text("vision\nTend to agree\n")
+        with pytest.raises(importing.ImportFileError, match="could not be read as an Excel workbook"):
+            importing.open_table(path)
+        path = tmp_path / "responses.sav"
+        path.write_text("vision\nTend to agree\n")
+        with pytest.raises(importing.ImportFileError, match="could not be read as an SPSS data file"):
+            importing.open_table(path)
+
+    def test_a_file_over_the_upload_limit_is_refused(self, settings, tmp_path):
+        settings.HAVEYOURSAY_MAX_UPLOAD_MB = 1
+        path = tmp_path / "big.csv"
+        path.write_text("vision\n" + "Tend to agree\n" * 80_000)
+        with pytest.raises(importing.ImportFileError, match="smaller than 1 MB"):
+            importing.open_table(path)
+
+
+class TestOurOwnExport:
+    """A file in the shape of our own export (each type's `export_columns`) maps itself."""
+
+    def export(self, questionnaire, path, headings=False):
+        questions = list(questionnaire.ordered_questions().prefetch_related("options"))
+        header = ["reference", "submitted_at", "respondent_kind", "organisation_name"]
+        for question in questions:
+            header += [heading if headings else name for name, heading in question.type.export_columns(question)]
+        rows = [header]
+        for response in Response.objects.filter(questionnaire=questionnaire).order_by("pk"):
+            answers = answers_of(response)
+            row = [response.reference, response.submitted_at.isoformat(), response.respondent_kind, response.organisation_name]
+            for question in questions:
+                row += question.type.export_values(question, answers.get(question.code))
+            rows.append(row)
+        return write_csv(path, rows)
+
+    def respond(self, questionnaire, answers, **fields):
+        response = Response.objects.create(
+            questionnaire=questionnaire, state="submitted", submitted_at=datetime.datetime(2022, 7, 1, 10, tzinfo=datetime.UTC),
+            **fields,
+        )
+        for question in questionnaire.ordered_questions():
+            if question.code in answers:
+                Answer.objects.create(response=response, question=question, value=answers[question.code])
+        return response
+
+    ANSWERS = [
+        {
+            "vision": {"choice": "tend_to_disagree", "other": ""},
+            "why_vision": {"text": "Too vague; say what changes."},
+            "priorities": {"rows": {"identification": "very_important", "young_carers": "dont_know"}},
+            "change_vision": {"text": "Name young carers."},
+            "find_out": {"choices": ["gp_surgery", "other"], "other": "Carers' café"},
+            "heard": {"choice": "no", "other": ""},
+            "cared_for": {"number": 1.5},
+            "last_used": {"date": "2022-03-04"},
+            "postcode": {"postcode": "LE11 3AB"},
+            "ways": {"ranking": ["letter", "email", "phone"]},
+        },
+        {"vision": {"choice": "dont_know", "other": ""}, "find_out": {"choices": ["council_website"], "other": ""}},
+    ]
+
+    @pytest.mark.parametrize("headings", [False, True], ids=["column names", "headings"])
+    def test_an_export_imports_back_with_every_answer_the_same(self, survey, tmp_path, headings):
+        originals = [self.respond(survey, self.ANSWERS[0]),
+                     self.respond(survey, self.ANSWERS[1], respondent_kind="organisation", organisation_name="Age UK")]
+        path = self.export(survey, tmp_path / "export.csv", headings=headings)
+        table = importing.open_table(path)
+        targets = importing.targets_for(survey)
+        assert len(importing.propose_mapping(table.columns, targets)) == len(table.columns)
+
+        # Into the questionnaire it came from, every row is recognised by its reference.
+        check = dry_run(survey, path)
+        assert check.ok and (check.to_import, check.duplicates) == (0, 2)
+        assert str(check.skipped[0]).endswith("this questionnaire already has the response, will be skipped")
+
+        references = [r.reference for r in originals]
+        for response in originals:
+            response.delete()
+        batch, check = run_import(survey, path)
+        assert check.ok and check.to_import == 2
+        imported = {r.import_key: r for r in batch.responses.all()}
+        assert set(imported) == set(references)
+        assert answers_of(imported[references[0]]) == self.ANSWERS[0]
+        assert answers_of(imported[references[1]]) == self.ANSWERS[1]
+        assert imported[references[1]].organisation_name == "Age UK"
+        assert imported[references[1]].respondent_kind == "organisation"
+        assert imported[references[0]].submitted_at == datetime.datetime(2022, 7, 1, 10, tzinfo=datetime.UTC)
+
+
+    def test_the_csv_our_export_writes_imports_back(self, survey, tmp_path):
+        from haveyoursay.surveys.exports import ResponseExporter, csv_chunks
+
+        online = self.respond(survey, self.ANSWERS[0])
+        answers = {"vision": {"choice": "neither", "other": ""}, "why_vision": {"text": "- it reads well\n=fair"}}
+        paper = self.respond(survey, answers, channel="paper", received_on=datetime.date(2022, 6, 28),
+                             respondent_kind="organisation", organisation_name="Age UK", organisation_role="Chair")
+        path = tmp_path / "export.csv"
+        path.write_bytes(b"".join(csv_chunks(ResponseExporter(survey).rows())))
+        originals = {r.reference: r for r in (online, paper)}
+        Response.objects.all().delete()
+
+        batch, check = run_import(survey, path)
+        assert check.ok and check.to_import == 2 and not check.warnings
+        for response in batch.responses.all():
+            original = originals[response.import_key]
+            assert answers_of(response) == (self.ANSWERS[0] if original == online else answers)
+            for field in ("submitted_at", "received_on", "respondent_kind", "organisation_name", "organisation_role"):
+                assert getattr(response, field) == getattr(original, field), field
+            assert response.channel == "import"
+
+
+class TestMappings:
+    def test_each_target_is_mapped_once(self, survey, tmp_path):
+        path = write_csv(tmp_path / "f.csv", [["a", "b"], ["Tend to agree", "Agree"]])
+        table = importing.open_table(path)
+        with pytest.raises(importing.MappingError) as error:
+            importing.Mapping(table.columns, importing.targets_for(survey), {0: "vision", 1: "vision"})
+        assert error.value.errors == {
+            1: "Column b: “vision: the answer” is already mapped from column a. Map each answer from one column only"
+        }
+
+    def test_at_least_one_question_must_be_mapped(self, survey, tmp_path):
+        path = write_csv(tmp_path / "f.csv", [["ID", "b"], ["1", "x"]])
+        table = importing.open_table(path)
+        with pytest.raises(importing.MappingError, match="Map at least one column to a question"):
+            importing.Mapping(table.columns, importing.targets_for(survey), {0: "@respondent_id"})
+
+    def test_a_mapping_file_names_columns_by_heading_and_keeps_the_rest_proposed(self, survey, tmp_path):
+        path = write_csv(tmp_path / "f.csv", [["Ref", "Q1", "why_vision", "GP"], ["1", "Agree", "x", "1"]])
+        table = importing.open_table(path)
+        targets = importing.targets_for(survey)
+        mapping = importing.Mapping.from_json(
+            table.columns, targets, {"Ref": "@respondent_id", "Q1": "vision", "GP": "find_out_gp_surgery"}
+        )
+        assert [t.key for _, t in mapping.pairs] == ["@respondent_id", "vision", "why_vision", "find_out[gp_surgery]"]
+        again = importing.Mapping.from_json(table.columns, targets, mapping.as_json())
+        assert [t.key for _, t in again.pairs] == [t.key for _, t in mapping.pairs]
+        with pytest.raises(importing.MappingError, match="no column headed “Q9”"):
+            importing.Mapping.from_json(table.columns, targets, {"Q9": "vision"})
+
+
+# -- The staff pages ------------------------------------------------------------------------
+
+
+def import_url(name, questionnaire, *args):
+    return reverse(f"surveys_staff:import_{name}", args=[questionnaire.consultation.pk, *args])
+
+
+def csv_upload(rows, name="responses.csv"):
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
+
+
+class TestThePages:
+    def test_upload_map_check_import_and_done(self, officer_client, survey, media_root):
+        upload_page = officer_client.get(import_url("upload", survey))
+        assert upload_page.status_code == 200 and "Import responses" in upload_page.content.decode()
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        assert response.status_code == 302
+        token = response["Location"].rstrip("/").split("/")[-2]
+        assert response["Location"] == import_url("mapping", survey, token)
+        stored = list((media_root / "imports").iterdir())
+        assert len(stored) == 1 and stored[0].suffix == ".csv" and "responses" not in stored[0].name
+
+        html = officer_client.get(import_url("mapping", survey, token)).content.decode()
+        assert "13 of the 13 columns have been matched for you" in html
+        assert '<option value="vision" selected>' in html
+        assert "“Tend to agree”, “strongly disagree”" in html
+        form = {f"column_{i}": key for i, key in enumerate([
+            "@respondent_id", "@date", "vision", "why_vision", "priorities[identification]", "priorities[valued]",
+            "find_out", "heard", "cared_for", "last_used", "postcode", "ways", "",
+        ])}
+        response = officer_client.post(import_url("mapping", survey, token), form)
+        assert response.status_code == 302 and response["Location"] == import_url("check", survey, token)
+
+        html = officer_client.get(import_url("check", survey, token)).content.decode()
+        assert "nothing has been imported yet" in html and "Import 2 responses" in html
+        assert not Response.objects.exists()
+
+        response = officer_client.post(import_url("run", survey, token))
+        batch = ImportBatch.objects.get()
+        assert response.status_code == 302 and response["Location"] == import_url("done", survey, batch.pk)
+        assert Response.objects.filter(import_batch=batch, channel="import").count() == 2
+        assert batch.mapping["columns"][0] == {"index": 0, "name": "ID", "target": "@respondent_id"}
+        assert list((media_root / "imports").iterdir()) == []
+        event = AuditEvent.objects.get(action="responses.import")
+        assert event.detail["imported"] == 2 and event.user.username == "officer"
+
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "Responses imported" in html and "2 responses from responses.csv" in html
+        # Sending the form again (a second click, the back button) imports nothing more.
+        again = officer_client.post(import_url("run", survey, token))
+        assert again.status_code == 302 and again["Location"] == import_url("done", survey, batch.pk)
+        assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
+
+    def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey):
+        rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
+        rows[1][2] = "Quite keen"
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload(rows)})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        officer_client.post(import_url("mapping", survey, token), {"column_0": "@respondent_id", "column_2": "vision"})
+        html = officer_client.get(import_url("check", survey, token)).content.decode()
+        assert "There is a problem" in html and "“Quite keen” is not one of the answers to vision" in html
+        assert "Import 1 response" not in html
+        officer_client.post(import_url("run", survey, token))
+        assert not Response.objects.exists()
+
+    def test_the_same_file_again_is_refused_at_upload(self, officer_client, survey, tmp_path, officer, media_root):
+        rows = [GOOD_HEADER, *GOOD_ROWS]
+        run_import(survey, write_csv(tmp_path / "responses.csv", rows), user=officer)
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload(rows)})
+        html = response.content.decode()
+        assert response.status_code == 200 and "This file was already imported on" in html and "Olu Officer" in html
+        assert list((media_root / "imports").iterdir()) == []
+
+    @pytest.mark.parametrize("name, message", [
+        ("notes.pdf", "The selected file must be a CSV, Excel (.xlsx) or SPSS (.sav) file."),
+        ("old.xls", "Save it as an Excel Workbook (.xlsx) or as CSV"),
+    ])
+    def test_other_kinds_of_file_get_a_message_at_the_field(self, officer_client, survey, name, message):
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([["a"], ["b"]], name=name)})
+        assert response.status_code == 200
+        assert message in response.content.decode() and "There is a problem" in response.content.decode()
+
+    def test_a_mapping_that_uses_a_target_twice_is_shown_at_the_column(self, officer_client, survey):
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([["a", "b"], ["x", "y"]])})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        response = officer_client.post(import_url("mapping", survey, token), {"column_0": "vision", "column_1": "vision"})
+        assert response.status_code == 200
+        assert "is already mapped from column a" in response.content.decode()
+
+    def test_someone_elses_upload_is_not_found(self, officer_client, make_user, survey):
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        from django.test import Client
+
+        other = Client()
+        other.force_login(make_user("colleague", groups=["Consultation team"]))
+        assert other.get(import_url("mapping", survey, token)).status_code == 404
+        assert other.post(import_url("run", survey, token)).status_code == 404
+
+    def test_an_upload_whose_file_has_gone_asks_for_it_again(self, officer_client, survey, media_root):
+        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        for path in (media_root / "imports").iterdir():
+            path.unlink()
+        response = officer_client.get(import_url("mapping", survey, token), follow=True)
+        assert response.redirect_chain[-1][0] == import_url("upload", survey)
+        assert "uploads are kept for a day. Upload it again" in response.content.decode()
+
+    def test_uploads_left_for_a_day_are_deleted(self, media_root):
+        folder = media_root / "imports"
+        folder.mkdir()
+        old, new = folder / ("a" * 32 + ".csv"), folder / ("b" * 32 + ".csv")
+        old.write_text("x")
+        new.write_text("x")
+        two_days_ago = time.time() - 2 * 86400
+        os.utime(old, (two_days_ago, two_days_ago))
+        assert importing.remove_stale_uploads() == 1
+        assert [p.name for p in folder.iterdir()] == [new.name]
+
+
+class TestPermissions:
+    def test_the_consultation_team_may_import(self, officer_client, survey):
+        assert officer_client.get(import_url("upload", survey)).status_code == 200
+
+    @pytest.mark.parametrize("persona", ["viewer_client", "outsider_client"])
+    def test_others_signed_in_are_forbidden(self, request, persona, survey):
+        client = request.getfixturevalue(persona)
+        assert client.get(import_url("upload", survey)).status_code == 403
+        assert client.post(import_url("upload", survey), {"file": csv_upload([["vision"], ["Agree"]])}).status_code == 403
+        assert client.post(import_url("run", survey, "token")).status_code == 403
+
+    def test_anonymous_people_are_sent_to_sign_in(self, client, survey):
+        response = client.get(import_url("upload", survey))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("staff:login"))
+
+
+# -- The command line ---------------------------------------------------------------------
+
+
+class TestTheCommand:
+    def test_a_dry_run_prints_the_summary_and_imports_nothing(self, survey, tmp_path):
+        path = write_csv(tmp_path / "good.csv", [GOOD_HEADER, *GOOD_ROWS])
+        out = io.StringIO()
+        call_command("import_responses", "carers-strategy", str(path), "--dry-run", stdout=out)
+        output = out.getvalue()
+        assert "Rows read: 2" in output and "Dry run: nothing imported. 2 rows would be imported." in output
+        assert "  ID → Respondent reference or ID" in output and "  heard → heard: the answer" in output
+        assert not Response.objects.exists()
+
+    def test_problems_are_printed_and_the_exit_is_not_zero(self, survey, tmp_path):
+        rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
+        rows[1][2] = "Quite keen"
+        path = write_csv(tmp_path / "bad.csv", rows)
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 problem: nothing was imported"):
+            call_command("import_responses", "carers-strategy", str(path), stdout=out)
+        assert f"Row 2, column {VISION_TEXT}: “Quite keen” is not one of the answers to vision" in out.getvalue()
+        assert not Response.objects.exists()
+
+    def test_it_imports_with_a_mapping_file_and_records_who(self, survey, officer, tmp_path):
+        path = write_csv(tmp_path / "other.csv", [["Serial no", "Q1"], ["A1", "Tend to agree"], ["A2", "Strongly agree"]])
+        mapping = tmp_path / "mapping.json"
+        mapping.write_text(json.dumps({"Serial no": "@respondent_id", "Q1": "vision"}))
+        out = io.StringIO()
+        call_command("import_responses", "carers-strategy", str(path), "--mapping", str(mapping), "--user", "officer", stdout=out)
+        assert "Imported 2 responses from other.csv." in out.getvalue()
+        assert sorted(Response.objects.values_list("import_key", flat=True)) == ["A1", "A2"]
+        assert ImportBatch.objects.get().imported_by == officer
+        with pytest.raises(CommandError, match="This file was already imported"):
+            call_command("import_responses", "carers-strategy", str(path), "--mapping", str(mapping), stdout=io.StringIO())
+
+    def test_an_unknown_consultation_is_an_error(self, survey, tmp_path):
+        with pytest.raises(CommandError, match="no consultation with the web address “nope”"):
+            call_command("import_responses", "nope", str(Path(tmp_path) / "x.csv"), stdout=io.StringIO())
