@@ -98,6 +98,17 @@ def page(request, browser):
 
 
 @pytest.fixture
+def new_page(request, browser):
+    """new_page(javascript=True): another browser, as if on another day: its own context,
+    no cookies shared with `page`, closed at the end of the test."""
+
+    def make(javascript=True):
+        return _new_page(request, browser, viewport=DESKTOP, java_script_enabled=javascript)
+
+    return make
+
+
+@pytest.fixture
 def mobile_page(request, browser):
     return _new_page(request, browser, viewport=PHONE, is_mobile=True, has_touch=True)
 

@@ -117,7 +117,7 @@ def test_a_resident_responds_by_keyboard_alone(page, axe_check):
     assert answers["age"] == {"choice": "35_to_44", "other": ""}
 
 
-def test_without_javascript_a_resident_saves_comes_back_and_sends(nojs_page, browser, axe_check):
+def test_without_javascript_a_resident_saves_comes_back_and_sends(nojs_page, new_page, axe_check):
     page = nojs_page
     page.goto(START)
     page.get_by_role("button", name="Start now").click()
@@ -129,8 +129,7 @@ def test_without_javascript_a_resident_saves_comes_back_and_sends(nojs_page, bro
     code = page.locator(".hys-code").inner_text()
 
     # Another browser, as if the next day: the code brings the answers back.
-    context = browser.new_context(java_script_enabled=False, base_url=page.url.split("/consultations")[0])
-    later = context.new_page()
+    later = new_page(javascript=False)
     later.goto(START)
     later.get_by_role("link", name="Continue with a code you saved").click()
     axe_check(later)
@@ -148,12 +147,13 @@ def test_without_javascript_a_resident_saves_comes_back_and_sends(nojs_page, bro
     later.get_by_role("group", name=re.compile("email you when we publish")).get_by_label("No").check()
     later.get_by_role("button", name="Accept and send").click()
     expect(later.get_by_role("heading", level=1)).to_have_text("Response sent")
-    # Sending again (the back button and resubmit) adds nothing.
+    # The back button and sending again add nothing: the form, if the browser shows it from
+    # its history, sends to a response already sent, and the page itself leads back here.
     later.go_back()
-    later.get_by_role("button", name="Accept and send").click()
+    if later.get_by_role("button", name="Accept and send").count():
+        later.get_by_role("button", name="Accept and send").click()
     expect(later.get_by_role("heading", level=1)).to_have_text("Response sent")
     assert Response.objects.filter(state="submitted").count() == 1
-    context.close()
 
 
 def test_a_question_page_works_on_a_phone(mobile_page, axe_check):
@@ -163,3 +163,32 @@ def test_a_question_page_works_on_a_phone(mobile_page, axe_check):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px wide)"
     axe_check(page)
+
+
+def test_save_close_the_browser_and_resume_from_the_emailed_link(page, new_page, live_server, axe_check):
+    from django.core import mail
+
+    page.goto(START)
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Loughborough area", exact=True).first.check()
+    page.get_by_label("Why do you say this?").fill("Words I do not want to lose.")
+    page.get_by_role("button", name="Save and come back later").click()
+    page.get_by_label("Email address").fill("resident@example.org")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_text("We have sent a link to resident@example.org")).to_be_visible()
+    axe_check(page)
+    page.context.close()  # the browser is closed: the session cookie is gone
+
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    assert link.startswith(live_server.url)
+    fresh = new_page()
+    fresh.goto(link)
+    expect(fresh.get_by_role("heading", level=1)).to_have_text("The draft cycling and walking networks")
+    expect(fresh.get_by_label("Why do you say this?")).to_have_value("Words I do not want to lose.")
+    expect(fresh.get_by_label("Loughborough area", exact=True).first).to_be_checked()
+
+    # The link works once.
+    again = new_page()
+    again.goto(link)
+    expect(again.get_by_role("heading", level=1)).to_have_text("This link has expired or has already been used")
+    axe_check(again)

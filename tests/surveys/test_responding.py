@@ -152,6 +152,18 @@ class TestDeclaration:
 
 
 class TestSaveAndReturn:
+    def test_saving_for_later_keeps_a_half_answered_page(self, client, questionnaire):
+        response = start(client)
+        saved = client.post(url("page", 1), {"q_why_vision": "Half way through.", "save": ""})
+        assert saved["Location"] == url("saved")
+        assert Answer.objects.get(response=response).value == {"text": "Half way through."}
+
+    def test_saving_for_later_still_refuses_what_is_wrong(self, client, questionnaire):
+        start(client)
+        page = client.post(url("page", 1), {"q_vision": "forged", "q_why_vision": "Kept.", "save": ""})
+        assert page.status_code == 200 and "Select one of the answers shown" in page.content.decode()
+        assert "Kept." in page.content.decode()
+
     def test_a_code_brings_back_the_answers_in_another_browser(self, client, questionnaire, django_user_model):
         from django.test import Client
 

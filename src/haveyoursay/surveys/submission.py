@@ -84,8 +84,12 @@ class Journey:
                     return number, question
         return None
 
-    def form_for(self, page, data=None):
-        """A GOV.UK form holding the page's visible questions, filled with the answers so far."""
+    def form_for(self, page, data=None, saving_for_later=False):
+        """A GOV.UK form holding the page's visible questions, filled with the answers so far.
+
+        Saving for later keeps whatever is typed, even with a required answer still blank:
+        what is there must be valid, but nothing has to be there yet.
+        """
         questions = self.visible_questions(page)
         fields, initial, names = {}, {}, {}
         for question in questions:
@@ -94,14 +98,15 @@ class Journey:
             names[question.pk] = list(own)
             if question.code in self.answers:
                 initial.update(question.type.initial(question, self.answers[question.code]))
-        if not self.enforce_required:
+        enforce_required = self.enforce_required and not saving_for_later
+        if not enforce_required:
             for field in fields.values():
                 field.required = False
         form_class = type("PageForm", (GovukForm,), {**fields, "label_size": "m"})
         form = form_class(data=data, initial=initial)
         form.questions = questions
         form.field_names = names
-        form.enforce_required = self.enforce_required
+        form.enforce_required = enforce_required
         return form
 
     def check_answers(self):

@@ -151,7 +151,9 @@ def page(request, questionnaire, response, number):
     if current is None:
         return redirect("surveys:check", questionnaire.consultation.slug)
     returning = request.GET.get("return") == "check"
-    form = journey.form_for(current, request.POST if request.method == "POST" else None)
+    form = journey.form_for(
+        current, request.POST if request.method == "POST" else None, saving_for_later="save" in request.POST
+    )
     if request.method == "POST":
         values = submission.clean_page(form)
         if values is not None:
