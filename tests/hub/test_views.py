@@ -72,6 +72,16 @@ class TestHub:
         assert 'aria-label="Results pages"' in first.content.decode()
         assert set(titles_on(first)).isdisjoint(titles_on(second))
 
+    def test_many_pages_of_results_elide_the_middle_page_numbers(self, client, settings):
+        settings.HUB_PAGE_SIZE = 20
+        for number in range(200):
+            make_consultation(title=f"Consultation {number:03}")
+        html = client.get("/?page=5").content.decode()
+        assert 'aria-label="Page 5" aria-current="page"' in html
+        assert 'aria-label="Page 1"' in html and 'aria-label="Page 10"' in html
+        assert 'aria-label="Page 8"' not in html
+        assert "govuk-pagination__item--ellipses" in html
+
     def test_a_change_shows_at_once_despite_the_cache(self, client, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             consultation = make_consultation(title="Carers")

@@ -36,7 +36,9 @@ class HubFilterForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1)
 
-    page_size = settings.HUB_PAGE_SIZE
+    @property
+    def page_size(self):
+        return settings.HUB_PAGE_SIZE
 
     def is_filtered(self):
         data = getattr(self, "cleaned_data", {})

@@ -74,6 +74,7 @@ def index(request):
             "page": page,
             "paginator": paginator,
             "consultations": page.object_list,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "feed_query": form.filter_query(),
         },
     )
