@@ -50,6 +50,12 @@ class TestJourney:
         assert response.reference in html and "Response sent" in html
         assert response.publication == "anonymous"
 
+    def test_optional_questions_say_so_and_required_ones_do_not(self, client, questionnaire):
+        start(client)
+        html = client.get(url("page", 1)).content.decode()
+        assert "Why do you say this? (optional)" in html
+        assert "proposed vision? (optional)" not in html
+
     def test_answers_are_kept_page_by_page(self, client, questionnaire):
         response = start(client)
         client.post(url("page", 1), {"q_vision": "strongly_agree", "continue": ""})

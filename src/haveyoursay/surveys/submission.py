@@ -98,6 +98,12 @@ class Journey:
             names[question.pk] = list(own)
             if question.code in self.answers:
                 initial.update(question.type.initial(question, self.answers[question.code]))
+        if self.enforce_required:
+            # GOV.UK marks the optional questions rather than the required ones.
+            for question in questions:
+                main = fields.get(question.type.field_name(question))
+                if main is not None and not question.required:
+                    main.label = f"{question.text} (optional)"
         enforce_required = self.enforce_required and not saving_for_later
         if not enforce_required:
             for field in fields.values():
