@@ -34,15 +34,6 @@ SEED_CONSULTATIONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """The generated documents go into this test's own folder."""
-    path = tmp_path / "media"
-    path.mkdir()
-    settings.MEDIA_ROOT = path
-    return path
-
-
 @pytest.fixture
 def demo():
     return load_demo(today=TODAY)
