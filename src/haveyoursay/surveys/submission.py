@@ -49,8 +49,16 @@ class Journey:
         self.pages = list(self.questionnaire.pages.prefetch_related("questions__options").order_by("position", "pk"))
         self.answers = answers_by_code(response)
 
-    def refresh(self):
-        self.answers = answers_by_code(self.response)
+    def refresh(self, values=None):
+        """Take in a page's newly saved answers ({question: value}), or re-read them all."""
+        if values is None:
+            self.answers = answers_by_code(self.response)
+            return
+        for question, value in values.items():
+            if value is None:
+                self.answers.pop(question.code, None)
+            else:
+                self.answers[question.code] = value
 
     def visible_questions(self, page):
         return [q for q in page.questions.all() if condition_met(q.condition, self.answers)]
@@ -153,18 +161,35 @@ def ensure_open(response):
         raise ResponseClosed
 
 
+def locked(response):
+    """The response, re-read under a row lock with what `ensure_open` needs, in one query."""
+    return (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("questionnaire__consultation")
+        .get(pk=response.pk)
+    )
+
+
 @transaction.atomic
 def save_answers(response, values):
     """Keep a page's answers at once, so closing the tab loses at most the page in hand."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = locked(response)
     if response.is_submitted:
         return response
     ensure_open(response)
-    for question, value in values.items():
-        if value is None:
-            Answer.objects.filter(response=response, question=question).delete()
-        else:
-            Answer.objects.update_or_create(response=response, question=question, defaults={"value": value})
+    now = timezone.now()
+    kept = [
+        Answer(response=response, question=question, value=value, updated_at=now)
+        for question, value in values.items()
+        if value is not None
+    ]
+    cleared = [question.pk for question, value in values.items() if value is None]
+    if kept:
+        Answer.objects.bulk_create(
+            kept, update_conflicts=True, unique_fields=["response", "question"], update_fields=["value", "updated_at"]
+        )
+    if cleared:
+        Answer.objects.filter(response=response, question_id__in=cleared).delete()
     response.save(update_fields=["updated_at"])
     return response
 
@@ -173,7 +198,7 @@ def save_answers(response, values):
 def submit(response, **details):
     """Send a response. Idempotent: a second call (a double click, a resent form, a second
     tab) finds it already sent and changes nothing. Returns the response as stored."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    response = locked(response)
     if response.is_submitted:
         return response
     ensure_open(response)

@@ -164,7 +164,7 @@ def page(request, questionnaire, response, number):
             slug = questionnaire.consultation.slug
             if "save" in request.POST:
                 return redirect("surveys:saved", slug)
-            journey.refresh()
+            journey.refresh(values)
             if returning and journey.first_unanswered_required() is None:
                 return redirect("surveys:check", slug)
             next_number = journey.next_page_number(current)
