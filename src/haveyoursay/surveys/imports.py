@@ -237,19 +237,29 @@ def _mapping_for(entry, table, questionnaire):
         return None  # the questionnaire changed since: map again
 
 
-@staff_required(PERMISSION)
-def check(request, pk, token):
+def _mapped_upload(request, pk, token):
+    """(response, None) when the upload can't go on — already imported, expired, or not yet
+    mapped — else (None, (consultation, questionnaire, entry, table, mapping))."""
     consultation, questionnaire = _questionnaire(request, pk)
     if questionnaire is None:
         raise Http404("No questionnaire")
     if finished := _finished(request, consultation, token):
-        return finished
+        return finished, None
     entry, table = _upload(request, consultation, token)
     if table is None:
-        return _expired(request, consultation)
+        return _expired(request, consultation), None
     mapping = _mapping_for(entry, table, questionnaire)
     if mapping is None:
-        return redirect("surveys_staff:import_mapping", consultation.pk, token)
+        return redirect("surveys_staff:import_mapping", consultation.pk, token), None
+    return None, (consultation, questionnaire, entry, table, mapping)
+
+
+@staff_required(PERMISSION)
+def check(request, pk, token):
+    stop, prepared = _mapped_upload(request, pk, token)
+    if stop is not None:
+        return stop
+    consultation, questionnaire, entry, table, mapping = prepared
     previous = importing.previous_import(questionnaire, entry["sha256"])
     try:
         result = importing.check_rows(questionnaire, table, mapping) if previous is None else None
@@ -271,17 +281,10 @@ def check(request, pk, token):
 @staff_required(PERMISSION)
 @require_POST
 def run(request, pk, token):
-    consultation, questionnaire = _questionnaire(request, pk)
-    if questionnaire is None:
-        raise Http404("No questionnaire")
-    if finished := _finished(request, consultation, token):
-        return finished
-    entry, table = _upload(request, consultation, token)
-    if table is None:
-        return _expired(request, consultation)
-    mapping = _mapping_for(entry, table, questionnaire)
-    if mapping is None:
-        return redirect("surveys_staff:import_mapping", consultation.pk, token)
+    stop, prepared = _mapped_upload(request, pk, token)
+    if stop is not None:
+        return stop
+    consultation, questionnaire, entry, table, mapping = prepared
     try:
         with transaction.atomic():
             batch, result = importing.import_rows(

@@ -112,6 +112,17 @@ def _option_for_text(question, text):
     return None
 
 
+def _other_field(name, question, options):
+    """The "Please specify" box, for a question with an "Other, please specify" answer."""
+    if not any(o.other for o in options):
+        return {}
+    return {
+        f"{name}__other": forms.CharField(
+            label="Please specify", required=False, max_length=question.max_length or 500
+        )
+    }
+
+
 class SingleChoice(QuestionType):
     kind = "single"
     uses_options = True
@@ -132,10 +143,7 @@ class SingleChoice(QuestionType):
                 },
             )
         }
-        if any(o.other for o in options):
-            fields[f"{name}__other"] = forms.CharField(
-                label="Please specify", required=False, max_length=question.max_length or 500
-            )
+        fields.update(_other_field(name, question, options))
         return fields
 
     def clean(self, question, data, required=None):
@@ -223,10 +231,7 @@ class MultipleChoice(QuestionType):
                 },
             )
         }
-        if any(o.other for o in options):
-            fields[f"{name}__other"] = forms.CharField(
-                label="Please specify", required=False, max_length=question.max_length or 500
-            )
+        fields.update(_other_field(name, question, options))
         return fields
 
     def clean(self, question, data, required=None):
