@@ -92,6 +92,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "haveyoursay.hub",
     "haveyoursay.surveys",
+    "haveyoursay.analysis",
+    "haveyoursay.reports",
     "haveyoursay.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
