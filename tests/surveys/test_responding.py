@@ -304,3 +304,21 @@ def test_online_the_same_blank_is_refused(questionnaire):
     form = journey.form_for(journey.page_at(1), {"q_why_vision": "Only this."})
     assert submission.clean_page(form) is None
     assert "q_vision" in form.errors
+
+
+class TestSessionKey:
+    def test_an_existing_session_gets_a_new_key_when_a_response_starts(self, client, questionnaire):
+        session = client.session
+        session["planted"] = "by someone else"
+        session.save()
+        planted = session.session_key
+        client.cookies["sessionid"] = planted
+        start(client)
+        assert client.cookies["sessionid"].value != planted
+
+    def test_a_new_visitor_starting_gets_one_session(self, client, questionnaire):
+        from django.contrib.sessions.models import Session
+
+        start(client)
+        assert Session.objects.count() == 1
+        assert Session.objects.get().session_key == client.cookies["sessionid"].value

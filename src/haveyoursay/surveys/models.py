@@ -18,6 +18,10 @@ from django.utils import timezone
 from haveyoursay.hub.models import Consultation, Status
 
 
+def new_structure_token():
+    return secrets.token_hex(8)
+
+
 class Questionnaire(models.Model):
     consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="questionnaire")
     introduction = models.TextField(
@@ -29,9 +33,18 @@ class Questionnaire(models.Model):
     minutes_to_complete = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Changes whenever a page, question or option is saved or deleted, so each process can
+    # keep the questionnaire's structure in memory and know when its copy is out of date.
+    # Random rather than a counter: a change rolled back can never reuse a token.
+    structure_token = models.CharField(max_length=16, default=new_structure_token, editable=False)
 
     def __str__(self):
         return f"Questionnaire: {self.consultation.title}"
+
+    @classmethod
+    def note_structure_changed(cls, **lookup):
+        """Give the questionnaire(s) matching `lookup` a new structure token."""
+        cls.objects.filter(**lookup).update(structure_token=new_structure_token())
 
     def get_absolute_url(self):
         return reverse("surveys:start", args=[self.consultation.slug])
@@ -202,6 +215,11 @@ class Response(models.Model):
     email = models.EmailField(blank=True)
     publication = models.CharField(max_length=10, choices=Publication.choices, blank=True)
     contact_about_outcome = models.BooleanField(default=False)
+    synthetic = models.BooleanField(
+        default=False,
+        help_text="Made up for the demonstration (haveyoursay demo), not a real person's response. "
+        "Label it wherever it is shown, counted or exported.",
+    )
 
     # Save and return: only hashes are kept, so a leaked database cannot resume anyone's answers.
     resume_code_hash = models.CharField(max_length=64, blank=True, db_index=True)

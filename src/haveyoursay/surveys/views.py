@@ -66,14 +66,26 @@ def current_response(request, questionnaire):
     pk = request.session.get(SESSION_KEY, {}).get(str(questionnaire.pk))
     if pk is None:
         return None
-    return Response.objects.filter(pk=pk, questionnaire=questionnaire, channel=Response.Channel.ONLINE).first()
+    response = Response.objects.filter(pk=pk, questionnaire=questionnaire, channel=Response.Channel.ONLINE).first()
+    if response is not None:
+        response.questionnaire = questionnaire
+    return response
+
+
+def journey_for(questionnaire, response):
+    # The questionnaire was read in this request, so its structure token is current.
+    return submission.Journey(response, structure_token=questionnaire.structure_token)
 
 
 def remember(request, response):
+    # A session that already existed gets a new key, so one planted beforehand can't follow
+    # the response; a brand-new one is created with a fresh key anyway.
+    existed = not request.session.is_empty()
     responses = request.session.get(SESSION_KEY, {})
     responses[str(response.questionnaire_id)] = response.pk
     request.session[SESSION_KEY] = responses
-    request.session.cycle_key()
+    if existed:
+        request.session.cycle_key()
 
 
 def forget(request, questionnaire):
@@ -137,7 +149,7 @@ def start(request, slug):
             "questionnaire": questionnaire,
             "consultation": consultation,
             "response": response if response and not response.is_submitted else None,
-            "page_count": len(submission.Journey(response or Response(questionnaire=questionnaire)).visible_pages()),
+            "page_count": len(journey_for(questionnaire, response or Response(questionnaire=questionnaire)).visible_pages()),
             "form": StartForm(),
         },
     )
@@ -146,7 +158,7 @@ def start(request, slug):
 @with_response
 @require_http_methods(["GET", "POST"])
 def page(request, questionnaire, response, number):
-    journey = submission.Journey(response)
+    journey = journey_for(questionnaire, response)
     current = journey.page_at(number)
     if current is None:
         return redirect("surveys:check", questionnaire.consultation.slug)
@@ -157,6 +169,8 @@ def page(request, questionnaire, response, number):
     if request.method == "POST":
         values = submission.clean_page(form)
         if values is not None:
+            # A question left blank that was never answered has nothing to clear.
+            values = {q: v for q, v in values.items() if v is not None or q.code in journey.answers}
             try:
                 submission.save_answers(response, values)
             except submission.ResponseClosed:
@@ -188,7 +202,7 @@ def page(request, questionnaire, response, number):
 
 @with_response
 def check(request, questionnaire, response):
-    journey = submission.Journey(response)
+    journey = journey_for(questionnaire, response)
     return render(
         request, "surveys/check.html",
         {
@@ -270,7 +284,6 @@ def declaration(request, questionnaire, response):
             return redirect("surveys:check", slug)
         except submission.ResponseClosed:
             return closed(request, questionnaire, response)
-        request.session["haveyoursay_sent"] = response.reference
         return redirect("surveys:confirmation", slug)
     return render(
         request, "surveys/declaration.html",
