@@ -46,6 +46,9 @@ _test_settings = {
     },
     "WHITENOISE_USE_FINDERS": True,
     "WHITENOISE_AUTOREFRESH": True,
+    # Background work runs inline, once the transaction commits; tests of the real queues
+    # (tests/jobs) choose their backend themselves.
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
 }
 
 # pytest-django loads the settings before pytest imports this file, so under a bare `pytest`

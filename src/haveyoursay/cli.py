@@ -2,6 +2,11 @@
 
     haveyoursay demo      set up the database, load the demo content, print a staff login, serve
     haveyoursay serve     set up the database and serve with gunicorn on http://127.0.0.1:8000/
+    haveyoursay worker    do the background work (reports, analysis, imports) as it is queued,
+                          with the worker of the configured queue: the database's or Redis's (RQ)
+    haveyoursay redact    remove personal details from a column of a CSV file (no database needed)
+    haveyoursay code-answers
+                          learn a codeframe from coded answers in one CSV and apply it to another
     haveyoursay COMMAND   any Django management command (migrate, createsuperuser, load_demo, …)
 """
 
@@ -12,6 +17,12 @@ import secrets
 import sys
 
 LOOPBACK_NAMES = {"localhost"}
+
+# Commands that work on files alone: they run without Django or a database.
+FILE_COMMANDS = {
+    "redact": "haveyoursay.analysis.text.redact_cli",
+    "code-answers": "haveyoursay.analysis.text.code_answers_cli",
+}
 
 
 def is_loopback(host):
@@ -56,7 +67,18 @@ def create_demo_officer():
     return user.username, password
 
 
-def serve(host, port, workers):
+def start_background_worker():
+    """A one-machine site does its background work (reports, analysis) beside the web server.
+
+    Stopped with gunicorn (its `on_exit` hook, which only the main process runs; gunicorn's
+    own workers are forked from it and must not stop it when they are recycled).
+    """
+    import subprocess
+
+    return subprocess.Popen([sys.executable, "-m", "haveyoursay.cli", "worker"], env=os.environ.copy())
+
+
+def serve(host, port, workers, background_worker=None):
     from gunicorn.app.base import BaseApplication
 
     from haveyoursay.wsgi import application
@@ -66,6 +88,8 @@ def serve(host, port, workers):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", None)
+            if background_worker is not None:
+                self.cfg.set("on_exit", lambda server: background_worker.terminate())
 
         def load(self):
             return application
@@ -75,11 +99,19 @@ def serve(host, port, workers):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in FILE_COMMANDS:
+        import importlib
+
+        return importlib.import_module(FILE_COMMANDS[argv[0]]).main(argv[1:])
     if argv and argv[0] in {"demo", "serve"}:
         parser = argparse.ArgumentParser(prog=f"haveyoursay {argv[0]}")
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+        parser.add_argument(
+            "--no-background-worker", action="store_true",
+            help="don't run `haveyoursay worker` beside the server (run it yourself, elsewhere)",
+        )
         args = parser.parse_args(argv[1:])
         setup(local_http=is_loopback(args.host))
         prepare_database_and_static()
@@ -95,7 +127,8 @@ def main(argv=None):
                 "(a new password is made each time the demo starts)\n",
                 flush=True,
             )
-        serve(args.host, args.port, args.workers)
+        background_worker = None if args.no_background_worker else start_background_worker()
+        serve(args.host, args.port, args.workers, background_worker)
         return
     setup(local_http=False)
     from django.core.management import execute_from_command_line

@@ -6,6 +6,7 @@ defaults are the safe production ones; the `haveyoursay serve` and `demo` comman
 only what a laptop on loopback needs (plain HTTP).
 """
 
+import importlib.util
 import os
 import re
 import secrets
@@ -94,7 +95,10 @@ INSTALLED_APPS = [
     "haveyoursay.surveys",
     "haveyoursay.analysis",
     "haveyoursay.reports",
+    "haveyoursay.jobs",
     "haveyoursay.accounts",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,6 +181,39 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (reports, analysis, imports, emails) through django-tasks. "database" keeps
+# the queue in the database: nothing more to install or run but `haveyoursay worker`. "rq"
+# keeps it in Redis (REDIS_URL), for several workers on several machines. "immediate" runs
+# each task at once, inside the web request: for development and tests, never production.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    if not CACHE_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq keeps the queue in Redis: set REDIS_URL too, e.g. redis://localhost:6379/0."
+        )
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs the Redis extras: pip install 'haveyoursay[redis]'."
+        )
+    INSTALLED_APPS.append("django_rq")
+    # RQ stops a task after 3 minutes unless told otherwise; a large report takes longer.
+    RQ_QUEUES = {"default": {"URL": CACHE_URL, "DEFAULT_TIMEOUT": 60 * 60}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# A job that has reported nothing for this long is shown to staff as stalled.
+JOB_STALLED_AFTER_MINUTES = envint("JOB_STALLED_AFTER_MINUTES", 30)
+if JOB_STALLED_AFTER_MINUTES < 1:
+    raise ImproperlyConfigured(f"JOB_STALLED_AFTER_MINUTES must be 1 or more, not {JOB_STALLED_AFTER_MINUTES}.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("haveyoursay.surveys.urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
+    path("staff/", include("haveyoursay.jobs.staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),
 ]

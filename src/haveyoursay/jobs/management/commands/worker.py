@@ -1,0 +1,84 @@
+"""`haveyoursay worker`: run the background work queued for the configured task backend.
+
+With the database queue (the default) this is django-tasks-db's `db_worker`; with
+TASKS_BACKEND=rq it is django-rq's `rqworker`, with the job class django-tasks needs. Run as
+many as the machines can carry: each takes one piece of work at a time.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+RQ_JOB_CLASS = "django_tasks_rq.Job"
+
+
+def configured_backend():
+    return settings.TASKS["default"]["BACKEND"]
+
+
+def configured_queues():
+    return list(settings.TASKS["default"].get("QUEUES") or ["default"])
+
+
+class Command(BaseCommand):
+    help = "Run background work (reports, analysis, imports) as it is queued."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--queue",
+            action="append",
+            dest="queues",
+            metavar="NAME",
+            help="a queue to work on (repeat for several); default: every queue in the settings",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="do the work already queued, then stop, instead of waiting for more",
+        )
+        parser.add_argument(
+            "--max-tasks", type=int, default=None, help="stop after this many pieces of work (then restart it)"
+        )
+
+    def handle(self, *, queues, batch, max_tasks, verbosity, **options):
+        if max_tasks is not None and max_tasks < 1:
+            raise CommandError("--max-tasks must be 1 or more.")
+        queues = queues or configured_queues()
+        unknown = sorted(set(queues) - set(configured_queues()))
+        if unknown:
+            raise CommandError(
+                f"There is no queue called {', '.join(unknown)}: the queues are {', '.join(configured_queues())}."
+            )
+        backend = configured_backend()
+        if backend == "django_tasks_db.DatabaseBackend":
+            call_command(
+                "db_worker",
+                queue_name=",".join(queues),
+                batch=batch,
+                max_tasks=max_tasks,
+                startup_delay=not batch,
+                reload=settings.DEBUG and not batch,
+                verbosity=verbosity,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+        elif backend == "django_tasks_rq.RQBackend":
+            # The command itself rather than its name: it runs whether or not django_rq's
+            # admin pages are installed.
+            from django_rq.management.commands.rqworker import Command as RQWorkerCommand
+
+            call_command(
+                RQWorkerCommand(),
+                *queues,
+                burst=batch,
+                max_jobs=max_tasks,
+                job_class=RQ_JOB_CLASS,
+                verbosity=verbosity,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+        else:
+            raise CommandError(
+                f"The task backend {backend} runs each piece of work as it is queued, so there is no queue for a "
+                "worker. Set TASKS_BACKEND=database (the default) or TASKS_BACKEND=rq to queue work for workers."
+            )
