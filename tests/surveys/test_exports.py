@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 FIXED_COLUMNS = [
     "reference", "channel", "submitted_at", "received_on", "respondent_kind", "organisation_name",
-    "organisation_role", "stakeholder", "publication",
+    "organisation_role", "stakeholder", "publication", "synthetic",
 ]
 ANSWER_COLUMNS = [
     "vision", "why_vision",
@@ -126,7 +126,7 @@ class TestColumns:
             "submitted_at": "2022-07-31T23:30:00+01:00",  # British Summer Time
             "received_on": "2022-07-30", "respondent_kind": "organisation",
             "organisation_name": "Leicestershire Police", "organisation_role": "Chief Inspector",
-            "stakeholder": "Leicestershire Police", "publication": "anonymous",
+            "stakeholder": "Leicestershire Police", "publication": "anonymous", "synthetic": "no",
         }
 
     def test_only_sent_responses_are_exported(self, officer_client, questionnaire, consultation):

@@ -36,6 +36,7 @@ class ResponseExporter:
         ("organisation_role", "Role in the organisation"),
         ("stakeholder", "Stakeholder"),
         ("publication", "May we publish it"),
+        ("synthetic", "Made up for the demo"),
     ]
     contact_columns = [
         ("respondent_name", "Name"),
@@ -89,6 +90,7 @@ class ResponseExporter:
             response.organisation_role,
             response.stakeholder.name if response.stakeholder else "",
             response.publication,
+            "yes" if response.synthetic else "no",
         ]
         if self.with_contact_details:
             cells += [response.respondent_name, response.email, "yes" if response.contact_about_outcome else "no"]

@@ -1,20 +1,30 @@
-"""`load_demo`: load the demo consultations (see haveyoursay.hub.demo) and their
-questionnaires (haveyoursay.surveys.demo). Safe to run again."""
+"""`load_demo`: load the demo consultations (see haveyoursay.hub.demo), their questionnaires
+(haveyoursay.surveys.demo), synthetic responses to them (haveyoursay.surveys.demo_responses)
+and the population tables to compare respondents with (haveyoursay.analysis.demo). Safe to
+run again."""
 
 from django.core.management.base import BaseCommand
 
+from haveyoursay.analysis.demo import load_demo_population_tables
 from haveyoursay.hub.demo import describe, load_demo
 from haveyoursay.surveys.demo import load_demo_questionnaires
+from haveyoursay.surveys.demo_responses import load_demo_responses
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo content: the consultations of Leicestershire County Council's "
-        "'You said, we did' page (2022), with one open and one forthcoming, and their questionnaires. "
+        "'You said, we did' page (2022), with one open and one forthcoming, their questionnaires, "
+        "synthetic (made-up, clearly labelled) responses to them, and Census 2021 population figures. "
         "Running it again changes nothing."
     )
 
     def handle(self, *args, **options):
         summary = load_demo()
         questionnaires = load_demo_questionnaires()
-        self.stdout.write(f"Demo content loaded. {describe(summary)}; questionnaires: {questionnaires} created.")
+        responses = sum(load_demo_responses().values())
+        tables = load_demo_population_tables()
+        self.stdout.write(
+            f"Demo content loaded. {describe(summary)}; questionnaires: {questionnaires} created; "
+            f"synthetic responses: {responses:,} created; population tables: {tables} created or updated."
+        )
