@@ -317,6 +317,9 @@ LOGGING = {
     "loggers": {
         # Request logs can carry query strings typed by residents; keep them at warning.
         "django.request": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO: about 150 lines a report.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

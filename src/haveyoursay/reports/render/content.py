@@ -1,0 +1,138 @@
+"""What every format of the report writes the same way: the lines about how it was made,
+each table cell's text and its notes, and where each section starts.
+
+HTML, PDF and Word all take their words from here, so a number, a mark or a note reads
+the same in each.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from haveyoursay.reports.document import format_cell
+
+# Shown after a value flagged in `Table.marked`; the table's notes say what it means.
+MARK = "†"
+
+
+def generated_line(report):
+    """The line saying when and from what: 'Generated on 3 September 2021 from 5,483 responses.'"""
+    when = report.generated_at
+    if timezone.is_aware(when):
+        when = timezone.localtime(when)
+    responses = "response" if report.response_count == 1 else "responses"
+    return f"Generated on {when.day} {when:%B %Y} from {format_cell(report.response_count)} {responses}."
+
+
+def suppression_line(report):
+    """For the public version only: why some numbers are missing."""
+    if not report.public:
+        return ""
+    return (
+        "To protect respondents' privacy, numbers small enough to identify someone are not "
+        "shown in this version of the report."
+    )
+
+
+def table_mark(table):
+    # A table may one day choose its own mark, as it chooses its `suppressed` text.
+    return getattr(table, "mark", MARK)
+
+
+def is_numeric_column(table, column):
+    return column in table.percent_columns or column in table.number_columns
+
+
+def cell_text(table, row, column, value):
+    """A cell as every format writes it: the number, the table's `suppressed` text for a
+    withheld number, and the mark after a flagged value."""
+    if value is None:
+        # A missing number is a withheld one; a missing word is just an empty cell.
+        text = table.suppressed if is_numeric_column(table, column) else ""
+    else:
+        text = format_cell(value, percent=column in table.percent_columns)
+    if (row, column) in table.marked:
+        text += table_mark(table)
+    return text
+
+
+def has_suppressed_cells(table):
+    return any(
+        value is None and is_numeric_column(table, column) for cells in table.rows for column, value in enumerate(cells)
+    )
+
+
+def table_notes(table):
+    """The table's own notes, and a note for each symbol in it that they don't explain."""
+    notes = list(table.notes)
+    mark = table_mark(table)
+    if table.marked and not any(note.startswith(mark) for note in notes):
+        notes.append(f"{mark} A significant difference.")
+    if (
+        table.suppressed
+        and has_suppressed_cells(table)
+        and not any(note.startswith(table.suppressed) for note in notes)
+    ):
+        notes.append(f"{table.suppressed} Not shown, to protect the privacy of the few people it would count.")
+    return notes
+
+
+def text_direction(text):
+    """'rtl' when the text's first strong character is right-to-left (Urdu, Arabic, Hebrew)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return ""
+    return ""
+
+
+@dataclass
+class Heading:
+    """A section with its place in the report: `level` 1 for the report's sections, 2 for
+    their subsections, and so on."""
+
+    section: object
+    level: int
+    anchor: str
+    children: list["Heading"] = field(default_factory=list)
+
+
+def outline(report):
+    """The report's sections as a tree of `Heading`s, each with an anchor unique in the report."""
+    taken = set()
+
+    def walk(sections, level):
+        headings = []
+        for section in sections:
+            anchor = unique_anchor(section.anchor or section.title, taken)
+            heading = Heading(section, level, anchor)
+            heading.children = walk(section.subsections, level + 1)
+            headings.append(heading)
+        return headings
+
+    return walk(report.sections, 1)
+
+
+def flatten(headings):
+    """Every heading in reading order."""
+    for heading in headings:
+        yield heading
+        yield from flatten(heading.children)
+
+
+def unique_anchor(text, taken):
+    base = "section-" + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section")
+    anchor, number = base, 2
+    while anchor in taken:
+        anchor, number = f"{base}-{number}", number + 1
+    taken.add(anchor)
+    return anchor
+
+
+def chart_description(figure):
+    """What a chart shows, for those who can't see it: the table that follows has its figures."""
+    return f"Bar chart of the figures in the table that follows: {figure.table.caption}"

@@ -1,0 +1,229 @@
+"""The report as a Word document (python-docx).
+
+Built from the same `Report` as the HTML, with the same words and numbers (`content.py`).
+Sections use Word's own heading styles, so the navigation pane lists them; tables have a
+caption, a header row that repeats on every page and rows that never split; each chart is
+a picture (the SVG drawn to PNG by cairosvg, since Word cannot take this SVG) with the
+chart's title and description as its alternative text, followed by its data table.
+"""
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from haveyoursay.reports.document import BulletList, Figure, Paragraph, Table
+from haveyoursay.reports.render.charts import TEXT, render_chart_svg
+from haveyoursay.reports.render.content import (
+    cell_text,
+    chart_description,
+    flatten,
+    generated_line,
+    is_numeric_column,
+    outline,
+    suppression_line,
+    table_notes,
+    text_direction,
+)
+from haveyoursay.reports.render.html import FOOTER_TITLE
+
+TEXT_WIDTH = Mm(170)  # A4 less the margins
+CHART_WIDTH = Mm(115)  # the size the PDF prints it at
+TABLE_TEXT = Pt(9)
+CHART_SCALE = 2  # pixels per SVG unit: sharp when printed at CHART_WIDTH
+TEXT_COLOUR = RGBColor.from_string(TEXT.lstrip("#"))
+
+
+def render_docx(report):
+    """The report as the bytes of a .docx file."""
+    document = Document()
+    set_up_document(document, report)
+
+    document.add_heading(report.title, level=0)
+    document.add_paragraph(report.consultation_title, style="Subtitle")
+    document.add_paragraph(report.council_name)
+    document.add_paragraph(generated_line(report))
+    if report.public:
+        document.add_paragraph(suppression_line(report))
+
+    figure_number = 0
+    for heading in flatten(outline(report)):
+        document.add_heading(heading.section.title, level=min(heading.level, 9))
+        blocks = heading.section.blocks
+        for block, following in zip(blocks, [*blocks[1:], None]):
+            if isinstance(block, Paragraph):
+                paragraph = add_paragraph(document, block.text)
+                # A paragraph introducing a chart goes to the next page with it, not alone.
+                paragraph.paragraph_format.keep_with_next = isinstance(following, Figure)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    add_paragraph(document, item, style="List Bullet")
+            elif isinstance(block, Table):
+                add_table(document, block)
+            elif isinstance(block, Figure):
+                figure_number += 1
+                add_chart(document, block, figure_number)
+                add_table(document, block.table)
+            else:
+                raise TypeError(
+                    f"A report block must be a Paragraph, BulletList, Table or Figure, not {type(block).__name__}."
+                )
+
+    if report.footer:
+        document.add_heading(FOOTER_TITLE, level=1)
+        for paragraph in report.footer:
+            add_paragraph(document, paragraph.text)
+
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def set_up_document(document, report):
+    """A4, British English, readable colours, the running header and page numbers, and
+    the document's properties."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+
+    # The default template's blue headings and captions fall short of 4.5:1 contrast.
+    for name in ["Normal", "Title", "Subtitle", "Caption", *(f"Heading {level}" for level in range(1, 10))]:
+        document.styles[name].font.color.rgb = TEXT_COLOUR
+    document.styles["Normal"].font.name = "Arial"
+    set_default_language(document, "en-GB")
+
+    header = section.header.paragraphs[0]
+    header.text = f"{report.council_name}: {report.consultation_title}"
+    header.style = document.styles["Header"]
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run("Page ")
+    add_field(footer, "PAGE")
+    footer.add_run(" of ")
+    add_field(footer, "NUMPAGES")
+
+    properties = document.core_properties
+    properties.title = f"{report.title}: {report.consultation_title}"
+    properties.subject = report.consultation_title
+    properties.author = report.council_name
+    properties.language = "en-GB"
+    properties.comments = generated_line(report)
+    properties.created = properties.modified = report.generated_at
+    properties.last_modified_by = report.council_name
+    properties.revision = 1
+
+
+def set_default_language(document, language):
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_properties.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def add_field(paragraph, code):
+    """A field Word fills in as it lays out the page (the page number, the number of pages)."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), code)
+    shown_until_updated = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    shown_until_updated.append(text)
+    field.append(shown_until_updated)
+    paragraph._p.append(field)
+
+
+def add_paragraph(document, text, style=None):
+    paragraph = document.add_paragraph(text, style=style)
+    if text_direction(text) == "rtl":
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    return paragraph
+
+
+def add_table(document, table):
+    document.add_paragraph(table.caption, style="Caption").paragraph_format.keep_with_next = True
+    grid = document.add_table(rows=len(table.rows) + 1, cols=len(table.columns))
+    grid.style = document.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    grid.autofit = False
+    widths = column_widths(len(table.columns))
+    for column, width in zip(grid.columns, widths):
+        column.width = width
+    rows = grid.rows
+
+    header = rows[0]
+    mark_as_header_row(header)
+    for column, (cell, label) in enumerate(zip(header.cells, table.columns)):
+        write_cell(cell, label, widths[column], bold=True, right=is_numeric_column(table, column))
+
+    for row_number, (row, values) in enumerate(zip(rows[1:], table.rows)):
+        keep_row_together(row)
+        for column, (cell, value) in enumerate(zip(row.cells, values)):
+            text = cell_text(table, row_number, column, value)
+            write_cell(cell, text, widths[column], right=is_numeric_column(table, column))
+
+    notes = table_notes(table)
+    for note in notes:
+        document.add_paragraph(note).runs[0].font.size = Pt(9)
+    if not notes:
+        document.add_paragraph()  # Word joins two tables with nothing between them into one
+
+
+def column_widths(count):
+    """The first column, naming the rows, gets the room its words need; the numbers share the rest."""
+    if count == 1:
+        return [TEXT_WIDTH]
+    first = int(TEXT_WIDTH * (0.5 if count <= 3 else 0.3))
+    rest = int((TEXT_WIDTH - first) / (count - 1))
+    return [first] + [rest] * (count - 1)
+
+
+def write_cell(cell, text, width, bold=False, right=False):
+    cell.width = width  # Word reads each cell's width, LibreOffice the column's
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = TABLE_TEXT
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def mark_as_header_row(row):
+    """Repeated at the top of each page the table runs on to, and read as headers."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:tblHeader"))
+    properties.append(OxmlElement("w:cantSplit"))
+
+
+def keep_row_together(row):
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def add_chart(document, figure, number):
+    # Imported here, not at the top: only charts in Word need cairo, and a machine without
+    # it still serves the site and makes every other format.
+    import cairosvg
+
+    svg = render_chart_svg(
+        figure.chart,
+        chart_id=f"report-chart-{number}",
+        description=chart_description(figure),
+        missing=figure.table.suppressed,
+    )
+    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=CHART_SCALE)
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    picture = paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    properties = picture._inline.docPr
+    properties.set("name", f"Chart {number}")
+    properties.set("title", figure.chart.title)
+    properties.set("descr", f"{figure.chart.title}. {chart_description(figure)}")
