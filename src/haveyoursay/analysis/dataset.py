@@ -1,0 +1,447 @@
+"""A questionnaire's submitted responses as columns in memory, ready to be counted.
+
+`load_dataset(questionnaire)` reads every SUBMITTED response, whatever channel it came
+through, and the answers to its closed questions into one pandas DataFrame indexed by
+response id:
+
+    channel, respondent_kind   Categorical, in the order of Response.Channel / RespondentKind
+    <code>                     single, agree, importance, area: Categorical of the option value,
+                               its categories in option order
+    <code>                     location: Categorical of the place value, or "postcode"
+    <code>                     number: float
+    <code>:<option>            multiple: bool, one column per option (True = chosen)
+    <code>:<statement>         grid: Categorical of the option value given to that statement
+    <code>:<item>              ranking: float, the position given to that item (1 = first)
+
+(":" never appears in a question code or an option value, which are slugs.)
+
+Beside the frame, two boolean frames with a column per question code:
+
+- `answered`: the respondent has an Answer to the question that says something.
+- `asked`: routing showed them the question: its page's condition and its own are met by
+  their answers, as the questionnaire says now (`surveys/submission.py`'s `condition_met`).
+  A respondent who answered a question routing would now hide still counts as asked.
+
+A question a respondent was never shown has no Answer row, so it reads as not answered:
+never an error. Free-text, date and postcode questions are not loaded; `open_answer_counts`
+says how many respondents gave each one an answer.
+
+Speed: one query reads all the answers, grouped by question, each question's response ids
+and stored JSON texts concatenated into single strings; only the distinct JSON texts of a
+question are parsed (see "Reading the answers" below for what was measured). Any database
+other than SQLite and PostgreSQL, or `in_database=False`, reads the answers through the ORM
+instead: slower, same result. A stored value that is not one of the question's options
+now (an option can't be removed once answered, but imported data may surprise) is kept as
+an extra category named by its value, so no answer is lost from the counts.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+from django.db.models import Count
+
+from haveyoursay.surveys.models import Answer, Response
+
+CHOICE_KINDS = ("single", "agree", "importance", "area")
+CLOSED_KINDS = (*CHOICE_KINDS, "location", "number", "multiple", "grid", "ranking")
+POSTCODE = "postcode"  # the location column's value for "gave a postcode, not a place"
+
+
+@dataclass
+class QuestionSpec:
+    """What analysis needs of a question: its words, its options in order, its routing."""
+
+    id: int
+    code: str
+    kind: str
+    text: str
+    profile: str = ""
+    options: list = field(default_factory=list)  # [(value, label)]; location: places, then postcode
+    statements: list = field(default_factory=list)  # grid: [(value, label)]
+    conditions: list = field(default_factory=list)  # the page's and the question's, those set
+
+    @property
+    def option_values(self):
+        return [value for value, _ in self.options]
+
+
+def item_column(code, value):
+    return f"{code}:{value}"
+
+
+@dataclass
+class Dataset:
+    questionnaire_id: int
+    title: str
+    frame: pd.DataFrame
+    questions: list  # [QuestionSpec] of closed questions, in questionnaire order
+    answered: pd.DataFrame
+    asked: pd.DataFrame
+    open_questions: list = field(default_factory=list)  # [QuestionSpec] of text, date, postcode questions
+    open_answer_counts: dict = field(default_factory=dict)  # code -> respondents who answered it
+
+    def __len__(self):
+        return len(self.frame)
+
+    @property
+    def respondents(self):
+        return len(self.frame)
+
+    def question(self, code):
+        for spec in self.questions:
+            if spec.code == code:
+                return spec
+        raise KeyError(f"The questionnaire has no closed question coded “{code}”")
+
+    def profile_questions(self):
+        return [spec for spec in self.questions if spec.profile]
+
+
+def load_dataset(questionnaire, *, until=None, in_database=True):
+    """Every submitted response to `questionnaire` (submitted by `until`, if given)."""
+    in_database = in_database and connection.vendor in ("sqlite", "postgresql")
+    read_responses = _responses_in_database if in_database else _responses_in_python
+    ids, channels, kinds = read_responses(questionnaire.pk, until)
+    index = pd.Index(ids, name="response")
+    frame = {
+        "channel": pd.Categorical(channels, categories=Response.Channel.values),
+        "respondent_kind": pd.Categorical(kinds, categories=Response.RespondentKind.values),
+    }
+    answered = {}
+    specs, open_specs = question_specs(questionnaire)
+    read = _answers_in_database if in_database else _answers_in_python
+    answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
+    for spec in specs:
+        columns, answered[spec.code] = _decode(spec, answers, index)
+        frame.update(columns)
+    frame = pd.DataFrame(frame, index=index)
+    answered = pd.DataFrame(answered, index=index, dtype=bool)
+    asked = pd.DataFrame(
+        {spec.code: _shown(spec, frame, specs) | answered[spec.code] for spec in specs}, index=index, dtype=bool
+    )
+    return Dataset(
+        questionnaire_id=questionnaire.pk,
+        title=questionnaire.consultation.title,
+        frame=frame,
+        questions=specs,
+        answered=answered,
+        asked=asked,
+        open_questions=open_specs,
+        open_answer_counts=_open_answer_counts(open_specs, questionnaire, until),
+    )
+
+
+def question_specs(questionnaire):
+    """([closed QuestionSpec], [open QuestionSpec]) in questionnaire order."""
+    closed, open_ = [], []
+    questions = questionnaire.ordered_questions().select_related("page").prefetch_related("options")
+    for question in questions:
+        options = [(option.value, option.label) for option in question.options.all()]
+        statements = []
+        if question.kind == "grid":
+            statements = [(s["value"], s["label"]) for s in question.settings.get("statements", [])]
+        if question.kind == "location":
+            options = [(p["value"], p["label"]) for p in question.settings.get("places", [])]
+            options.append((POSTCODE, "Gave a postcode"))
+        spec = QuestionSpec(
+            id=question.pk, code=question.code, kind=question.kind, text=question.text, profile=question.profile,
+            options=options, statements=statements,
+            conditions=[c for c in (question.page.condition, question.condition) if c],
+        )
+        (closed if question.kind in CLOSED_KINDS else open_).append(spec)
+    return closed, open_
+
+
+# -- Reading the answers -------------------------------------------------------------------
+#
+# Measured on SQLite with 100,000 responses × 30 closed questions (3 million answers; see
+# bench/README.md): building a Python row for each answer cost more than everything else
+# together, and so did asking SQLite to pull values out of the JSON (json_extract and
+# json_each parse each document again, every call), and so did GROUP BY question (a sort of
+# every answer). So one query returns a single row: the question ids, response ids and stored
+# JSON texts of all the answers, each concatenated into one string; NumPy splits them by
+# question; and only each question's distinct JSON texts are parsed (pandas.factorize finds
+# them): a choice question has a handful. JSON text never holds a raw control character
+# (json.dumps and PostgreSQL both escape them), so U+001F can separate the texts.
+
+
+def _submitted_sql(until):
+    response = connection.ops.quote_name(Response._meta.db_table)
+    where = f"FROM {response} r WHERE r.questionnaire_id = %s AND r.state = %s"
+    return where + (" AND r.submitted_at <= %s" if until is not None else "")
+
+
+def _submitted_params(questionnaire_id, until):
+    params = [questionnaire_id, Response.State.SUBMITTED]
+    return params + ([connection.ops.adapt_datetimefield_value(until)] if until is not None else [])
+
+
+def _concatenated(*expressions, texts=False):
+    """SQL for one aggregate per expression, each joining its values over all the rows (in
+    the same row order for all of them) with "," or, for `texts`, with U+001F."""
+    if connection.vendor == "sqlite":
+        separator = "char(31)" if texts else "','"
+        return ", ".join(f"group_concat({e}, {separator})" for e in expressions)
+    separator = "chr(31)" if texts else "','"
+    return ", ".join(f"string_agg(({e})::text, {separator})" for e in expressions)
+
+
+def _responses_in_database(questionnaire_id, until):
+    """(ids, channels, respondent kinds) of the submitted responses, in id order."""
+    sql = f"SELECT {_concatenated('r.id', 'r.channel', 'r.respondent_kind')} {_submitted_sql(until)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _submitted_params(questionnaire_id, until))
+        ids, channels, kinds = cursor.fetchone()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), [], []
+    ids = np.fromstring(ids, sep=",", dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    channels = np.asarray(channels.split(","), dtype=object)[order]
+    return ids[order], channels, np.asarray(kinds.split(","), dtype=object)[order]
+
+
+def _responses_in_python(questionnaire_id, until):
+    responses = Response.objects.filter(questionnaire_id=questionnaire_id, state=Response.State.SUBMITTED)
+    if until is not None:
+        responses = responses.filter(submitted_at__lte=until)
+    rows = list(responses.order_by("pk").values_list("pk", "channel", "respondent_kind"))
+    return np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _answers_in_database(specs, questionnaire_id, until):
+    """(question ids, response ids, stored JSON texts) of the submitted responses' answers."""
+    answer = connection.ops.quote_name(Answer._meta.db_table)
+    # SQLite: the "+" keeps it from reading answers question by question through their index
+    # (every page of the table once per question); it walks each response's answers instead.
+    question = "+a.question_id" if connection.vendor == "sqlite" else "a.question_id"
+    sql = (
+        f"SELECT {_concatenated('a.question_id', 'a.response_id')}, {_concatenated('a.value', texts=True)} "
+        f"FROM {answer} a WHERE a.response_id IN (SELECT r.id {_submitted_sql(until)}) "
+        f"AND {question} IN ({', '.join(['%s'] * len(specs))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _submitted_params(questionnaire_id, until) + [spec.id for spec in specs])
+        question_ids, response_ids, texts = cursor.fetchone()
+    if not question_ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    return (
+        np.fromstring(question_ids, sep=",", dtype=np.int64),
+        np.fromstring(response_ids, sep=",", dtype=np.int64),
+        texts.split("\x1f"),
+    )
+
+
+def _answers_in_python(specs, questionnaire_id, until):
+    """The same as `_answers_in_database`, through the ORM: for other databases."""
+    answers = Answer.objects.filter(
+        question_id__in=[spec.id for spec in specs], response__questionnaire_id=questionnaire_id,
+        response__state=Response.State.SUBMITTED,
+    )  # fmt: skip
+    if until is not None:
+        answers = answers.filter(response__submitted_at__lte=until)
+    question_ids, response_ids, texts = [], [], []
+    for question_id, response_id, value in answers.values_list("question_id", "response_id", "value").iterator(
+        chunk_size=5000
+    ):
+        question_ids.append(question_id)
+        response_ids.append(response_id)
+        texts.append(value if isinstance(value, str) else json.dumps(value))
+    return np.asarray(question_ids, dtype=np.int64), np.asarray(response_ids, dtype=np.int64), texts
+
+
+@dataclass
+class _Answers:
+    """Every answer as an index into `values`, the parsed distinct stored JSON texts."""
+
+    values: list
+    by_question: dict  # question id -> (response ids, index into values of each answer)
+
+    def of(self, spec):
+        return self.by_question.get(spec.id, (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)))
+
+
+def _grouped(question_ids, response_ids, texts):
+    # Finding the distinct texts once, in the order they came, is three times faster than
+    # question by question, whose texts lie scattered in memory.
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
+    order = np.argsort(question_ids, kind="stable")
+    found, starts = np.unique(question_ids[order], return_index=True)
+    ends = [*starts[1:], len(order)]
+    by_question = {
+        int(question_id): (response_ids[order[start:end]], codes[order[start:end]])
+        for question_id, start, end in zip(found, starts, ends)
+    }
+    return _Answers(_parsed(distinct), by_question)
+
+
+# -- Turning answers into columns ------------------------------------------------------------
+
+
+def _parsed(texts):
+    """Each JSON text as a dict ({} for anything else): in one call to the parser, as
+    parsing each of a grid's hundred thousand distinct answers apart costs twice as much."""
+    texts = list(texts)
+    try:
+        values = json.loads("[" + ",".join(texts) + "]")
+    except ValueError:
+        values = None
+    if values is None or len(values) != len(texts):
+        values = []
+        for text in texts:
+            try:
+                values.append(json.loads(text))
+            except ValueError:
+                values.append(None)
+    return [value if isinstance(value, dict) else {} for value in values]
+
+
+def _decode(spec, answers, index):
+    """({column: values aligned on index}, answered mask) for one question's answers: each
+    distinct answer decoded once, then copied to every respondent who gave it."""
+    n = len(index)
+    ids, codes = answers.of(spec)
+    positions, keep = _positions(index, ids)
+    distinct, row_of_distinct = np.unique(codes[keep], return_inverse=True)
+    values = [answers.values[i] for i in distinct]
+    kind = spec.kind
+    if kind in CHOICE_KINDS or kind == "location":
+        codes = _codes(spec, "options", [_single_value(kind, value) for value in values])
+        column = np.full(n, -1, dtype=np.int32)
+        column[positions] = codes[row_of_distinct]
+        return {spec.code: pd.Categorical.from_codes(column, categories=spec.option_values)}, column >= 0
+    if kind == "number":
+        numbers = np.array([_number(value.get("number")) for value in values] or [np.nan])
+        column = np.full(n, np.nan)
+        column[positions] = numbers[row_of_distinct]
+        return {spec.code: column}, ~np.isnan(column)
+    if kind == "multiple":
+        chosen = [_list(value.get("choices")) for value in values]
+        _codes(spec, "options", [choice for choices in chosen for choice in choices])
+        lookup = {value: i for i, value in enumerate(spec.option_values)}
+        distinct_matrix = np.zeros((len(values), len(lookup)), dtype=bool)
+        for row, choices in enumerate(chosen):
+            distinct_matrix[row, [lookup[str(choice)] for choice in choices]] = True
+        matrix = np.zeros((n, len(lookup)), dtype=bool)
+        matrix[positions] = distinct_matrix[row_of_distinct]
+        columns = {item_column(spec.code, value): matrix[:, i] for i, value in enumerate(spec.option_values)}
+        return columns, matrix.any(axis=1)
+    if kind == "grid":
+        answered_rows = [value.get("rows") if isinstance(value.get("rows"), dict) else {} for value in values]
+        given = pd.DataFrame.from_records(answered_rows) if answered_rows else pd.DataFrame()
+        given = given.astype(object).where(given.notna(), None)
+        _codes(spec, "statements", list(given.columns))
+        seen = pd.unique(given.to_numpy().ravel()) if given.size else []
+        _codes(spec, "options", list(seen))
+        if any(value is not None and not isinstance(value, str) for value in seen):
+            given = given.map(lambda value: value if value is None else str(value))
+        statements = {value: i for i, (value, _) in enumerate(spec.statements)}
+        distinct_matrix = np.full((len(values), len(statements)), -1, dtype=np.int32)
+        for statement in given.columns:
+            codes = pd.Categorical(given[statement], categories=spec.option_values).codes
+            distinct_matrix[:, statements[str(statement)]] = codes
+        matrix = np.full((n, len(statements)), -1, dtype=np.int32)
+        matrix[positions] = distinct_matrix[row_of_distinct]
+        columns = {
+            item_column(spec.code, value): pd.Categorical.from_codes(matrix[:, i], categories=spec.option_values)
+            for i, (value, _) in enumerate(spec.statements)
+        }
+        return columns, (matrix >= 0).any(axis=1)
+    if kind == "ranking":
+        orders = [_list(value.get("ranking")) for value in values]
+        _codes(spec, "options", [item for order in orders for item in order])
+        lookup = {value: i for i, value in enumerate(spec.option_values)}
+        distinct_matrix = np.full((len(values), len(lookup)), np.nan)
+        for row, order in enumerate(orders):
+            for position, item in enumerate(order, start=1):
+                distinct_matrix[row, lookup[str(item)]] = position
+        matrix = np.full((n, len(lookup)), np.nan)
+        matrix[positions] = distinct_matrix[row_of_distinct]
+        columns = {item_column(spec.code, value): matrix[:, i] for i, value in enumerate(spec.option_values)}
+        return columns, ~np.isnan(matrix).all(axis=1) if len(lookup) else np.zeros(n, dtype=bool)
+    raise ValueError(f"{spec.code} is a {kind} question, which is not analysed as a closed question")
+
+
+def _positions(index, ids):
+    """Where each response id is in the (sorted) index, and which ids are in it at all
+    (all of them, with the query's filter; the check costs little)."""
+    known = index.to_numpy()
+    positions = np.searchsorted(known, ids)
+    keep = positions < len(known)
+    keep[keep] = known[positions[keep]] == ids[keep]
+    return positions[keep], keep
+
+
+def _single_value(kind, value):
+    if kind == "location":
+        return value.get("place") or (POSTCODE if value.get("postcode") else None)
+    return value.get("choice")
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return np.nan
+    return float(value)
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+def _codes(spec, attribute, values):
+    """The category code of each value (-1 for none) among the spec's options (or
+    statements), adding to the spec any value found that is not one of them."""
+    known = getattr(spec, attribute)
+    lookup = {value: i for i, (value, _) in enumerate(known)}
+    codes = np.full(len(values), -1, dtype=np.int32)
+    for i, value in enumerate(values):
+        if value in (None, ""):
+            continue
+        value = str(value)
+        if value not in lookup:
+            lookup[value] = len(known)
+            known.append((value, value))
+        codes[i] = lookup[value]
+    return codes
+
+
+# -- Routing -------------------------------------------------------------------------------
+
+
+def _shown(spec, frame, specs):
+    """Whether routing shows `spec` to each respondent, by the conditions it has now."""
+    shown = np.ones(len(frame), dtype=bool)
+    by_code = {s.code: s for s in specs}
+    for condition in spec.conditions:
+        source = by_code.get(condition.get("question"))
+        values = condition.get("values", [])
+        if source is None or source.kind not in (*CHOICE_KINDS, "multiple"):
+            continue  # a condition that can't be read (`routing_problems` reports it) hides nothing
+        if source.kind == "multiple":
+            met = np.zeros(len(frame), dtype=bool)
+            for value in values:
+                column = item_column(source.code, value)
+                if column in frame:
+                    met |= frame[column].to_numpy()
+        else:
+            met = frame[source.code].isin(values).to_numpy()
+        shown &= met
+    return shown
+
+
+def _open_answer_counts(open_specs, questionnaire, until):
+    if not open_specs:
+        return {}
+    responses = Response.objects.filter(questionnaire=questionnaire, state=Response.State.SUBMITTED)
+    if until is not None:
+        responses = responses.filter(submitted_at__lte=until)
+    counts = dict(
+        Answer.objects.filter(question_id__in=[spec.id for spec in open_specs], response__in=responses)
+        .values_list("question_id")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "n")
+    )
+    return {spec.code: counts.get(spec.id, 0) for spec in open_specs}
+

@@ -1,0 +1,164 @@
+"""Loading a questionnaire's submitted responses into columns: every kind, every oddity, either way of reading."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.utils import timezone
+
+from haveyoursay.analysis.dataset import load_dataset
+from haveyoursay.surveys.building import add_page, add_question
+from haveyoursay.surveys.models import Answer, Questionnaire, Response
+from tests.factories import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+def build(title="Leicestershire County Council Strategic Plan 2022-2026"):
+    questionnaire = Questionnaire.objects.create(consultation=make_consultation(title=title), privacy_notice="As the Act requires.")
+    page = add_page(questionnaire, "Our vision")
+    add_question(page, "agree", "Do you agree with the vision?", code="vision")
+    add_question(page, "multiple", "Which services have you used?", code="services",
+                 options=["Libraries", "Country parks", "Adult social care"])  # fmt: skip
+    add_question(page, "number", "Years lived in Leicestershire", code="years")
+    add_question(page, "ranking", "Put the outcomes in order", code="order",
+                 options=[("economy", "Strong Economy"), ("green", "Clean, Green Future")])  # fmt: skip
+    add_question(page, "grid", "How much do you agree with these aims?", code="aims",
+                 settings={"statements": [{"value": "cohesion", "label": "Community cohesion"},
+                                          {"value": "volunteering", "label": "Volunteering"}]})  # fmt: skip
+    add_question(page, "location", "Where?", code="place", settings={"places": [{"value": "melton", "label": "Melton"}]})
+    add_question(page, "long_text", "Why do you say this?", code="why")
+    add_question(page, "postcode", "Your postcode", code="postcode")
+    parks = add_page(questionnaire, "Country parks", condition={"question": "services", "values": ["country_parks"]})
+    add_question(parks, "single", "Which park do you visit most?", code="park", options=["Beacon Hill", "Bradgate"])
+    return questionnaire
+
+
+def respond(questionnaire, answers, *, state="submitted", submitted_at=None, **fields):
+    response = Response.objects.create(
+        questionnaire=questionnaire, state=state, submitted_at=submitted_at or (timezone.now() if state == "submitted" else None),
+        **fields,
+    )  # fmt: skip
+    questions = {q.code: q for q in questionnaire.ordered_questions()}
+    Answer.objects.bulk_create([Answer(response=response, question=questions[c], value=v) for c, v in answers.items()])
+    return response
+
+
+def choice(value):
+    return {"choice": value, "other": ""}
+
+
+@pytest.fixture
+def questionnaire():
+    return build()
+
+
+@pytest.fixture
+def answered(questionnaire):
+    """A spread of answers, with the oddities imported data can bring."""
+    first = respond(questionnaire, {
+        "vision": choice("tend_to_agree"), "services": {"choices": ["libraries", "country_parks"], "other": ""},
+        "years": {"number": 12}, "order": {"ranking": ["green", "economy"]},
+        "aims": {"rows": {"cohesion": "strongly_agree", "volunteering": "dont_know"}},
+        "place": {"place": "melton"}, "why": {"text": "Buses."}, "park": choice("bradgate"),
+    }, channel="paper")  # fmt: skip
+    second = respond(questionnaire, {
+        "vision": choice("sort_of_agree"),  # not an option (now): kept, not lost
+        "services": {"choices": ["libraries"], "other": ""}, "years": {"number": 2.5},
+        "aims": {"rows": {"volunteering": "tend_to_disagree"}}, "place": {"postcode": "LE13 0UL"},
+        "postcode": {"postcode": "LE13 0UL"},
+    }, respondent_kind="organisation", organisation_name="Melton Borough Council")  # fmt: skip
+    third = respond(questionnaire, {
+        "vision": {"choice": "", "other": ""}, "services": {"choices": [], "other": ""}, "years": {"number": "lots"},
+        "order": {"ranking": []}, "aims": {"rows": {}}, "place": {}, "why": {"text": "Trains."},
+    })  # fmt: skip
+    respond(questionnaire, {"vision": choice("strongly_disagree")}, state="in_progress")
+    other = build(title="Leicestershire Communities Approach 2022-2026")
+    respond(other, {"vision": choice("strongly_disagree")})
+    return first, second, third
+
+
+def test_every_kind_becomes_its_columns(questionnaire, answered):
+    first, second, third = answered
+    dataset = load_dataset(questionnaire)
+    frame = dataset.frame
+    assert list(frame.index) == [first.pk, second.pk, third.pk]
+    assert frame.loc[first.pk, "channel"] == "paper" and frame.loc[second.pk, "respondent_kind"] == "organisation"
+    assert frame.loc[first.pk, "vision"] == "tend_to_agree"
+    assert list(frame["vision"].cat.categories[:2]) == ["strongly_agree", "tend_to_agree"]
+    assert frame.loc[first.pk, ["services:libraries", "services:country_parks", "services:adult_social_care"]].tolist() == [
+        True, True, False]  # fmt: skip
+    assert frame.loc[second.pk, "years"] == 2.5
+    assert frame.loc[first.pk, "order:green"] == 1 and frame.loc[first.pk, "order:economy"] == 2
+    assert frame.loc[first.pk, "aims:volunteering"] == "dont_know"
+    assert pd.isna(frame.loc[second.pk, "aims:cohesion"])
+    assert frame.loc[first.pk, "place"] == "melton" and frame.loc[second.pk, "place"] == "postcode"
+    assert "why" not in frame and "postcode" not in frame
+    assert dataset.open_answer_counts == {"why": 2, "postcode": 1}
+    assert [spec.code for spec in dataset.open_questions] == ["why", "postcode"]
+
+
+def test_empty_and_unreadable_answers_count_as_not_answered(questionnaire, answered):
+    _, _, third = answered
+    row = load_dataset(questionnaire).answered.loc[third.pk]
+    assert not row[["vision", "services", "years", "order", "aims", "place"]].any()
+
+
+def test_a_value_that_is_not_an_option_is_kept_as_its_own_category(questionnaire, answered):
+    _, second, _ = answered
+    dataset = load_dataset(questionnaire)
+    assert dataset.frame.loc[second.pk, "vision"] == "sort_of_agree"
+    assert dataset.question("vision").options[-1] == ("sort_of_agree", "sort_of_agree")
+
+
+def test_routing_on_a_multiple_choice_answer(questionnaire, answered):
+    first, second, third = answered
+    dataset = load_dataset(questionnaire)
+    assert dataset.asked["park"].tolist() == [True, False, False]
+    assert dataset.asked["vision"].all()
+
+
+def test_reading_in_the_database_and_through_the_orm_agree(questionnaire, answered):
+    fast, slow = load_dataset(questionnaire), load_dataset(questionnaire, in_database=False)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    pd.testing.assert_frame_equal(fast.answered, slow.answered)
+    pd.testing.assert_frame_equal(fast.asked, slow.asked)
+    assert fast.open_answer_counts == slow.open_answer_counts
+
+
+def test_until_leaves_out_later_responses_either_way(questionnaire):
+    respond(questionnaire, {"vision": choice("neither")}, submitted_at=timezone.now() - datetime.timedelta(days=3))
+    respond(questionnaire, {"vision": choice("neither"), "why": {"text": "Late."}})
+    cut_off = timezone.now() - datetime.timedelta(days=1)
+    for in_database in (True, False):
+        dataset = load_dataset(questionnaire, until=cut_off, in_database=in_database)
+        assert dataset.respondents == 1
+        assert dataset.open_answer_counts == {"why": 0, "postcode": 0}
+
+
+def test_no_responses_and_no_questions(questionnaire):
+    dataset = load_dataset(questionnaire)
+    assert dataset.respondents == 0 and len(dataset.answered.columns) == len(dataset.questions)
+    empty = Questionnaire.objects.create(consultation=make_consultation(), privacy_notice="As the Act requires.")
+    respond(empty, {})
+    dataset = load_dataset(empty)
+    assert dataset.respondents == 1 and dataset.questions == []
+    assert list(dataset.frame.columns) == ["channel", "respondent_kind"]
+
+
+def test_many_respondents_load_in_order(questionnaire):
+    now = timezone.now()
+    responses = Response.objects.bulk_create(
+        Response(questionnaire=questionnaire, reference=f"LOAD-{n:04d}", state="submitted", submitted_at=now)
+        for n in range(300)
+    )
+    vision = questionnaire.ordered_questions().get(code="vision")
+    values = ["strongly_agree", "neither", "dont_know"]
+    Answer.objects.bulk_create(
+        Answer(response=r, question=vision, value=choice(values[n % 3])) for n, r in enumerate(reversed(responses))
+    )
+    dataset = load_dataset(questionnaire)
+    assert np.all(np.diff(dataset.frame.index.to_numpy()) > 0)
+    by_id = {r.pk: values[n % 3] for n, r in enumerate(reversed(responses))}
+    assert dataset.frame["vision"].astype(str).to_dict() == by_id
