@@ -102,7 +102,7 @@ BREAKDOWNS = [
 ]
 
 
-def build_questionnaire():
+def build_questionnaire(questions=None):
     from haveyoursay.analysis.census_2021 import DISTRICT_POPULATIONS
     from haveyoursay.hub.models import Area, Consultation
     from haveyoursay.surveys.building import add_about_you, add_page, add_question
@@ -160,6 +160,13 @@ def build_questionnaire():
                  options=[(code, name) for code, name in OUTCOMES])  # fmt: skip
     add_question(page, "long_text", "Why do you say this?", code="why", max_length=500)
     add_about_you(questionnaire)
+    if questions is not None:
+        # Up to `questions` in all: the Plan's aims asked one by one, as a longer survey would.
+        page = add_page(questionnaire, "The aims one by one")
+        aims = [*COMMUNITY_AIMS, *SAFE_AND_WELL_AIMS]
+        for number in range(questions - questionnaire.ordered_questions().count()):
+            add_question(page, "agree", f"To what extent do you agree or disagree with this aim: {aims[number % len(aims)]}",
+                         code=f"aim_{number + 1}")  # fmt: skip
     return questionnaire
 
 
@@ -221,7 +228,7 @@ def answer_values(question, options, respondents, rng, np_rng, context):
     raise RuntimeError(f"the benchmark does not answer {kind} questions")
 
 
-def step_build(respondents):
+def step_build(respondents, questions=None):
     import django
 
     django.setup()
@@ -239,7 +246,7 @@ def step_build(respondents):
     call_command("migrate", verbosity=0)
     rng = random.Random(SEED)
     np_rng = np.random.default_rng(SEED)
-    questionnaire = build_questionnaire()
+    questionnaire = build_questionnaire(questions)
     load_demo_population_tables()  # Census 2021 districts, for the profile comparison
     closed = timezone.make_aware(datetime.datetime(2022, 2, 18, 12))
     channels = np_rng.choice(["online", "paper", "email", "phone"], respondents, p=[0.9, 0.05, 0.03, 0.02])
@@ -338,10 +345,70 @@ def step_measure(questionnaire_id, in_database=True):
     }
 
 
-def measure_pdf_report(env, questionnaire_id):
-    """The second measurement: the full PDF report for 5,483 respondents × 40 questions (the
-    Primary Care Survey's size). To be written once the report renderer exists."""
-    return "pdf: not measured yet"
+PDF_RESPONDENTS = 5_483  # the Primary Care Survey in seeds/003
+PDF_QUESTIONS = 40
+PDF_TARGET_SECONDS = 20
+
+
+def step_pdf(questionnaire_id):
+    """The staff version of the engagement report, as the background job makes it: load,
+    every table, every sub-group comparison the report looks for, the document, the PDF."""
+    import django
+
+    django.setup()
+    from haveyoursay.analysis.dataset import load_dataset
+    from haveyoursay.analysis.tables import analyse, load_populations, stakeholder_summary
+    from haveyoursay.reports import build
+    from haveyoursay.reports.render.pdf import render_pdf
+    from haveyoursay.surveys.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.select_related("consultation").get(pk=questionnaire_id)
+    times = {}
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    dataset = load_dataset(questionnaire)
+    breakdowns = build.breakdowns_for(dataset)
+    analysis = analyse(dataset, breakdowns=breakdowns, populations=load_populations(),
+                       stakeholders=stakeholder_summary(questionnaire))  # fmt: skip
+    times["analysis"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    report = build.build_report(questionnaire.consultation, analysis, public=False)
+    pdf = render_pdf(report)
+    times["pdf"] = time.perf_counter() - mark
+    times["total"] = time.perf_counter() - started
+    times["cpu"] = time.process_time() - cpu_started
+    from pypdf import PdfReader
+
+    return {
+        "times": times, "peak_rss_mb": max_rss_mb(), "respondents": dataset.respondents,
+        "questions": questionnaire.ordered_questions().count(), "comparisons": len(analysis.breakdowns),
+        "marked": sum(1 for table in analysis.breakdowns if hasattr(table, "marked") and table.marked()),
+        "pages": len(PdfReader(__import__("io").BytesIO(pdf)).pages), "bytes": len(pdf),
+    }
+
+
+def measure_pdf_report(env, runs):
+    """The full PDF report for 5,483 respondents × 40 questions (the Primary Care Survey's
+    size), in a database of its own, each run in a fresh process."""
+    log(f"building {PDF_RESPONDENTS:,} responses to {PDF_QUESTIONS} questions for the PDF report ...")
+    built = run_step(env, "build", str(PDF_RESPONDENTS), str(PDF_QUESTIONS))
+    lines, totals = [], []
+    for run in range(1, runs + 1):
+        log(f"pdf run {run} ...")
+        result = run_step(env, "pdf", str(built["questionnaire"]))
+        t = result["times"]
+        totals.append(t["total"])
+        lines.append(
+            f"pdf run {run}: analysis {t['analysis']:.2f} s, document and PDF {t['pdf']:.2f} s; total {t['total']:.2f} s "
+            f"({t['cpu']:.2f} s CPU); peak RSS {result['peak_rss_mb']:,.0f} MB"
+        )
+    lines.append(
+        f"pdf report: {result['respondents']:,} respondents, {result['questions']} questions, "
+        f"{result['comparisons']} sub-group comparisons ({result['marked']} with a significant difference, shown), "
+        f"{result['pages']} A4 pages, {result['bytes'] / 2**20:.1f} MB"
+    )
+    lines.append(f"pdf median total: {statistics.median(totals):.2f} s (target ≤ {PDF_TARGET_SECONDS} s)")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- the run
@@ -365,17 +432,34 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=3, help="measured runs, each in a fresh process (default 3)")
     parser.add_argument("--skip-orm-comparison", action="store_true",
                         help="don't also time loading through the ORM with the JSON parsed in Python")  # fmt: skip
+    parser.add_argument("--only", choices=["tables", "pdf"],
+                        help="measure only the tables of 100,000 respondents, or only the PDF report")  # fmt: skip
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
         name, *rest = args.step
         if name == "build":
-            result = step_build(int(rest[0]))
+            result = step_build(int(rest[0]), int(rest[1]) if len(rest) > 1 else None)
+        elif name == "pdf":
+            result = step_pdf(int(rest[0]))
         else:
             result = step_measure(int(rest[0]), in_database=name == "measure")
         print(json.dumps(result))
         return 0
 
+    if args.only in (None, "pdf"):
+        pdf_dir = tempfile.mkdtemp(prefix="haveyoursay-bench-report-")
+        try:
+            cpus, model = machine()
+            print(f"report benchmark: SQLite, {cpus} CPUs, {model}, Python {sys.version.split()[0]}")
+            print(measure_pdf_report(environment(pdf_dir), args.runs), flush=True)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            log(f"bench/analysis.py: {error}")
+            return 1
+        finally:
+            shutil.rmtree(pdf_dir, ignore_errors=True)
+        if args.only == "pdf":
+            return 0
     data_dir = tempfile.mkdtemp(prefix="haveyoursay-bench-analysis-")
     env = environment(data_dir)
     try:
@@ -412,7 +496,6 @@ def main(argv=None):
             print(f"load through the ORM, JSON parsed in Python (not used; for comparison): "
                   f"{orm['times']['load']:.2f} s ({orm['times']['cpu']:.2f} s CPU), "
                   f"peak RSS {orm['peak_rss_mb']:,.0f} MB")  # fmt: skip
-        print(measure_pdf_report(env, built["questionnaire"]))
         return 0
     except (RuntimeError, subprocess.TimeoutExpired) as error:
         log(f"bench/analysis.py: {error}")
