@@ -1,0 +1,175 @@
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from haveyoursay.analysis.text.suggest import (
+    NOTHING_LABEL,
+    collapse_duplicates,
+    fit_text_space,
+    is_nothing_to_add,
+    normalise,
+    suggest_themes,
+)
+
+# Answers to "Is there anything else you would like to tell us about the draft cycling and
+# walking networks for the Loughborough area?", written for the test: four plain themes.
+CYCLE_LANES = [
+    "The cycle lanes on the A6 just stop at the junctions, which makes cycling feel unsafe.",
+    "Please build segregated cycle lanes so children can cycle to school safely.",
+    "Cycle lanes painted on the road are not safe, they need kerbs to separate cyclists from traffic.",
+    "We need continuous cycle lanes into the town centre, not bits of cycle lane that end suddenly.",
+    "Cycling on Ashby Road is frightening; a protected cycle lane would help.",
+    "More cycle lanes and safer junctions for cyclists please.",
+    "The cycle lane by the university is full of parked cars and glass, so I cycle in the road.",
+    "I would cycle to work if there were safe cycle lanes all the way.",
+]
+PAVEMENTS = [
+    "The pavements on Forest Road are cracked and uneven and I have tripped twice.",
+    "Pavements are too narrow for a wheelchair or a pushchair near the market.",
+    "Fix the broken pavements before spending money on anything else.",
+    "Uneven pavements make walking difficult for older people like my mother.",
+    "Cars parked on the pavement force us to walk in the road with a pushchair.",
+    "Wider pavements and dropped kerbs would make walking easier for wheelchair users.",
+    "The pavement by the station floods every time it rains.",
+    "Overgrown hedges block half the pavement on my walk to school.",
+]
+BUSES = [
+    "The bus to Shepshed only runs once an hour and stops at six in the evening.",
+    "Buses are always late and the bus timetable is never right.",
+    "Bring back the evening bus service so people can get home without a car.",
+    "Bus fares are too expensive for a family, it is cheaper to drive.",
+    "There is no bus from our village to the hospital.",
+    "More frequent buses would get cars off the road.",
+    "The bus shelter on the High Street has no seats and no timetable.",
+    "A bus every twenty minutes would mean I could leave the car at home.",
+]
+LIGHTING = [
+    "The footpath through the park has no street lighting and feels unsafe after dark.",
+    "Street lights are switched off at midnight, so walking home from a late shift is scary.",
+    "Better lighting on the canal towpath please, it is pitch black in winter.",
+    "Broken street lights on Mill Lane have not been fixed for months.",
+    "Lighting along the railway underpass would make it feel safer at night.",
+    "Please put lighting on the path to the leisure centre, it is very dark in the evening.",
+    "Dark streets with no lighting put people off walking at night.",
+    "More street lighting near the bus station, it is dark and feels threatening at night.",
+]
+NOTHING = ["No", "Nothing", "nothing really", "N/A", "Can't think of anything", "No comment", ""]
+THEMED = [CYCLE_LANES, PAVEMENTS, BUSES, LIGHTING]
+
+
+def answers_and_truth():
+    answers, truth = [], []
+    for number, group in enumerate([*THEMED, NOTHING]):
+        answers += group
+        truth += [number] * len(group)
+    return answers, np.array(truth)
+
+
+def test_it_finds_the_themes_a_person_would_see():
+    answers, truth = answers_and_truth()
+    agreement = []
+    for seed in range(5):
+        suggestion = suggest_themes(answers, n_themes=4, random_state=seed)
+        assert len(suggestion.themes) == 5  # the four asked for and "Nothing to add"
+        agreement.append(adjusted_rand_score(truth, suggestion.assignments))
+    # Plain TF-IDF and k-means (5 clusters) gets 0.25 to 0.65 here; 0 is chance, 1 the grouping above.
+    assert min(agreement) >= 0.6
+    assert np.mean(agreement) >= 0.7
+
+
+def test_it_chooses_a_sensible_number_of_themes_when_not_told():
+    answers, truth = answers_and_truth()
+    suggestion = suggest_themes(answers, random_state=0)
+    substantive = [theme for theme in suggestion.themes if not theme.nothing_to_add]
+    assert 3 <= len(substantive) <= 6
+    assert adjusted_rand_score(truth, suggestion.assignments) >= 0.5
+
+
+def test_labels_and_terms_carry_the_words_that_define_each_theme():
+    answers, _ = answers_and_truth()
+    suggestion = suggest_themes(answers, n_themes=4, random_state=0)
+    words = {
+        "cycle": "cycle lanes",
+        "pavement": "pavements",
+        "bus": "buses",
+        "lighting": "street lighting",
+    }
+    for stem, theme_name in words.items():
+        carrying = [theme for theme in suggestion.themes if stem in " ".join(theme.terms[:3])]
+        assert carrying, f"no theme's defining terms mention {theme_name}: {[t.terms for t in suggestion.themes]}"
+        assert any(stem in theme.label for theme in carrying)
+
+
+def test_nothing_to_add_answers_are_a_theme_of_their_own():
+    answers, truth = answers_and_truth()
+    suggestion = suggest_themes(answers, n_themes=4, random_state=0)
+    nothing = [theme for theme in suggestion.themes if theme.nothing_to_add]
+    assert len(nothing) == 1
+    assert nothing[0].label == NOTHING_LABEL
+    assert nothing[0].size == len(NOTHING)
+    assert sorted(nothing[0].members) == list(np.flatnonzero(truth == 4))
+
+
+def test_sizes_count_every_answer_and_typical_answers_are_members():
+    answers, _ = answers_and_truth()
+    suggestion = suggest_themes(answers, n_themes=4, random_state=0)
+    assert sum(theme.size for theme in suggestion.themes) == len(answers)
+    assert [theme.size for theme in suggestion.themes] == sorted((t.size for t in suggestion.themes), reverse=True)
+    for number, theme in enumerate(suggestion.themes):
+        assert theme.typical
+        assert all(suggestion.assignments[i] == number for i in theme.typical)
+        assert theme.size == len(theme.members) == int(np.sum(suggestion.assignments == number))
+
+
+def test_duplicates_are_collapsed_but_still_counted():
+    answers, _ = answers_and_truth()
+    campaign = "Save the Loughborough bus station! Keep the bus station open."
+    suggestion = suggest_themes(answers + [campaign] * 40, n_themes=4, random_state=0)
+    theme = suggestion.themes[suggestion.assignments[len(answers)]]
+    assert all(suggestion.assignments[len(answers):] == suggestion.assignments[len(answers)])
+    assert theme.size >= 40
+    # The 40 copies are one typical answer, not five of the same.
+    assert len({normalise(answers_or_campaign(answers, campaign, i)) for i in theme.typical}) == len(theme.typical)
+
+
+def answers_or_campaign(answers, campaign, position):
+    return answers[position] if position < len(answers) else campaign
+
+
+def test_the_same_answers_and_seed_give_the_same_themes():
+    answers, _ = answers_and_truth()
+    first = suggest_themes(answers, random_state=3)
+    second = suggest_themes(answers, random_state=3)
+    assert [t.label for t in first.themes] == [t.label for t in second.themes]
+    assert (first.assignments == second.assignments).all()
+
+
+def test_a_representation_computed_once_can_be_reused():
+    answers, _ = answers_and_truth()
+    space = fit_text_space(answers, random_state=0)
+    vectors = space.transform(answers)
+    assert (
+        suggest_themes(answers, n_themes=4, vectors=vectors).assignments
+        == suggest_themes(answers, n_themes=4, random_state=0).assignments
+    ).all()
+
+
+def test_nothing_to_add_is_recognised_and_a_real_answer_is_not():
+    for text in ["No", "nothing.", "Nothing at all, thank you", "N/A", "  ", "Can’t think of anything", "no comment"]:
+        assert is_nothing_to_add(text), text
+    for text in ["No more cuts to the library", "Nothing about buses in the plan", "Not enough parking", "Yes"]:
+        assert not is_nothing_to_add(text), text
+
+
+def test_collapse_duplicates_ignores_case_and_punctuation():
+    distinct, inverse, counts = collapse_duplicates(["Save our bus!", "save our bus", "Fix the roads", "SAVE OUR BUS."])
+    assert distinct == ["save our bus", "fix the roads"]
+    assert list(inverse) == [0, 0, 1, 0]
+    assert list(counts) == [3, 1]
+
+
+def test_very_few_or_no_answers_do_not_fail():
+    assert suggest_themes([]).themes == []
+    one = suggest_themes(["Buses are late"])
+    assert len(one.themes) == 1 and one.themes[0].size == 1
+    only_nothing = suggest_themes(["No", "nothing"])
+    assert [theme.label for theme in only_nothing.themes] == [NOTHING_LABEL]
