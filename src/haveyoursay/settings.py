@@ -215,6 +215,18 @@ JOB_STALLED_AFTER_MINUTES = envint("JOB_STALLED_AFTER_MINUTES", 30)
 if JOB_STALLED_AFTER_MINUTES < 1:
     raise ImproperlyConfigured(f"JOB_STALLED_AFTER_MINUTES must be 1 or more, not {JOB_STALLED_AFTER_MINUTES}.")
 
+# Reports: in anything published, counts of fewer than this many respondents are withheld.
+REPORT_DISCLOSURE_THRESHOLD = envint("REPORT_DISCLOSURE_THRESHOLD", 5)
+if REPORT_DISCLOSURE_THRESHOLD < 1:
+    raise ImproperlyConfigured(f"REPORT_DISCLOSURE_THRESHOLD must be 1 or more, not {REPORT_DISCLOSURE_THRESHOLD}.")
+# The paragraphs that end every report: how to get it in another format or language.
+# Paragraphs are separated by a blank line. The default is the demo council's own.
+REPORT_ALTERNATIVE_FORMATS_FILE = env(
+    "REPORT_ALTERNATIVE_FORMATS_FILE", str(PACKAGE_DIR / "reports" / "text" / "alternative_formats.txt")
+)
+if not os.path.isfile(REPORT_ALTERNATIVE_FORMATS_FILE):
+    raise ImproperlyConfigured(f"REPORT_ALTERNATIVE_FORMATS_FILE {REPORT_ALTERNATIVE_FORMATS_FILE!r} is not a file.")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -318,7 +330,7 @@ LOGGING = {
         # Request logs can carry query strings typed by residents; keep them at warning.
         "django.request": {"level": "WARNING"},
         # WeasyPrint reports each step of every PDF at INFO: about 150 lines a report.
-        "weasyprint": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -6,8 +6,11 @@ from haveyoursay.hub import theme
 urlpatterns = [
     path("", include("haveyoursay.hub.urls")),
     path("", include("haveyoursay.surveys.urls")),
+    path("", include("haveyoursay.reports.urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
+    path("staff/", include("haveyoursay.reports.staff_urls")),
+    path("staff/", include("haveyoursay.analysis.staff_urls")),
     path("staff/", include("haveyoursay.jobs.staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),

@@ -36,16 +36,29 @@ ROLES = {
         "surveys.add_stakeholder",
         "surveys.change_stakeholder",
         "surveys.delete_stakeholder",
+        "reports.view_engagementreport",
+        "reports.publish_engagementreport",
+        # Free-text themes: suggest, review and apply codeframes, code answers, approve quotes.
+        "analysis.view_codeframe",
+        "analysis.add_codeframe",
+        "analysis.change_codeframe",
+        "analysis.approve_quote",
     ],
-    # Turns responses into results: reads and downloads responses, changes nothing else.
+    # Turns responses into results: reads and downloads responses, codes free-text themes.
     "Analyst": [
         "hub.view_consultation",
         "surveys.view_questionnaire",
         "surveys.view_response",
         "surveys.export_response",
+        "reports.view_engagementreport",
+        # Free-text themes: suggest, review and apply codeframes, code answers, approve quotes.
+        "analysis.view_codeframe",
+        "analysis.add_codeframe",
+        "analysis.change_codeframe",
+        "analysis.approve_quote",
     ],
     # Reads drafts and previews, changes nothing: analysts, democratic services.
-    "Staff viewer": ["hub.view_consultation"],
+    "Staff viewer": ["hub.view_consultation", "reports.view_engagementreport"],
 }
 
 

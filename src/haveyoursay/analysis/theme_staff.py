@@ -1,0 +1,339 @@
+"""Staff pages for free-text themes: review a question's codeframe, code answers, measure
+agreement, approve quotes. Views parse, call `themes.py`, render; slow work goes to a job."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.analysis import theme_tasks, themes
+from haveyoursay.analysis.models import Quote, Theme
+from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, ThemeForm
+from haveyoursay.hub.staff import get_consultation_for_user, staff_required
+
+VIEW = "analysis.view_codeframe"
+EDIT = "analysis.change_codeframe"
+SUGGEST = "analysis.add_codeframe"
+APPROVE = "analysis.approve_quote"
+BATCH = 5
+THEME_ANSWERS_SHOWN = 100
+
+
+def get_question_for_user(request, pk, code, permission):
+    """The consultation and its open question, if the user may read its answers and do `permission`."""
+    if not request.user.has_perm("surveys.view_response"):
+        raise PermissionDenied
+    consultation = get_consultation_for_user(request, pk, permission)
+    question = themes.question_with_code(consultation, code)
+    if question is None:
+        raise Http404("No such open question")
+    return consultation, question
+
+
+def get_codeframe_or_404(question):
+    codeframe = themes.codeframe_for(question)
+    if codeframe is None:
+        raise Http404("This question has no codeframe yet")
+    return codeframe
+
+
+def codeframe_url(consultation, question):
+    return reverse("analysis_staff:codeframe", args=[consultation.pk, question.code])
+
+
+@staff_required(VIEW)
+def questions(request, pk):
+    consultation = get_consultation_for_user(request, pk, VIEW)
+    rows = []
+    for question in themes.open_questions(consultation):
+        codeframe = themes.codeframe_for(question)
+        rows.append({
+            "question": question, "comments": themes.count_comments(question), "codeframe": codeframe,
+            "themes": codeframe.themes.count() if codeframe else 0,
+            "coded": codeframe.codings.filter(coded_at__isnull=False).count() if codeframe else 0,
+        })
+    return render(request, "analysis/themes/questions.html", {"consultation": consultation, "rows": rows})
+
+
+@staff_required(VIEW)
+def codeframe(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, VIEW)
+    frame = themes.codeframe_for(question)
+    context = {"consultation": consultation, "question": question, "codeframe": frame, "comments": themes.count_comments(question)}
+    if frame is not None:
+        counts = themes.theme_counts(frame)
+        kappas = {agreement.theme: agreement for agreement in themes.measure_agreement(frame)}
+        theme_list = list(frame.themes.all())
+        context.update(
+            themes=[
+                {
+                    "theme": theme, "count": counts.get(theme.pk, 0),
+                    "percent": round(100 * counts.get(theme.pk, 0) / context["comments"]) if context["comments"] else 0,
+                    "agreement": kappas.get(theme.pk), "typical": themes.typical_answers(theme),
+                }
+                for theme in theme_list
+            ],
+            merge_form=MergeForm(themes=theme_list, auto_id="merge_%s"), add_form=ThemeForm(auto_id="add_%s"),
+            events=frame.events.select_related("user")[:20],
+            needs_review=frame.codings.filter(coded_at__isnull=True, needs_review=True).count(),
+            coded=frame.codings.filter(coded_at__isnull=False).count(),
+            sampled=frame.agreement_sample.count(),
+        )
+    return render(request, "analysis/themes/codeframe.html", context)
+
+
+@staff_required(SUGGEST)
+@require_POST
+def suggest(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, SUGGEST)
+    job = theme_tasks.start_suggesting(consultation, question, request.user, replace=request.POST.get("replace") == "yes")
+    AuditEvent.record(request.user, "themes.suggest", consultation, question=question.code)
+    return redirect("jobs_staff:job", job.pk)
+
+
+@staff_required(EDIT)
+@require_POST
+def apply(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    job = theme_tasks.start_applying(consultation, get_codeframe_or_404(question), request.user)
+    AuditEvent.record(request.user, "themes.apply", consultation, question=question.code)
+    return redirect("jobs_staff:job", job.pk)
+
+
+@staff_required(EDIT)
+@require_POST
+def add_theme(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    form = ThemeForm(request.POST, auto_id="add_%s")
+    if not form.is_valid():
+        return render_form_page(request, consultation, question, form, "Add a theme", "Add theme")
+    theme = themes.add_theme(frame, request.user, form.cleaned_data["label"], form.cleaned_data["description"])
+    AuditEvent.record(request.user, "themes.add", theme, question=question.code)
+    messages.success(request, f"“{theme.label}” has been added. Code answers with it so the machine learns it.")
+    return redirect(codeframe_url(consultation, question))
+
+
+@staff_required(EDIT)
+@require_POST
+def merge(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    form = MergeForm(request.POST, themes=list(frame.themes.all()), auto_id="merge_%s")
+    if not form.is_valid():
+        return render_form_page(request, consultation, question, form, "Merge themes", "Merge themes")
+    by_pk = frame.themes.in_bulk(form.cleaned_data["themes"])
+    kept = themes.merge_themes([by_pk[pk] for pk in form.cleaned_data["themes"]], request.user, form.cleaned_data["label"])
+    AuditEvent.record(request.user, "themes.merge", kept, question=question.code)
+    messages.success(request, f"The themes have been merged into “{kept.label}”.")
+    return redirect(codeframe_url(consultation, question))
+
+
+def render_form_page(request, consultation, question, form, title, button):
+    return render(
+        request, "analysis/themes/form.html",
+        {"consultation": consultation, "question": question, "form": form, "title": title, "button": button},
+        status=400,
+    )
+
+
+@staff_required(VIEW)
+@require_http_methods(["GET", "POST"])
+def theme(request, pk, code, theme_pk):
+    consultation, question = get_question_for_user(request, pk, code, VIEW)
+    frame = get_codeframe_or_404(question)
+    item = get_object_or_404(Theme, pk=theme_pk, codeframe=frame)
+    form = ThemeForm(request.POST or None, initial={"label": item.label, "description": item.description})
+    if request.method == "POST":
+        if not request.user.has_perm(EDIT):
+            raise PermissionDenied
+        if form.is_valid():
+            themes.rename_theme(item, request.user, form.cleaned_data["label"], form.cleaned_data["description"])
+            AuditEvent.record(request.user, "themes.rename", item, question=question.code)
+            messages.success(request, f"The theme is now called “{item.label}”.")
+            return redirect("analysis_staff:theme", consultation.pk, question.code, item.pk)
+    assignments = list(item.assignments.select_related("answer", "assigned_by").order_by(*themes.PERSON_FIRST)[:THEME_ANSWERS_SHOWN])
+    others = list(frame.themes.exclude(pk=item.pk))
+    move_form = MoveForm(answers=[a.answer for a in assignments], themes=others, auto_id="move_%s")
+    return render(
+        request, "analysis/themes/theme.html",
+        {
+            "consultation": consultation, "question": question, "codeframe": frame, "theme": item, "form": form,
+            "move_form": move_form, "assignments": assignments, "count": item.assignments.count(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required(EDIT)
+@require_POST
+def split(request, pk, code, theme_pk):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    item = get_object_or_404(Theme, pk=theme_pk, codeframe=get_codeframe_or_404(question))
+    try:
+        parts = themes.split_theme(item, request.user)
+    except themes.ThemeError as error:
+        messages.error(request, str(error))
+        return redirect("analysis_staff:theme", consultation.pk, question.code, item.pk)
+    AuditEvent.record(request.user, "themes.split", consultation, question=question.code, into=len(parts))
+    messages.success(request, f"“{item.label}” has been split into {len(parts)} themes: rename them to say what they are.")
+    return redirect(codeframe_url(consultation, question))
+
+
+@staff_required(EDIT)
+@require_POST
+def delete(request, pk, code, theme_pk):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    item = get_object_or_404(Theme, pk=theme_pk, codeframe=get_codeframe_or_404(question))
+    label = item.label
+    AuditEvent.record(request.user, "themes.delete", item, question=question.code)
+    themes.delete_theme(item, request.user)
+    messages.success(request, f"“{label}” has been deleted. Its answers keep any other themes they had.")
+    return redirect(codeframe_url(consultation, question))
+
+
+@staff_required(EDIT)
+@require_POST
+def move(request, pk, code, theme_pk):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    item = get_object_or_404(Theme, pk=theme_pk, codeframe=frame)
+    answers = [a.answer for a in item.assignments.select_related("answer")]
+    form = MoveForm(request.POST, answers=answers, themes=list(frame.themes.exclude(pk=item.pk)), auto_id="move_%s")
+    if not form.is_valid():
+        return render_form_page(request, consultation, question, form, f"Move answers from “{item.label}”", "Move answers")
+    target = form.cleaned_data["to_theme"]
+    to_theme = None if target == NONE_OF_THESE else frame.themes.get(pk=int(target))
+    answer_ids = [int(pk) for pk in form.cleaned_data["answers"]]
+    themes.move_answers(frame, answer_ids, item, to_theme, request.user)
+    AuditEvent.record(request.user, "themes.move", item, question=question.code, answers=len(answer_ids))
+    theme_tasks.queue_retraining(consultation, frame, request.user)
+    messages.success(request, f"{len(answer_ids)} answer{'s' if len(answer_ids) != 1 else ''} moved to “{to_theme or 'no theme'}”.")
+    return redirect("analysis_staff:theme", consultation.pk, question.code, item.pk)
+
+
+def code_answers(request, pk, code, queue):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    theme_list = list(frame.themes.all())
+    if request.method == "POST":
+        shown = [int(value) for value in request.POST.getlist("shown") if value.isdigit()]
+        answers = themes.ordered_answers(shown)
+    else:
+        answers = themes.next_to_code(frame, BATCH) if queue == "next" else themes.low_confidence_queue(frame, BATCH)
+    form = CodingForm(request.POST or None, answers=answers, themes=theme_list, stance=True)
+    if request.method == "POST" and answers and form.is_valid():
+        try:
+            themes.code_answers(frame, request.user, form.coded(), form.stances())
+        except themes.ThemeError as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        AuditEvent.record(request.user, "themes.code", frame, question=question.code, answers=len(answers))
+        job = theme_tasks.queue_retraining(consultation, frame, request.user)
+        messages.success(
+            request, f"{len(answers)} answer{'s' if len(answers) != 1 else ''} coded."
+            + (" The machine is learning from them in the background." if job else ""),
+        )
+        return redirect(request.path)
+    for answer_id, assignments in themes.themes_of_answers(frame, [answer.pk for answer in answers]).items():
+        next(answer for answer in answers if answer.pk == answer_id).current_themes = [a.theme.label for a in assignments]
+    return render(
+        request, "analysis/themes/code.html",
+        {
+            "consultation": consultation, "question": question, "codeframe": frame, "form": form, "queue": queue, "blind": False,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required(EDIT)
+@require_http_methods(["GET", "POST"])
+def code_next(request, pk, code):
+    return code_answers(request, pk, code, "next")
+
+
+@staff_required(EDIT)
+@require_http_methods(["GET", "POST"])
+def review_queue(request, pk, code):
+    return code_answers(request, pk, code, "review")
+
+
+@staff_required(EDIT)
+@require_http_methods(["GET", "POST"])
+def agreement(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    theme_list = list(frame.themes.all())
+    if request.method == "POST" and request.POST.get("action") == "draw":
+        try:
+            items = themes.draw_agreement_sample(frame, request.user)
+        except themes.ThemeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{len(items)} answers drawn at random. Code them without looking at the machine's themes.")
+        return redirect(request.path)
+    if request.method == "POST":
+        shown = [int(value) for value in request.POST.getlist("shown") if value.isdigit()]
+        answers = themes.ordered_answers(shown)
+    else:
+        answers = [item.answer for item in themes.next_blind(frame, BATCH)]
+    form = CodingForm(request.POST or None, answers=answers, themes=theme_list)
+    if request.method == "POST" and answers and form.is_valid():
+        try:
+            themes.code_blind(frame, request.user, form.coded())
+        except themes.ThemeError as error:
+            messages.error(request, str(error))
+        return redirect(request.path)
+    label_of = {theme.pk: theme.label for theme in theme_list}
+    results = [(label_of[a.theme], a) for a in themes.measure_agreement(frame) if a.theme in label_of]
+    return render(
+        request, "analysis/themes/agreement.html",
+        {
+            "consultation": consultation, "question": question, "codeframe": frame, "form": form,
+            "sampled": frame.agreement_sample.count(), "blind_done": frame.agreement_sample.filter(coded_at__isnull=False).count(),
+            "results": results, "blind": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required(VIEW)
+@require_http_methods(["GET", "POST"])
+def quotes(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, VIEW)
+    frame = get_codeframe_or_404(question)
+    if request.method == "POST":
+        if not request.user.has_perm(EDIT):
+            raise PermissionDenied
+        made = themes.choose_quotes(frame, request.user)
+        AuditEvent.record(request.user, "themes.choose_quotes", frame, question=question.code, chosen=made)
+        messages.success(request, f"{made} candidate quote{'s' if made != 1 else ''} put forward for approval.")
+        return redirect(request.path)
+    by_theme = [(theme, list(theme.quotes.select_related("approved_by"))) for theme in frame.themes.all()]
+    return render(
+        request, "analysis/themes/quotes.html",
+        {"consultation": consultation, "question": question, "codeframe": frame, "by_theme": by_theme},
+    )
+
+
+@staff_required(APPROVE)
+@require_POST
+def decide_quote(request, pk, code, quote_pk):
+    consultation, question = get_question_for_user(request, pk, code, APPROVE)
+    quote = get_object_or_404(Quote, pk=quote_pk, theme__codeframe=get_codeframe_or_404(question))
+    if request.POST.get("decision") == "approve":
+        try:
+            themes.approve_quote(quote, request.user)
+        except themes.ThemeError as error:
+            messages.error(request, str(error))
+        else:
+            AuditEvent.record(request.user, "themes.approve_quote", quote, question=question.code)
+            messages.success(request, "The quote is approved for the published report.")
+    else:
+        themes.withdraw_quote(quote, request.user)
+        AuditEvent.record(request.user, "themes.withdraw_quote", quote, question=question.code)
+        messages.success(request, "The quote is no longer approved: it will not be published.")
+    return redirect("analysis_staff:quotes", consultation.pk, question.code)

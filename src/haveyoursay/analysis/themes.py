@@ -1,0 +1,616 @@
+"""Free-text themes in the platform: a question's codeframe suggested, edited, applied and quoted.
+
+The plain functions here do the work, whoever asks (a staff view, a background task, a test):
+
+    codeframe = suggest_codeframe(question)            # the machine's themes, with history
+    rename_theme(theme, analyst, "Breaks for carers")  # a person edits the codeframe
+    code_answers(codeframe, analyst, {answer.pk: [theme.pk]})
+    apply_codeframe(codeframe)                         # every answer coded; people's codes kept
+    choose_quotes(codeframe); approve_quote(quote, analyst)
+
+Machine and person stay apart: an assignment, a coding or an event with no user is the
+machine's; one with a user is that person's, and applying the codeframe again (after new
+responses arrive, or after more coding) never overwrites it. Identical and near-identical
+answers (campaigns, copy-paste) are found first and reported; every copy is still coded and
+counted. The engine is in `text/` (scikit-learn, offline); this module stores what it finds.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, F, Max
+from django.utils import timezone
+
+from haveyoursay.analysis.models import (
+    AgreementSample,
+    AnswerCoding,
+    Codeframe,
+    CodeframeEvent,
+    Quote,
+    Theme,
+    ThemeAssignment,
+)
+from haveyoursay.analysis.text.coding import (
+    REVIEW_BELOW,
+    CodingError,
+    agreement_per_theme,
+    sample_for_agreement,
+    select_for_review,
+    train_coder,
+)
+from haveyoursay.analysis.text.duplicates import describe, group_duplicates
+from haveyoursay.analysis.text.redact import redact
+from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
+from haveyoursay.surveys.models import Answer, Question, Response
+
+OPEN_KINDS = ("short_text", "long_text")
+# Fewer person-coded answers than this teach the model less than the suggestion does.
+MIN_PERSON_CODED = 20
+# Learning from the suggestion's memberships needs no more than this many answers to find its shape.
+MAX_SUGGESTION_TRAINING = 3_000
+REVIEW_QUEUE_LENGTH = 200
+AGREEMENT_SAMPLE_SIZE = 50
+QUOTES_PER_THEME = 3
+QUOTE_LENGTH = (25, 600)  # characters: shorter says too little, longer is not a quote
+CONSENTING = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
+Action = CodeframeEvent.Action
+# A person's assignment first, then the machine's surest (NULLs placed alike on every database).
+PERSON_FIRST = (F("assigned_by").desc(nulls_last=True), F("confidence").desc(nulls_last=True), "pk")
+
+
+class ThemeError(ValueError):
+    """Something a person asked for that cannot be done; the message says what to do instead."""
+
+
+@dataclass
+class Comment:
+    answer_id: int
+    text: str
+
+
+# -- Reading --------------------------------------------------------------------------------------
+
+
+def open_questions(consultation):
+    """The consultation's free-text questions, in questionnaire order."""
+    questionnaire = getattr(consultation, "questionnaire", None)
+    if questionnaire is None:
+        return []
+    return [question for question in questionnaire.ordered_questions() if question.kind in OPEN_KINDS]
+
+
+def comment_answers(question):
+    """The answers that say something, on submitted responses."""
+    return (
+        Answer.objects.filter(question=question, response__state=Response.State.SUBMITTED)
+        .exclude(value__text="")
+        .exclude(value__text=None)
+    )
+
+
+def load_comments(question):
+    """Every comment on the question, oldest answer first."""
+    rows = comment_answers(question).order_by("pk").values_list("pk", "value")
+    return [Comment(pk, value.get("text", "")) for pk, value in rows if str(value.get("text", "")).strip()]
+
+
+def count_comments(question):
+    return comment_answers(question).count()
+
+
+def theme_counts(codeframe):
+    """{theme pk: how many answers carry it}."""
+    rows = ThemeAssignment.objects.filter(theme__codeframe=codeframe).values("theme").annotate(n=Count("pk"))
+    return {row["theme"]: row["n"] for row in rows}
+
+
+def themes_of_answers(codeframe, answer_ids):
+    """{answer pk: [its ThemeAssignments]} for the given answers."""
+    result = {pk: [] for pk in answer_ids}
+    for assignment in ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer_id__in=list(answer_ids)).select_related("theme"):
+        result[assignment.answer_id].append(assignment)
+    return result
+
+
+def typical_answers(theme, how_many=3):
+    """The answers the machine is surest belong to the theme (a person's first)."""
+    assignments = theme.assignments.select_related("answer").order_by(*PERSON_FIRST)
+    return [assignment.answer for assignment in assignments[:how_many]]
+
+
+# -- Suggesting -----------------------------------------------------------------------------------
+
+
+def suggest_codeframe(question, user=None, n_themes=None, replace=False):
+    """Suggest themes for the question's comments and store them as its codeframe, with history.
+
+    A codeframe a person has already worked on is kept unless `replace` is given: suggesting
+    again would throw their work away.
+    """
+    comments = load_comments(question)
+    if not comments:
+        raise ThemeError("No one has answered this question yet, so there is nothing to suggest themes from.")
+    existing = Codeframe.objects.filter(question=question).first()
+    if existing and not replace and has_person_work(existing):
+        raise ThemeError(
+            "A person has already edited or coded this codeframe. Split, merge or add themes instead, "
+            "or start again from a fresh suggestion, which discards that work."
+        )
+    texts = [comment.text for comment in comments]
+    groups = group_duplicates(texts)
+    campaigns = [
+        {
+            "answer": comments[group.representative_index].answer_id,
+            "size": group.size,
+            "kind": group.kind,
+            "campaign": group.is_campaign(),
+            "description": describe(group),
+        }
+        for group in groups
+        if group.is_campaign()
+    ]
+    suggestion = suggest_themes(texts, n_themes=n_themes)
+    with transaction.atomic():
+        codeframe, _ = Codeframe.objects.get_or_create(question=question)
+        codeframe.themes.all().delete()
+        codeframe.codings.all().delete()
+        codeframe.agreement_sample.all().delete()
+        codeframe.campaigns = campaigns
+        codeframe.state = Codeframe.State.SUGGESTED
+        codeframe.trained_on_people = 0
+        codeframe.save()
+        themes = Theme.objects.bulk_create(
+            Theme(
+                codeframe=codeframe, label=capitalise(suggested.label), terms=list(suggested.terms),
+                nothing_to_add=suggested.nothing_to_add, position=number, origin=Theme.Origin.MACHINE,
+            )
+            for number, suggested in enumerate(suggestion.themes)
+        )
+        ThemeAssignment.objects.bulk_create(
+            ThemeAssignment(theme=themes[number], answer_id=comment.answer_id)
+            for comment, number in zip(comments, suggestion.assignments)
+        )
+        AnswerCoding.objects.bulk_create(AnswerCoding(codeframe=codeframe, answer_id=c.answer_id) for c in comments)
+        codeframe.record(
+            user, Action.SUGGESTED, themes=[theme.label for theme in themes], answers=len(comments),
+            campaigns=len(campaigns), duplicate_groups=len(groups) - len(campaigns),
+        )
+    return codeframe
+
+
+def capitalise(label):
+    return label[:1].upper() + label[1:]
+
+
+def has_person_work(codeframe):
+    return (
+        codeframe.themes.filter(origin=Theme.Origin.PERSON).exists()
+        or codeframe.codings.filter(coded_at__isnull=False).exists()
+        or codeframe.events.exclude(user=None).exists()
+    )
+
+
+# -- Editing the codeframe ------------------------------------------------------------------------
+
+
+def rename_theme(theme, user, label, description=None):
+    label = label.strip()
+    if not label:
+        raise ThemeError("Enter a name for the theme.")
+    before = {"label": theme.label, "description": theme.description}
+    theme.label = label
+    if description is not None:
+        theme.description = description.strip()
+    theme.save(update_fields=["label", "description"])
+    theme.codeframe.record(user, Action.RENAMED, theme=theme.pk, before=before, after={"label": theme.label, "description": theme.description})
+    return theme
+
+
+def add_theme(codeframe, user, label, description=""):
+    label = label.strip()
+    if not label:
+        raise ThemeError("Enter a name for the theme.")
+    position = (codeframe.themes.aggregate(last=Max("position"))["last"] or 0) + 1
+    theme = Theme.objects.create(
+        codeframe=codeframe, label=label, description=description.strip(), origin=Theme.Origin.PERSON, position=position
+    )
+    codeframe.record(user, Action.ADDED, theme=theme.pk, label=label)
+    return theme
+
+
+def delete_theme(theme, user):
+    """Delete the theme; its answers keep their other themes, or have none ("other / unclear")."""
+    codeframe = theme.codeframe
+    answers = theme.assignments.count()
+    with transaction.atomic():
+        codeframe.record(user, Action.DELETED, theme=theme.pk, label=theme.label, answers=answers)
+        theme.delete()
+
+
+def merge_themes(themes, user, label=""):
+    """One theme from several: the first keeps its place; every answer of the others moves to it."""
+    themes = list(themes)
+    if len(themes) < 2:
+        raise ThemeError("Choose at least two themes to merge.")
+    keep, others = themes[0], themes[1:]
+    with transaction.atomic():
+        already = set(keep.assignments.values_list("answer_id", flat=True))
+        for assignment in ThemeAssignment.objects.filter(theme__in=others).order_by(*PERSON_FIRST):
+            if assignment.answer_id in already:
+                assignment.delete()
+                continue
+            assignment.theme = keep
+            assignment.save(update_fields=["theme"])
+            already.add(assignment.answer_id)
+        for item in AgreementSample.objects.filter(themes__in=others).distinct():
+            item.themes.add(keep)
+        Quote.objects.filter(theme__in=others).exclude(answer_id__in=keep.quotes.values("answer_id")).update(theme=keep)
+        keep.terms = list(dict.fromkeys(keep.terms + [term for other in others for term in other.terms]))
+        keep.label = label.strip() or keep.label
+        keep.nothing_to_add = keep.nothing_to_add and all(other.nothing_to_add for other in others)
+        keep.save(update_fields=["terms", "label", "nothing_to_add"])
+        keep.codeframe.record(user, Action.MERGED, theme=keep.pk, label=keep.label, merged=[other.label for other in others])
+        for other in others:
+            other.delete()
+    return keep
+
+
+def split_theme(theme, user, parts=2):
+    """Suggest themes again within this one's answers and put each answer in its new theme.
+
+    A person's assignment stays the person's, in whichever new theme its answer falls.
+    """
+    assignments = list(theme.assignments.select_related("answer").order_by("pk"))
+    texts = [str(assignment.answer.value.get("text", "")) for assignment in assignments]
+    if len({text.strip().lower() for text in texts}) < 2:
+        raise ThemeError("This theme has fewer than two different answers, so there is nothing to split.")
+    suggestion = suggest_themes(texts, n_themes=parts)
+    codeframe = theme.codeframe
+    with transaction.atomic():
+        new_themes = []
+        for number, suggested in enumerate(suggestion.themes):
+            new_themes.append(Theme.objects.create(
+                codeframe=codeframe, label=capitalise(suggested.label), terms=list(suggested.terms),
+                nothing_to_add=suggested.nothing_to_add, origin=Theme.Origin.MACHINE,
+                position=theme.position, description=theme.description,
+            ))
+        new_theme_of = {}
+        for assignment, number in zip(assignments, suggestion.assignments):
+            assignment.theme = new_themes[number]
+            assignment.save(update_fields=["theme"])
+            new_theme_of[assignment.answer_id] = new_themes[number]
+        for item in AgreementSample.objects.filter(themes=theme):
+            if item.answer_id in new_theme_of:
+                item.themes.add(new_theme_of[item.answer_id])
+        for quote in theme.quotes.all():
+            if quote.answer_id in new_theme_of:
+                quote.theme = new_theme_of[quote.answer_id]
+                quote.save(update_fields=["theme"])
+        codeframe.record(user, Action.SPLIT, theme=theme.pk, label=theme.label, into=[t.label for t in new_themes])
+        theme.delete()
+    return new_themes
+
+
+def move_answers(codeframe, answer_ids, from_theme, to_theme, user):
+    """Take the answers out of one theme and into another, as a person's coding of them.
+
+    Their other themes stay as they were, now the person's: re-applying the codeframe leaves them alone.
+    """
+    if from_theme is not None and from_theme.pk == getattr(to_theme, "pk", None):
+        raise ThemeError("Choose a different theme to move the answers to.")
+    answer_ids = list(answer_ids)
+    with transaction.atomic():
+        current = themes_of_answers(codeframe, answer_ids)
+        coded = {}
+        for answer_id in answer_ids:
+            theme_ids = {a.theme_id for a in current.get(answer_id, [])}
+            if from_theme is not None:
+                theme_ids.discard(from_theme.pk)
+            if to_theme is not None:
+                theme_ids.add(to_theme.pk)
+            coded[answer_id] = sorted(theme_ids)
+        save_person_codes(codeframe, user, coded)
+        codeframe.record(
+            user, Action.MOVED, answers=len(answer_ids),
+            from_theme=getattr(from_theme, "label", ""), to_theme=getattr(to_theme, "label", "no theme"),
+        )
+
+
+# -- A person coding answers ----------------------------------------------------------------------
+
+
+def code_answers(codeframe, user, coded, stances=None):
+    """Save a person's codes: {answer pk: [theme pks]} (an empty list is "none of these")."""
+    with transaction.atomic():
+        save_person_codes(codeframe, user, coded)
+        for answer_id, stance in (stances or {}).items():
+            set_stance(codeframe, answer_id, stance, user)
+        codeframe.record(user, Action.CODED, answers=len(coded))
+
+
+def save_person_codes(codeframe, user, coded):
+    valid = set(codeframe.themes.values_list("pk", flat=True))
+    for answer_id, theme_ids in coded.items():
+        if not set(theme_ids) <= valid:
+            raise ThemeError("One of the themes chosen is no longer in the codeframe: reload the page and try again.")
+    answer_ids = list(coded)
+    known = set(comment_answers(codeframe.question).filter(pk__in=answer_ids).values_list("pk", flat=True))
+    if known != set(answer_ids):
+        raise ThemeError("One of those answers is not a comment on this question any more: reload the page.")
+    ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer_id__in=answer_ids).delete()
+    now = timezone.now()
+    ThemeAssignment.objects.bulk_create(
+        ThemeAssignment(theme_id=theme_id, answer_id=answer_id, assigned_by=user, assigned_at=now)
+        for answer_id, theme_ids in coded.items()
+        for theme_id in dict.fromkeys(theme_ids)
+    )
+    for answer_id in answer_ids:
+        coding, _ = AnswerCoding.objects.get_or_create(codeframe=codeframe, answer_id=answer_id)
+        coding.mark_person_coded(user)
+        coding.save()
+
+
+def set_stance(codeframe, answer_id, stance, user):
+    if stance and stance not in AnswerCoding.Stance.values:
+        raise ThemeError("Choose support, oppose or mixed, or leave the stance empty.")
+    AnswerCoding.objects.filter(codeframe=codeframe, answer_id=answer_id).update(stance=stance or "", stance_by=user if stance else None)
+
+
+def next_to_code(codeframe, how_many=5):
+    """Uncoded answers for a person to code next: those that teach the machine most, then the oldest."""
+    codings = codeframe.codings.filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
+    ranked = list(codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True)[:how_many])
+    if len(ranked) < how_many:
+        rest = codings.filter(review_rank__isnull=True).order_by("answer_id").values_list("answer_id", flat=True)
+        ranked += list(rest[: how_many - len(ranked)])
+    return ordered_answers(ranked)
+
+
+def low_confidence_queue(codeframe, how_many=5):
+    """Machine-coded answers it was unsure of, least sure first."""
+    codings = codeframe.codings.filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
+    return ordered_answers(list(codings.values_list("answer_id", flat=True)[:how_many]))
+
+
+def ordered_answers(answer_ids):
+    by_pk = Answer.objects.select_related("response").in_bulk(answer_ids)
+    return [by_pk[pk] for pk in answer_ids if pk in by_pk]
+
+
+def sampled_answers(codeframe):
+    return codeframe.agreement_sample.values("answer_id")
+
+
+# -- Applying the codeframe to every answer -------------------------------------------------------
+
+
+def apply_codeframe(codeframe, progress=None):
+    """Code every answer the machine may code; a person's codes stay as they are.
+
+    The model learns from the answers people have coded when there are at least
+    MIN_PERSON_CODED of them; otherwise from the codeframe's current memberships (the
+    suggestion's, as people have edited it). A theme no answer has yet is left out of the
+    model: only people give it. Returns a short summary for the job.
+    """
+    progress = progress or (lambda *args, **kwargs: None)
+    comments = load_comments(codeframe.question)
+    themes = list(codeframe.themes.all())
+    if not comments:
+        raise ThemeError("No one has answered this question yet, so there is nothing to code.")
+    if not themes:
+        raise ThemeError("The codeframe has no themes: add at least one theme, then apply it.")
+    ids = [comment.answer_id for comment in comments]
+    texts = [comment.text for comment in comments]
+    row_of = {answer_id: row for row, answer_id in enumerate(ids)}
+    column_of = {theme.pk: column for column, theme in enumerate(themes)}
+    progress(0, 4, "Reading the codeframe")
+    ensure_codings(codeframe, ids)
+    person_rows = sorted(
+        row_of[pk] for pk in codeframe.codings.filter(coded_at__isnull=False).values_list("answer_id", flat=True) if pk in row_of
+    )
+    sample_rows = sorted(row_of[pk] for pk in codeframe.agreement_sample.values_list("answer_id", flat=True) if pk in row_of)
+    codes = np.zeros((len(ids), len(themes)), dtype=np.int8)
+    for answer_id, theme_id in ThemeAssignment.objects.filter(theme__codeframe=codeframe).values_list("answer_id", "theme_id"):
+        if answer_id in row_of:
+            codes[row_of[answer_id], column_of[theme_id]] = 1
+    from_people = len(person_rows) >= MIN_PERSON_CODED
+    training = np.array(person_rows, dtype=np.int64) if from_people else suggestion_rows(codes, person_rows)
+    learnt = [column for column in range(len(themes)) if codes[training, column].any()]
+    if not learnt:
+        raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
+    progress(1, 4, "Learning the codeframe")
+    space = fit_text_space(texts)
+    try:
+        coder = train_coder(
+            [texts[row] for row in training], codes[np.ix_(training, learnt)], [themes[c].label for c in learnt], space=space
+        )
+    except CodingError as error:
+        raise ThemeError(str(error)) from None
+    progress(2, 4, "Coding every answer")
+    vectors = space.transform(texts)
+    coding = coder.apply(vectors=vectors)
+    review_order = select_for_review(coder, texts, coded=person_rows + sample_rows, how_many=REVIEW_QUEUE_LENGTH, vectors=vectors)
+    progress(3, 4, "Saving the themes")
+    person = set(person_rows)
+    with transaction.atomic():
+        ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=True).delete()
+        ThemeAssignment.objects.bulk_create(
+            (
+                ThemeAssignment(theme=themes[learnt[column]], answer_id=ids[row], confidence=float(coding.probability[row, column]))
+                for row, column in zip(*np.nonzero(coding.assigned))
+                if row not in person
+            ),
+            batch_size=1000,
+        )
+        save_confidence(codeframe, ids, coding, person, review_order)
+        codeframe.state = Codeframe.State.APPLIED
+        codeframe.trained_on_people = len(person_rows) if from_people else 0
+        codeframe.save(update_fields=["state", "trained_on_people", "updated_at"])
+        needing_review = int(sum(1 for row in coding.needs_review() if row not in person))
+        codeframe.record(
+            None, Action.APPLIED, answers=len(ids), coded_by_people=len(person_rows),
+            learnt_from="people" if from_people else "suggestion", needs_review=needing_review,
+        )
+    progress(4, 4, "Done")
+    return {"answers": len(ids), "needs_review": needing_review}
+
+
+def suggestion_rows(codes, person_rows):
+    """Answers to learn from when too few are person-coded: those with a theme, a sample if many."""
+    rows = np.flatnonzero(codes.any(axis=1))
+    if len(rows) > MAX_SUGGESTION_TRAINING:
+        rng = np.random.default_rng(0)
+        rows = np.sort(rng.choice(rows, size=MAX_SUGGESTION_TRAINING, replace=False))
+    return np.union1d(rows, np.array(person_rows, dtype=np.int64))
+
+
+def ensure_codings(codeframe, answer_ids):
+    """An AnswerCoding for every comment, including those sent since the codeframe was made."""
+    have = set(codeframe.codings.values_list("answer_id", flat=True))
+    AnswerCoding.objects.bulk_create(
+        (AnswerCoding(codeframe=codeframe, answer_id=pk) for pk in answer_ids if pk not in have), batch_size=1000
+    )
+
+
+def save_confidence(codeframe, ids, coding, person, review_order):
+    rank_of = {row: rank for rank, row in enumerate(review_order)}
+    least = coding.confidence.min(axis=1) if coding.confidence.shape[1] else np.ones(len(ids))
+    codings = {c.answer_id: c for c in codeframe.codings.filter(coded_at__isnull=True)}
+    changed = []
+    for row, answer_id in enumerate(ids):
+        item = codings.get(answer_id)
+        if item is None or row in person:
+            continue
+        item.confidence = float(least[row])
+        item.needs_review = bool(least[row] < REVIEW_BELOW)
+        item.review_rank = rank_of.get(row)
+        changed.append(item)
+    AnswerCoding.objects.bulk_update(changed, ["confidence", "needs_review", "review_rank"], batch_size=1000)
+
+
+# -- Agreement between a person and the machine ---------------------------------------------------
+
+
+def draw_agreement_sample(codeframe, user, size=AGREEMENT_SAMPLE_SIZE):
+    """A random sample of the answers no person has coded yet, for a person to code blind."""
+    if codeframe.agreement_sample.exists():
+        return list(codeframe.agreement_sample.all())
+    coded = set(codeframe.codings.filter(coded_at__isnull=False).values_list("answer_id", flat=True))
+    candidates = [comment.answer_id for comment in load_comments(codeframe.question) if comment.answer_id not in coded]
+    if not candidates:
+        raise ThemeError("Every answer has been coded by a person already, so there is nothing to sample blind.")
+    chosen = sample_for_agreement(len(candidates), size)
+    with transaction.atomic():
+        items = AgreementSample.objects.bulk_create(AgreementSample(codeframe=codeframe, answer_id=candidates[i]) for i in chosen)
+        AnswerCoding.objects.filter(codeframe=codeframe, answer_id__in=[item.answer_id for item in items]).update(review_rank=None)
+        codeframe.record(user, Action.SAMPLED, answers=len(items))
+    return items
+
+
+def next_blind(codeframe, how_many=5):
+    """Sample answers the person has not coded blind yet."""
+    return list(codeframe.agreement_sample.filter(coded_at__isnull=True).select_related("answer")[:how_many])
+
+
+def code_blind(codeframe, user, coded):
+    """A person's blind codes, {answer pk: [theme pks]}: kept on the sample, apart from every other code."""
+    valid = set(codeframe.themes.values_list("pk", flat=True))
+    with transaction.atomic():
+        items = {item.answer_id: item for item in codeframe.agreement_sample.filter(answer_id__in=list(coded))}
+        for answer_id, theme_ids in coded.items():
+            item = items.get(answer_id)
+            if item is None or not set(theme_ids) <= valid:
+                raise ThemeError("That answer or theme is no longer in the sample: reload the page and try again.")
+            item.themes.set(theme_ids)
+            item.coded_by, item.coded_at = user, timezone.now()
+            item.save(update_fields=["coded_by", "coded_at"])
+
+
+def measure_agreement(codeframe):
+    """Cohen's kappa per theme between the blind codes and the machine's, over the sample coded so far.
+
+    An answer a person has coded since it was sampled has no machine codes left to compare, and is left out.
+    """
+    themes = list(codeframe.themes.all())
+    items = list(codeframe.agreement_sample.filter(coded_at__isnull=False).prefetch_related("themes"))
+    person_coded = set(codeframe.codings.filter(coded_at__isnull=False).values_list("answer_id", flat=True))
+    items = [item for item in items if item.answer_id not in person_coded]
+    if not items or not themes:
+        return []
+    column_of = {theme.pk: column for column, theme in enumerate(themes)}
+    row_of = {item.answer_id: row for row, item in enumerate(items)}
+    person = np.zeros((len(items), len(themes)), dtype=np.int8)
+    machine = np.zeros_like(person)
+    for item in items:
+        for theme in item.themes.all():
+            person[row_of[item.answer_id], column_of[theme.pk]] = 1
+    machine_rows = ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer_id__in=list(row_of), assigned_by__isnull=True)
+    for answer_id, theme_id in machine_rows.values_list("answer_id", "theme_id"):
+        machine[row_of[answer_id], column_of[theme_id]] = 1
+    return agreement_per_theme(person, machine, [theme.pk for theme in themes])
+
+
+# -- Quotes ---------------------------------------------------------------------------------------
+
+
+def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
+    """Put forward the most typical quotable answers of each theme, redacted, for a person to approve.
+
+    Only answers whose respondent allowed publication; a person's own coding counts as most
+    typical, then the machine's surest. Unapproved candidates are chosen afresh; approved quotes stay.
+    """
+    made = 0
+    with transaction.atomic():
+        Quote.objects.filter(theme__codeframe=codeframe, approved_at__isnull=True).delete()
+        for theme in codeframe.themes.filter(nothing_to_add=False):
+            taken = set(theme.quotes.values_list("answer_id", flat=True))
+            assignments = (
+                theme.assignments.filter(answer__response__publication__in=CONSENTING)
+                .exclude(answer_id__in=taken)
+                .select_related("answer")
+                .order_by(*PERSON_FIRST)
+            )
+            chosen = []
+            for assignment in assignments.iterator():
+                text = str(assignment.answer.value.get("text", "")).strip()
+                if QUOTE_LENGTH[0] <= len(text) <= QUOTE_LENGTH[1]:
+                    chosen.append(make_quote(theme, assignment.answer_id, text))
+                if len(chosen) >= per_theme:
+                    break
+            Quote.objects.bulk_create(chosen)
+            made += len(chosen)
+        codeframe.record(user, Action.QUOTES, chosen=made)
+    return made
+
+
+def make_quote(theme, answer_id, text):
+    redacted = redact(text)
+    removed = [{"kind": r.kind, "original": r.original, "marker": r.marker} for r in redacted.removed]
+    return Quote(theme=theme, answer_id=answer_id, text=redacted.text, removed=removed)
+
+
+def approve_quote(quote, user, text=None):
+    """Approve a quote for publication, optionally with the person's own further redaction."""
+    publication = Response.objects.filter(answers=quote.answer_id).values_list("publication", flat=True).first()
+    if publication not in CONSENTING:
+        raise ThemeError("This respondent did not allow their words to be published, so this answer cannot be quoted.")
+    if text is not None and text.strip():
+        quote.text = redact(text.strip()).text
+    quote.approved_by, quote.approved_at = user, timezone.now()
+    quote.save(update_fields=["text", "approved_by", "approved_at"])
+    quote.theme.codeframe.record(user, Action.QUOTES, approved=quote.pk, theme=quote.theme.label)
+
+
+def withdraw_quote(quote, user):
+    quote.approved_by, quote.approved_at = None, None
+    quote.save(update_fields=["approved_by", "approved_at"])
+    quote.theme.codeframe.record(user, Action.QUOTES, withdrawn=quote.pk, theme=quote.theme.label)
+
+
+def codeframe_for(question):
+    return Codeframe.objects.filter(question=question).first()
+
+
+def question_with_code(consultation, code):
+    return Question.objects.filter(page__questionnaire__consultation=consultation, code=code, kind__in=OPEN_KINDS).first()

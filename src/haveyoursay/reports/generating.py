@@ -1,0 +1,134 @@
+"""Generating a consultation's engagement report, in the background, in every format.
+
+`generate_report_impl` is the work (callable from a test or the command line);
+`generate_report` is the task that runs it as a job staff can follow. The report is made
+again whenever `data_fingerprint` changes: a response sent or keyed in, an event note, a
+stakeholder, the questionnaire's structure, the consultation's own details, a population
+table, or the themes of the comments (`analysis/themes_report.py`).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+from django_tasks import task
+
+from haveyoursay.analysis import themes_report
+from haveyoursay.analysis.dataset import load_dataset
+from haveyoursay.analysis.models import PopulationTable
+from haveyoursay.analysis.suppression import suppress
+from haveyoursay.analysis.tables import analyse, load_populations, stakeholder_summary
+from haveyoursay.hub.models import Consultation
+from haveyoursay.jobs.models import Job
+from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job
+from haveyoursay.reports import build
+from haveyoursay.reports.models import EngagementReport
+from haveyoursay.reports.render.html import render_html
+from haveyoursay.reports.render.pdf import render_pdf
+from haveyoursay.reports.render.word import render_docx
+from haveyoursay.surveys.models import Answer, Questionnaire, Response
+
+# Changing what a report contains changes this, so every report is made again.
+REPORT_VERSION = "1"
+
+
+
+def data_fingerprint(consultation):
+    """A short hash of everything a report is made from; equal hashes, equal reports."""
+    responses = Response.objects.filter(questionnaire__consultation=consultation, state=Response.State.SUBMITTED)
+    parts = [
+        REPORT_VERSION,
+        # Read afresh: the caller's copy of the consultation may be older than the database's.
+        list(Consultation.private_objects.filter(pk=consultation.pk).values_list("updated_at")),
+        list(Questionnaire.objects.filter(consultation=consultation).values_list("structure_token")),
+        responses.aggregate(n=Count("pk"), last=Max("updated_at")),
+        Answer.objects.filter(response__in=responses).aggregate(last=Max("updated_at")),
+        consultation.event_notes.aggregate(n=Count("pk"), last=Max("pk"), people=Sum("attendees")),
+        sorted(consultation.stakeholders.values_list("name", "responded_other_way_on")),
+        PopulationTable.objects.aggregate(n=Count("groups"), last=Max("loaded_at")),
+        settings.REPORT_DISCLOSURE_THRESHOLD,
+    ]
+    parts.append(themes_report.fingerprint(consultation))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def generate_report_impl(consultation_id, *, progress=ignore_progress):
+    consultation = Consultation.private_objects.filter(pk=consultation_id).first()
+    if consultation is None:
+        raise JobError("The consultation was deleted before its report could be made.")
+    questionnaire = getattr(consultation, "questionnaire", None)
+    if questionnaire is None:
+        raise JobError("This consultation has no questionnaire, so there are no responses to report on.")
+    # Read first: anything that changes while the report is made leaves it out of date.
+    fingerprint = data_fingerprint(consultation)
+    until = timezone.now()
+    progress(0, 8, "Reading the responses")
+    dataset = load_dataset(questionnaire, until=until)
+    progress(1, 8, "Counting the answers and comparing groups")
+    analysis = analyse(
+        dataset, breakdowns=build.breakdowns_for(dataset), populations=load_populations(),
+        stakeholders=stakeholder_summary(questionnaire, until=until),
+    )
+    versions = {
+        EngagementReport.Audience.STAFF: analysis,
+        EngagementReport.Audience.PUBLIC: suppress(analysis, settings.REPORT_DISCLOSURE_THRESHOLD),
+    }
+    event_notes = list(consultation.event_notes.all())
+    synthetic = build.synthetic_count(questionnaire)
+    step = 2
+    for audience, version in versions.items():
+        public = audience == EngagementReport.Audience.PUBLIC
+        themes = themes_report.blocks(consultation, public=public)
+        report = build.build_report(
+            consultation, version, public=public, event_notes=event_notes, synthetic=synthetic,
+            themes=themes, generated_at=until,
+        )
+        html = render_html(report)
+        progress(step, 8, f"Drawing the PDF of the {audience} version")
+        pdf = render_pdf(report)
+        progress(step + 1, 8, f"Writing the Word document of the {audience} version")
+        docx = render_docx(report)
+        store(consultation, audience, html, pdf, docx, analysis.respondents, fingerprint, until)
+        step += 3
+    progress(8, 8, "Done")
+
+
+def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at):
+    name = f"{consultation.slug[:80]}-engagement-report{'' if audience == 'public' else '-staff'}"
+    with transaction.atomic():
+        report = EngagementReport.objects.select_for_update().filter(consultation=consultation, audience=audience).first()
+        old_names = [report.pdf.name, report.docx.name] if report else []
+        if report is None:
+            report = EngagementReport(consultation=consultation, audience=audience)
+        report.html = html
+        report.response_count = respondents
+        report.data_fingerprint = fingerprint
+        report.generated_at = generated_at
+        report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        report.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+        report.save()
+        storage = report.pdf.storage
+        transaction.on_commit(lambda: [storage.delete(old) for old in old_names if old])
+
+
+@task()
+def generate_report(job_id, consultation_id):
+    return run_job(job_id, generate_report_impl, consultation_id)
+
+
+def report_job_under_way(consultation):
+    return Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).unfinished().first()
+
+
+def start_report(consultation, user):
+    """Queue the report's generation, unless it is already queued or being made."""
+    under_way = report_job_under_way(consultation)
+    if under_way is not None and not under_way.is_stalled():
+        return under_way
+    return start_job(
+        Job.Kind.REPORT, consultation, user, generate_report, consultation.pk,
+        title=f"Engagement report: {consultation.title}"[:200],
+    )

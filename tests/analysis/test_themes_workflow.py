@@ -1,0 +1,233 @@
+"""A question's codeframe: suggested with its history, edited, applied, corrected, sampled and quoted."""
+
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from haveyoursay.analysis import themes
+from haveyoursay.analysis.models import AnswerCoding, CodeframeEvent, Quote, Theme, ThemeAssignment
+from haveyoursay.surveys.building import add_page, add_question
+from haveyoursay.surveys.models import Answer, Questionnaire, Response
+from tests.factories import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+BREAKS = [
+    "Carers need regular breaks and respite care so they can rest",
+    "More respite breaks for carers please, we are exhausted",
+    "Respite care is hard to find and carers never get a break",
+    "I have not had a break from caring in two years, respite would help",
+    "Short breaks and respite for carers should be easier to book",
+    "Carers burn out without proper respite breaks",
+]
+MONEY = [
+    "Carers allowance is far too low to live on",
+    "The money carers get is not enough, carers allowance should rise",
+    "Financial support for carers is poor and the allowance is too small",
+    "I gave up work to care and the allowance does not cover bills",
+    "Carers allowance needs to go up with the cost of living",
+    "We struggle with money since I became a carer, the allowance is tiny",
+]
+INFORMATION = [
+    "Nobody told me what help was available, information is hard to find",
+    "Information for carers should be in one place and easy to read",
+    "I only found out about the carers service by chance, advertise it",
+    "GPs should give carers information about support when they are diagnosed",
+    "Better information and advice for new carers please",
+    "It took months to find information about carers assessments",
+]
+NOTHING = ["No", "Nothing", "N/A", "Nothing to add", "No comment"]
+CAMPAIGN = "Keep the carers centre in Loughborough open, it is a lifeline for carers across Charnwood and must not close"
+
+
+def comments_in_order():
+    """60 comments: ten copies of a campaign text and fifty ordinary ones in three subjects."""
+    pools = itertools.cycle([BREAKS, MONEY, INFORMATION])
+    ordinary = []
+    for number in range(45):
+        pool = next(pools)
+        ordinary.append(pool[(number // 3) % len(pool)] + ("" if number < 18 else f" ({number})"))
+    return ordinary + NOTHING + [CAMPAIGN] * 10
+
+
+def add_responses(questionnaire, texts, publication=Response.Publication.ANONYMOUS):
+    question = questionnaire.ordered_questions().get(code="why")
+    for text in texts:
+        response = Response.objects.create(
+            questionnaire=questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now(), publication=publication,
+        )
+        Answer.objects.create(response=response, question=question, value={"text": text})
+
+
+@pytest.fixture
+def question(db):
+    consultation = make_consultation(
+        title="Leicester, Leicestershire and Rutland (LLR) draft Joint Carers Strategy 2022 - 2025",
+        slug="carers-strategy-themes", status="closed",
+    )
+    questionnaire = Questionnaire.objects.create(consultation=consultation)
+    page = add_page(questionnaire, "The vision")
+    add_question(page, "agree", "To what extent do you agree or disagree with the proposed vision?", code="vision")
+    question = add_question(page, "long_text", "Why do you say this?", code="why")
+    texts = comments_in_order()
+    add_responses(questionnaire, texts[:40], Response.Publication.ANONYMOUS)
+    add_responses(questionnaire, texts[40:], Response.Publication.NO)
+    # An unsent response is never counted.
+    Response.objects.create(questionnaire=questionnaire, state=Response.State.IN_PROGRESS)
+    return question
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user("analyst", groups=["Analyst"], first_name="Ana", last_name="Lyst", is_staff=True)
+
+
+def answer_ids_with(question, fragment):
+    return list(Answer.objects.filter(question=question, value__text__icontains=fragment).values_list("pk", flat=True))
+
+
+def test_a_suggestion_is_stored_as_a_codeframe_with_its_history_and_campaign(question):
+    codeframe = themes.suggest_codeframe(question)
+    labels = list(codeframe.themes.values_list("label", flat=True))
+    assert len(labels) >= 2
+    assert all(theme.origin == Theme.Origin.MACHINE for theme in codeframe.themes.all())
+    # Every comment is in exactly one suggested theme: none dropped, the campaign's copies included.
+    assert ThemeAssignment.objects.filter(theme__codeframe=codeframe).count() == 60
+    assert not ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=False).exists()
+    assert codeframe.campaigns == [
+        {"answer": answer_ids_with(question, "Loughborough")[0], "size": 10, "kind": "identical", "campaign": True,
+         "description": "a campaign response, 10 copies"}
+    ]
+    event = codeframe.events.get()
+    assert event.action == CodeframeEvent.Action.SUGGESTED and event.by_machine
+    assert event.detail["answers"] == 60 and event.detail["campaigns"] == 1
+
+
+def test_suggesting_again_keeps_a_persons_work_unless_told_to_replace_it(question, analyst):
+    codeframe = themes.suggest_codeframe(question)
+    themes.add_theme(codeframe, analyst, "Transport to appointments")
+    with pytest.raises(themes.ThemeError, match="already edited"):
+        themes.suggest_codeframe(question)
+    themes.suggest_codeframe(question, replace=True)
+    assert not codeframe.themes.filter(label="Transport to appointments").exists()
+
+
+def test_each_edit_changes_the_codeframe_and_is_recorded_with_who_did_it(question, analyst):
+    codeframe = themes.suggest_codeframe(question, n_themes=3)
+    first, second, *rest = codeframe.themes.filter(nothing_to_add=False)
+    counts = themes.theme_counts(codeframe)
+    together = counts[first.pk] + counts[second.pk]
+
+    themes.rename_theme(first, analyst, "Breaks for carers", "Respite and short breaks")
+    first.refresh_from_db()
+    assert (first.label, first.description) == ("Breaks for carers", "Respite and short breaks")
+
+    added = themes.add_theme(codeframe, analyst, "Transport")
+    assert added.origin == Theme.Origin.PERSON
+
+    merged = themes.merge_themes([first, second], analyst, "Breaks and money")
+    assert merged.pk == first.pk and not Theme.objects.filter(pk=second.pk).exists()
+    assert themes.theme_counts(codeframe)[merged.pk] == together
+
+    parts = themes.split_theme(merged, analyst, parts=2)
+    assert len(parts) == 2 and not Theme.objects.filter(pk=merged.pk).exists()
+    assert sum(themes.theme_counts(codeframe).get(part.pk, 0) for part in parts) == together
+
+    moving = list(parts[0].assignments.values_list("answer_id", flat=True)[:2])
+    themes.move_answers(codeframe, moving, parts[0], added, analyst)
+    assert set(added.assignments.values_list("answer_id", flat=True)) == set(moving)
+    assert all(a.assigned_by == analyst for a in added.assignments.all())
+    assert not parts[0].assignments.filter(answer_id__in=moving).exists()
+
+    themes.delete_theme(added, analyst)
+    assert not Theme.objects.filter(pk=added.pk).exists()
+
+    history = list(codeframe.events.order_by("pk").values_list("action", "user__username"))
+    assert history == [
+        ("suggested", None), ("renamed", "analyst"), ("added", "analyst"), ("merged", "analyst"),
+        ("split", "analyst"), ("moved", "analyst"), ("deleted", "analyst"),
+    ]
+
+
+def test_a_persons_corrections_survive_applying_again_after_new_responses(question, analyst):
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    transport = themes.add_theme(codeframe, analyst, "Transport")
+    corrected = answer_ids_with(question, "Carers allowance is far too low")[0]
+    none_of_these = answer_ids_with(question, "advertise it")[0]
+    themes.code_answers(codeframe, analyst, {corrected: [transport.pk], none_of_these: []})
+
+    add_responses(question.page.questionnaire, ["Respite breaks for carers are needed in Melton", "Carers allowance is too low"])
+    themes.apply_codeframe(codeframe)
+
+    assert [(a.theme_id, a.assigned_by) for a in ThemeAssignment.objects.filter(answer_id=corrected)] == [(transport.pk, analyst)]
+    assert not ThemeAssignment.objects.filter(answer_id=none_of_these).exists()
+    new = answer_ids_with(question, "Melton")[0]
+    assert ThemeAssignment.objects.filter(answer_id=new, assigned_by=None).exists()
+    coding = AnswerCoding.objects.get(codeframe=codeframe, answer_id=new)
+    assert coding.confidence is not None and not coding.coded_by_person
+    # No one coded the new theme's answers but the person: the machine never gives it.
+    assert not transport.assignments.filter(assigned_by=None).exists()
+
+
+def test_the_model_learns_from_people_once_enough_answers_are_coded(question, analyst):
+    codeframe = themes.suggest_codeframe(question)
+    money = themes.add_theme(codeframe, analyst, "Money")
+    other = themes.add_theme(codeframe, analyst, "Everything else")
+    coded = {}
+    for answer in themes.comment_answers(question).order_by("pk")[:30]:
+        coded[answer.pk] = [money.pk] if "allowance" in answer.value["text"] or "money" in answer.value["text"] else [other.pk]
+    themes.code_answers(codeframe, analyst, coded)
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    assert codeframe.trained_on_people == 30
+    later = answer_ids_with(question, "cost of living")
+    assert later and all(money.assignments.filter(answer_id=pk).exists() for pk in later if pk not in coded)
+
+
+def test_the_queue_to_code_next_holds_only_answers_no_person_has_coded(question, analyst):
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    first = themes.next_to_code(codeframe, how_many=5)
+    assert len(first) == 5
+    theme = codeframe.themes.first()
+    themes.code_answers(codeframe, analyst, {answer.pk: [theme.pk] for answer in first})
+    themes.apply_codeframe(codeframe)
+    coded = set(AnswerCoding.objects.filter(codeframe=codeframe, coded_at__isnull=False).values_list("answer_id", flat=True))
+    assert coded == {answer.pk for answer in first}
+    following = themes.next_to_code(codeframe, how_many=50)
+    assert following and not coded & {answer.pk for answer in following}
+    assert not coded & {answer.pk for answer in themes.low_confidence_queue(codeframe, how_many=100)}
+
+
+def test_kappa_per_theme_compares_blind_codes_with_the_machines(question, analyst):
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    sample = themes.draw_agreement_sample(codeframe, analyst, size=12)
+    assert len(sample) == 12
+    machine = themes.themes_of_answers(codeframe, [item.answer_id for item in sample])
+    # The person agrees with the machine on every answer.
+    themes.code_blind(codeframe, analyst, {pk: [a.theme_id for a in rows] for pk, rows in machine.items()})
+    agreements = themes.measure_agreement(codeframe)
+    assert agreements and all(a.answers == 12 and a.observed == 1.0 and a.kappa == 1.0 for a in agreements)
+    # Blind codes are kept apart: nothing about these answers became a person's coding.
+    assert not ThemeAssignment.objects.filter(answer_id__in=machine, assigned_by__isnull=False).exists()
+
+
+def test_quotes_come_only_from_consenting_respondents_with_personal_details_removed(question, analyst):
+    add_responses(question.page.questionnaire, ["Respite breaks saved me, ring Mrs Patel on 07700 900123 to hear how"])
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    made = themes.choose_quotes(codeframe, per_theme=40)
+    assert made
+    refused = set(Answer.objects.filter(response__publication=Response.Publication.NO).values_list("pk", flat=True))
+    quotes = Quote.objects.filter(theme__codeframe=codeframe)
+    assert not refused & set(quotes.values_list("answer_id", flat=True))
+    with_phone = quotes.get(answer_id=answer_ids_with(question, "Mrs Patel")[0])
+    assert "07700" not in with_phone.text and "[phone]" in with_phone.text and "Patel" not in with_phone.text
+    assert {"kind": "phone", "original": "07700 900123", "marker": "[phone]"} in with_phone.removed
+    assert not quotes.filter(approved_at__isnull=False).exists()
+    themes.approve_quote(with_phone, analyst)
+    with_phone.refresh_from_db()
+    assert with_phone.approved_by == analyst

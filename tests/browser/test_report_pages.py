@@ -1,0 +1,42 @@
+"""The engagement report in Chromium: staff read it, the public read the published version,
+both with axe-core finding nothing, on a desktop and a phone."""
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from haveyoursay.reports.generating import generate_report_impl
+from haveyoursay.reports.models import Publication
+from tests.browser.test_staff_publishing import sign_in
+from tests.reports.test_reports_generate import consultation  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(live_server):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_staff_read_the_report_and_the_public_read_what_was_published(
+    page, mobile_page, officer, consultation, axe_check  # noqa: F811
+):
+    generate_report_impl(consultation.pk)
+    sign_in(page, officer)
+    page.goto(f"/staff/consultations/{consultation.pk}/report/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Engagement report")
+    expect(page.get_by_text("from 20 responses (up to date)")).to_be_visible()
+    expect(page.get_by_role("table", name="To what extent do you agree or disagree with the proposed vision?")).to_be_visible()
+    axe_check(page)
+
+    page.get_by_role("button", name="Publish the public version").click()
+    expect(page.get_by_text("Published")).to_be_visible()
+    assert Publication.objects.filter(consultation=consultation).exists()
+
+    mobile_page.goto(consultation.get_absolute_url())
+    mobile_page.get_by_role("link", name="Read the engagement report").click()
+    expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Engagement report")
+    expect(mobile_page.get_by_role("link", name="Introduction and method")).to_be_visible()
+    axe_check(mobile_page)

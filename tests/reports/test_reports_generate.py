@@ -1,0 +1,155 @@
+"""The engagement report from real responses: its figures, its files, who may see it."""
+
+import io
+
+import docx
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.jobs.models import Job
+from haveyoursay.reports.generating import data_fingerprint, generate_report_impl
+from haveyoursay.reports.models import EngagementReport, Publication
+from haveyoursay.surveys.building import add_page, add_question
+from haveyoursay.surveys.models import Answer, Questionnaire, Response
+from tests.factories import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+VISION = ["strongly_agree"] * 7 + ["tend_to_agree"] * 6 + ["neither"] * 3 + ["tend_to_disagree"] * 2 + ["dont_know"] * 2
+CARER = ["yes"] * 12 + ["no"] * 6 + ["prefer_not_to_say"] * 2
+
+
+@pytest.fixture
+def consultation(db):
+    consultation = make_consultation(
+        title="Leicester, Leicestershire and Rutland (LLR) draft Joint Carers Strategy 2022 - 2025",
+        slug="carers-strategy", status="closed",
+    )
+    questionnaire = Questionnaire.objects.create(consultation=consultation, privacy_notice="Stored in line with the Data Protection Act 2018.")
+    page = add_page(questionnaire, "The vision")
+    add_question(page, "agree", "To what extent do you agree or disagree with the proposed vision?", code="vision")
+    add_question(page, "long_text", "Why do you say this?", code="why")
+    about = add_page(questionnaire, "About you")
+    add_question(about, "single", "Do you look after anyone?", code="carer", options=["Yes", "No", "Prefer not to say"], profile="carer")
+    questions = {q.code: q for q in questionnaire.ordered_questions()}
+    for index, (vision, carer) in enumerate(zip(VISION, CARER)):
+        response = Response.objects.create(
+            questionnaire=questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now(),
+            channel="online" if index % 4 else "paper",
+        )
+        Answer.objects.create(response=response, question=questions["vision"], value={"choice": vision, "other": ""})
+        Answer.objects.create(response=response, question=questions["carer"], value={"choice": carer, "other": ""})
+        if index < 5:
+            Answer.objects.create(response=response, question=questions["why"], value={"text": f"Carers need breaks {index}"})
+    return consultation
+
+
+def recount():
+    """The figures the report must show, counted here in plain Python."""
+    base = len(VISION)
+    agree = sum(v in ("strongly_agree", "tend_to_agree") for v in VISION)
+    return {
+        "base": base,
+        "strongly_agree": round(100 * VISION.count("strongly_agree") / base),  # 7/20 = 35%
+        "agree": round(100 * agree / base),  # 13/20 = 65%
+        "dont_know": round(100 * VISION.count("dont_know") / base),  # 10%
+        "paper": sum(1 for i in range(base) if i % 4 == 0),  # 5
+    }
+
+
+def test_the_report_in_every_format_shows_the_recounted_figures(consultation, settings, tmp_path):
+    # pypdf cannot read back text set in a font that lacks some of its letters, as the
+    # community-language lines are on a machine without Noto fonts; English alone here.
+    footer = tmp_path / "formats.txt"
+    footer.write_text("If you require information contained in this leaflet in another version please telephone.")
+    settings.REPORT_ALTERNATIVE_FORMATS_FILE = str(footer)
+    generate_report_impl(consultation.pk)
+    expected = recount()
+    staff = EngagementReport.objects.get(consultation=consultation, audience="staff")
+    assert staff.response_count == expected["base"]
+    assert staff.data_fingerprint == data_fingerprint(consultation)
+
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(staff.pdf.read())).pages)
+    document = docx.Document(io.BytesIO(staff.docx.read()))
+    word_cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    for text in (staff.html, pdf_text):
+        assert f"{expected['strongly_agree']}%" in text and f"{expected['agree']}%" in text
+        assert "Base: 20 who answered" in text.replace("\n", " ")
+    assert f"{expected['strongly_agree']}%" in word_cells and f"{expected['dont_know']}%" in word_cells
+    assert str(expected["paper"]) in word_cells
+
+
+def test_the_public_version_withholds_small_numbers(consultation):
+    generate_report_impl(consultation.pk)
+    public = EngagementReport.objects.get(consultation=consultation, audience="public")
+    staff = EngagementReport.objects.get(consultation=consultation, audience="staff")
+    # Two said "Tend to disagree": shown to staff, withheld from the public.
+    assert "Tend to disagree" in public.html
+    assert public.html.count(">2<") < staff.html.count(">2<")
+    assert "not shown" in public.html or "withheld" in public.html
+    # The staff version links to the comments; the public one never does.
+    assert reverse("analysis_staff:comments", args=[consultation.pk, "why"]) in staff.html
+    assert "/staff/" not in public.html
+
+
+def test_a_new_response_makes_the_report_out_of_date(consultation):
+    generate_report_impl(consultation.pk)
+    before = data_fingerprint(consultation)
+    response = Response.objects.create(
+        questionnaire=consultation.questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now()
+    )
+    assert data_fingerprint(consultation) != before
+    response.delete()
+    assert data_fingerprint(consultation) == before
+
+
+class TestStaffPages:
+    def url(self, consultation, name="report", *args):
+        return reverse(f"reports_staff:{name}", args=[consultation.pk, *args])
+
+    def test_opening_the_page_makes_the_report_and_shows_it(self, officer_client, consultation, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = officer_client.get(self.url(consultation))
+        assert first.status_code == 200
+        assert Job.objects.get(consultation=consultation, kind="report").state == Job.State.SUCCEEDED
+        html = officer_client.get(self.url(consultation)).content.decode()
+        assert "from 20 responses (up to date)" in html
+        assert "Results, question by question" in html
+
+    def test_downloads_are_audited(self, officer_client, consultation):
+        generate_report_impl(consultation.pk)
+        response = officer_client.get(self.url(consultation, "download", "staff", "pdf"))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert AuditEvent.objects.filter(action="report.download").count() == 1
+        assert officer_client.get(self.url(consultation, "download", "staff", "exe")).status_code == 404
+
+    def test_only_the_consultation_team_publishes(self, officer_client, viewer_client, consultation):
+        generate_report_impl(consultation.pk)
+        assert viewer_client.post(self.url(consultation, "publish")).status_code == 403
+        assert not Publication.objects.exists()
+        assert officer_client.post(self.url(consultation, "publish")).status_code == 302
+        assert Publication.objects.filter(consultation=consultation).exists()
+
+    def test_outsiders_and_strangers_are_kept_out(self, outsider_client, client, consultation):
+        generate_report_impl(consultation.pk)
+        assert outsider_client.get(self.url(consultation)).status_code == 403
+        assert outsider_client.get(self.url(consultation, "download", "staff", "pdf")).status_code == 403
+        assert client.get(self.url(consultation)).status_code == 302  # to sign in
+
+
+class TestPublicPages:
+    def test_the_report_is_public_only_once_published(self, client, officer_client, consultation):
+        generate_report_impl(consultation.pk)
+        url = reverse("reports:report", args=[consultation.slug])
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("reports:download", args=[consultation.slug, "pdf"])).status_code == 404
+        officer_client.post(reverse("reports_staff:publish", args=[consultation.pk]))
+        page = client.get(url)
+        assert page.status_code == 200 and "Engagement report" in page.content.decode()
+        assert "Read the engagement report" in client.get(consultation.get_absolute_url()).content.decode()
+        download = client.get(reverse("reports:download", args=[consultation.slug, "docx"]))
+        assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
