@@ -153,8 +153,8 @@ def check_codes(texts, codes, themes):
     empty = [theme for theme, column in zip(themes, codes.T) if not column.any()]
     if empty:
         raise CodingError(
-            f"No coded answer has the theme {', '.join(map(repr, empty))}: code at least one answer with it, "
-            "or leave it out of the codeframe."
+            f"No coded answer has the theme{'s' if len(empty) > 1 else ''} {', '.join(map(repr, empty))}: "
+            "code at least one answer with each theme, or leave it out of the codeframe."
         )
     return codes.astype(np.int8)
 
