@@ -42,6 +42,10 @@ def question_blocks(codeframe, *, public):
     themes = sorted(codeframe.themes.all(), key=lambda theme: (-counts.get(theme.pk, 0), theme.position, theme.pk))
     if not commented or not themes:
         return []
+    if public and not workflow.has_person_work(codeframe):
+        # Machine suggestions nobody has reviewed are for analysts, not for publication:
+        # the public version keeps to the number of comments until a person has worked on them.
+        return []
     without = commented - ThemeAssignment.objects.filter(theme__codeframe=codeframe).values("answer").distinct().count()
     rows = [[theme.label, counts.get(theme.pk, 0), percent(counts.get(theme.pk, 0), commented)] for theme in themes]
     if without > 0:
@@ -64,7 +68,8 @@ def question_blocks(codeframe, *, public):
 
 
 def percent(count, base):
-    return float(round_half_up(100 * count / base, 1)) if base else 0.0
+    """Exact: the report rounds once, for display."""
+    return 100 * count / base if base else None
 
 
 def summary(themes, counts, commented):
@@ -83,7 +88,9 @@ def coded_by_note(codeframe):
     people = codeframe.codings.filter(coded_at__isnull=False).count()
     if people:
         return f"Themes were suggested by the machine, reviewed by the council's analysts, who coded {people:,} answers themselves; the rest were coded by a model learnt from theirs."
-    return "Themes were suggested by the machine and reviewed by the council's analysts."
+    if workflow.has_person_work(codeframe):
+        return "Themes were suggested by the machine and reviewed by the council's analysts."
+    return "Themes were suggested by the machine and have not yet been reviewed by an analyst."
 
 
 def campaign_blocks(codeframe, *, public):
