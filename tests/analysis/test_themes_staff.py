@@ -137,3 +137,16 @@ def test_quotes_are_approved_on_their_page_and_only_approved_ones_reach_the_publ
     table = next(block for block in public if isinstance(block, Table))
     counts = themes.theme_counts(codeframe)
     assert sorted(row[1] for row in table.rows if row[0] != "Other or unclear") == sorted(counts.values())
+
+
+def test_themes_nobody_has_reviewed_stay_out_of_the_public_report(question, codeframe, analyst):  # noqa: F811
+    consultation = question.page.questionnaire.consultation
+    assert themes_report.blocks(consultation, public=True)["why"] == []
+    staff = themes_report.blocks(consultation, public=False)["why"]
+    table = next(block for block in staff if isinstance(block, Table))
+    assert "not yet been reviewed" in table.notes[1]
+
+    theme = codeframe.themes.exclude(nothing_to_add=True).first()
+    themes.rename_theme(theme, analyst, "Breaks for carers")
+    public = themes_report.blocks(consultation, public=True)["why"]
+    assert "Breaks for carers" in [row[0] for row in next(b for b in public if isinstance(b, Table)).rows]
