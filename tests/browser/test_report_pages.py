@@ -32,7 +32,7 @@ def test_staff_read_the_report_and_the_public_read_what_was_published(
     axe_check(page)
 
     page.get_by_role("button", name="Publish the public version").click()
-    expect(page.get_by_text("Published")).to_be_visible()
+    expect(page.get_by_text("The public version of the report is now on the consultation's page.")).to_be_visible()
     assert Publication.objects.filter(consultation=consultation).exists()
 
     mobile_page.goto(consultation.get_absolute_url())

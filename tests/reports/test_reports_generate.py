@@ -131,8 +131,10 @@ class TestStaffPages:
         generate_report_impl(consultation.pk)
         assert viewer_client.post(self.url(consultation, "publish")).status_code == 403
         assert not Publication.objects.exists()
+        fingerprint = data_fingerprint(consultation)
         assert officer_client.post(self.url(consultation, "publish")).status_code == 302
         assert Publication.objects.filter(consultation=consultation).exists()
+        assert data_fingerprint(consultation) == fingerprint  # publishing doesn't make it out of date
 
     def test_outsiders_and_strangers_are_kept_out(self, outsider_client, client, consultation):
         generate_report_impl(consultation.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.hub.models import Revision
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.reports import generating
 from haveyoursay.reports.files import report_file_response
@@ -78,7 +79,7 @@ def publish(request, pk):
         messages.error(request, "There is no public version to publish yet: wait for the report to be made.")
         return redirect("reports_staff:report", pk)
     Publication.objects.get_or_create(consultation=consultation, defaults={"published_by": request.user})
-    consultation.save(update_fields=["updated_at"])  # the public pages change
+    Revision.bump()  # the consultation's public page now links to the report
     AuditEvent.record(request.user, "report.publish", consultation)
     messages.success(request, "The public version of the report is now on the consultation's page.")
     return redirect("reports_staff:report", pk)
@@ -89,7 +90,7 @@ def publish(request, pk):
 def unpublish(request, pk):
     consultation = get_consultation_for_user(request, pk, PUBLISH)
     Publication.objects.filter(consultation=consultation).delete()
-    consultation.save(update_fields=["updated_at"])
+    Revision.bump()
     AuditEvent.record(request.user, "report.unpublish", consultation)
     messages.success(request, "The report is no longer public.")
     return redirect("reports_staff:report", pk)
