@@ -155,3 +155,16 @@ class TestPublicPages:
         assert "Read the engagement report" in client.get(consultation.get_absolute_url()).content.decode()
         download = client.get(reverse("reports:download", args=[consultation.slug, "docx"]))
         assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+
+
+def test_a_server_without_pango_gets_a_job_failure_that_says_what_to_install(consultation, monkeypatch):
+    # A machine without the library can't be made here; what WeasyPrint raises there can.
+    from haveyoursay.jobs.running import JobError
+    from haveyoursay.reports.render import pdf
+
+    def no_pango():
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "print_setup", no_pango)
+    with pytest.raises(JobError, match="apt-get install libpango-1.0-0"):
+        generate_report_impl(consultation.pk)

@@ -27,7 +27,7 @@ from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_j
 from haveyoursay.reports import build
 from haveyoursay.reports.models import EngagementReport
 from haveyoursay.reports.render.html import render_html
-from haveyoursay.reports.render.pdf import render_pdf
+from haveyoursay.reports.render.pdf import MissingLibrary, render_pdf
 from haveyoursay.reports.render.word import render_docx
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 
@@ -88,7 +88,10 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
         )
         html = render_html(report)
         progress(step, 8, f"Drawing the PDF of the {audience} version")
-        pdf = render_pdf(report)
+        try:
+            pdf = render_pdf(report)
+        except MissingLibrary as error:
+            raise JobError(str(error)) from None
         progress(step + 1, 8, f"Writing the Word document of the {audience} version")
         docx = render_docx(report)
         store(consultation, audience, html, pdf, docx, analysis.respondents, fingerprint, until)

@@ -11,10 +11,17 @@ document title and British English as its language.
 import functools
 
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from haveyoursay.reports.render.html import render_print_html
+
+MISSING_LIBRARIES = (
+    "Drawing the PDF needs the Pango text library, which this server does not have "
+    "(Debian and Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0). Ask the site's administrators."
+)
+
+
+class MissingLibrary(Exception):
+    """A system library the renderer needs is not installed; the message says which."""
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -22,6 +29,9 @@ PDF_VARIANT = "pdf/ua-1"
 @functools.cache
 def print_setup():
     """The parsed print stylesheet and the fonts it uses, shared by every report."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
     font_config = FontConfiguration()
     stylesheet = CSS(string=render_to_string("reports/report_print.css"), font_config=font_config)
     return stylesheet, font_config
@@ -29,6 +39,13 @@ def print_setup():
 
 def render_pdf(report):
     """The report as PDF bytes."""
-    stylesheet, font_config = print_setup()
+    # Imported here, not with the module: without Pango the site still runs, and only
+    # making a PDF fails, with a message that says what to install.
+    try:
+        from weasyprint import HTML
+
+        stylesheet, font_config = print_setup()
+    except OSError as error:
+        raise MissingLibrary(MISSING_LIBRARIES) from error
     document = HTML(string=render_print_html(report))
     return document.write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT)
