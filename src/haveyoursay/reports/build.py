@@ -186,11 +186,16 @@ def profile_figure(table, caption):
         caption=caption, columns=columns, rows=rows, number_columns={1},
         percent_columns={2, 3, 4} if compared else {2}, notes=notes,
     )
-    series = [Series("Respondents", [row.percent_of_compared if compared else row.percent for row in table.rows if not compared or row.compared])]
-    categories = [row.label for row in table.rows if not compared or row.compared]
     if compared:
-        series.append(Series("Population", [row.population_percent for row in table.rows if row.compared]))
-    return Figure(BarChart(caption, categories, series), data)
+        shown = [row for row in table.rows if row.compared]
+        series = [
+            Series("Respondents", [row.percent_of_compared for row in shown]),
+            Series("Population", [row.population_percent for row in shown]),
+        ]
+    else:
+        shown = table.rows
+        series = [Series("Respondents", [row.percent for row in shown])]
+    return Figure(BarChart(caption, [row.label for row in shown], series), data)
 
 
 # -- Results, question by question -----------------------------------------------------------
@@ -199,7 +204,7 @@ def profile_figure(table, caption):
 def results_section(analysis):
     section = Section("Results, question by question", anchor="results")
     profile_codes = {table.question for table in analysis.profile if table.question}
-    for number, result in enumerate(analysis.questions, start=1):
+    for result in analysis.questions:
         if result.question in profile_codes:
             continue
         section.subsections.append(Section(result.title, question_blocks(result), anchor=f"question-{result.question}"))
@@ -255,8 +260,9 @@ def grid_blocks(result):
     if has_summary:
         columns.append(statements[0].summary.positive_label)
     rows = []
-    for table in statements:
-        cells = [table.title.removeprefix(result.title + ": ")]
+    labels = [table.title.removeprefix(result.title + ": ") for table in statements]
+    for label, table in zip(labels, statements):
+        cells = [label]
         cells += [row.percent if not row.suppressed else None for row in table.rows]
         cells.append(table.base)
         if has_summary:
@@ -270,14 +276,14 @@ def grid_blocks(result):
     series = [
         Series(option, [table.rows[index].percent for table in statements]) for index, option in enumerate(options)
     ]
-    chart = BarChart(result.title, [rows[i][0] for i in range(len(statements))], series, stacked=True)
+    chart = BarChart(result.title, labels, series, stacked=True)
     return [Figure(chart, data)]
 
 
 def number_table(result):
     rows = [
         ["Answers", result.n], ["Mean", result.mean], ["Median", result.median],
-        ["Lower quartile", getattr(result, "q1", None)], ["Upper quartile", getattr(result, "q3", None)],
+        ["Lower quartile", result.q1], ["Upper quartile", result.q3],
         ["Smallest", result.minimum], ["Largest", result.maximum],
     ]
     notes = with_base(result.notes, result.n, result.not_answered, result.not_asked)
@@ -331,7 +337,7 @@ def differences_section(analysis):
 
 
 def crosstab_blocks(table, by):
-    groups = [group for group in table.groups]
+    groups = table.groups
     columns = ["Answer", *[f"{group.label} ({format_cell(group.base) if group.base is not None else '*'})" for group in groups], "All"]
     rows, marked = [], set()
     sentences = []

@@ -33,9 +33,8 @@ def report(request, pk):
     if questionnaire is not None:
         fingerprint = generating.data_fingerprint(consultation)
         up_to_date = staff_report is not None and staff_report.data_fingerprint == fingerprint
-        job = generating.report_job_under_way(consultation)
-        if not up_to_date and (job is None or job.is_stalled()):
-            job = generating.start_report(consultation, request.user)
+        if not up_to_date:
+            job = generating.start_report(consultation, request.user)  # or the one already under way
     return render(
         request, "reports/staff_report.html",
         {
