@@ -487,8 +487,23 @@ def csv_upload(rows, name="responses.csv"):
     return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(client.post, url, data): the request, then what it queued, as a commit would."""
+
+    def request(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return request
+
+
 class TestThePages:
-    def test_upload_map_check_import_and_done(self, officer_client, survey, media_root):
+    """The check and the import are queued when the request's transaction commits: `committed`
+    makes a request and commits, so that they run (tests/surveys/test_import_jobs.py follows
+    them while they wait in the queue)."""
+
+    def test_upload_map_check_import_and_done(self, officer_client, survey, media_root, committed):
         upload_page = officer_client.get(import_url("upload", survey))
         assert upload_page.status_code == 200 and "Import responses" in upload_page.content.decode()
         response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
@@ -506,15 +521,17 @@ class TestThePages:
             "@respondent_id", "@date", "vision", "why_vision", "priorities[identification]", "priorities[valued]",
             "find_out", "heard", "cared_for", "last_used", "postcode", "ways", "",
         ])}
-        response = officer_client.post(import_url("mapping", survey, token), form)
+        response = committed(officer_client.post, import_url("mapping", survey, token), form)
         assert response.status_code == 302 and response["Location"] == import_url("check", survey, token)
 
         html = officer_client.get(import_url("check", survey, token)).content.decode()
         assert "nothing has been imported yet" in html and "Import 2 responses" in html
         assert not Response.objects.exists()
 
-        response = officer_client.post(import_url("run", survey, token))
+        response = committed(officer_client.post, import_url("run", survey, token))
         batch = ImportBatch.objects.get()
+        assert response.status_code == 302 and response["Location"] == import_url("run", survey, token)
+        response = officer_client.get(response["Location"])
         assert response.status_code == 302 and response["Location"] == import_url("done", survey, batch.pk)
         assert Response.objects.filter(import_batch=batch, channel="import").count() == 2
         assert batch.mapping["columns"][0] == {"index": 0, "name": "ID", "target": "@respondent_id"}
@@ -525,20 +542,22 @@ class TestThePages:
         html = officer_client.get(response["Location"]).content.decode()
         assert "Responses imported" in html and "2 responses from responses.csv" in html
         # Sending the form again (a second click, the back button) imports nothing more.
-        again = officer_client.post(import_url("run", survey, token))
+        again = committed(officer_client.post, import_url("run", survey, token))
         assert again.status_code == 302 and again["Location"] == import_url("done", survey, batch.pk)
         assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
 
-    def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey):
+    def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey, committed):
         rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
         rows[1][2] = "Quite keen"
         response = officer_client.post(import_url("upload", survey), {"file": csv_upload(rows)})
         token = response["Location"].rstrip("/").split("/")[-2]
-        officer_client.post(import_url("mapping", survey, token), {"column_0": "@respondent_id", "column_2": "vision"})
+        committed(
+            officer_client.post, import_url("mapping", survey, token), {"column_0": "@respondent_id", "column_2": "vision"}
+        )
         html = officer_client.get(import_url("check", survey, token)).content.decode()
         assert "There is a problem" in html and "“Quite keen” is not one of the answers to vision" in html
         assert "Import 1 response" not in html
-        officer_client.post(import_url("run", survey, token))
+        committed(officer_client.post, import_url("run", survey, token))
         assert not Response.objects.exists()
 
     def test_the_same_file_again_is_refused_at_upload(self, officer_client, survey, tmp_path, officer, media_root):
@@ -558,14 +577,16 @@ class TestThePages:
         assert response.status_code == 200
         assert message in response.content.decode() and "There is a problem" in response.content.decode()
 
-    def test_a_mapping_that_uses_a_target_twice_is_shown_at_the_column(self, officer_client, survey):
+    def test_a_mapping_that_uses_a_target_twice_is_shown_at_the_column(self, officer_client, survey, committed):
         response = officer_client.post(import_url("upload", survey), {"file": csv_upload([["a", "b"], ["x", "y"]])})
         token = response["Location"].rstrip("/").split("/")[-2]
-        response = officer_client.post(import_url("mapping", survey, token), {"column_0": "vision", "column_1": "vision"})
+        response = committed(
+            officer_client.post, import_url("mapping", survey, token), {"column_0": "vision", "column_1": "vision"}
+        )
         assert response.status_code == 200
         assert "is already mapped from column a" in response.content.decode()
 
-    def test_someone_elses_upload_is_not_found(self, officer_client, make_user, survey):
+    def test_someone_elses_upload_is_not_found(self, officer_client, make_user, survey, committed):
         response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
         token = response["Location"].rstrip("/").split("/")[-2]
         from django.test import Client
@@ -573,7 +594,7 @@ class TestThePages:
         other = Client()
         other.force_login(make_user("colleague", groups=["Consultation team"]))
         assert other.get(import_url("mapping", survey, token)).status_code == 404
-        assert other.post(import_url("run", survey, token)).status_code == 404
+        assert committed(other.post, import_url("run", survey, token)).status_code == 404
 
     def test_an_upload_whose_file_has_gone_asks_for_it_again(self, officer_client, survey, media_root):
         response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})

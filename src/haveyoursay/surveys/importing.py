@@ -10,11 +10,16 @@ thing in the same order:
     check = check_rows(questionnaire, table, mapping)   # the dry run: writes nothing
     batch, check = import_rows(questionnaire, table, mapping, file_name=..., user=...)
 
+On the staff site both run in the background (`surveys/import_tasks.py`), reporting their
+progress, and leave what they found beside the upload (`save_result`) for the page to show.
+
 Every answer goes through its question type's `from_text`, as a keyed-in paper form does, so
 an imported answer means the same as one given online. Each imported row is a submitted
 Response with channel "import" and an `import_key`: the mapped respondent ID, or else a hash
 of the row's content. A key already in the questionnaire is skipped, so a file that overlaps
 an earlier one adds only its new rows; the very same file (by SHA-256) is refused outright.
+Rows left out (blank, no answers, already imported) are counted, and the counts kept on the
+ImportBatch.
 """
 
 import codecs
@@ -37,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haveyoursay.hub.models import max_upload_bytes
+from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.surveys.models import Answer, ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError
 from haveyoursay.surveys.submission import condition_met
@@ -83,12 +89,14 @@ class ImportRefused(ValueError):
         super().__init__(f"Nothing was imported: the file has {count} problem{'s' if count != 1 else ''} to fix first.")
 
 
-def already_imported_message(batch):
+def already_imported_message(batch, name_the_file=True):
+    """Says when and by whom; `name_the_file=False` for a message others may read (a job's)."""
     when = timezone.localtime(batch.imported_at)
     who = (batch.imported_by.get_full_name() or batch.imported_by.get_username()) if batch.imported_by else "someone"
+    as_named = f", as “{batch.file_name}”" if name_the_file else ""
     return (
         f"This file was already imported on {when:%-d %B %Y} at {when:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
-        + f" by {who} ({batch.row_count:,} response{'s' if batch.row_count != 1 else ''}, as “{batch.file_name}”). "
+        + f" by {who} ({batch.row_count:,} response{'s' if batch.row_count != 1 else ''}{as_named}). "
         "Nothing has been imported again. To add new rows, export a new file: rows already imported are skipped."
     )
 
@@ -175,14 +183,34 @@ class Table:
 
     def rows(self):
         """(row number, [cell text, one per column]) for every row that isn't empty."""
+        for number, cells in self.rows_and_blanks():
+            if cells is not None:
+                yield number, cells
+
+    def rows_and_blanks(self):
+        """(row number, [cell text, one per column]) for every row under the headings, and
+        (row number, None) for each blank row among them. Blank rows after the last row with
+        anything in it are left out: a spreadsheet often carries thousands of empty rows at
+        its end that nobody would call part of the file."""
         width = len(self.columns)
         raw_rows = self._raw_rows()
         if self.header_in_rows:
             next(raw_rows, None)
+        first_blank = None
         for number, cells in raw_rows:
             texts = [self.unguard(cell_text(c)) for c in cells[:width]]
-            if any(texts):
-                yield number, texts + [""] * (width - len(texts))
+            if not any(texts):
+                first_blank = number if first_blank is None else first_blank
+                continue
+            if first_blank is not None:
+                for blank in range(first_blank, number):
+                    yield blank, None
+                first_blank = None
+            yield number, texts + [""] * (width - len(texts))
+
+    def count_rows(self):
+        """About how many rows are under the headings, to show progress against; None if unknown."""
+        return None
 
     @staticmethod
     def unguard(text):
@@ -191,13 +219,16 @@ class Table:
     def sample_values(self, rows=200, per_column=3):
         """{column index: [a few different values]}, to show beside each column when mapping."""
         samples = defaultdict(list)
-        for count, (_, cells) in enumerate(self.rows()):
-            if count >= rows:
-                break
-            for column, text in zip(self.columns, cells):
-                values = samples[column.index]
-                if text and text not in values and len(values) < per_column:
-                    values.append(text)
+        try:
+            for count, (_, cells) in enumerate(self.rows()):
+                if count >= rows:
+                    break
+                for column, text in zip(self.columns, cells):
+                    values = samples[column.index]
+                    if text and text not in values and len(values) < per_column:
+                        values.append(text)
+        except ImportFileError:
+            pass  # the rows before it are example enough; the check says which row can't be read
         return samples
 
     def _read_columns(self):
@@ -276,6 +307,12 @@ class CsvTable(Table):
                 best, best_score = delimiter, score
         return best
 
+    def count_rows(self):
+        try:
+            return max(0, sum(1 for _ in self._raw_rows()) - 1)
+        except ImportFileError:
+            return None  # the check itself will say which row
+
     def _raw_rows(self):
         with open(self.path, encoding=self.encoding, newline="") as text:
             reader = csv.reader(text, delimiter=self.delimiter)
@@ -319,6 +356,17 @@ class XlsxTable(Table):
             return _columns_from_header(cells)
         raise ImportFileError("The sheet is empty: the first row must hold the column headings.")
 
+    def count_rows(self):
+        try:
+            workbook, sheet = self._open()
+        except ImportFileError:
+            return None  # the check itself will say what is wrong
+        try:
+            last = sheet.max_row  # from the sheet's own record of its size, which may be missing
+        finally:
+            workbook.close()
+        return max(0, last - 1) if last else None
+
     def _raw_rows(self):
         workbook, sheet = self._open()
         try:
@@ -346,7 +394,11 @@ class SavTable(Table):
                 "The selected file could not be read as an SPSS data file (.sav). Save it again from SPSS and try again."
             ) from error
         labels = dict(enumerate(meta.column_labels or []))
+        self.number_of_rows = meta.number_rows
         return _columns_from_header(meta.column_names, labels)
+
+    def count_rows(self):
+        return self.number_of_rows
 
     def _raw_rows(self):
         import pyreadstat
@@ -402,6 +454,8 @@ def file_sha256(path):
 # -- Uploads kept between the steps of the staff pages ----------------------------------------
 
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(csv|tsv|xlsx|sav)$")
+# What a job found in an upload, kept beside it and deleted with it.
+RESULT_NAME = re.compile(r"^[0-9a-f]{32}\.(csv|tsv|xlsx|sav)\.job[0-9]+\.json$")
 
 
 def upload_folder():
@@ -432,9 +486,43 @@ def stored_upload_path(stored_name):
 
 
 def delete_upload(stored_name):
-    path = stored_upload_path(stored_name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    """Delete the upload and whatever jobs found in it."""
+    if not STORED_NAME.match(stored_name or ""):
+        return
+    folder = upload_folder()
+    if not folder.is_dir():
+        return
+    for path in folder.glob(f"{stored_name}.job*.json"):
+        if RESULT_NAME.match(path.name):
+            path.unlink(missing_ok=True)
+    (folder / stored_name).unlink(missing_ok=True)
+
+
+def result_path(stored_name, job_id):
+    if not STORED_NAME.match(stored_name or ""):
+        raise ValueError("Not the name of a stored upload")
+    return upload_folder() / f"{stored_name}.job{int(job_id)}.json"
+
+
+def save_result(stored_name, job_id, data):
+    """Keep what job `job_id` found in an upload, for the uploading person's page. Written
+    whole then renamed, so a page never reads half of it."""
+    path = result_path(stored_name, job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    with open(partial, "w", encoding="utf-8") as out:
+        os.chmod(out.fileno(), settings.FILE_UPLOAD_PERMISSIONS or 0o640)
+        json.dump(data, out, ensure_ascii=False)
+    os.replace(partial, path)
+
+
+def load_result(stored_name, job_id):
+    """What job `job_id` found in an upload, or None if it found nothing or it has been deleted."""
+    try:
+        with open(result_path(stored_name, job_id), encoding="utf-8") as source:
+            return json.load(source)
+    except (OSError, ValueError):
+        return None
 
 
 def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
@@ -445,9 +533,13 @@ def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
     cutoff = time.time() - older_than.total_seconds()
     removed = 0
     for path in folder.iterdir():
-        if STORED_NAME.match(path.name) and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
+        if STORED_NAME.match(path.name) or RESULT_NAME.match(path.name) or path.name.endswith(".json.part"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            except FileNotFoundError:
+                pass  # deleted meanwhile by its import
     return removed
 
 
@@ -670,13 +762,33 @@ class Problem:
 
 @dataclass
 class Check:
-    """What a dry run found; an import returns the same, counted as it went."""
+    """What a dry run found; an import returns the same, counted as it went.
+
+    `rows_read` counts the rows with anything in them; `blank` the empty rows among them.
+    """
 
     rows_read: int = 0
     to_import: int = 0
     duplicates: int = 0
     empty: int = 0
+    blank: int = 0
     problems: list = field(default_factory=list)
+
+    @property
+    def rows_in_file(self):
+        return self.rows_read + self.blank
+
+    def as_json(self):
+        return {
+            "rows_read": self.rows_read, "to_import": self.to_import, "duplicates": self.duplicates,
+            "empty": self.empty, "blank": self.blank,
+            "problems": [[p.level, p.row, p.column, p.message] for p in self.problems],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        counts = {name: int(data.get(name) or 0) for name in ("rows_read", "to_import", "duplicates", "empty", "blank")}
+        return cls(**counts, problems=[Problem(*problem) for problem in data.get("problems", [])])
 
     @property
     def errors(self):
@@ -700,6 +812,7 @@ class Check:
             f"Rows to import: {self.to_import:,}" if self.ok else "Rows to import: none until the problems are fixed",
             f"Rows skipped as already imported: {self.duplicates:,}",
             f"Rows skipped with no answers: {self.empty:,}",
+            f"Blank rows skipped: {self.blank:,}",
             f"Problems: {len(self.errors):,}",
             f"Warnings: {len(self.warnings):,}",
         ]
@@ -713,7 +826,7 @@ class Row:
     answers: dict = field(default_factory=dict)  # {question: value}
     details: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
-    status: str = "import"  # import, duplicate, empty
+    status: str = "import"  # import, duplicate, empty, blank
 
     def error(self, column, message):
         self.problems.append(Problem("error", self.number, column, message))
@@ -992,7 +1105,8 @@ class RowReader:
 
 
 def _rows(questionnaire, table, mapping):
-    """Every row of the file, read and checked, with duplicates of earlier imports marked."""
+    """Every row of the file, read and checked, with duplicates of earlier imports marked, and
+    a Row with status "blank" for each blank row among them."""
     reader = RowReader(questionnaire, mapping)
     seen_ids = {}  # respondent ID -> row number, within this file
     chunk = []
@@ -1012,7 +1126,10 @@ def _rows(questionnaire, table, mapping):
                 place = "this questionnaire already has the response" if row.key in references else "already imported"
                 row.problems.append(Problem("skipped", row.number, row.key_column, f"{what}{place}, will be skipped".strip()))
 
-    for number, cells in table.rows():
+    for number, cells in table.rows_and_blanks():
+        if cells is None:
+            chunk.append(Row(number, status="blank"))
+            continue
         row = reader.read(number, cells)
         if row.key_column:
             if row.key in seen_ids:
@@ -1029,17 +1146,26 @@ def _rows(questionnaire, table, mapping):
     yield from chunk
 
 
-def check_rows(questionnaire, table, mapping):
-    """The dry run: every row read and checked, nothing written."""
+def check_rows(questionnaire, table, mapping, *, progress=ignore_progress):
+    """The dry run: every row read and checked, nothing written.
+
+    `progress(done, total, message)` is told how many rows have been checked, of about how many."""
     check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
+    total = table.count_rows()
+    progress(0, total, "Checking the rows")
     for row in _rows(questionnaire, table, mapping):
         _count(check, row)
+        progress(row.number - 1, total, f"Checking row {row.number:,}")  # row 1 is the headings
     if check.rows_read == 0:
         check.problems.append(Problem("error", None, None, "The file has no rows of responses under its headings."))
+    progress(check.rows_in_file, check.rows_in_file, f"Checked {check.rows_in_file:,} rows")
     return check
 
 
 def _count(check, row):
+    if row.status == "blank":
+        check.blank += 1
+        return
     check.rows_read += 1
     check.problems.extend(row.problems)
     if row.status == "duplicate":
@@ -1055,18 +1181,30 @@ def previous_import(questionnaire, sha256):
     return ImportBatch.objects.filter(questionnaire=questionnaire, file_sha256=sha256).select_related("imported_by").first()
 
 
-def import_rows(questionnaire, table, mapping, *, user=None, file_name=None):
+def import_rows(questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None):
     """Import every row or none, in one transaction. Returns (batch, check).
 
-    AlreadyImported if this file was imported before; ImportRefused (with the check) if any
-    row has an error. Rows already imported, by ID or by content, are skipped and counted."""
+    AlreadyImported if this file was imported before, or is imported by someone else while
+    this runs; ImportRefused (with the check) if any row has an error. Rows already imported,
+    by ID or by content, are skipped and counted, as are blank rows and rows with no answers.
+
+    `progress` hears of the dry run row by row (the first half), then once before the rows are
+    written: the writing is one transaction, and a report from inside it would not be seen
+    until it had finished. `then(batch, check)` is called inside that transaction, so that
+    what it writes (the audit trail's record, say) is kept only with the import."""
     sha256 = file_sha256(table.path)
     batch = previous_import(questionnaire, sha256)
     if batch is not None:
         raise AlreadyImported(batch)
-    check = check_rows(questionnaire, table, mapping)
+
+    def first_half(done, total=None, message=""):
+        progress(done, None if total is None else 2 * total, message)
+
+    check = check_rows(questionnaire, table, mapping, progress=first_half)
     if not check.ok:
         raise ImportRefused(check)
+    progress(check.rows_in_file, 2 * check.rows_in_file,
+             f"Writing {check.to_import:,} response{'s' if check.to_import != 1 else ''}: none is saved until all are")
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -1086,7 +1224,17 @@ def import_rows(questionnaire, table, mapping, *, user=None, file_name=None):
                     pending = []
             _create(questionnaire, batch, pending, user)
             batch.row_count = check.to_import
-            batch.save(update_fields=["row_count"])
+            batch.rows_in_file = check.rows_in_file
+            batch.skipped_blank = check.blank
+            batch.skipped_no_answers = check.empty
+            batch.skipped_already_imported = check.duplicates
+            batch.warning_count = len(check.warnings)
+            batch.save(update_fields=[
+                "row_count", "rows_in_file", "skipped_blank", "skipped_no_answers", "skipped_already_imported",
+                "warning_count",
+            ])
+            if then is not None:
+                then(batch, check)
     except IntegrityError:
         # Someone imported the same file, or some of the same rows, at the same moment.
         batch = previous_import(questionnaire, sha256)

@@ -5,6 +5,11 @@ The uploaded file stays on the server between the steps, in MEDIA_ROOT/imports/ 
 random name that only the uploading session knows; the browser holds nothing but a token
 for it. The file is deleted once imported, and by the next upload after a day if the import
 was never finished. The work itself is in `surveys/importing.py`.
+
+The dry run and the import run in the background (`surveys/import_tasks.py`): a file of
+50,000 rows takes longer than a web request may. Meanwhile the page says how far the work
+has got, and the person can come back to it; the jobs are reached only through the upload's
+token, so only the session that uploaded the file sees what was found in it.
 """
 
 import secrets
@@ -12,17 +17,18 @@ from itertools import islice
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.govuk_forms import GovukForm
 from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
-from haveyoursay.surveys import importing
+from haveyoursay.jobs.models import Job
+from haveyoursay.surveys import import_tasks, importing
 from haveyoursay.surveys.models import ImportBatch, Questionnaire
 
 PERMISSION = "surveys.add_importbatch"
@@ -212,7 +218,12 @@ def mapping(request, pk, token):
     )
     if request.method == "POST" and form.is_valid():
         uploads = _uploads(request)
-        uploads[token]["mapping"] = {str(c.index): t.key for c, t in form.mapping.pairs}
+        entry = uploads[token]
+        entry["mapping"] = {str(c.index): t.key for c, t in form.mapping.pairs}
+        entry.pop("import_job", None)
+        entry.pop("check_job", None)
+        if importing.previous_import(questionnaire, entry["sha256"]) is None:
+            entry["check_job"] = import_tasks.start_check(questionnaire, entry, request.user).pk
         _save_uploads(request, uploads)
         return redirect("surveys_staff:import_check", consultation.pk, token)
     return render(
@@ -225,86 +236,118 @@ def mapping(request, pk, token):
     )
 
 
-def _mapping_for(entry, table, questionnaire):
-    """The mapping chosen for this upload, or None if it hasn't been chosen (or no longer fits)."""
-    if entry.get("mapping") is None:
-        return None
-    try:
-        return importing.Mapping(
-            table.columns, importing.targets_for(questionnaire), {int(i): k for i, k in entry["mapping"].items()}
-        )
-    except importing.MappingError:
-        return None  # the questionnaire changed since: map again
-
-
-def _mapped_upload(request, pk, token):
+def _mapped_upload(request, pk, token, need_file=True):
     """(response, None) when the upload can't go on — already imported, expired, or not yet
-    mapped — else (None, (consultation, questionnaire, entry, table, mapping))."""
+    mapped — else (None, (consultation, questionnaire, entry)). An import deletes the file when
+    it finishes: following one needs only the session's record of it (`need_file=False`)."""
     consultation, questionnaire = _questionnaire(request, pk)
     if questionnaire is None:
         raise Http404("No questionnaire")
     if finished := _finished(request, consultation, token):
         return finished, None
-    entry, table = _upload(request, consultation, token)
-    if table is None:
+    entry = _uploads(request).get(token)
+    if not entry or entry.get("consultation") != consultation.pk:
+        raise Http404("No such upload")
+    if need_file and importing.stored_upload_path(entry["stored"]) is None:
         return _expired(request, consultation), None
-    mapping = _mapping_for(entry, table, questionnaire)
-    if mapping is None:
+    if entry.get("mapping") is None:
         return redirect("surveys_staff:import_mapping", consultation.pk, token), None
-    return None, (consultation, questionnaire, entry, table, mapping)
+    return None, (consultation, questionnaire, entry)
+
+
+def _job(consultation, entry, key):
+    """The upload's check or import job, as recorded in the session."""
+    job_id = entry.get(key)
+    return Job.objects.filter(pk=job_id, consultation=consultation).first() if job_id else None
+
+
+def _waiting(request, consultation, entry, token, job, heading, restart_url=""):
+    """The page shown while the work goes on: it says how far it has got, and is looked at again
+    by the browser (or by the person following the "Check again" link) until it is done."""
+    return render(
+        request,
+        TEMPLATES + "waiting.html",
+        {"consultation": consultation, "entry": entry, "token": token, "job": job, "heading": heading,
+         "restart_url": restart_url},
+    )
+
+
+def _check_page(request, consultation, entry, token, **context):
+    return render(
+        request,
+        TEMPLATES + "check.html",
+        {"consultation": consultation, "entry": entry, "token": token, "check": None, "file_error": "",
+         "already_imported": "", "import_error": "", **context},
+    )
+
+
+def _found(entry, job):
+    """The Check a finished job left beside the upload, or None if it left none (or it has gone)."""
+    result = importing.load_result(entry["stored"], job.pk)
+    return importing.Check.from_json(result["check"]) if result and "check" in result else None
 
 
 @staff_required(PERMISSION)
+@never_cache
 def check(request, pk, token):
     stop, prepared = _mapped_upload(request, pk, token)
     if stop is not None:
         return stop
-    consultation, questionnaire, entry, table, mapping = prepared
+    consultation, questionnaire, entry = prepared
     previous = importing.previous_import(questionnaire, entry["sha256"])
-    try:
-        result = importing.check_rows(questionnaire, table, mapping) if previous is None else None
-    except importing.ImportFileError as error:
-        result, file_error = None, str(error)
-    else:
-        file_error = ""
-    return render(
-        request,
-        TEMPLATES + "check.html",
-        {
-            "consultation": consultation, "entry": entry, "token": token, "check": result, "file_error": file_error,
-            "already_imported": importing.already_imported_message(previous) if previous else "",
-            "mapping": mapping,
-        },
-    )
+    if previous is not None:
+        return _check_page(
+            request, consultation, entry, token, already_imported=importing.already_imported_message(previous)
+        )
+    job = _job(consultation, entry, "check_job")
+    if job is None:
+        return redirect("surveys_staff:import_mapping", consultation.pk, token)
+    if not job.is_finished:
+        return _waiting(request, consultation, entry, token, job, "Checking the file")
+    if job.state == Job.State.FAILED:
+        return _check_page(request, consultation, entry, token, file_error=job.error_message)
+    found = _found(entry, job)
+    if found is None:
+        return _expired(request, consultation)
+    return _check_page(request, consultation, entry, token, check=found)
 
 
 @staff_required(PERMISSION)
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def run(request, pk, token):
-    stop, prepared = _mapped_upload(request, pk, token)
+    """POST queues the import (once: a second click follows the first); GET follows it."""
+    stop, prepared = _mapped_upload(request, pk, token, need_file=False)
     if stop is not None:
         return stop
-    consultation, questionnaire, entry, table, mapping = prepared
-    try:
-        with transaction.atomic():
-            batch, result = importing.import_rows(
-                questionnaire, table, mapping, user=request.user, file_name=entry["file_name"]
-            )
-            AuditEvent.record(
-                request.user, "responses.import", consultation,
-                batch=batch.pk, file=batch.file_name, rows_read=result.rows_read, imported=result.to_import,
-                skipped_as_duplicates=result.duplicates, skipped_as_empty=result.empty,
-                warnings=len(result.warnings),
-            )
-    except importing.AlreadyImported as error:
-        messages.error(request, str(error))
+    consultation, questionnaire, entry = prepared
+    job = _job(consultation, entry, "import_job")
+    if request.method == "POST" and (job is None or job.state == Job.State.FAILED or job.is_stalled()):
+        if importing.stored_upload_path(entry["stored"]) is None:
+            return _expired(request, consultation)
+        uploads = _uploads(request)
+        job = import_tasks.start_import(questionnaire, entry, request.user)
+        uploads[token]["import_job"] = job.pk
+        _save_uploads(request, uploads)
+        return redirect("surveys_staff:import_run", consultation.pk, token)
+    if job is None:
+        return redirect("surveys_staff:import_check", consultation.pk, token)
+    if not job.is_finished:
+        return _waiting(
+            request, consultation, entry, token, job, "Importing the responses", request.path
+        )
+    if job.state == Job.State.SUCCEEDED:
+        batch = importing.previous_import(questionnaire, entry["sha256"])
+        _finish(request, token, entry, batch)
+        if batch is None:  # deleted since, with its responses
+            return redirect("surveys_staff:import_upload", consultation.pk)
+        return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
+    previous = importing.previous_import(questionnaire, entry["sha256"])
+    if previous is not None:  # imported by someone else, before this import or while it ran
+        messages.error(request, importing.already_imported_message(previous))
         _finish(request, token, entry)
         return redirect("surveys_staff:import_upload", consultation.pk)
-    except (importing.ImportRefused, importing.ImportFileError) as error:
-        messages.error(request, str(error))
-        return redirect("surveys_staff:import_check", consultation.pk, token)
-    _finish(request, token, entry, batch)
-    return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
+    return _check_page(request, consultation, entry, token, check=_found(entry, job), import_error=job.error_message)
 
 
 def _finish(request, token, entry, batch=None):
@@ -319,6 +362,7 @@ def _finish(request, token, entry, batch=None):
 
 
 @staff_required(PERMISSION)
+@never_cache
 def done(request, pk, batch_pk):
     consultation, questionnaire = _questionnaire(request, pk)
     batch = get_object_or_404(

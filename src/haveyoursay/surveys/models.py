@@ -320,7 +320,18 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(default=dict)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)
-    row_count = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0, help_text="Responses imported.")
+    # What else the file held, and why it was left out. Empty for files imported before these
+    # were recorded.
+    rows_in_file = models.PositiveIntegerField(null=True, blank=True, help_text="Rows under the headings.")
+    skipped_blank = models.PositiveIntegerField(null=True, blank=True, help_text="Rows with nothing in them.")
+    skipped_no_answers = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rows with nothing in the columns matched to questions."
+    )
+    skipped_already_imported = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Rows already in the questionnaire, by respondent ID or by content."
+    )
+    warning_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -329,3 +340,25 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.file_name
+
+    @property
+    def recorded_skips(self):
+        return self.rows_in_file is not None
+
+    @property
+    def skipped_count(self):
+        return sum(count for count, _ in self.skipped_reasons())
+
+    def skipped_reasons(self):
+        """[(count, what)] for each reason rows were left out, largest first, to be read as
+        "12 blank rows skipped"; none if none were."""
+        reasons = [
+            (self.skipped_blank, "blank row skipped", "blank rows skipped"),
+            (self.skipped_no_answers, "row skipped with no answers in the matched columns",
+             "rows skipped with no answers in the matched columns"),
+            (self.skipped_already_imported, "row skipped as already imported", "rows skipped as already imported"),
+        ]
+        return sorted(
+            ((count, one if count == 1 else many) for count, one, many in reasons if count),
+            key=lambda reason: -reason[0],
+        )

@@ -1,0 +1,132 @@
+"""Checking and importing a file of responses in the background, as jobs staff can follow.
+
+The staff pages (`surveys/imports.py`) queue these; the work is `importing.check_rows` and
+`importing.import_rows`. A job leaves what it found beside the upload (`importing.save_result`)
+for the uploading person's page to show. The problems it found quote the file's cells, so
+they never go into the job's own messages, which anyone who may see the consultation reads.
+
+The upload stays where the staff pages stored it until the import has finished: a check
+leaves it for the import, a refused import leaves it to be matched again, and an import that
+is done (or that finds the file already imported) deletes it.
+"""
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.jobs.models import Job
+from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job
+from haveyoursay.surveys import importing
+from haveyoursay.surveys.models import Questionnaire
+
+GONE = "The uploaded file is no longer on the server: uploads are kept for a day. Upload it again to carry on."
+REMAPPED = (
+    "The questionnaire has changed since the file's columns were matched to its questions. "
+    "Match the columns again, then check the file again."
+)
+
+
+def _open(questionnaire_id, stored, file_name, sheet, chosen):
+    """(questionnaire, table, mapping) for an upload, or JobError saying what to do."""
+    questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).select_related("consultation").first()
+    if questionnaire is None:
+        raise JobError("The questionnaire was deleted, so the file can't be checked or imported.")
+    path = importing.stored_upload_path(stored)
+    if path is None:
+        raise JobError(GONE)
+    try:
+        table = importing.open_table(path, file_name, sheet or None)
+    except importing.ImportFileError as error:
+        raise JobError(str(error)) from None
+    try:
+        mapping = importing.Mapping(
+            table.columns, importing.targets_for(questionnaire), {int(i): key for i, key in chosen.items()}
+        )
+    except importing.MappingError:
+        raise JobError(REMAPPED) from None
+    return questionnaire, table, mapping
+
+
+def counts_of(check):
+    """What a job returns to the queue: numbers only, nothing quoted from the file."""
+    return {
+        "rows_read": check.rows_read, "to_import": check.to_import, "problems": len(check.errors),
+        "skipped_already_imported": check.duplicates, "skipped_no_answers": check.empty, "skipped_blank": check.blank,
+    }
+
+
+def check_upload_impl(job_id, questionnaire_id, stored, file_name, sheet, chosen, *, progress=ignore_progress):
+    """The dry run of an upload. A check that finds problems has done its work: the job succeeds
+    and the problems are in its result."""
+    questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
+    try:
+        check = importing.check_rows(questionnaire, table, mapping, progress=progress)
+    except importing.ImportFileError as error:
+        raise JobError(str(error)) from None
+    importing.save_result(stored, job_id, {"check": check.as_json(), "mapping": chosen})
+    return counts_of(check)
+
+
+def import_upload_impl(
+    job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, *, progress=ignore_progress
+):
+    """Import an upload, all of it or none, recorded in the audit trail with the import itself."""
+    questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+    def record(batch, check):
+        AuditEvent.record(
+            user, "responses.import", questionnaire.consultation,
+            batch=batch.pk, file=batch.file_name, rows_read=check.rows_read, imported=check.to_import,
+            skipped_as_duplicates=check.duplicates, skipped_as_empty=check.empty, skipped_as_blank=check.blank,
+            warnings=len(check.warnings),
+        )
+
+    try:
+        # One transaction, in import_rows: another import of the same file, in another worker,
+        # is then stopped by the database's one-import-per-file rule, whenever it commits.
+        batch, check = importing.import_rows(
+            questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record
+        )
+    except importing.AlreadyImported as error:
+        importing.delete_upload(stored)
+        raise JobError(importing.already_imported_message(error.batch, name_the_file=False)) from None
+    except importing.ImportRefused as error:
+        importing.save_result(stored, job_id, {"check": error.check.as_json(), "mapping": chosen})
+        raise JobError(f"{error} They are listed on the page of this import, for the person who uploaded it.") from None
+    except importing.ImportFileError as error:
+        raise JobError(str(error)) from None
+    importing.delete_upload(stored)
+    return {"batch": batch.pk, **counts_of(check)}
+
+
+@task()
+def check_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen):
+    return run_job(job_id, check_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen)
+
+
+@task()
+def import_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None):
+    return run_job(job_id, import_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id)
+
+
+def _upload_args(questionnaire, entry):
+    return questionnaire.pk, entry["stored"], entry["file_name"], entry.get("sheet") or "", entry["mapping"]
+
+
+def start_check(questionnaire, entry, user):
+    """Queue the dry run of an upload (an entry as `surveys/imports.py` keeps it: stored name,
+    file name, sheet and mapping). The job's title leaves out the file's name, which others
+    see on the list of jobs."""
+    return start_job(
+        Job.Kind.IMPORT, questionnaire.consultation, user, check_upload, *_upload_args(questionnaire, entry),
+        title="Check a file of responses before importing it",
+    )
+
+
+def start_import(questionnaire, entry, user):
+    return start_job(
+        Job.Kind.IMPORT, questionnaire.consultation, user, import_upload, *_upload_args(questionnaire, entry),
+        user.pk if user is not None and user.is_authenticated else None,
+        title="Import a file of responses",
+    )
