@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from haveyoursay.surveys import submission
-from haveyoursay.surveys.models import Answer, Response
+from haveyoursay.surveys.models import Answer, Questionnaire, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +322,33 @@ class TestSessionKey:
         start(client)
         assert Session.objects.count() == 1
         assert Session.objects.get().session_key == client.cookies["sessionid"].value
+
+    def test_a_consultation_unpublished_part_way_through_is_not_found(self, client, questionnaire):
+        start(client)
+        questionnaire.consultation.unpublish()
+        assert client.get(url("page", 1)).status_code == 404
+        assert client.post(url("page", 1), {"q_vision": "tend_to_agree", "continue": ""}).status_code == 404
+
+    def test_a_response_to_another_consultation_is_not_continued_here(self, client, questionnaire):
+        start(client)
+        other = questionnaire.consultation
+        other.pk, other.slug, other.title = None, "another-consultation", "Another consultation"
+        other.save()
+        Questionnaire.objects.create(consultation=other)
+        assert client.get(reverse("surveys:page", args=["another-consultation", 1]))["Location"] == reverse(
+            "surveys:start", args=["another-consultation"]
+        )
+
+
+class TestQueries:
+    def test_saving_a_page_reads_the_response_with_its_questionnaire_in_one_query(
+        self, client, questionnaire, django_assert_max_num_queries
+    ):
+        start(client)
+        client.post(url("page", 1), {"q_vision": "tend_to_agree", "continue": ""})  # structure now in memory
+        # The session; the response with its questionnaire and consultation; its answers so far;
+        # the conditional UPDATE and the upsert of the answers (and the test's savepoints).
+        with django_assert_max_num_queries(7) as captured:
+            saved = client.post(url("page", 2), {"q_priorities__identification": "very_important", "continue": ""})
+        assert saved.status_code == 302
+        assert sum("hub_consultation" in query["sql"] for query in captured.captured_queries) == 1

@@ -63,3 +63,33 @@ def test_a_change_rolled_back_never_leaves_its_structure_behind(questionnaire):
     assert Questionnaire.objects.get(pk=questionnaire.pk).structure_token == token
     add_page(questionnaire, "Kept")
     assert "never_kept" not in sum(codes_seen(questionnaire), [])
+
+
+def test_a_page_form_is_built_once_and_rebuilt_when_a_question_changes(questionnaire):
+    journey = submission.Journey(Response(questionnaire=questionnaire))
+    page = journey.pages[0]
+    first, second = journey.form_for(page), journey.form_for(page)
+    name = first.field_names[page.questions.get(code="why_vision").pk][0]
+    assert type(first) is type(second)
+    # Each form has fields of its own: what one request does to them reaches no other.
+    first.fields[name].label = "Changed in one request"
+    assert second.fields[name].label != "Changed in one request"
+    assert journey.form_for(page).fields[name].label != "Changed in one request"
+
+    change_question(questionnaire.ordered_questions().get(code="why_vision"), text="Tell us why")
+    journey = submission.Journey(Response(questionnaire=questionnaire))
+    form = journey.form_for(journey.pages[0])
+    assert type(form) is not type(first)
+    assert form.fields[name].label.startswith("Tell us why")
+
+
+def test_a_page_form_keeps_required_and_optional_apart(questionnaire):
+    """Online, staff keying in and saving for later each get the rules of their own."""
+    online = submission.Journey(Response(questionnaire=questionnaire))
+    page = online.pages[0]
+    required = [name for name, field in online.form_for(page).fields.items() if field.required]
+    assert required
+    assert not [name for name, field in online.form_for(page, saving_for_later=True).fields.items() if field.required]
+    keyed_in = submission.Journey(Response(questionnaire=questionnaire, channel=Response.Channel.PAPER))
+    assert not [name for name, field in keyed_in.form_for(page).fields.items() if field.required]
+    assert [name for name, field in online.form_for(page).fields.items() if field.required] == required

@@ -130,24 +130,12 @@ class Journey:
         what is there must be valid, but nothing has to be there yet.
         """
         questions = self.visible_questions(page)
-        fields, initial, names = {}, {}, {}
+        enforce_required = self.enforce_required and not saving_for_later
+        form_class, names = page_form_class(page, questions, self.enforce_required, enforce_required)
+        initial = {}
         for question in questions:
-            own = question.type.form_fields(question)
-            fields.update(own)
-            names[question.pk] = list(own)
             if question.code in self.answers:
                 initial.update(question.type.initial(question, self.answers[question.code]))
-        if self.enforce_required:
-            # GOV.UK marks the optional questions rather than the required ones.
-            for question in questions:
-                main = fields.get(question.type.field_name(question))
-                if main is not None and not question.required:
-                    main.label = f"{question.text} (optional)"
-        enforce_required = self.enforce_required and not saving_for_later
-        if not enforce_required:
-            for field in fields.values():
-                field.required = False
-        form_class = type("PageForm", (GovukForm,), {**fields, "label_size": "m"})
         form = form_class(data=data, initial=initial)
         form.questions = questions
         form.field_names = names
@@ -164,6 +152,35 @@ class Journey:
                 items.append((question, question.type.display(question, value) if value is not None else ""))
             rows.append((number, page, items))
         return rows
+
+
+def page_form_class(page, questions, mark_optional, enforce_required):
+    """(the form class for these questions of `page`, {question pk: its field names}).
+
+    Kept on the page, which is replaced whenever the questionnaire's structure changes (see
+    `questionnaire_pages`), so a class is built once per process rather than on every page
+    of every response. Each form made from it gets its own copy of the fields, as any
+    Django form does, so nothing one request does to them reaches another.
+    """
+    key = (tuple(question.pk for question in questions), mark_optional, enforce_required)
+    kept = page.__dict__.setdefault("_form_classes", {})
+    if key not in kept:
+        fields, names = {}, {}
+        for question in questions:
+            own = question.type.form_fields(question)
+            fields.update(own)
+            names[question.pk] = list(own)
+        if mark_optional:
+            # GOV.UK marks the optional questions rather than the required ones.
+            for question in questions:
+                main = fields.get(question.type.field_name(question))
+                if main is not None and not question.required:
+                    main.label = f"{question.text} (optional)"
+        if not enforce_required:
+            for field in fields.values():
+                field.required = False
+        kept[key] = (type("PageForm", (GovukForm,), {**fields, "label_size": "m"}), names)
+    return kept[key]
 
 
 def clean_page(form):

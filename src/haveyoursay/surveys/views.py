@@ -62,14 +62,27 @@ def get_questionnaire(slug):
         raise Http404("This consultation has no online questionnaire") from None
 
 
-def current_response(request, questionnaire):
-    pk = request.session.get(SESSION_KEY, {}).get(str(questionnaire.pk))
-    if pk is None:
-        return None
-    response = Response.objects.filter(pk=pk, questionnaire=questionnaire, channel=Response.Channel.ONLINE).first()
-    if response is not None:
-        response.questionnaire = questionnaire
-    return response
+def questionnaire_and_response(request, slug):
+    """(questionnaire, this browser's online response to it or None).
+
+    One query when the browser has a response (the questionnaire and consultation come with
+    it): every page of every response asks, so a second query was worth saving. Otherwise
+    `get_questionnaire`, which answers 404 for a consultation the public may not see."""
+    remembered = list(request.session.get(SESSION_KEY, {}).values())
+    if remembered:
+        response = (
+            Response.objects.select_related("questionnaire__consultation")
+            .filter(
+                pk__in=remembered,
+                channel=Response.Channel.ONLINE,
+                questionnaire__consultation__slug=slug,
+                questionnaire__consultation__published_at__isnull=False,  # Consultation.public_objects
+            )
+            .first()
+        )
+        if response is not None:
+            return response.questionnaire, response
+    return get_questionnaire(slug), None
 
 
 def journey_for(questionnaire, response):
@@ -107,8 +120,7 @@ def with_response(view):
     the start page, and people whose consultation has closed to a polite explanation."""
 
     def wrapper(request, slug, *args, **kwargs):
-        questionnaire = get_questionnaire(slug)
-        response = current_response(request, questionnaire)
+        questionnaire, response = questionnaire_and_response(request, slug)
         if response is None:
             return redirect("surveys:start", slug)
         if response.is_submitted:
@@ -128,11 +140,10 @@ class StartForm(GovukForm):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request, slug):
-    questionnaire = get_questionnaire(slug)
+    questionnaire, response = questionnaire_and_response(request, slug)
     consultation = questionnaire.consultation
     if not questionnaire.accepts_online_responses():
         return closed(request, questionnaire)
-    response = current_response(request, questionnaire)
     if request.method == "POST":
         form = StartForm(request.POST)
         if not form.is_valid() or form.cleaned_data["website"]:
@@ -293,8 +304,7 @@ def declaration(request, questionnaire, response):
 
 @never_cache
 def confirmation(request, slug):
-    questionnaire = get_questionnaire(slug)
-    response = current_response(request, questionnaire)
+    questionnaire, response = questionnaire_and_response(request, slug)
     if response is None or not response.is_submitted:
         return redirect("surveys:start", slug)
     return render(
