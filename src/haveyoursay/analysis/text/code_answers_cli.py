@@ -10,9 +10,10 @@ Runs without Django or a database. The model is `haveyoursay.analysis.text.codin
 
 - Theme columns: every column of CODED.csv but the text column, or those named by
   `--themes`. Each cell must be 0 or 1 (1.0 and 0.0, as spreadsheets write them, too).
-- Encoding: UTF-8 with or without a byte order mark, or Windows-1252 when the file is not
-  UTF-8. Separator: comma, semicolon, tab or bar, whichever makes COL one of the columns.
-  OUT.csv is written in NEW.csv's encoding, with its separator.
+- Encoding: UTF-8 with or without a byte order mark, UTF-16 with one (Excel's "Unicode
+  text"), or Windows-1252 when the file is not UTF-8. Separator: comma, semicolon, tab or
+  bar, whichever makes COL one of the columns (`csv_files`). OUT.csv is written in
+  NEW.csv's encoding, with its separator and line endings.
 - Rows are numbered in messages as a spreadsheet shows them: the header is row 1.
 - Bad input (no such file, no column COL, a theme cell that is not 0 or 1, no coded
   answers, a theme no answer has) prints one line saying what is wrong and what to do, and
@@ -20,30 +21,18 @@ Runs without Django or a database. The model is `haveyoursay.analysis.text.codin
 """
 
 import argparse
-import codecs
 import csv
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from haveyoursay.analysis.text import csv_files
+from haveyoursay.analysis.text.csv_files import BadInput
 
 PROG = "haveyoursay code-answers"
 USAGE = f"{PROG} --train CODED.csv --predict NEW.csv --text-column COL --out OUT.csv"
-LONGEST_CELL = (1 << 31) - 1  # the csv module's default, 131,072 characters, is shorter than some answers
-SEPARATORS = (",", ";", "\t", "|")
 CONFIDENCE_SUFFIX = "_confidence"
-SAVE_AS_CSV = 'open it in Excel and save it as "CSV UTF-8 (Comma delimited)", then try again'
-NOT_CSV_SIGNATURES = {
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
-    b"%PDF": "a PDF",
-}
 ONE, ZERO = {"1", "1.0"}, {"0", "0.0"}
-
-
-class BadInput(Exception):
-    """Something wrong with what the person gave; the message says what and what to do."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,7 +74,10 @@ def code_answers(train_path, predict_path, column, out_path, themes=None, random
     from haveyoursay.analysis.text.coding import CodingError, train_coder
 
     train_path, predict_path, out_path = Path(train_path), Path(predict_path), Path(out_path)
-    check_output(out_path, [train_path, predict_path])
+    csv_files.check_output(out_path, "coded.csv")
+    for path in (train_path, predict_path):
+        if csv_files.same_file(out_path, path):
+            raise BadInput(f"--out is the same file as {path}; choose another name for the coded copy")
     coded = read_csv(train_path, column)
     names = theme_columns(coded, column, themes, train_path)
     codes = read_codes(coded, names, train_path)
@@ -123,28 +115,13 @@ class Table:
         return [row[index] if index < len(row) else "" for row in self.rows]
 
 
-def check_output(out_path, inputs):
-    if out_path.is_dir():
-        raise BadInput(f"{out_path} is a folder; give --out a file name, such as {out_path / 'coded.csv'}")
-    if not out_path.parent.is_dir():
-        raise BadInput(
-            f"cannot write {out_path}: there is no folder {out_path.parent}; create it or choose another --out"
-        )
-    for path in inputs:
-        if out_path.exists() and path.exists() and out_path.resolve() == path.resolve():
-            raise BadInput(f"--out is the same file as {path}; choose another name for the coded copy")
-
-
 def read_csv(path, column):
-    if not path.exists():
-        raise BadInput(f"cannot find {path}; check the file name and folder")
-    if not path.is_file():
-        raise BadInput(f"{path} is a folder, not a CSV file; give the path of the file itself")
-    encoding = detect_encoding(path)
+    csv_files.check_input(path)
+    encoding = csv_files.detect_encoding(path)
     with open(path, encoding=encoding, newline="") as file:
         content = file.read()
-    separator = find_separator(content, column, path)
-    csv.field_size_limit(LONGEST_CELL)
+    separator, _ = csv_files.find_header(content, column, path)
+    csv_files.allow_long_cells()
     reader = csv.reader(io.StringIO(content), delimiter=separator, strict=True)
     try:
         header = next(reader)
@@ -161,48 +138,7 @@ def read_csv(path, column):
                 f"{path} has a row with {len(row)} cells but only {len(header)} headings (row {number + 2:,}); "
                 "give every column a heading or remove the extra cells"
             )
-    first_line = content.split("\n", 1)[0]
-    return Table(path, header, rows, encoding, separator, "\r\n" if first_line.endswith("\r") else "\n")
-
-
-def detect_encoding(path):
-    with open(path, "rb") as file:
-        start = file.read(4096)
-    if not start:
-        raise BadInput(f"{path} is empty; it needs a header row naming the columns")
-    for signature, what in NOT_CSV_SIGNATURES.items():
-        if start.startswith(signature):
-            raise BadInput(f"{path} is not a CSV file, it looks like {what}; {SAVE_AS_CSV}")
-    if b"\x00" in start:
-        raise BadInput(f"{path} is not a CSV file in UTF-8 (it holds binary data or UTF-16 text); {SAVE_AS_CSV}")
-    encoding = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
-    try:
-        with open(path, encoding=encoding) as file:
-            while file.read(1 << 20):
-                pass
-        return encoding
-    except UnicodeDecodeError:
-        return "cp1252"
-
-
-def find_separator(content, column, path):
-    headers = []
-    for separator in SEPARATORS:
-        try:
-            header = next(csv.reader(io.StringIO(content), delimiter=separator), [])
-        except csv.Error:
-            continue
-        if column in header:
-            return separator
-        headers.append(header)
-    header = max(headers, key=len, default=[])
-    near = [name for name in header if name.strip().casefold() == column.strip().casefold()]
-    if near:
-        raise BadInput(
-            f"{path} has no column {column!r}, but it has {near[0]!r}; give --text-column exactly as the header spells it"
-        )
-    shown = ", ".join(repr(name) for name in header[:20]) + (", …" if len(header) > 20 else "")
-    raise BadInput(f"{path} has no column {column!r}; its header row has: {shown or 'nothing'}")
+    return Table(path, header, rows, encoding, separator, csv_files.line_ending(content))
 
 
 def theme_columns(coded, column, themes, path):
@@ -244,33 +180,13 @@ def write_coded(new, names, coding, out_path):
     header = list(new.header)
     for name in names:
         header += [name, name + CONFIDENCE_SUFFIX]
-    try:
-        partial = tempfile.NamedTemporaryFile(
-            "w",
-            encoding=new.encoding,
-            newline="",
-            dir=out_path.parent,
-            prefix=f".{out_path.name}.",
-            suffix=".partial",
-            delete=False,
-        )
-    except OSError as error:
-        raise BadInput(f"cannot write in {out_path.parent} ({error.strerror}); choose another --out") from None
-    try:
-        with partial:
-            writer = csv.writer(partial, delimiter=new.separator, lineterminator=new.line_ending)
-            writer.writerow(header)
-            confidence = coding.confidence
-            width = len(new.header)
-            for number, row in enumerate(new.rows):
-                cells = list(row) + [""] * (width - len(row))
-                for theme in range(len(names)):
-                    cells += [int(coding.assigned[number, theme]), f"{confidence[number, theme]:.3f}"]
-                writer.writerow(cells)
-        os.replace(partial.name, out_path)
-    except OSError as error:
-        raise BadInput(
-            f"cannot write {out_path} ({error.strerror}); check there is room and that you may write there"
-        ) from None
-    finally:
-        Path(partial.name).unlink(missing_ok=True)
+    with csv_files.replacing(out_path, new.encoding) as output:
+        writer = csv.writer(output, delimiter=new.separator, lineterminator=new.line_ending)
+        writer.writerow(header)
+        confidence = coding.confidence
+        width = len(new.header)
+        for number, row in enumerate(new.rows):
+            cells = list(row) + [""] * (width - len(row))
+            for theme in range(len(names)):
+                cells += [int(coding.assigned[number, theme]), f"{confidence[number, theme]:.3f}"]
+            writer.writerow(cells)
