@@ -209,13 +209,9 @@ def ensure_open(response):
         raise ResponseClosed
 
 
-def locked(response):
-    """The response, re-read under a row lock with what `ensure_open` needs, in one query."""
-    return (
-        Response.objects.select_for_update(of=("self",))
-        .select_related("questionnaire__consultation")
-        .get(pk=response.pk)
-    )
+def as_stored(response):
+    """The response as it is in the database, with its questionnaire and consultation."""
+    return Response.objects.select_related("questionnaire__consultation").get(pk=response.pk)
 
 
 def save_answers(response, values):
@@ -250,9 +246,11 @@ def save_answers(response, values):
 def submit(response, **details):
     """Send a response. Idempotent: a second call (a double click, a resent form, a second
     tab) finds it already sent and changes nothing. Returns the response as stored."""
-    response = locked(response)
-    if response.is_submitted:
-        return response
+    # One small query takes the lock (SQLite's write lock is already held: transactions
+    # begin IMMEDIATE; PostgreSQL's row lock) and reads the state as stored.
+    state = Response.objects.select_for_update().filter(pk=response.pk).values_list("state", flat=True).get()
+    if state == Response.State.SUBMITTED:
+        return as_stored(response)
     ensure_open(response)
     journey = Journey(response)
     missing = journey.first_unanswered_required()
@@ -267,7 +265,10 @@ def submit(response, **details):
     response.submitted_at = timezone.now()
     response.resume_code_hash = response.resume_link_hash = ""
     response.resume_link_expires_at = None
-    response.save()
+    # Only what sending sets: the caller's copy may be older than the row in other ways.
+    response.save(update_fields=[
+        *details, "state", "submitted_at", "resume_code_hash", "resume_link_hash", "resume_link_expires_at", "updated_at",
+    ])
     return response
 
 
