@@ -168,3 +168,46 @@ def test_a_server_without_pango_gets_a_job_failure_that_says_what_to_install(con
     monkeypatch.setattr(pdf, "print_setup", no_pango)
     with pytest.raises(JobError, match="apt-get install libpango-1.0-0"):
         generate_report_impl(consultation.pk)
+
+
+def table_row(html, label):
+    """The cells of the report's table row that starts with `label`, as a reader sees them."""
+    import re
+
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+        if cells and cells[0] == label:
+            return cells
+    raise AssertionError(f"no table row for {label!r}")
+
+
+def test_themes_and_stance_reach_both_versions_the_public_one_without_small_numbers(consultation, make_user):
+    from haveyoursay.analysis import themes
+    from haveyoursay.analysis.models import Codeframe
+
+    analyst = make_user("analyst", groups=["Analyst"], is_staff=True)
+    question = consultation.questionnaire.ordered_questions().get(code="why")
+    codeframe = Codeframe.objects.create(question=question)
+    themes.ask_for_stance(codeframe, analyst)
+    breaks = themes.add_theme(codeframe, analyst, "Breaks for carers")
+    weekends = themes.add_theme(codeframe, analyst, "Respite at weekends")
+    answers = list(themes.comment_answers(question).order_by("pk").values_list("pk", flat=True))
+    assert len(answers) == 5
+    themes.code_answers(
+        codeframe, analyst,
+        {pk: [breaks.pk, weekends.pk] if n < 2 else [breaks.pk] for n, pk in enumerate(answers)},
+        {pk: "oppose" if n < 2 else "support" for n, pk in enumerate(answers)},
+    )
+
+    generate_report_impl(consultation.pk)
+    staff = EngagementReport.objects.get(consultation=consultation, audience="staff").html
+    public = EngagementReport.objects.get(consultation=consultation, audience="public").html
+
+    assert table_row(staff, "Breaks for carers")[1:] == ["5", "100%"]
+    assert table_row(staff, "Respite at weekends")[1:] == ["2", "40%"]
+    assert table_row(staff, "Support")[1:] == ["3", "60%"] and table_row(staff, "Oppose")[1:] == ["2", "40%"]
+    # Five is not below the threshold of 5; two and three are, and so are withheld with their percentages.
+    assert table_row(public, "Breaks for carers")[1:] == ["5", "100%"]
+    assert table_row(public, "Respite at weekends")[1:] == ["*", "*"]
+    assert table_row(public, "Support")[1:] == ["*", "*"] and table_row(public, "Oppose")[1:] == ["*", "*"]
+    assert "Stance in the answers to" in public and "numbers below 5 are not shown" in public

@@ -64,6 +64,15 @@ class Codeframe(models.Model):
     trained_on_people = models.PositiveIntegerField(
         default=0, help_text="How many person-coded answers the last application learnt from (0: the suggestion)."
     )
+    training_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The last job queued to apply the codeframe again, learning from the latest coding.",
+    )
+    asks_for_stance = models.BooleanField(
+        "The question asks for a view for or against",
+        default=False,
+        help_text="Code each answer's stance (support, oppose or mixed) and report it beside the themes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +124,7 @@ class CodeframeEvent(models.Model):
         APPLIED = "applied", "Applied to every answer"
         SAMPLED = "sampled", "Drew a blind sample"
         QUOTES = "quotes", "Chose or approved quotes"
+        STANCE = "stance", "Said whether the question asks for a stance"
 
     codeframe = models.ForeignKey(Codeframe, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

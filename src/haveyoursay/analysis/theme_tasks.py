@@ -5,6 +5,7 @@ follow on the job page.
 """
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django_tasks import task
 
 from haveyoursay.analysis import themes
@@ -56,17 +57,26 @@ def start_suggesting(consultation, question, user, replace=False):
 
 
 def start_applying(consultation, codeframe, user):
-    return start_job(
+    job = start_job(
         Job.Kind.ANALYSIS, consultation, user, apply_codeframe, codeframe.pk,
         title=f"Apply the themes for {codeframe.question.code}",
     )
+    # update(), not save(): which job is applying the codeframe changes nothing in the report.
+    Codeframe.objects.filter(pk=codeframe.pk).update(training_job=job)
+    codeframe.training_job = job
+    return job
 
 
 def queue_retraining(consultation, codeframe, user):
-    """Learn again from the person's coding, unless an application of this codeframe is already waiting."""
-    waiting = Job.objects.unfinished().filter(
-        consultation=consultation, task_path=apply_codeframe.module_path, title__endswith=f" {codeframe.question.code}"
-    )
-    if waiting.filter(state=Job.State.QUEUED).exists():
-        return None
-    return start_applying(consultation, codeframe, user)
+    """Learn again from the person's coding, unless an application of this codeframe is already waiting.
+
+    A job still waiting to start will read all the coding done so far, so it is enough; one
+    already running may have read the codeframe before the latest coding, so another follows it.
+    """
+    with transaction.atomic():
+        # Two people coding at once must not both find no job waiting and queue one each.
+        locked = Codeframe.objects.select_for_update().get(pk=codeframe.pk)
+        waiting = Job.objects.filter(pk=locked.training_job_id, state=Job.State.QUEUED).exists()
+        if waiting:
+            return None
+        return start_applying(consultation, locked, user)

@@ -105,6 +105,38 @@ def theme_counts(codeframe):
     return {row["theme"]: row["n"] for row in rows}
 
 
+@dataclass
+class StanceCount:
+    """How many of the question's comments have each stance, and how many of those a person gave."""
+
+    counts: dict  # {AnswerCoding.Stance value: answers}
+    by_people: int
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+
+def stance_counts(codeframe):
+    """Each comment counted once, by its stance: a person's where they gave one, otherwise the machine's.
+
+    A person's stance replaces the machine's on the answer's coding (`set_stance`), as their
+    themes replace the machine's, so each answer has one stance at most.
+    """
+    rows = (
+        codeframe.codings.filter(answer__in=comment_answers(codeframe.question))
+        .exclude(stance="")
+        .values("stance")
+        .annotate(n=Count("pk"), by_people=Count("stance_by"))
+    )
+    counts = {stance: 0 for stance in AnswerCoding.Stance.values}
+    by_people = 0
+    for row in rows:
+        counts[row["stance"]] = row["n"]
+        by_people += row["by_people"]
+    return StanceCount(counts, by_people)
+
+
 def themes_of_answers(codeframe, answer_ids):
     """{answer pk: [its ThemeAssignments]} for the given answers."""
     result = {pk: [] for pk in answer_ids}
@@ -187,7 +219,8 @@ def has_person_work(codeframe):
     return (
         codeframe.themes.filter(origin=Theme.Origin.PERSON).exists()
         or codeframe.codings.filter(coded_at__isnull=False).exists()
-        or codeframe.events.exclude(user=None).exists()
+        # Saying the question asks for a stance reviews no theme.
+        or codeframe.events.exclude(user=None).exclude(action=Action.STANCE).exists()
     )
 
 
@@ -349,6 +382,16 @@ def save_person_codes(codeframe, user, coded):
         coding, _ = AnswerCoding.objects.get_or_create(codeframe=codeframe, answer_id=answer_id)
         coding.mark_person_coded(user)
         coding.save()
+
+
+def ask_for_stance(codeframe, user, asks=True):
+    """Say whether the question asks for a view for or against: if so, answers are coded and reported with their stance."""
+    if codeframe.asks_for_stance == asks:
+        return codeframe
+    codeframe.asks_for_stance = asks
+    codeframe.save(update_fields=["asks_for_stance", "updated_at"])
+    codeframe.record(user, Action.STANCE, asks=asks)
+    return codeframe
 
 
 def set_stance(codeframe, answer_id, stance, user):
