@@ -1,11 +1,16 @@
 """The theme pages in the staff site, who may use them, and the themes in the engagement report."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from haveyoursay.analysis import themes, themes_report
+from haveyoursay.analysis import theme_staff, theme_tasks, themes, themes_report
 from haveyoursay.analysis.models import AnswerCoding, Codeframe, Quote, ThemeAssignment
 from haveyoursay.jobs.models import Job
+from haveyoursay.jobs.running import record_failure
 from haveyoursay.reports.document import BulletList, Paragraph, Table
 from haveyoursay.reports.generating import data_fingerprint
 from tests.analysis.test_themes_workflow import analyst, answer_ids_with, question  # noqa: F401 (fixtures)
@@ -55,14 +60,121 @@ def test_the_review_page_shows_each_theme_with_its_count_share_and_typical_answe
     assert "Not measured" in page
 
 
-def test_suggesting_from_the_page_runs_as_a_job_and_links_to_it(question, analyst_client, django_capture_on_commit_callbacks):  # noqa: F811
+def test_suggesting_from_the_page_runs_as_a_job_and_comes_back_to_the_codeframe(
+    question, analyst_client, django_capture_on_commit_callbacks  # noqa: F811
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = analyst_client.post(url("suggest_themes", question))
+    assert response.url == url("codeframe", question)
     job = Job.objects.get()
-    assert response.url == reverse("jobs_staff:job", args=[job.pk])
-    job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
     assert Codeframe.objects.get(question=question).state == Codeframe.State.APPLIED
+    page = analyst_client.get(response.url).content.decode()
+    assert "data-job-state" not in page  # done: the themes themselves are the news
+    assert "Suggesting themes in the background" not in page
+
+
+def test_the_codeframe_page_shows_a_job_under_way_and_one_that_failed(question, codeframe, analyst_client, analyst):  # noqa: F811
+    consultation = question.page.questionnaire.consultation
+    job = theme_tasks.start_applying(consultation, codeframe, analyst)  # queued; no worker runs it here
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert 'data-job-state="queued"' in page and "Waiting to start" in page
+    assert reverse("jobs_staff:job", args=[job.pk]) in page
+    assert "from before it finished" in page
+
+    record_failure(job.pk, "The codeframe has no themes: add at least one theme, then apply it.")
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert 'data-job-state="failed"' in page and "add at least one theme, then apply it" in page
+
+
+def test_asking_to_apply_while_an_application_is_waiting_queues_no_second_one(question, codeframe, analyst_client):  # noqa: F811
+    first = analyst_client.post(url("apply_themes", question))
+    second = analyst_client.post(url("apply_themes", question), follow=True)
+    assert first.url == url("codeframe", question)
+    assert Job.objects.filter(state=Job.State.QUEUED).count() == 1
+    assert "already waiting to be applied" in second.content.decode()
+
+
+def test_the_codeframe_page_costs_the_same_queries_however_many_themes(question, codeframe, analyst_client, analyst):  # noqa: F811
+    analyst_client.get(url("codeframe", question))  # sessions and permissions cached, as on any later visit
+    with CaptureQueriesContext(connection) as before:
+        analyst_client.get(url("codeframe", question))
+    answers = list(themes.load_comments(question))[:6]
+    for number in range(3):
+        added = themes.add_theme(codeframe, analyst, f"Added theme {number}")
+        for comment in answers[number * 2: number * 2 + 2]:
+            ThemeAssignment.objects.get_or_create(theme=added, answer_id=comment.answer_id)
+    with CaptureQueriesContext(connection) as after:
+        page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert len(after) == len(before)
+    assert answers[0].text[:40] in page  # the added theme's typical answer is shown
+
+
+def test_typical_answers_are_a_persons_first_then_the_machines_surest(question, codeframe, analyst):  # noqa: F811
+    theme = codeframe.themes.exclude(nothing_to_add=True).first()
+    machine = list(theme.assignments.order_by("-confidence").values_list("answer_id", flat=True))
+    chosen = machine[-1]
+    themes.code_answers(codeframe, analyst, {chosen: [theme.pk]})
+    typical = theme_staff.typical_answers_by_theme(codeframe)
+    assert [answer.pk for answer in typical[theme.pk]] == [chosen] + [pk for pk in machine if pk != chosen][:2]
+    assert all(len(answers) <= 3 for answers in typical.values())
+
+
+def test_a_themes_answers_are_shown_a_page_at_a_time(question, codeframe, analyst_client, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(theme_staff, "THEME_ANSWERS_PER_PAGE", 5)
+    theme = max(codeframe.themes.all(), key=lambda t: t.assignments.count())
+    count = theme.assignments.count()
+    assert count > 5
+    first = analyst_client.get(url("theme", question, theme.pk)).content.decode()
+    second = analyst_client.get(url("theme", question, theme.pk) + "?page=2").content.decode()
+    assert f"Answers 1 to 5 of {count}" in first and f"Answers 6 to {min(10, count)} of {count}" in second
+    assert "govuk-pagination" in first
+    shown_first, shown_second = ticked_answers(first), ticked_answers(second)
+    assert len(shown_first) == 5 and shown_second and not set(shown_first) & set(shown_second)
+    assert set(shown_first) | set(shown_second) <= set(theme.assignments.values_list("answer_id", flat=True))
+
+
+def ticked_answers(page, checked=False):
+    """The answer pks the page offers to move (only those ticked, if `checked`)."""
+    found = re.findall(r'<input class="govuk-checkboxes__input" id="move_answers_\d+" name="answers" type="checkbox" value="(\d+)"( checked)?', page)
+    return [int(pk) for pk, ticked in found if ticked or not checked]
+
+
+def test_moving_answers_from_a_later_page_comes_back_to_that_page(question, codeframe, analyst_client, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(theme_staff, "THEME_ANSWERS_PER_PAGE", 5)
+    theme = max(codeframe.themes.all(), key=lambda t: t.assignments.count())
+    target = codeframe.themes.exclude(pk=theme.pk).first()
+    ordered = list(theme.assignments.order_by(*themes.PERSON_FIRST).values_list("answer_id", flat=True))
+    moving = ordered[5:7]  # on page 2
+    response = analyst_client.post(
+        url("theme", question, theme.pk) + "?page=2",
+        {"action": "move", "page": "2", "answers": moving, "to_theme": str(target.pk)},
+    )
+    assert response.status_code == 302 and response.url.endswith("?page=2")
+    assert set(target.assignments.filter(answer_id__in=moving).values_list("answer_id", flat=True)) == set(moving)
+    assert not theme.assignments.filter(answer_id__in=moving).exists()
+
+
+def test_a_move_with_no_theme_chosen_shows_the_theme_page_again_with_the_answers_still_ticked(
+    question, codeframe, analyst_client  # noqa: F811
+):
+    theme = max(codeframe.themes.all(), key=lambda t: t.assignments.count())
+    chosen = list(theme.assignments.values_list("answer_id", flat=True)[:2])
+    response = analyst_client.post(url("theme", question, theme.pk), {"action": "move", "page": "1", "answers": chosen})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"<title>Error: Theme: {theme.label}" in page
+    assert "Choose a theme to move them to" in page and "Save name and description" in page
+    assert sorted(ticked_answers(page, checked=True)) == sorted(chosen)
+    assert set(theme.assignments.values_list("answer_id", flat=True)) >= set(chosen)
+
+
+def test_an_answer_of_another_theme_cannot_be_moved_from_this_one(question, codeframe, analyst_client):  # noqa: F811
+    theme, other = codeframe.themes.exclude(nothing_to_add=True)[:2]
+    outsider = other.assignments.exclude(answer_id__in=theme.assignments.values("answer_id")).first().answer_id
+    response = analyst_client.post(url("move_answers", question, theme.pk), {"answers": [outsider], "to_theme": "none"})
+    assert response.status_code == 400
+    assert other.assignments.filter(answer_id=outsider).exists()
 
 
 def test_editing_through_the_pages(question, codeframe, analyst_client, analyst):  # noqa: F811
@@ -123,7 +235,8 @@ def test_quotes_are_approved_on_their_page_and_only_approved_ones_reach_the_publ
     candidates = list(Quote.objects.filter(theme__codeframe=codeframe))
     assert candidates
     approved, unapproved = candidates[0], candidates[1]
-    analyst_client.post(url("decide_quote", question, approved.pk), {"decision": "approve"})
+    response = analyst_client.post(url("decide_quote", question, approved.pk), {"decision": "approve"})
+    assert response.url == url("quotes", question) + f"#quote-{approved.pk}"  # back beside the quote just decided
     assert data_fingerprint(consultation) != before
 
     public = themes_report.blocks(consultation, public=True)["why"]
@@ -136,7 +249,22 @@ def test_quotes_are_approved_on_their_page_and_only_approved_ones_reach_the_publ
     assert "10 times" in text and "Loughborough" not in text  # the campaign reported, its words not published
     table = next(block for block in public if isinstance(block, Table))
     counts = themes.theme_counts(codeframe)
-    assert sorted(row[1] for row in table.rows if row[0] != "Other or unclear") == sorted(counts.values())
+    count_of = {theme.label: counts.get(theme.pk, 0) for theme in codeframe.themes.all()}
+    shown = [(label, count) for label, count, *_ in table.rows if label in count_of and count is not None]
+    assert shown and all(count_of[label] == count for label, count in shown)
+
+
+def test_the_quotes_page_costs_the_same_queries_however_many_themes(question, codeframe, analyst_client, analyst):  # noqa: F811
+    analyst_client.post(url("quotes", question))
+    analyst_client.get(url("quotes", question))
+    with CaptureQueriesContext(connection) as before:
+        analyst_client.get(url("quotes", question))
+    for number in range(3):
+        themes.add_theme(codeframe, analyst, f"Added theme {number}")
+    with CaptureQueriesContext(connection) as after:
+        page = analyst_client.get(url("quotes", question)).content.decode()
+    assert len(after) == len(before)
+    assert "Added theme 2" in page and page.count("Approve this quote") == Quote.objects.filter(theme__codeframe=codeframe).count()
 
 
 def test_themes_nobody_has_reviewed_stay_out_of_the_public_report(question, codeframe, analyst):  # noqa: F811

@@ -3,6 +3,9 @@ agreement, approve quotes. Views parse, call `themes.py`, render; slow work goes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,16 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis import theme_tasks, themes
-from haveyoursay.analysis.models import Quote, Theme
+from haveyoursay.analysis.models import Quote, Theme, ThemeAssignment
 from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, ThemeForm
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
+from haveyoursay.jobs.models import Job
 
 VIEW = "analysis.view_codeframe"
 EDIT = "analysis.change_codeframe"
 SUGGEST = "analysis.add_codeframe"
 APPROVE = "analysis.approve_quote"
 BATCH = 5
-THEME_ANSWERS_SHOWN = 100
+THEME_ANSWERS_PER_PAGE = 50
+TYPICAL_ANSWERS = 3
 
 
 def get_question_for_user(request, pk, code, permission):
@@ -44,6 +49,37 @@ def codeframe_url(consultation, question):
     return reverse("analysis_staff:codeframe", args=[consultation.pk, question.code])
 
 
+def theme_jobs(consultation, question):
+    """The background jobs suggesting or applying this question's themes, newest first."""
+    return Job.objects.filter(
+        consultation=consultation, title__endswith=f" {question.code}",
+        task_path__in=[theme_tasks.suggest_and_apply.module_path, theme_tasks.apply_codeframe.module_path],
+    ).order_by("-created_at", "-pk")
+
+
+def job_to_show(consultation, question):
+    """The latest theme job, while it is waiting or running, or if it failed: what the figures are waiting for."""
+    job = theme_jobs(consultation, question).first()
+    if job is None or job.state == Job.State.SUCCEEDED:
+        return None
+    return job
+
+
+def typical_answers_by_theme(codeframe, how_many=TYPICAL_ANSWERS):
+    """{theme pk: its most typical answers} in one query: a person's first, then the machine's surest."""
+    ranked = (
+        ThemeAssignment.objects.filter(theme__codeframe=codeframe)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(themes.PERSON_FIRST)))
+        .filter(rank__lte=how_many)
+        .select_related("answer")
+        .order_by("theme_id", "rank")
+    )
+    result = {}
+    for assignment in ranked:
+        result.setdefault(assignment.theme_id, []).append(assignment.answer)
+    return result
+
+
 @staff_required(VIEW)
 def questions(request, pk):
     consultation = get_consultation_for_user(request, pk, VIEW)
@@ -62,17 +98,21 @@ def questions(request, pk):
 def codeframe(request, pk, code):
     consultation, question = get_question_for_user(request, pk, code, VIEW)
     frame = themes.codeframe_for(question)
-    context = {"consultation": consultation, "question": question, "codeframe": frame, "comments": themes.count_comments(question)}
+    context = {
+        "consultation": consultation, "question": question, "codeframe": frame, "comments": themes.count_comments(question),
+        "job": job_to_show(consultation, question),
+    }
     if frame is not None:
         counts = themes.theme_counts(frame)
         kappas = {agreement.theme: agreement for agreement in themes.measure_agreement(frame)}
         theme_list = list(frame.themes.all())
+        typical = typical_answers_by_theme(frame)
         context.update(
             themes=[
                 {
                     "theme": theme, "count": counts.get(theme.pk, 0),
                     "percent": round(100 * counts.get(theme.pk, 0) / context["comments"]) if context["comments"] else 0,
-                    "agreement": kappas.get(theme.pk), "typical": themes.typical_answers(theme),
+                    "agreement": kappas.get(theme.pk), "typical": typical.get(theme.pk, []),
                 }
                 for theme in theme_list
             ],
@@ -89,18 +129,23 @@ def codeframe(request, pk, code):
 @require_POST
 def suggest(request, pk, code):
     consultation, question = get_question_for_user(request, pk, code, SUGGEST)
-    job = theme_tasks.start_suggesting(consultation, question, request.user, replace=request.POST.get("replace") == "yes")
+    theme_tasks.start_suggesting(consultation, question, request.user, replace=request.POST.get("replace") == "yes")
     AuditEvent.record(request.user, "themes.suggest", consultation, question=question.code)
-    return redirect("jobs_staff:job", job.pk)
+    messages.success(request, "The machine is suggesting themes in the background. This page shows how far it has got.")
+    return redirect(codeframe_url(consultation, question))
 
 
 @staff_required(EDIT)
 @require_POST
 def apply(request, pk, code):
     consultation, question = get_question_for_user(request, pk, code, EDIT)
-    job = theme_tasks.start_applying(consultation, get_codeframe_or_404(question), request.user)
-    AuditEvent.record(request.user, "themes.apply", consultation, question=question.code)
-    return redirect("jobs_staff:job", job.pk)
+    # An application already waiting to start will read the codeframe as it is now: a second would only queue behind it.
+    if theme_tasks.queue_retraining(consultation, get_codeframe_or_404(question), request.user) is None:
+        messages.success(request, "The codeframe is already waiting to be applied, with your latest changes. This page shows how far it has got.")
+    else:
+        AuditEvent.record(request.user, "themes.apply", consultation, question=question.code)
+        messages.success(request, "The codeframe is being applied to every answer in the background. This page shows how far it has got.")
+    return redirect(codeframe_url(consultation, question))
 
 
 @staff_required(EDIT)
@@ -146,26 +191,49 @@ def theme(request, pk, code, theme_pk):
     consultation, question = get_question_for_user(request, pk, code, VIEW)
     frame = get_codeframe_or_404(question)
     item = get_object_or_404(Theme, pk=theme_pk, codeframe=frame)
+    if request.method == "POST" and not request.user.has_perm(EDIT):
+        raise PermissionDenied
+    if request.POST.get("action") == "move":
+        # Posted here, so that the page shown again after a mistake has this page's address and links.
+        return move_answers(request, consultation, question, frame, item)
     form = ThemeForm(request.POST or None, initial={"label": item.label, "description": item.description})
     if request.method == "POST":
-        if not request.user.has_perm(EDIT):
-            raise PermissionDenied
         if form.is_valid():
             themes.rename_theme(item, request.user, form.cleaned_data["label"], form.cleaned_data["description"])
             AuditEvent.record(request.user, "themes.rename", item, question=question.code)
             messages.success(request, f"The theme is now called “{item.label}”.")
             return redirect("analysis_staff:theme", consultation.pk, question.code, item.pk)
-    assignments = list(item.assignments.select_related("answer", "assigned_by").order_by(*themes.PERSON_FIRST)[:THEME_ANSWERS_SHOWN])
-    others = list(frame.themes.exclude(pk=item.pk))
-    move_form = MoveForm(answers=[a.answer for a in assignments], themes=others, auto_id="move_%s")
+    return render_theme_page(request, consultation, question, frame, item, form=form, page_number=request.GET.get("page"))
+
+
+def render_theme_page(request, consultation, question, frame, item, *, form=None, move_data=None, page_number=None):
+    """The theme with one page of its answers; a form sent with errors is shown again as it was filled in."""
+    if form is None:
+        form = ThemeForm(initial={"label": item.label, "description": item.description})
+    assignments = item.assignments.select_related("answer", "assigned_by").order_by(*themes.PERSON_FIRST)
+    paginator = Paginator(assignments, THEME_ANSWERS_PER_PAGE)
+    page = paginator.get_page(page_number)
+    answers = [assignment.answer for assignment in page]
+    if move_data is not None:
+        answers += answers_of_theme(item, move_data.getlist("answers"), besides=answers)
+    move_form = MoveForm(move_data, answers=answers, themes=list(frame.themes.exclude(pk=item.pk)), auto_id="move_%s")
     return render(
         request, "analysis/themes/theme.html",
         {
             "consultation": consultation, "question": question, "codeframe": frame, "theme": item, "form": form,
-            "move_form": move_form, "assignments": assignments, "count": item.assignments.count(),
+            "move_form": move_form, "assignments": page, "page": page, "paginator": paginator, "count": paginator.count,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "error_form": form if form.errors else move_form,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or move_form.errors else 200,
     )
+
+
+def answers_of_theme(item, chosen, besides=()):
+    """The chosen answers (pks as sent) that have the theme, other than those `besides`."""
+    shown = {answer.pk for answer in besides}
+    wanted = {int(value) for value in chosen if str(value).isdigit()} - shown
+    return [assignment.answer for assignment in item.assignments.filter(answer_id__in=wanted).select_related("answer")]
 
 
 @staff_required(EDIT)
@@ -200,11 +268,16 @@ def delete(request, pk, code, theme_pk):
 def move(request, pk, code, theme_pk):
     consultation, question = get_question_for_user(request, pk, code, EDIT)
     frame = get_codeframe_or_404(question)
-    item = get_object_or_404(Theme, pk=theme_pk, codeframe=frame)
-    answers = [a.answer for a in item.assignments.select_related("answer")]
+    return move_answers(request, consultation, question, frame, get_object_or_404(Theme, pk=theme_pk, codeframe=frame))
+
+
+def move_answers(request, consultation, question, frame, item):
+    page_number = request.POST.get("page")
+    # Only the answers sent need checking: the theme may have thousands.
+    answers = answers_of_theme(item, request.POST.getlist("answers"))
     form = MoveForm(request.POST, answers=answers, themes=list(frame.themes.exclude(pk=item.pk)), auto_id="move_%s")
     if not form.is_valid():
-        return render_form_page(request, consultation, question, form, f"Move answers from “{item.label}”", "Move answers")
+        return render_theme_page(request, consultation, question, frame, item, move_data=request.POST, page_number=page_number)
     target = form.cleaned_data["to_theme"]
     to_theme = None if target == NONE_OF_THESE else frame.themes.get(pk=int(target))
     answer_ids = [int(pk) for pk in form.cleaned_data["answers"]]
@@ -212,7 +285,8 @@ def move(request, pk, code, theme_pk):
     AuditEvent.record(request.user, "themes.move", item, question=question.code, answers=len(answer_ids))
     theme_tasks.queue_retraining(consultation, frame, request.user)
     messages.success(request, f"{len(answer_ids)} answer{'s' if len(answer_ids) != 1 else ''} moved to “{to_theme or 'no theme'}”.")
-    return redirect("analysis_staff:theme", consultation.pk, question.code, item.pk)
+    url = reverse("analysis_staff:theme", args=[consultation.pk, question.code, item.pk])
+    return redirect(f"{url}?page={int(page_number)}" if str(page_number or "").isdigit() else url)
 
 
 def code_answers(request, pk, code, queue):
@@ -312,7 +386,10 @@ def quotes(request, pk, code):
         AuditEvent.record(request.user, "themes.choose_quotes", frame, question=question.code, chosen=made)
         messages.success(request, f"{made} candidate quote{'s' if made != 1 else ''} put forward for approval.")
         return redirect(request.path)
-    by_theme = [(theme, list(theme.quotes.select_related("approved_by"))) for theme in frame.themes.all()]
+    quotes_of = {}
+    for quote in Quote.objects.filter(theme__codeframe=frame).select_related("approved_by"):
+        quotes_of.setdefault(quote.theme_id, []).append(quote)
+    by_theme = [(theme, quotes_of.get(theme.pk, [])) for theme in frame.themes.all()]
     return render(
         request, "analysis/themes/quotes.html",
         {"consultation": consultation, "question": question, "codeframe": frame, "by_theme": by_theme},
@@ -336,4 +413,5 @@ def decide_quote(request, pk, code, quote_pk):
         themes.withdraw_quote(quote, request.user)
         AuditEvent.record(request.user, "themes.withdraw_quote", quote, question=question.code)
         messages.success(request, "The quote is no longer approved: it will not be published.")
-    return redirect("analysis_staff:quotes", consultation.pk, question.code)
+    # Back to the same quote, not the top of a long page: the next one to decide is beside it.
+    return redirect(reverse("analysis_staff:quotes", args=[consultation.pk, question.code]) + f"#quote-{quote.pk}")
