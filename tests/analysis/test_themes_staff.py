@@ -278,3 +278,23 @@ def test_themes_nobody_has_reviewed_stay_out_of_the_public_report(question, code
     themes.rename_theme(theme, analyst, "Breaks for carers")
     public = themes_report.blocks(consultation, public=True)["why"]
     assert "Breaks for carers" in [row[0] for row in next(b for b in public if isinstance(b, Table)).rows]
+
+
+def test_stance_is_asked_for_only_where_an_analyst_says_the_question_wants_it(
+    question, codeframe, analyst_client, viewer_client  # noqa: F811
+):
+    assert 'name="stance_' not in analyst_client.get(url("code_next", question)).content.decode()
+    assert viewer_client.post(url("stance", question), {"asks_for_stance": "yes"}).status_code == 403
+    refused = analyst_client.post(url("stance", question), {})
+    assert refused.status_code == 400
+    assert "Say whether the question asks for a view for or against" in refused.content.decode()
+
+    assert analyst_client.post(url("stance", question), {"asks_for_stance": "yes"}).url == url("codeframe", question)
+    codeframe.refresh_from_db()
+    assert codeframe.asks_for_stance
+    assert 'name="stance_' in analyst_client.get(url("code_next", question)).content.decode()
+    assert "code each answer&#x27;s stance" in analyst_client.get(url("codeframe", question)).content.decode()
+
+    analyst_client.post(url("stance", question), {"asks_for_stance": "no"})
+    codeframe.refresh_from_db()
+    assert not codeframe.asks_for_stance

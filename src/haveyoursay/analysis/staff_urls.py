@@ -16,6 +16,7 @@ urlpatterns = [
     path(question + "review/", theme_staff.review_queue, name="review_queue"),
     path(question + "agreement/", theme_staff.agreement, name="agreement"),
     path(question + "quotes/", theme_staff.quotes, name="quotes"),
+    path(question + "stance/", theme_staff.stance, name="stance"),
     path(question + "quotes/<int:quote_pk>/", theme_staff.decide_quote, name="decide_quote"),
     path(question + "<int:theme_pk>/", theme_staff.theme, name="theme"),
     path(question + "<int:theme_pk>/split/", theme_staff.split, name="split_theme"),

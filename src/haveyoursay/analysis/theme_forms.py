@@ -96,3 +96,16 @@ class CodingForm(GovukForm):
             (answer, self[f"answer_{answer.pk}"], self[f"stance_{answer.pk}"] if f"stance_{answer.pk}" in self.fields else None)
             for answer in self.answers
         ]
+
+
+class StanceForm(GovukForm):
+    small_choices = True
+    asks_for_stance = forms.ChoiceField(
+        label="Does this question ask for a view for or against?",
+        choices=[("no", "No"), ("yes", "Yes: code each answer's stance (support, oppose or mixed) and report it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the question asks for a view for or against"},
+    )
+
+    def asks(self):
+        return self.cleaned_data["asks_for_stance"] == "yes"

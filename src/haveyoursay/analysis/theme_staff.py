@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis import theme_tasks, themes
 from haveyoursay.analysis.models import Quote, Theme, ThemeAssignment
-from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, ThemeForm
+from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, StanceForm, ThemeForm
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 
@@ -117,6 +117,7 @@ def codeframe(request, pk, code):
                 for theme in theme_list
             ],
             merge_form=MergeForm(themes=theme_list, auto_id="merge_%s"), add_form=ThemeForm(auto_id="add_%s"),
+            stance_form=StanceForm(initial={"asks_for_stance": "yes" if frame.asks_for_stance else "no"}, auto_id="stance_%s"),
             events=frame.events.select_related("user")[:20],
             needs_review=frame.codings.filter(coded_at__isnull=True, needs_review=True).count(),
             coded=frame.codings.filter(coded_at__isnull=False).count(),
@@ -174,6 +175,24 @@ def merge(request, pk, code):
     kept = themes.merge_themes([by_pk[pk] for pk in form.cleaned_data["themes"]], request.user, form.cleaned_data["label"])
     AuditEvent.record(request.user, "themes.merge", kept, question=question.code)
     messages.success(request, f"The themes have been merged into “{kept.label}”.")
+    return redirect(codeframe_url(consultation, question))
+
+
+@staff_required(EDIT)
+@require_POST
+def stance(request, pk, code):
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    form = StanceForm(request.POST, auto_id="stance_%s")
+    if not form.is_valid():
+        return render_form_page(request, consultation, question, form, "Stance", "Save")
+    themes.ask_for_stance(frame, request.user, form.asks())
+    AuditEvent.record(request.user, "themes.stance", frame, question=question.code, asks=form.asks())
+    messages.success(
+        request,
+        "Answers to this question are now coded with their stance, and the report shows it."
+        if form.asks() else "Answers to this question are no longer coded with a stance.",
+    )
     return redirect(codeframe_url(consultation, question))
 
 
@@ -298,7 +317,7 @@ def code_answers(request, pk, code, queue):
         answers = themes.ordered_answers(shown)
     else:
         answers = themes.next_to_code(frame, BATCH) if queue == "next" else themes.low_confidence_queue(frame, BATCH)
-    form = CodingForm(request.POST or None, answers=answers, themes=theme_list, stance=True)
+    form = CodingForm(request.POST or None, answers=answers, themes=theme_list, stance=frame.asks_for_stance)
     if request.method == "POST" and answers and form.is_valid():
         try:
             themes.code_answers(frame, request.user, form.coded(), form.stances())
