@@ -86,6 +86,8 @@ class MappingForm(GovukForm):
                 choices=choices,
                 help_text=", ".join(f"“{importing._short(v, 40)}”" for v in examples) if examples else "Empty in the first rows",
                 error_messages={"invalid_choice": "Choose from the list"},
+                # As wide as its cell, not as its longest choice: the table must fit a phone.
+                widget=forms.Select(attrs={"class": "hys-select-fill"}),
             )
 
     @staticmethod
