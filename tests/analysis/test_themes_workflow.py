@@ -171,6 +171,25 @@ def test_a_persons_corrections_survive_applying_again_after_new_responses(questi
     assert not transport.assignments.filter(assigned_by=None).exists()
 
 
+def test_what_a_person_does_while_the_machine_learns_stands_and_the_job_still_finishes(question, analyst):
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    kept, deleted = list(codeframe.themes.order_by("position", "pk"))[:2]
+    # An answer the machine gave `kept`: it will give it again, as the person does meanwhile.
+    answer = ThemeAssignment.objects.filter(theme=kept, assigned_by=None).values_list("answer_id", flat=True).first()
+
+    def meanwhile(done, total, message=""):
+        if done == 3:  # the model has learnt and coded every answer; nothing is saved yet
+            themes.code_answers(codeframe, analyst, {answer: [kept.pk]})
+            themes.delete_theme(deleted, analyst)
+
+    themes.apply_codeframe(codeframe, progress=meanwhile)
+    assert [(a.theme_id, a.assigned_by) for a in ThemeAssignment.objects.filter(answer_id=answer)] == [(kept.pk, analyst)]
+    assert not ThemeAssignment.objects.filter(theme_id=deleted.pk).exists()
+    assert ThemeAssignment.objects.filter(theme=kept, assigned_by=None).exists()
+    assert AnswerCoding.objects.get(codeframe=codeframe, answer_id=answer).coded_by_person
+
+
 def test_the_model_learns_from_people_once_enough_answers_are_coded(question, analyst):
     codeframe = themes.suggest_codeframe(question)
     money = themes.add_theme(codeframe, analyst, "Money")
