@@ -251,3 +251,16 @@ def test_stance_refuses_what_it_cannot_learn_from():
         train_stance(["Yes", "No"], ["support", "maybe"])
     with pytest.raises(CodingError, match="at least two different stances"):
         train_stance(["Yes", "Of course"], ["support", "Support"])
+
+
+def test_coding_the_machines_picks_in_rounds_never_puts_an_answer_forward_twice():
+    # What the staff site does as a person codes: retrain, code the answers put forward, again.
+    answers = TEXTS + UNCODED
+    truth = np.vstack([CODES, EXPECTED])
+    coded = list(range(0, len(TEXTS), 2))  # every other coded answer to start with
+    for _ in range(3):
+        coder = train_coder([answers[i] for i in coded], truth[coded], THEMES, unlabelled=answers, random_state=0)
+        picked = select_for_review(coder, answers, coded=coded, how_many=4)
+        assert picked and not set(picked) & set(coded)
+        coded += picked
+    assert len(coded) == len(set(coded))
