@@ -17,7 +17,7 @@ the repository, never copied into it (CC BY-NC-SA), and prints:
     the same first 100 at random, then the answers `select_for_review` puts forward, 50 at
     a time, the machine retrained after each 50 (as the staff site does in the background).
     Judging on the answers not coded is the fair comparison for the picked rows too: the
-    picks are the hard and the typical answers, and what is left is what the machine must
+    picks include the hardest answers, and what is left is what the machine must
     code. Beside them, plain TF-IDF + one logistic regression per theme on the random
     coded answers; then the ceiling: 5-fold cross-validation over all 10,334 answers with
     the same engine (about 8,270 coded per fold; 3 inner folds choose its thresholds), to
