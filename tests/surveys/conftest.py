@@ -40,3 +40,14 @@ def questionnaire(db):
                  options=["GP surgery", "Council website", "Friends and family", "Other"], other=["Other"])
     add_question(extra, "long_text", "Is there anything else we should consider?", code="anything_else")
     return questionnaire
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(client.post, url, data): the request, then the work it queued, as a commit would."""
+
+    def request(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return request

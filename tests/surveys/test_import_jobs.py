@@ -55,17 +55,6 @@ MAPPED = {"column_0": "@respondent_id", "column_1": "vision", "column_2": "why_v
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """committed(client.post, url, data): the request, then the work it queued, as a commit would."""
-
-    def request(call, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call(*args, **kwargs)
-
-    return request
-
-
-@pytest.fixture
 def queued(django_capture_on_commit_callbacks):
     """queued(client.post, url, data): (the response, a function that runs the work it queued)."""
 

@@ -487,17 +487,6 @@ def csv_upload(rows, name="responses.csv"):
     return SimpleUploadedFile(name, out.getvalue().encode(), content_type="text/csv")
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """committed(client.post, url, data): the request, then what it queued, as a commit would."""
-
-    def request(call, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call(*args, **kwargs)
-
-    return request
-
-
 class TestThePages:
     """The check and the import are queued when the request's transaction commits: `committed`
     makes a request and commits, so that they run (tests/surveys/test_import_jobs.py follows
