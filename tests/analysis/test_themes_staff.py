@@ -115,7 +115,7 @@ def test_typical_answers_are_a_persons_first_then_the_machines_surest(question, 
     machine = list(theme.assignments.order_by("-confidence").values_list("answer_id", flat=True))
     chosen = machine[-1]
     themes.code_answers(codeframe, analyst, {chosen: [theme.pk]})
-    typical = theme_staff.typical_answers_by_theme(codeframe)
+    typical = themes.typical_answers(codeframe)
     assert [answer.pk for answer in typical[theme.pk]] == [chosen] + [pk for pk in machine if pk != chosen][:2]
     assert all(len(answers) <= 3 for answers in typical.values())
 

@@ -4,8 +4,6 @@ agreement, approve quotes. Views parse, call `themes.py`, render; slow work goes
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis import theme_tasks, themes
-from haveyoursay.analysis.models import Quote, Theme, ThemeAssignment
+from haveyoursay.analysis.models import Quote, Theme
 from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, StanceForm, ThemeForm
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
@@ -65,21 +63,6 @@ def job_to_show(consultation, question):
     return job
 
 
-def typical_answers_by_theme(codeframe, how_many=TYPICAL_ANSWERS):
-    """{theme pk: its most typical answers} in one query: a person's first, then the machine's surest."""
-    ranked = (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(themes.PERSON_FIRST)))
-        .filter(rank__lte=how_many)
-        .select_related("answer")
-        .order_by("theme_id", "rank")
-    )
-    result = {}
-    for assignment in ranked:
-        result.setdefault(assignment.theme_id, []).append(assignment.answer)
-    return result
-
-
 @staff_required(VIEW)
 def questions(request, pk):
     consultation = get_consultation_for_user(request, pk, VIEW)
@@ -106,7 +89,7 @@ def codeframe(request, pk, code):
         counts = themes.theme_counts(frame)
         kappas = {agreement.theme: agreement for agreement in themes.measure_agreement(frame)}
         theme_list = list(frame.themes.all())
-        typical = typical_answers_by_theme(frame)
+        typical = themes.typical_answers(frame, TYPICAL_ANSWERS)
         context.update(
             themes=[
                 {
