@@ -75,8 +75,8 @@ def questionnaire_and_response(request, slug):
             .filter(
                 pk__in=remembered,
                 channel=Response.Channel.ONLINE,
-                questionnaire__consultation__slug=slug,
-                questionnaire__consultation__published_at__isnull=False,  # Consultation.public_objects
+                # Whatever the public may see is defined once, by the manager.
+                questionnaire__consultation__in=Consultation.public_objects.filter(slug=slug),
             )
             .first()
         )
