@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from haveyoursay.govuk_forms import GovukForm
 from haveyoursay.hub.models import Consultation
+from haveyoursay.prepared import PreparedQuery
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.models import Response
 from haveyoursay.surveys.question_types import AnswerError
@@ -54,8 +55,22 @@ def too_many(request, consultation):
     return render(request, "surveys/too_many.html", {"consultation": consultation}, status=429)
 
 
+# Every page of every response asks one of these two, so they are compiled once (see prepared.py).
+_CONSULTATION = PreparedQuery(lambda slug: Consultation.public_objects.select_related("questionnaire").filter(slug=slug))
+_RESPONSE = PreparedQuery(
+    lambda pks, slug: Response.objects.select_related("questionnaire__consultation").filter(
+        pk__in=pks,
+        channel=Response.Channel.ONLINE,
+        # Whatever the public may see is defined once, by the manager.
+        questionnaire__consultation__in=Consultation.public_objects.filter(slug=slug),
+    )[:1]
+)
+
+
 def get_questionnaire(slug):
-    consultation = get_object_or_404(Consultation.public_objects.select_related("questionnaire"), slug=slug)
+    consultation = _CONSULTATION.first(slug=slug)
+    if consultation is None:
+        raise Http404("No consultation has this address")
     try:
         return consultation.questionnaire
     except Consultation.questionnaire.RelatedObjectDoesNotExist:
@@ -70,16 +85,7 @@ def questionnaire_and_response(request, slug):
     `get_questionnaire`, which answers 404 for a consultation the public may not see."""
     remembered = list(request.session.get(SESSION_KEY, {}).values())
     if remembered:
-        response = (
-            Response.objects.select_related("questionnaire__consultation")
-            .filter(
-                pk__in=remembered,
-                channel=Response.Channel.ONLINE,
-                # Whatever the public may see is defined once, by the manager.
-                questionnaire__consultation__in=Consultation.public_objects.filter(slug=slug),
-            )
-            .first()
-        )
+        response = _RESPONSE.first(pks=remembered, slug=slug)
         if response is not None:
             return response.questionnaire, response
     return get_questionnaire(slug), None
