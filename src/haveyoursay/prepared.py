@@ -23,6 +23,7 @@ Rules, checked when a query is prepared (a `ValueError` names what broke them):
 
 import itertools
 import threading
+import weakref
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -36,13 +37,15 @@ class PreparedQuery:
         """`build(**values)` returns the queryset; it is called with stand-in values once per
         database and shape (the lengths of list arguments)."""
         self.build = build
-        self._prepared = {}
+        # Compiled for each connection (one per thread), since the compiled query and its
+        # converters belong to the connection that compiled them.
+        self._prepared = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def __call__(self, using=DEFAULT_DB_ALIAS, **values):
         """Every result: model instances, or rows as `values_list` would give them."""
-        prepared = self._prepare(using, values)
-        return prepared.run(values)
+        connection = connections[using]
+        return self._prepare(using, connection, values).run(connection, values)
 
     def first(self, using=DEFAULT_DB_ALIAS, **values):
         """The first result, or None. The queryset's own slice decides how many rows are
@@ -50,14 +53,15 @@ class PreparedQuery:
         results = self(using=using, **values)
         return results[0] if results else None
 
-    def _prepare(self, using, values):
-        shape = (using, tuple(sorted((name, _shape_of(name, value)) for name, value in values.items())))
-        prepared = self._prepared.get(shape)
+    def _prepare(self, using, connection, values):
+        shape = tuple(sorted((name, _shape_of(name, value)) for name, value in values.items()))
+        prepared = self._prepared.get(connection, {}).get(shape)
         if prepared is None:
             with self._lock:
-                prepared = self._prepared.get(shape)
+                shapes = self._prepared.setdefault(connection, {})
+                prepared = shapes.get(shape)
                 if prepared is None:
-                    prepared = self._prepared[shape] = _Prepared(self.build, using, values)
+                    prepared = shapes[shape] = _Prepared(self.build, using, connection, values)
         return prepared
 
 
@@ -86,7 +90,7 @@ def _stand_in(value):
 class _Prepared:
     """One compiled query: its SQL, where each argument goes, and how to read its rows."""
 
-    def __init__(self, build, using, values):
+    def __init__(self, build, using, connection, values):
         stand_ins, where = {}, {}
         for name, value in values.items():
             if isinstance(value, (list, tuple)):
@@ -103,12 +107,20 @@ class _Prepared:
         if queryset.query.combinator or queryset._prefetch_related_lookups:
             raise ValueError("Unions and prefetch_related can't be prepared")
         self.using = using
-        self.compiler = queryset.query.get_compiler(using=using)
+        compiler = queryset.query.get_compiler(connection=connection)
         try:
-            self.sql, params = self.compiler.as_sql()
+            self.sql, params = compiler.as_sql()
         except EmptyResultSet:  # `pk__in=[]`, say: nothing can match, so nothing is asked
             self.sql = None
             return
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("Composite primary keys can't be prepared")
+        # What the ORM does to each value read (text to datetime in SQLite, say), worked out once.
+        self.converters = [
+            (position, converters, expression)
+            for position, (converters, expression) in compiler.get_converters(columns).items()
+        ]
         # Each parameter is a constant of the query, or the argument (or list item) it came from:
         # (None, None, constant) or (name, index or None, None).
         self.slots = [
@@ -122,29 +134,30 @@ class _Prepared:
                 f"{', '.join(names)}: changed by its lookup before reaching the database, so the query can't be prepared"
             )
         if self.iterable is ModelIterable:
-            select, klass_info = self.compiler.select, self.compiler.klass_info
+            select, klass_info = compiler.select, compiler.klass_info
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             self.model = klass_info["model"]
             self.model_columns = (start, end)
             self.init_list = [column[0].target.attname for column in select[start:end]]
             self.related_populators = get_related_populators(klass_info, select, using)
-            self.annotations = list(self.compiler.annotation_col_map.items())
+            self.annotations = list(compiler.annotation_col_map.items())
 
-    def run(self, values):
+    def run(self, connection, values):
         if self.sql is None:
             return []
         params = [
             constant if name is None else values[name] if index is None else values[name][index]
             for name, index, constant in self.slots
         ]
-        with connections[self.using].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        rows = self.compiler.results_iter([rows], tuple_expected=self.iterable is not ModelIterable)
+        if self.converters:
+            rows = [self.convert(row, connection) for row in rows]
         if self.iterable is FlatValuesListIterable:
             return [row[0] for row in rows]
         if self.iterable is ValuesListIterable:
-            return list(rows)
+            return [tuple(row) for row in rows]
         start, end = self.model_columns
         objects = []
         for row in rows:
@@ -156,3 +169,11 @@ class _Prepared:
             objects.append(obj)
         return objects
 
+    def convert(self, row, connection):
+        row = list(row)
+        for position, converters, expression in self.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        return row
