@@ -1,11 +1,13 @@
 import datetime
 import re
+import time
 
 import pytest
-from django.core import mail
+from django.conf import settings
+from django.core import mail, signing
 from django.urls import reverse
 
-from haveyoursay.surveys import submission
+from haveyoursay.surveys import submission, views
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 
 pytestmark = pytest.mark.django_db
@@ -306,22 +308,66 @@ def test_online_the_same_blank_is_refused(questionnaire):
     assert "q_vision" in form.errors
 
 
-class TestSessionKey:
-    def test_an_existing_session_gets_a_new_key_when_a_response_starts(self, client, questionnaire):
-        session = client.session
-        session["planted"] = "by someone else"
-        session.save()
-        planted = session.session_key
-        client.cookies["sessionid"] = planted
-        start(client)
-        assert client.cookies["sessionid"].value != planted
+class TestRememberedResponse:
+    """Which response is this browser's is kept in a signed cookie, not the session."""
 
-    def test_a_new_visitor_starting_gets_one_session(self, client, questionnaire):
+    def cookie(self, client):
+        return client.cookies[views.RESPONSES_COOKIE]
+
+    def test_starting_sets_a_signed_cookie_and_writes_no_session(self, client, questionnaire):
         from django.contrib.sessions.models import Session
 
+        response = start(client)
+        cookie = self.cookie(client)
+        assert signing.loads(cookie.value, salt=views.RESPONSES_SALT) == {str(questionnaire.pk): response.pk}
+        assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
+        assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+        assert Session.objects.count() == 0
+        assert client.get(url("page", 1)).status_code == 200
+
+    def test_a_cookie_changed_to_name_another_response_is_ignored(self, client, questionnaire):
+        someone_else = Response.objects.create(questionnaire=questionnaire)
         start(client)
-        assert Session.objects.count() == 1
-        assert Session.objects.get().session_key == client.cookies["sessionid"].value
+        payload = signing.loads(self.cookie(client).value, salt=views.RESPONSES_SALT)
+        payload[str(questionnaire.pk)] = someone_else.pk
+        # Signed with another key: what anyone without the site's secret key can make.
+        forged = signing.dumps(payload, key="not the site's key", salt=views.RESPONSES_SALT, compress=True)
+        client.cookies[views.RESPONSES_COOKIE] = forged
+        assert client.get(url("page", 1))["Location"] == url("start")
+        client.cookies[views.RESPONSES_COOKIE] = self.cookie(client).value + "x"
+        assert client.get(url("check"))["Location"] == url("start")
+
+    def test_a_value_signed_for_another_purpose_is_ignored(self, client, questionnaire):
+        someone_else = Response.objects.create(questionnaire=questionnaire)
+        client.cookies[views.RESPONSES_COOKIE] = signing.dumps({str(questionnaire.pk): someone_else.pk})
+        assert client.get(url("page", 1))["Location"] == url("start")
+
+    @pytest.mark.parametrize("payload", [[1, 2], {"1": "2"}, {"1": True}, {"1": -4}, "text"])
+    def test_a_signed_value_of_the_wrong_shape_is_ignored(self, client, questionnaire, payload):
+        client.cookies[views.RESPONSES_COOKIE] = signing.dumps(payload, salt=views.RESPONSES_SALT)
+        assert client.get(url("page", 1))["Location"] == url("start")
+        assert client.get(url("start")).status_code == 200
+
+    def test_it_lasts_as_long_as_a_session(self, client, questionnaire, monkeypatch):
+        start(client)
+        assert client.get(url("page", 1)).status_code == 200
+        later = time.time() + settings.SESSION_COOKIE_AGE + 1
+        monkeypatch.setattr(signing.time, "time", lambda: later)
+        assert client.get(url("page", 1))["Location"] == url("start")
+
+    def test_responses_to_two_questionnaires_are_both_remembered(self, client, questionnaire):
+        first = start(client)
+        other = questionnaire.consultation
+        other.pk, other.slug, other.title = None, "another-consultation", "Another consultation"
+        other.save()
+        Questionnaire.objects.create(consultation=other)
+        client.post(reverse("surveys:start", args=["another-consultation"]))
+        second = Response.objects.latest("pk")
+        assert second.pk != first.pk
+        assert client.get(url("page", 1)).status_code == 200
+        # That questionnaire has no questions: its check page is where its response is shown.
+        assert client.get(reverse("surveys:check", args=["another-consultation"])).status_code == 200
+        assert set(signing.loads(self.cookie(client).value, salt=views.RESPONSES_SALT).values()) == {first.pk, second.pk}
 
     def test_a_consultation_unpublished_part_way_through_is_not_found(self, client, questionnaire):
         start(client)
@@ -346,9 +392,9 @@ class TestQueries:
     ):
         start(client)
         client.post(url("page", 1), {"q_vision": "tend_to_agree", "continue": ""})  # structure now in memory
-        # The session; the response with its questionnaire and consultation; its answers so far;
-        # the conditional UPDATE and the upsert of the answers (and the test's savepoints).
-        with django_assert_max_num_queries(7) as captured:
+        # The response with its questionnaire and consultation; its answers so far; the
+        # conditional UPDATE and the upsert of the answers (and the test's savepoints).
+        with django_assert_max_num_queries(6) as captured:
             saved = client.post(url("page", 2), {"q_priorities__identification": "very_important", "continue": ""})
         assert saved.status_code == 302
         assert sum("hub_consultation" in query["sql"] for query in captured.captured_queries) == 1

@@ -1,7 +1,7 @@
 """Responding online: start, one page per section, check your answers, declaration, sent.
 
-The in-progress response is remembered in the session, so two tabs, the back button and a
-double click all reach the same response; its answers are saved page by page; sending is
+The in-progress response is remembered by a signed cookie, so two tabs, the back button and
+a double click all reach the same response; its answers are saved page by page; sending is
 a one-way step that a second request cannot repeat.
 """
 
@@ -9,6 +9,7 @@ import hashlib
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import Http404
@@ -24,7 +25,6 @@ from haveyoursay.surveys import submission
 from haveyoursay.surveys.models import Response
 from haveyoursay.surveys.question_types import AnswerError
 
-SESSION_KEY = "haveyoursay_responses"
 STARTS_PER_HOUR = 30
 RESUME_TRIES_PER_HOUR = 20
 
@@ -83,7 +83,7 @@ def questionnaire_and_response(request, slug):
     One query when the browser has a response (the questionnaire and consultation come with
     it): every page of every response asks, so a second query was worth saving. Otherwise
     `get_questionnaire`, which answers 404 for a consultation the public may not see."""
-    remembered = list(request.session.get(SESSION_KEY, {}).values())
+    remembered = list(remembered_responses(request).values())
     if remembered:
         response = _RESPONSE.first(pks=remembered, slug=slug)
         if response is not None:
@@ -96,21 +96,50 @@ def journey_for(questionnaire, response):
     return submission.Journey(response, structure_token=questionnaire.structure_token)
 
 
-def remember(request, response):
-    # A session that already existed gets a new key, so one planted beforehand can't follow
-    # the response; a brand-new one is created with a fresh key anyway.
-    existed = not request.session.is_empty()
-    responses = request.session.get(SESSION_KEY, {})
+# Which responses this browser has started: {questionnaire id: response id}, in a signed cookie
+# of its own rather than in the session. Signed, it can't be changed to name someone else's
+# response; kept by the browser, it costs no database read or write on any page, where the
+# session cost a read on every page and two writes to start. It lasts as long as a session
+# would; a respondent away for longer comes back with their resume code or link.
+RESPONSES_COOKIE = "haveyoursay_responses"
+RESPONSES_SALT = "haveyoursay.surveys.responses"
+RESPONSES_KEPT = 20
+
+
+def remembered_responses(request):
+    """{questionnaire id (a string): response id} from this browser's cookie; {} if it has
+    none, or one that is not ours, altered or too old."""
+    value = request.COOKIES.get(RESPONSES_COOKIE)
+    if not value:
+        return {}
+    try:
+        responses = signing.loads(value, salt=RESPONSES_SALT, max_age=settings.SESSION_COOKIE_AGE)
+    except signing.BadSignature:
+        return {}
+    if not isinstance(responses, dict):
+        return {}
+    return {
+        key: pk for key, pk in responses.items() if isinstance(pk, int) and not isinstance(pk, bool) and pk > 0
+    }
+
+
+def remember(request, response, reply):
+    """`reply`, setting the cookie that remembers `response` as this browser's."""
+    responses = remembered_responses(request)
+    responses.pop(str(response.questionnaire_id), None)
     responses[str(response.questionnaire_id)] = response.pk
-    request.session[SESSION_KEY] = responses
-    if existed:
-        request.session.cycle_key()
-
-
-def forget(request, questionnaire):
-    responses = request.session.get(SESSION_KEY, {})
-    responses.pop(str(questionnaire.pk), None)
-    request.session[SESSION_KEY] = responses
+    responses = dict(list(responses.items())[-RESPONSES_KEPT:])
+    reply.set_cookie(
+        RESPONSES_COOKIE,
+        signing.dumps(responses, salt=RESPONSES_SALT, compress=True),
+        max_age=settings.SESSION_COOKIE_AGE,
+        path=settings.SESSION_COOKIE_PATH,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+    return reply
 
 
 def closed(request, questionnaire, response=None):
@@ -158,7 +187,7 @@ def start(request, slug):
             if over_limit(request, "start", STARTS_PER_HOUR):
                 return too_many(request, consultation)
             response = Response.objects.create(questionnaire=questionnaire)
-            remember(request, response)
+            return remember(request, response, redirect("surveys:page", slug, 1))
         return redirect("surveys:page", slug, 1)
     return render(
         request, "surveys/start.html",
@@ -384,8 +413,7 @@ def resume(request, slug):
         if response is None:
             form.add_error("code", "We could not find saved answers with that code. Check it and try again")
         else:
-            remember(request, response)
-            return redirect("surveys:page", slug, 1)
+            return remember(request, response, redirect("surveys:page", slug, 1))
     return render(
         request, "surveys/resume.html",
         {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "form": form},
@@ -397,5 +425,4 @@ def resume_link(request, token):
     response = submission.resume_with_link(token)
     if response is None:
         return render(request, "surveys/link_expired.html", status=404)
-    remember(request, response)
-    return redirect("surveys:page", response.questionnaire.consultation.slug, 1)
+    return remember(request, response, redirect("surveys:page", response.questionnaire.consultation.slug, 1))
