@@ -65,6 +65,30 @@ class TestJourney:
         # Coming back to the page shows what was saved.
         assert 'value="strongly_agree" checked' in client.get(url("page", 1)).content.decode()
 
+    def test_saving_a_page_again_changes_each_answer_in_place_and_clears_a_blanked_one(self, client, questionnaire):
+        response = start(client)
+        client.post(url("page", 1), {"q_vision": "strongly_agree", "q_why_vision": "Ça va – “quoted”", "continue": ""})
+        first = {a.question.code: a for a in Answer.objects.filter(response=response)}
+        assert first["why_vision"].value == {"text": "Ça va – “quoted”"}
+        client.post(url("page", 1), {"q_vision": "tend_to_disagree", "q_why_vision": "", "continue": ""})
+        again = {a.question.code: a for a in Answer.objects.filter(response=response)}
+        assert list(again) == ["vision"]
+        assert again["vision"].pk == first["vision"].pk  # the same row, changed
+        assert again["vision"].value == {"choice": "tend_to_disagree", "other": ""}
+        assert again["vision"].updated_at > first["vision"].updated_at
+        response.refresh_from_db()
+        assert response.updated_at == again["vision"].updated_at
+
+    def test_a_sent_response_is_not_changed_by_a_page_saved_from_another_tab(self, client, questionnaire):
+        response = start(client)
+        answer_everything(client)
+        client.post(url("declaration"), DECLARATION)
+        response.refresh_from_db()
+        vision = questionnaire.ordered_questions().get(code="vision")
+        submission.save_answers(response, {vision: {"choice": "strongly_disagree", "other": ""}})
+        assert Answer.objects.get(response=response, question=vision).value == {"choice": "tend_to_agree", "other": ""}
+        assert Response.objects.get(pk=response.pk).updated_at == response.updated_at
+
     def test_errors_keep_what_was_typed(self, client, questionnaire):
         start(client)
         page = client.post(url("page", 1), {"q_why_vision": "My words stay here.", "continue": ""})
