@@ -29,6 +29,11 @@ class ResponseClosed(Exception):
     """The consultation closed; an online response can no longer be changed or sent."""
 
 
+_STRUCTURE_TOKEN = PreparedQuery(
+    lambda questionnaire: Questionnaire.objects.filter(pk=questionnaire).values_list("structure_token", flat=True)
+)
+
+
 def questionnaire_pages(questionnaire_id, token=None):
     """The questionnaire's pages with their questions and options, as they are now.
 
@@ -36,7 +41,7 @@ def questionnaire_pages(questionnaire_id, token=None):
     questionnaire's structure token, one query reads it to check the copy is current.
     """
     if token is None:
-        token = Questionnaire.objects.filter(pk=questionnaire_id).values_list("structure_token", flat=True).first()
+        token = _STRUCTURE_TOKEN.first(questionnaire=questionnaire_id)
     kept = _structures.get(questionnaire_id)
     if kept is not None and kept[0] == token:
         return kept[1]
@@ -288,13 +293,20 @@ def _upsert_answers(response_pk, answers, now):
         cursor.execute(_statements[key], params)
 
 
+_STATE_FOR_UPDATE = PreparedQuery(
+    lambda response: Response.objects.select_for_update().filter(pk=response).values_list("state", flat=True)
+)
+
+
 @transaction.atomic
 def submit(response, **details):
     """Send a response. Idempotent: a second call (a double click, a resent form, a second
     tab) finds it already sent and changes nothing. Returns the response as stored."""
     # One small query takes the lock (SQLite's write lock is already held: transactions
     # begin IMMEDIATE; PostgreSQL's row lock) and reads the state as stored.
-    state = Response.objects.select_for_update().filter(pk=response.pk).values_list("state", flat=True).get()
+    state = _STATE_FOR_UPDATE.first(response=response.pk)
+    if state is None:
+        raise Response.DoesNotExist(f"Response {response.pk} is no longer there")
     if state == Response.State.SUBMITTED:
         return as_stored(response)
     ensure_open(response)
@@ -303,8 +315,11 @@ def submit(response, **details):
     if missing:
         raise AnswerError(f"Answer “{missing[1].text}” before you send your response")
     # Answers left behind on pages the respondent was routed away from are not part of it.
-    shown = {q.pk for page in journey.visible_pages() for q in journey.visible_questions(page)}
-    response.answers.exclude(question_id__in=shown).delete()
+    # (Every answer is to one of the questionnaire's questions: one with answers can't be
+    # deleted or moved to another questionnaire.)
+    shown = {q.code: q.pk for page in journey.visible_pages() for q in journey.visible_questions(page)}
+    if any(code not in shown for code in journey.answers):
+        response.answers.exclude(question_id__in=shown.values()).delete()
     for name, value in details.items():
         setattr(response, name, value)
     response.state = Response.State.SUBMITTED
