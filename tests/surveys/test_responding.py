@@ -265,6 +265,21 @@ class TestClosing:
 
 
 class TestAbuse:
+    def test_the_honeypot_is_a_labelled_box_kept_out_of_the_tab_order(self, client, questionnaire):
+        html = client.get(url("start")).content.decode()
+        box = re.search(r'<div class="hys-honeypot" aria-hidden="true">(.*?)</div>', html).group(1)
+        field = re.fullmatch(r'<label for="id_website">Leave this empty</label>(<input [^>]*>)', box).group(1)
+        for attribute in ('type="text"', 'name="website"', 'id="id_website"', 'autocomplete="off"', 'tabindex="-1"'):
+            assert attribute in field
+        assert "value=" not in field
+
+    def test_what_software_typed_in_the_honeypot_comes_back_escaped(self, client, questionnaire):
+        start(client)
+        html = client.post(url("declaration"), {"website": '"><script>alert(1)</script>'}).content.decode()
+        assert "There is a problem" in html
+        assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+        assert "<script>alert(1)" not in html
+
     def test_the_honeypot_starts_nothing(self, client, questionnaire):
         client.post(url("start"), {"website": "http://spam.example"})
         assert not Response.objects.exists()

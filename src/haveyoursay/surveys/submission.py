@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
@@ -373,8 +375,24 @@ def resume_with_link(token):
     return response
 
 
-class HoneypotField(forms.CharField):
-    """A field people never see or fill; software that fills every field gives itself away."""
+class HoneypotInput(forms.TextInput):
+    """Written out directly rather than through the form templates, which took longer to draw
+    this one hidden box than the rest of the start page together."""
 
     def __init__(self):
-        super().__init__(required=False, label="Leave this empty", widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+        super().__init__(attrs={"autocomplete": "off", "tabindex": "-1"})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        return format_html(
+            '<input type="text" name="{}"{}{}>',
+            name, format_html(' value="{}"', value) if value else "", flatatt({**self.attrs, **(attrs or {})}),
+        )  # fmt: skip
+
+
+class HoneypotField(forms.CharField):
+    """A field people never see or fill; software that fills every field gives itself away.
+    Templates show it as `<label for="{{ form.website.id_for_label }}">…` and `{{ form.website }}`."""
+
+    def __init__(self):
+        super().__init__(required=False, label="Leave this empty", widget=HoneypotInput())
