@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 
 from haveyoursay.hub.models import Consultation
-from haveyoursay.hub.templatetags.hys import date_range_text, render_markdown, timing
+from haveyoursay.hub.templatetags.hys import clock, date_range_text, render_markdown, timing
 
 TODAY = datetime.date(2022, 6, 20)
 PUBLISHED = datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC)
@@ -48,6 +48,16 @@ def test_timing_of_a_forthcoming_consultation(monkeypatch):
     assert timing(consultation) == "Opens in 3 days"
     consultation.opens_on = consultation.closes_on = None
     assert timing(consultation) == "Opening date to be confirmed"
+
+
+@pytest.mark.parametrize(
+    "hour, minute, expected",
+    [(9, 0, "9am"), (14, 35, "2:35pm"), (12, 0, "midday"), (0, 0, "midnight"), (0, 5, "12:05am"), (12, 30, "12:30pm")],
+)
+def test_clock_writes_times_as_gov_uk_does(hour, minute, expected):
+    from django.utils import timezone
+
+    assert clock(timezone.make_aware(datetime.datetime(2026, 11, 23, hour, minute))) == expected
 
 
 class TestRichText:

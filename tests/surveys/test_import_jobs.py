@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from haveyoursay.hub.templatetags.hys import clock
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import JobError
 from haveyoursay.surveys import import_tasks, importing
@@ -301,6 +302,8 @@ class TestSkippedRows:
         )
         html = officer_client.get(url("done", questionnaire, batch.pk)).content.decode()
         assert "5 responses from old.csv" in html and "rows read:" not in html
+        # The time written as the "already imported" message writes it.
+        assert f"{clock(batch.imported_at)}" in html and "m.</dd>" not in html
         assert batch.skipped_reasons() == [] and batch.skipped_count == 0
 
     def test_blank_rows_among_the_responses_are_counted_but_not_those_after_them(self, questionnaire, tmp_path):

@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from haveyoursay.accounts.models import AuditEvent
+from haveyoursay.hub.templatetags.hys import clock
 from haveyoursay.surveys import importing
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, ImportBatch, Response
@@ -207,6 +208,9 @@ class TestImportingTwice:
             run_import(survey, path, user=officer)
         message = str(refused.value)
         assert message.startswith("This file was already imported on ") and "by Olu Officer (2 responses" in message
+        # The time as every page writes it ("2:35pm"), not Django's "2:35 p.m.".
+        batch = ImportBatch.objects.get()
+        assert f" at {clock(batch.imported_at)} by " in message and "m." not in message
         assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
 
     def test_rows_already_imported_from_another_file_are_skipped_and_counted(self, survey, tmp_path):

@@ -42,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haveyoursay.hub.models import max_upload_bytes
+from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.surveys.models import Answer, ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError
@@ -95,7 +96,7 @@ def already_imported_message(batch, name_the_file=True):
     who = (batch.imported_by.get_full_name() or batch.imported_by.get_username()) if batch.imported_by else "someone"
     as_named = f", as “{batch.file_name}”" if name_the_file else ""
     return (
-        f"This file was already imported on {when:%-d %B %Y} at {when:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+        f"This file was already imported on {uk_date(when)} at {clock(when)}"
         + f" by {who} ({batch.row_count:,} response{'s' if batch.row_count != 1 else ''}{as_named}). "
         "Nothing has been imported again. To add new rows, export a new file: rows already imported are skipped."
     )

@@ -83,10 +83,12 @@ def timing(consultation):
 
 @register.filter
 def clock(value):
-    """Times as GOV.UK writes them: "10am", "2:30pm", "midday"."""
+    """Times as GOV.UK writes them: "10am", "2:30pm", "midday", "midnight"."""
     value = timezone.localtime(value)
     if value.hour == 12 and value.minute == 0:
         return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
     hour = value.hour % 12 or 12
     minutes = f":{value.minute:02}" if value.minute else ""
     return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
