@@ -9,6 +9,7 @@ from haveyoursay.analysis import significance
 from haveyoursay.analysis.dataset import Dataset, QuestionSpec
 from haveyoursay.analysis.tables import crosstab
 from haveyoursay.surveys.question_types import AGREE_SCALE, DONT_KNOW, PREFER_NOT_TO_SAY
+from tests.analysis.in_memory import combine, people
 
 SEXES = [("female", "Female"), ("male", "Male"), PREFER_NOT_TO_SAY]
 AGES = [("16_to_24", "16 to 24"), ("25_to_34", "25 to 34"), ("35_to_44", "35 to 44"), ("45_to_54", "45 to 54")]
@@ -30,16 +31,6 @@ def dataset_of(groups, answers, *, group_options=SEXES, options=(*AGREE_SCALE, D
     answered = pd.DataFrame({"vision": frame["vision"].notna(), "by": frame["by"].notna()}, index=index)
     asked = pd.DataFrame(True, index=index, columns=["vision", "by"])
     return Dataset(1, "Strategic Plan", frame, [question, profile], answered, asked)
-
-
-def people(group, **answers):
-    """([group] × n, answers) for `value=count` pairs."""
-    chosen = [value for value, count in answers.items() for _ in range(count)]
-    return [group] * len(chosen), chosen
-
-
-def combine(*parts):
-    return [g for part in parts for g in part[0]], [a for part in parts for a in part[1]]
 
 
 def cell(table, value, group):

@@ -24,6 +24,7 @@ from haveyoursay.analysis.tables import (
     profile_table,
 )
 from haveyoursay.surveys.question_types import AGREE_SCALE, DONT_KNOW, PREFER_NOT_TO_SAY
+from tests.analysis.in_memory import combine, people
 
 SEXES = [("female", "Female"), ("male", "Male"), PREFER_NOT_TO_SAY]
 
@@ -42,15 +43,6 @@ def dataset_of(groups, answers, *, group_options=SEXES, options=(*AGREE_SCALE, D
     answered = pd.DataFrame({"vision": frame["vision"].notna(), "sex": frame["sex"].notna()}, index=index)
     asked = pd.DataFrame(True, index=index, columns=["vision", "sex"])
     return Dataset(1, "Strategic Plan", frame, [question, profile], answered, asked)
-
-
-def people(group, **answers):
-    chosen = [value for value, count in answers.items() for _ in range(count)]
-    return [group] * len(chosen), chosen
-
-
-def combine(*parts):
-    return [g for part in parts for g in part[0]], [a for part in parts for a in part[1]]
 
 
 def frequency(counts):

@@ -93,6 +93,17 @@ def _new_page(request, browser, **options):
 
 
 @pytest.fixture
+def empty_cache(live_server):
+    """The cache shared with the live server emptied before and after: pages cached by an
+    earlier test (the public ones, under a revision) can't be served to this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def page(request, browser):
     return _new_page(request, browser, viewport=DESKTOP)
 

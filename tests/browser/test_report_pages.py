@@ -2,7 +2,6 @@
 both with axe-core finding nothing, on a desktop and a phone."""
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from haveyoursay.reports.generating import generate_report_impl
@@ -10,14 +9,7 @@ from haveyoursay.reports.models import Publication
 from tests.browser.test_staff_publishing import sign_in
 from tests.reports.test_reports_generate import consultation  # noqa: F401 (a fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(live_server):
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 def test_staff_read_the_report_and_the_public_read_what_was_published(

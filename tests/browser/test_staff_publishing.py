@@ -4,18 +4,12 @@ document, preview it and publish it, in Chromium and with axe-core on every page
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from haveyoursay.hub.models import Consultation
 from tests.factories import MINIMAL_PDF
 
-
-@pytest.fixture(autouse=True)
-def empty_cache(live_server):
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def sign_in(page, user):

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from haveyoursay.analysis import theme_staff, theme_tasks, themes
@@ -12,14 +11,7 @@ from haveyoursay.jobs.models import Job
 from tests.analysis.test_themes_workflow import analyst, question  # noqa: F401 (fixtures)
 from tests.browser.test_staff_publishing import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache(live_server):
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture
