@@ -87,6 +87,16 @@ def test_the_codeframe_page_shows_a_job_under_way_and_one_that_failed(question, 
     assert 'data-job-state="failed"' in page and "add at least one theme, then apply it" in page
 
 
+def test_a_suggestion_under_way_is_found_by_its_question_not_its_title(question, analyst_client, analyst):  # noqa: F811
+    consultation = question.page.questionnaire.consultation
+    job = theme_tasks.start_suggesting(consultation, question, analyst)  # queued; no worker runs it here
+    # The code in the job's title is no longer the question's: the job is still its.
+    type(question).objects.filter(pk=question.pk).update(code="why_carers")
+    question.code = "why_carers"
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert 'data-job-state="queued"' in page and reverse("jobs_staff:job", args=[job.pk]) in page
+
+
 def test_asking_to_apply_while_an_application_is_waiting_queues_no_second_one(question, codeframe, analyst_client):  # noqa: F811
     first = analyst_client.post(url("apply_themes", question))
     second = analyst_client.post(url("apply_themes", question), follow=True)

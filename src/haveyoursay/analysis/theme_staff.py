@@ -50,7 +50,7 @@ def codeframe_url(consultation, question):
 def theme_jobs(consultation, question):
     """The background jobs suggesting or applying this question's themes, newest first."""
     return Job.objects.filter(
-        consultation=consultation, title__endswith=f" {question.code}",
+        consultation=consultation, subject=theme_tasks.job_subject(question),
         task_path__in=[theme_tasks.suggest_and_apply.module_path, theme_tasks.apply_codeframe.module_path],
     ).order_by("-created_at", "-pk")
 

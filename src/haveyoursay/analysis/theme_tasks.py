@@ -49,17 +49,22 @@ def apply_codeframe(job_id, codeframe_id):
     return run_job(job_id, apply_impl, codeframe_id)
 
 
+def job_subject(question):
+    """What theme jobs are on: a question, whether or not it has a codeframe yet."""
+    return f"question {question.pk}"
+
+
 def start_suggesting(consultation, question, user, replace=False):
     return start_job(
         Job.Kind.ANALYSIS, consultation, user, suggest_and_apply, question.pk, user.pk, replace,
-        title=f"Suggest themes for {question.code}",
+        title=f"Suggest themes for {question.code}", subject=job_subject(question),
     )
 
 
 def start_applying(consultation, codeframe, user):
     job = start_job(
         Job.Kind.ANALYSIS, consultation, user, apply_codeframe, codeframe.pk,
-        title=f"Apply the themes for {codeframe.question.code}",
+        title=f"Apply the themes for {codeframe.question.code}", subject=job_subject(codeframe.question),
     )
     # update(), not save(): which job is applying the codeframe changes nothing in the report.
     Codeframe.objects.filter(pk=codeframe.pk).update(training_job=job)

@@ -56,6 +56,10 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     task_path = models.CharField(max_length=255, help_text="The task that does the work, as module.function.")
+    subject = models.CharField(
+        max_length=100, blank=True, db_index=True,
+        help_text="What the work is on, for the page that follows it to find it (\"question 12\"); never shown.",
+    )  # fmt: skip
     task_result_id = models.CharField(
         max_length=64, blank=True, help_text="The task queue's own id for this work, once queued."
     )

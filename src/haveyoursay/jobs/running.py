@@ -71,8 +71,11 @@ def ignore_progress(done, total=None, message=""):
     """The `progress` of work run outside a job: from a test or the command line."""
 
 
-def start_job(kind, consultation, user, task, *args, title=""):
+def start_job(kind, consultation, user, task, *args, title="", subject=""):
     """Record a job and queue `task(job.pk, *args)` once the current transaction commits.
+
+    `subject` names what the work is on ("question 12"), so that the page following that
+    thing can find its jobs; the title is for people and may change.
 
     `args` must be plain values (primary keys, strings, numbers): a TypeError says so at once
     rather than when the worker fails to read them.
@@ -92,6 +95,7 @@ def start_job(kind, consultation, user, task, *args, title=""):
         consultation=consultation,
         requested_by=user if user is not None and user.is_authenticated else None,
         task_path=task.module_path,
+        subject=subject,
     )
     transaction.on_commit(functools.partial(enqueue_job, job.pk, task, args))
     return job
