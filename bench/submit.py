@@ -161,7 +161,7 @@ def report(args, info, config, loads, results, latencies, cpu, checks, elapsed, 
         ("Django", info["django"]),
         ("gunicorn", f"{info['gunicorn']}, {config.describe()}, on {HOST}"),
         ("database", database),
-        ("sessions", info["session_engine"]),
+        ("sessions", f"{info['session_engine']} for staff; respondents are remembered by a signed cookie"),
         ("cache", info["cache"]),
         ("start limit", STARTS_LIFTED),
         (
