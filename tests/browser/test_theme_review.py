@@ -56,7 +56,7 @@ def test_the_codeframe_page_shows_background_work_under_way(page, analyst, quest
     # Queued and not yet picked up: here every job would run at once, so it is recorded, not started.
     Job.objects.create(
         kind=Job.Kind.ANALYSIS, title="Apply the themes for why", consultation=question.page.questionnaire.consultation,
-        requested_by=analyst, task_path=theme_tasks.apply_codeframe.module_path,
+        requested_by=analyst, task_path=theme_tasks.apply_codeframe.module_path, subject=theme_tasks.job_subject(question),
     )
     sign_in(page, analyst)
     page.goto(codeframe_path(question))
