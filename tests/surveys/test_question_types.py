@@ -142,6 +142,21 @@ class TestFromText:
         with pytest.raises(AnswerError, match="“Quite keen” is not one of the answers to vision"):
             vision.type.from_text(vision, "Quite keen")
 
+    def test_a_label_that_is_another_options_value_means_the_first_option(self, page):
+        question = add_question(page, "single", "Which?", code="which", options=["B", "A"])
+        first, second = question.options.all()
+        type(first).objects.filter(pk=second.pk).update(label=first.value)  # the second's label is the first's value
+        question = type(question).objects.prefetch_related("options").get(pk=question.pk)
+        assert question.type.from_text(question, first.value) == {"choice": first.value, "other": ""}
+        assert question.type.from_text(question, second.value) == {"choice": second.value, "other": ""}
+
+    def test_an_option_added_after_a_lookup_is_found_when_options_were_not_prefetched(self, page):
+        question = add_question(page, "single", "Which?", code="which", options=["Yes", "No"])
+        with pytest.raises(AnswerError):
+            question.type.from_text(question, "Maybe")
+        question.options.create(label="Maybe", value="maybe", position=3)
+        assert question.type.from_text(question, "maybe") == {"choice": "maybe", "other": ""}
+
     def test_multiple_choices_split_on_semicolons_and_keep_other_words(self, questionnaire):
         question = questionnaire.ordered_questions().get(code="find_out")
         assert question.type.from_text(question, "GP surgery; Council website") == {

@@ -44,9 +44,9 @@ from django.utils import timezone
 from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
-from haveyoursay.surveys.models import Answer, ImportBatch, Response
+from haveyoursay.surveys.models import ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError
-from haveyoursay.surveys.submission import condition_met
+from haveyoursay.surveys.submission import condition_met, insert_answers
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -1270,9 +1270,7 @@ def _create(questionnaire, batch, rows, user):
             import_key=row.key,
         ))
     Response.objects.bulk_create(responses)
-    answers = [
-        Answer(response=response, question=question, value=value)
-        for response, row in zip(responses, rows)
-        for question, value in row.answers.items()
-    ]
-    Answer.objects.bulk_create(answers, batch_size=1000)
+    insert_answers(
+        ((response.pk, question.pk, value) for response, row in zip(responses, rows) for question, value in row.answers.items()),
+        now,
+    )

@@ -104,12 +104,25 @@ def _labels(question):
 
 
 def _option_for_text(question, text):
-    """An option from its value or its label, in any case: exports use either."""
-    wanted = text.strip().casefold()
+    """An option from its value or its label, in any case: exports use either. The first
+    option, in order, whose value or label matches."""
+    return _options_by_text(question).get(text.strip().casefold())
+
+
+def _options_by_text(question):
+    """{casefolded value or label: option}. Kept on the question when its options were
+    prefetched (an import's are, and reads every row of a 50,000-row file with it): they
+    can't change under it then."""
+    kept = question.__dict__.get("_options_by_text")
+    if kept is not None:
+        return kept
+    lookup = {}
     for option in question.options.all():
-        if wanted in (option.value.casefold(), option.label.casefold()):
-            return option
-    return None
+        lookup.setdefault(option.value.casefold(), option)
+        lookup.setdefault(option.label.casefold(), option)
+    if "options" in getattr(question, "_prefetched_objects_cache", {}):
+        question.__dict__["_options_by_text"] = lookup
+    return lookup
 
 
 def _other_field(name, question, options):

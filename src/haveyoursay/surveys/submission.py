@@ -300,6 +300,31 @@ _STATE_FOR_UPDATE = PreparedQuery(
 )
 
 
+def insert_answers(answers, now):
+    """Answer.objects.bulk_create([Answer(response_id=…, question_id=…, value=…)]) for
+    [(response pk, question pk, value)], with `now` as their time: for an import's hundreds of
+    thousands, where the ORM spent ten times as long building the INSERTs as SQLite did
+    running them. One statement, run for every row."""
+    connection = transaction.get_connection()
+    meta = Answer._meta
+    fields = [meta.get_field(name) for name in ("response", "question", "value", "updated_at")]
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    value_field = fields[2]
+    updated_at = fields[3].get_db_prep_save(now, connection)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (response_pk, question_pk, value_field.get_db_prep_save(value, connection), updated_at)
+                for response_pk, question_pk, value in answers
+            ],
+        )
+
+
 @transaction.atomic
 def submit(response, **details):
     """Send a response. Idempotent: a second call (a double click, a resent form, a second
