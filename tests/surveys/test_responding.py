@@ -1,5 +1,7 @@
+import contextlib
 import datetime
 import re
+import sqlite3
 import time
 
 import pytest
@@ -437,3 +439,68 @@ class TestQueries:
             saved = client.post(url("page", 2), {"q_priorities__identification": "very_important", "continue": ""})
         assert saved.status_code == 302
         assert sum("hub_consultation" in query["sql"] for query in captured.captured_queries) == 1
+
+
+@contextlib.contextmanager
+def writes_blocked(response):
+    """Another connection holding what a save needs, as a long import does on SQLite (its one
+    writer) and a locked row does on PostgreSQL; the saves wait no longer than the test must."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The test database is in memory with a shared cache, where a writer also locks out
+        # readers; with the file and WAL the site runs on, reads go on. read_uncommitted lets
+        # this connection read as it would there, while its writes are still refused.
+        other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE surveys_response SET updated_at = updated_at WHERE id = ?", [response.pk])
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA read_uncommitted = 0")
+    else:
+        import psycopg
+
+        other = psycopg.connect(**connection.get_connection_params())
+        other.execute("SELECT id FROM surveys_response WHERE id = %s FOR UPDATE", [response.pk])
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+            other.rollback()
+            other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+class TestBusyDatabase:
+    def test_a_page_that_cannot_be_saved_comes_back_as_typed_and_saves_when_tried_again(self, client, questionnaire):
+        response = start(client)
+        typed = {"q_vision": "tend_to_agree", "q_why_vision": "My words stay here.", "continue": ""}
+        with writes_blocked(response):
+            page = client.post(url("page", 1), typed)
+        html = page.content.decode()
+        assert page.status_code == 503
+        assert "the service is busy. Your answers are still here: select Continue to try again." in html
+        assert "My words stay here." in html and 'value="tend_to_agree" checked' in html
+        assert not Answer.objects.exists()
+        assert client.post(url("page", 1), typed).status_code == 302
+        assert Answer.objects.filter(response=response).count() == 2
+
+    def test_sending_that_cannot_be_saved_keeps_the_declaration(self, client, questionnaire):
+        response = start(client)
+        answer_everything(client)
+        with writes_blocked(response):
+            page = client.post(url("declaration"), {**DECLARATION, "respondent_name": "Ada Carer"})
+        assert page.status_code == 503
+        html = page.content.decode()
+        assert "select Accept and send to try again" in html and 'value="Ada Carer"' in html
+        assert not Response.objects.get(pk=response.pk).is_submitted
+        assert client.post(url("declaration"), DECLARATION)["Location"] == url("confirmation")

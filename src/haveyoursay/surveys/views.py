@@ -6,12 +6,14 @@ a one-way step that a second request cannot repeat.
 """
 
 import hashlib
+import logging
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
+from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +27,13 @@ from haveyoursay.surveys import submission
 from haveyoursay.surveys.models import Response
 from haveyoursay.surveys.question_types import AnswerError
 
+logger = logging.getLogger(__name__)
+
 STARTS_PER_HOUR = 30
+# SQLite has one writer at a time: while a long import holds the write lock, a page waiting
+# more than its busy timeout (5 s) is refused. Then, as for any database error a moment may
+# cure, the respondent keeps what they typed and is asked to try again.
+BUSY = "We could not save your answers just now because the service is busy. Your answers are still here: {action} to try again."
 RESUME_TRIES_PER_HOUR = 20
 
 
@@ -186,19 +194,24 @@ def start(request, slug):
         if response is None or response.is_submitted:
             if over_limit(request, "start", STARTS_PER_HOUR):
                 return too_many(request, consultation)
-            response = Response.objects.create(questionnaire=questionnaire)
+            try:
+                response = Response.objects.create(questionnaire=questionnaire)
+            except OperationalError:
+                context = start_page_context(questionnaire, None, form)
+                return busy(request, "a new response", context, "surveys/start.html", "select Start now")
             return remember(request, response, redirect("surveys:page", slug, 1))
         return redirect("surveys:page", slug, 1)
-    return render(
-        request, "surveys/start.html",
-        {
-            "questionnaire": questionnaire,
-            "consultation": consultation,
-            "response": response if response and not response.is_submitted else None,
-            "page_count": len(journey_for(questionnaire, response or Response(questionnaire=questionnaire)).visible_pages()),
-            "form": StartForm(),
-        },
-    )
+    return render(request, "surveys/start.html", start_page_context(questionnaire, response, StartForm()))
+
+
+def start_page_context(questionnaire, response, form):
+    return {
+        "questionnaire": questionnaire,
+        "consultation": questionnaire.consultation,
+        "response": response if response and not response.is_submitted else None,
+        "page_count": len(journey_for(questionnaire, response or Response(questionnaire=questionnaire)).visible_pages()),
+        "form": form,
+    }
 
 
 @with_response
@@ -221,6 +234,9 @@ def page(request, questionnaire, response, number):
                 submission.save_answers(response, values)
             except submission.ResponseClosed:
                 return closed(request, questionnaire, response)
+            except OperationalError:
+                context = page_view_context(questionnaire, response, journey, current, number, form, returning)
+                return busy(request, "a page of a response", context, "surveys/page.html", "select Continue")
             slug = questionnaire.consultation.slug
             if "save" in request.POST:
                 return redirect("surveys:saved", slug)
@@ -231,19 +247,29 @@ def page(request, questionnaire, response, number):
             if next_number is None:
                 return redirect("surveys:check", slug)
             return redirect(reverse("surveys:page", args=[slug, next_number]) + ("?return=check" if returning else ""))
-    pages = journey.visible_pages()
     return render(
-        request, "surveys/page.html",
-        {
-            "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
-            "page": current, "number": number, "total": len(pages), "form": form, "returning": returning,
-            "back_url": (
-                reverse("surveys:check", args=[questionnaire.consultation.slug]) if returning
-                else reverse("surveys:page", args=[questionnaire.consultation.slug, number - 1]) if number > 1
-                else reverse("surveys:start", args=[questionnaire.consultation.slug])
-            ),
-        },
+        request, "surveys/page.html", page_view_context(questionnaire, response, journey, current, number, form, returning)
     )
+
+
+def page_view_context(questionnaire, response, journey, current, number, form, returning):
+    slug = questionnaire.consultation.slug
+    return {
+        "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
+        "page": current, "number": number, "total": len(journey.visible_pages()), "form": form, "returning": returning,
+        "back_url": (
+            reverse("surveys:check", args=[slug]) if returning
+            else reverse("surveys:page", args=[slug, number - 1]) if number > 1
+            else reverse("surveys:start", args=[slug])
+        ),
+    }
+
+
+def busy(request, what, context, template, action):
+    """The form again, as the person filled it in, saying it was not saved: a 503."""
+    logger.warning("Could not save %s: the database was busy or unreachable", what)
+    context["form"].add_error(None, BUSY.format(action=action))
+    return render(request, template, context, status=503)
 
 
 @with_response
@@ -330,6 +356,11 @@ def declaration(request, questionnaire, response):
             return redirect("surveys:check", slug)
         except submission.ResponseClosed:
             return closed(request, questionnaire, response)
+        except OperationalError:
+            context = {
+                "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response, "form": form,
+            }
+            return busy(request, "the sending of a response", context, "surveys/declaration.html", "select Accept and send")
         return redirect("surveys:confirmation", slug)
     return render(
         request, "surveys/declaration.html",
