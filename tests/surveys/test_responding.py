@@ -454,29 +454,22 @@ def writes_blocked(response):
         other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         other.execute("UPDATE surveys_response SET updated_at = updated_at WHERE id = ?", [response.pk])
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA read_uncommitted = 0")
+        ours, back = "PRAGMA read_uncommitted = 1", "PRAGMA read_uncommitted = 0"
     else:
         import psycopg
 
         other = psycopg.connect(**connection.get_connection_params())
         other.execute("SELECT id FROM surveys_response WHERE id = %s FOR UPDATE", [response.pk])
+        ours, back = "SET lock_timeout = '200ms'", "SET lock_timeout = 0"
+    with connection.cursor() as cursor:
+        cursor.execute(ours)
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
         with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '200ms'")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = 0")
-            other.rollback()
-            other.close()
+            cursor.execute(back)
 
 
 @pytest.mark.django_db(transaction=True)
