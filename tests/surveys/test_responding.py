@@ -442,9 +442,10 @@ class TestQueries:
 
 
 @contextlib.contextmanager
-def writes_blocked(response):
-    """Another connection holding what a save needs, as a long import does on SQLite (its one
-    writer) and a locked row does on PostgreSQL; the saves wait no longer than the test must."""
+def writes_blocked():
+    """Another connection keeping every other from writing responses, as a long import does on
+    SQLite (its one writer), and as a table lock does on PostgreSQL; the saves wait no longer
+    than the test must."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -453,13 +454,13 @@ def writes_blocked(response):
         # this connection read as it would there, while its writes are still refused.
         other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
-        other.execute("UPDATE surveys_response SET updated_at = updated_at WHERE id = ?", [response.pk])
+        other.execute("UPDATE surveys_response SET updated_at = updated_at")
         ours, back = "PRAGMA read_uncommitted = 1", "PRAGMA read_uncommitted = 0"
     else:
         import psycopg
 
         other = psycopg.connect(**connection.get_connection_params())
-        other.execute("SELECT id FROM surveys_response WHERE id = %s FOR UPDATE", [response.pk])
+        other.execute("LOCK TABLE surveys_response IN SHARE MODE")  # others may read, not write
         ours, back = "SET lock_timeout = '200ms'", "SET lock_timeout = 0"
     with connection.cursor() as cursor:
         cursor.execute(ours)
@@ -477,7 +478,7 @@ class TestBusyDatabase:
     def test_a_page_that_cannot_be_saved_comes_back_as_typed_and_saves_when_tried_again(self, client, questionnaire):
         response = start(client)
         typed = {"q_vision": "tend_to_agree", "q_why_vision": "My words stay here.", "continue": ""}
-        with writes_blocked(response):
+        with writes_blocked():
             page = client.post(url("page", 1), typed)
         html = page.content.decode()
         assert page.status_code == 503
@@ -487,10 +488,19 @@ class TestBusyDatabase:
         assert client.post(url("page", 1), typed).status_code == 302
         assert Answer.objects.filter(response=response).count() == 2
 
+    def test_a_response_that_cannot_be_started_says_so_and_starts_when_tried_again(self, client, questionnaire):
+        with writes_blocked():
+            page = client.post(url("start"))
+        assert page.status_code == 503
+        html = page.content.decode()
+        assert "<title>Error: " in html and "select Start now to try again" in html
+        assert not Response.objects.exists()
+        start(client)
+
     def test_sending_that_cannot_be_saved_keeps_the_declaration(self, client, questionnaire):
         response = start(client)
         answer_everything(client)
-        with writes_blocked(response):
+        with writes_blocked():
             page = client.post(url("declaration"), {**DECLARATION, "respondent_name": "Ada Carer"})
         assert page.status_code == 503
         html = page.content.decode()

@@ -33,7 +33,10 @@ STARTS_PER_HOUR = 30
 # SQLite has one writer at a time: while a long import holds the write lock, a page waiting
 # more than its busy timeout (5 s) is refused. Then, as for any database error a moment may
 # cure, the respondent keeps what they typed and is asked to try again.
-BUSY = "We could not save your answers just now because the service is busy. Your answers are still here: {action} to try again."
+BUSY = (
+    "We could not save your answers just now because the service is busy. "
+    "Your answers are still here: {action} to try again."
+)
 RESUME_TRIES_PER_HOUR = 20
 
 
@@ -187,31 +190,32 @@ def start(request, slug):
     consultation = questionnaire.consultation
     if not questionnaire.accepts_online_responses():
         return closed(request, questionnaire)
+    form, status = StartForm(), 200
     if request.method == "POST":
         form = StartForm(request.POST)
         if not form.is_valid() or form.cleaned_data["website"]:
             return redirect("surveys:start", slug)
-        if response is None or response.is_submitted:
-            if over_limit(request, "start", STARTS_PER_HOUR):
-                return too_many(request, consultation)
-            try:
-                response = Response.objects.create(questionnaire=questionnaire)
-            except OperationalError:
-                context = start_page_context(questionnaire, None, form)
-                return busy(request, "a new response", context, "surveys/start.html", "select Start now")
-            return remember(request, response, redirect("surveys:page", slug, 1))
-        return redirect("surveys:page", slug, 1)
-    return render(request, "surveys/start.html", start_page_context(questionnaire, response, StartForm()))
-
-
-def start_page_context(questionnaire, response, form):
-    return {
-        "questionnaire": questionnaire,
-        "consultation": questionnaire.consultation,
-        "response": response if response and not response.is_submitted else None,
-        "page_count": len(journey_for(questionnaire, response or Response(questionnaire=questionnaire)).visible_pages()),
-        "form": form,
-    }
+        if response is not None and not response.is_submitted:
+            return redirect("surveys:page", slug, 1)
+        if over_limit(request, "start", STARTS_PER_HOUR):
+            return too_many(request, consultation)
+        try:
+            started = Response.objects.create(questionnaire=questionnaire)
+        except OperationalError:
+            status = busy(form, "a new response", "select Start now")
+        else:
+            return remember(request, started, redirect("surveys:page", slug, 1))
+    return render(
+        request, "surveys/start.html",
+        {
+            "questionnaire": questionnaire,
+            "consultation": consultation,
+            "response": response if response and not response.is_submitted else None,
+            "page_count": len(journey_for(questionnaire, response or Response(questionnaire=questionnaire)).visible_pages()),
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @with_response
@@ -225,6 +229,7 @@ def page(request, questionnaire, response, number):
     form = journey.form_for(
         current, request.POST if request.method == "POST" else None, saving_for_later="save" in request.POST
     )
+    status = 200
     if request.method == "POST":
         values = submission.clean_page(form)
         if values is not None:
@@ -235,41 +240,45 @@ def page(request, questionnaire, response, number):
             except submission.ResponseClosed:
                 return closed(request, questionnaire, response)
             except OperationalError:
-                context = page_view_context(questionnaire, response, journey, current, number, form, returning)
-                return busy(request, "a page of a response", context, "surveys/page.html", "select Continue")
-            slug = questionnaire.consultation.slug
-            if "save" in request.POST:
-                return redirect("surveys:saved", slug)
-            journey.refresh(values)
-            if returning and journey.first_unanswered_required() is None:
-                return redirect("surveys:check", slug)
-            next_number = journey.next_page_number(current)
-            if next_number is None:
-                return redirect("surveys:check", slug)
-            return redirect(reverse("surveys:page", args=[slug, next_number]) + ("?return=check" if returning else ""))
+                status = busy(form, "a page of a response", "select Continue")
+            else:
+                return after_saving(request, questionnaire, journey, current, values, returning)
+    pages = journey.visible_pages()
     return render(
-        request, "surveys/page.html", page_view_context(questionnaire, response, journey, current, number, form, returning)
+        request, "surveys/page.html",
+        {
+            "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
+            "page": current, "number": number, "total": len(pages), "form": form, "returning": returning,
+            "back_url": (
+                reverse("surveys:check", args=[questionnaire.consultation.slug]) if returning
+                else reverse("surveys:page", args=[questionnaire.consultation.slug, number - 1]) if number > 1
+                else reverse("surveys:start", args=[questionnaire.consultation.slug])
+            ),
+        },
+        status=status,
     )
 
 
-def page_view_context(questionnaire, response, journey, current, number, form, returning):
+def after_saving(request, questionnaire, journey, current, values, returning):
+    """Where a saved page leads: "save and come back later", back to check your answers, or on."""
     slug = questionnaire.consultation.slug
-    return {
-        "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
-        "page": current, "number": number, "total": len(journey.visible_pages()), "form": form, "returning": returning,
-        "back_url": (
-            reverse("surveys:check", args=[slug]) if returning
-            else reverse("surveys:page", args=[slug, number - 1]) if number > 1
-            else reverse("surveys:start", args=[slug])
-        ),
-    }
+    if "save" in request.POST:
+        return redirect("surveys:saved", slug)
+    journey.refresh(values)
+    if returning and journey.first_unanswered_required() is None:
+        return redirect("surveys:check", slug)
+    next_number = journey.next_page_number(current)
+    if next_number is None:
+        return redirect("surveys:check", slug)
+    return redirect(reverse("surveys:page", args=[slug, next_number]) + ("?return=check" if returning else ""))
 
 
-def busy(request, what, context, template, action):
-    """The form again, as the person filled it in, saying it was not saved: a 503."""
+def busy(form, what, action):
+    """Say on the form, shown again as the person filled it in, that it was not saved; the
+    status to answer with."""
     logger.warning("Could not save %s: the database was busy or unreachable", what)
-    context["form"].add_error(None, BUSY.format(action=action))
-    return render(request, template, context, status=503)
+    form.add_error(None, BUSY.format(action=action))
+    return 503
 
 
 @with_response
@@ -336,6 +345,7 @@ def declaration(request, questionnaire, response):
         "publication": response.publication or None, "email": response.email,
     }
     form = DeclarationForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             return redirect("surveys:check", slug)
@@ -357,14 +367,13 @@ def declaration(request, questionnaire, response):
         except submission.ResponseClosed:
             return closed(request, questionnaire, response)
         except OperationalError:
-            context = {
-                "questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response, "form": form,
-            }
-            return busy(request, "the sending of a response", context, "surveys/declaration.html", "select Accept and send")
-        return redirect("surveys:confirmation", slug)
+            status = busy(form, "the sending of a response", "select Accept and send")
+        else:
+            return redirect("surveys:confirmation", slug)
     return render(
         request, "surveys/declaration.html",
         {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response, "form": form},
+        status=status,
     )
 
 
