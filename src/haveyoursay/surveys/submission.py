@@ -7,11 +7,11 @@ import secrets
 from datetime import timedelta
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.db import transaction
 from django.db.models.constants import OnConflict
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
 
 from haveyoursay.govuk_forms import GovukForm
 from haveyoursay.prepared import PreparedQuery
@@ -274,30 +274,14 @@ def _upsert_answers(response_pk, answers, now):
     "question"], update_fields=["value", "updated_at"]) for [(question pk, value)]."""
     connection = transaction.get_connection()
     key = (connection.vendor, "upsert", len(answers))
-    meta = Answer._meta
-    fields = [meta.get_field(name) for name in ("response", "question", "value", "updated_at")]
     if key not in _statements:
-        qn = connection.ops.quote_name
-        row = f"({', '.join(['%s'] * len(fields))})"
-        _statements[key] = (
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
-            f"VALUES {', '.join([row] * len(answers))} "
-            + connection.ops.on_conflict_suffix_sql(
-                fields, OnConflict.UPDATE, [fields[2].column, fields[3].column], [fields[0].column, fields[1].column]
-            )
+        fields = [Answer._meta.get_field(name) for name in _ANSWER_FIELDS]
+        _statements[key] = f"{_answers_insert_sql(connection, len(answers))} " + connection.ops.on_conflict_suffix_sql(
+            fields, OnConflict.UPDATE, [fields[2].column, fields[3].column], [fields[0].column, fields[1].column]
         )
-    value_field, updated_field = fields[2], fields[3]
-    updated_at = updated_field.get_db_prep_save(now, connection)
-    params = []
-    for question_pk, value in answers:
-        params += [response_pk, question_pk, value_field.get_db_prep_save(value, connection), updated_at]
+    rows = _answer_rows(connection, [(response_pk, question_pk, value) for question_pk, value in answers], now)
     with connection.cursor() as cursor:
-        cursor.execute(_statements[key], params)
-
-
-_STATE_FOR_UPDATE = PreparedQuery(
-    lambda response: Response.objects.select_for_update().filter(pk=response).values_list("state", flat=True)
-)
+        cursor.execute(_statements[key], [param for row in rows for param in row])
 
 
 def insert_answers(answers, now):
@@ -306,23 +290,34 @@ def insert_answers(answers, now):
     thousands, where the ORM spent ten times as long building the INSERTs as SQLite did
     running them. One statement, run for every row."""
     connection = transaction.get_connection()
-    meta = Answer._meta
-    fields = [meta.get_field(name) for name in ("response", "question", "value", "updated_at")]
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    value_field = fields[2]
-    updated_at = fields[3].get_db_prep_save(now, connection)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (response_pk, question_pk, value_field.get_db_prep_save(value, connection), updated_at)
-                for response_pk, question_pk, value in answers
-            ],
-        )
+        cursor.executemany(_answers_insert_sql(connection, 1), _answer_rows(connection, answers, now))
+
+
+_ANSWER_FIELDS = ("response", "question", "value", "updated_at")
+
+
+def _answers_insert_sql(connection, rows):
+    """INSERT INTO the answers (response, question, value, updated_at), with `rows` rows of values."""
+    qn, meta = connection.ops.quote_name, Answer._meta
+    columns = ", ".join(qn(meta.get_field(name).column) for name in _ANSWER_FIELDS)
+    row = f"({', '.join(['%s'] * len(_ANSWER_FIELDS))})"
+    return f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"
+
+
+def _answer_rows(connection, answers, now):
+    """[(response pk, question pk, value)] as the database takes them, `now` as their time."""
+    value_field = Answer._meta.get_field("value")
+    updated_at = Answer._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    return [
+        (response_pk, question_pk, value_field.get_db_prep_save(value, connection), updated_at)
+        for response_pk, question_pk, value in answers
+    ]
+
+
+_STATE_FOR_UPDATE = PreparedQuery(
+    lambda response: Response.objects.select_for_update().filter(pk=response).values_list("state", flat=True)
+)
 
 
 @transaction.atomic
