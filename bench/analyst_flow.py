@@ -208,6 +208,13 @@ class Analyst:
             self.page.wait_for_timeout(POLL_MS)
             self.page.reload()
 
+    def run_job(self, button):
+        """Press the themes page's `button`, wait for the job it starts, and be back on the themes page."""
+        self.click(self.page.get_by_role("button", name=button))
+        self.wait_for_job()
+        if self.page.url.rstrip("/") != self.codeframe_url.rstrip("/"):
+            self.open(self.codeframe_url)
+
     def shown_job_state(self):
         """The state the page shows: a job's own page, or a page with a job's progress on it (None: no job shown)."""
         panel = self.page.locator("[data-job-state]")
@@ -249,10 +256,7 @@ def drive(analyst, built, username, password):
         analyst.open(analyst.codeframe_url, "themes page, no codeframe yet")
 
     with analyst.step("ask for suggestions and wait for the job"):
-        analyst.click(page.get_by_role("button", name="Suggest themes"))
-        analyst.wait_for_job()
-        if page.url.rstrip("/") != analyst.codeframe_url.rstrip("/"):
-            analyst.open(analyst.codeframe_url)
+        analyst.run_job("Suggest themes")
     analyst.measure("themes page, suggested and applied")
     table = analyst.themes_table()
     suggested = len(table)
@@ -322,10 +326,7 @@ def drive(analyst, built, username, password):
 
     with analyst.step("apply the codeframe and wait for the job"):
         analyst.open(analyst.codeframe_url)
-        analyst.click(page.get_by_role("button", name="Apply the codeframe to every answer"))
-        analyst.wait_for_job()
-        if page.url.rstrip("/") != analyst.codeframe_url.rstrip("/"):
-            analyst.open(analyst.codeframe_url)
+        analyst.run_job("Apply the codeframe to every answer")
     analyst.measure("themes page, reviewed and applied")
     final = analyst.themes_table()
 
