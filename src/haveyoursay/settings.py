@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "haveyoursay.analysis",
     "haveyoursay.reports",
     "haveyoursay.jobs",
+    "haveyoursay.decisions",
     "haveyoursay.accounts",
     "django_tasks",
     "django_tasks_db",
