@@ -182,6 +182,9 @@ class Meeting(FromModernGov):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField()
+    time_known = models.BooleanField(
+        default=True, help_text="Whether the records say what time it started (older minutes give only the day)."
+    )
     ends_at = models.DateTimeField(null=True, blank=True)
     venue = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)

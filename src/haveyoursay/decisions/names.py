@@ -21,7 +21,7 @@ PREFIXES = {
 TITLE_GROUPS = {"Mr": "m", "Sir": "m", "Lord": "m", "Mrs": "f", "Ms": "f", "Miss": "f", "Dame": "f", "Lady": "f"}
 SUFFIXES = {"cc", "mbe", "obe", "cbe", "bem", "jp", "qpm", "mp", "dl", "kc", "qc", "frs", "mbe,", "cc,"}
 PARTICLES = {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "le", "la", "ten", "ter", "ap", "bin"}
-INITIAL = re.compile(r"^[A-Z]\.?$")
+INITIAL = re.compile(r"^(?:[A-Z]\.?|(?:[A-Z]\.){2,})$")  # "B", "B." or "M.E."
 BRACKETED = re.compile(r"\([^)]*\)")
 
 
@@ -61,7 +61,7 @@ def parse_name(text):
     family = [tokens.pop()]
     while tokens and tokens[-1].casefold() in PARTICLES:
         family.insert(0, tokens.pop())
-    initials = [t if t.endswith(".") else t + "." for t in tokens if INITIAL.match(t)]
+    initials = [f"{letter}." for t in tokens if INITIAL.match(t) for letter in t.replace(".", "")]
     given = [t for t in tokens if not INITIAL.match(t)]
     return ParsedName(
         prefix=prefix,

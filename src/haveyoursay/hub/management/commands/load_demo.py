@@ -6,6 +6,7 @@ run again."""
 from django.core.management.base import BaseCommand
 
 from haveyoursay.analysis.demo import load_demo_population_tables
+from haveyoursay.decisions.demo import load_demo_records
 from haveyoursay.hub.demo import describe, load_demo
 from haveyoursay.surveys.demo import load_demo_questionnaires
 from haveyoursay.surveys.demo_responses import load_demo_responses
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo content: the consultations of Leicestershire County Council's "
         "'You said, we did' page (2022), with one open and one forthcoming, their questionnaires, "
-        "synthetic (made-up, clearly labelled) responses to them, and Census 2021 population figures. "
+        "synthetic (made-up, clearly labelled) responses to them, Census 2021 population figures, and the "
+        "council's meetings, decisions and votes from its minutes. "
         "Running it again changes nothing."
     )
 
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         questionnaires = load_demo_questionnaires()
         responses = sum(load_demo_responses().values())
         tables = load_demo_population_tables()
+        meetings = load_demo_records()
         self.stdout.write(
             f"Demo content loaded. {describe(summary)}; questionnaires: {questionnaires} created; "
-            f"synthetic responses: {responses:,} created; population tables: {tables} created or updated."
+            f"synthetic responses: {responses:,} created; population tables: {tables} created or updated; "
+            f"meetings: {meetings}."
         )
