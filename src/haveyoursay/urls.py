@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("haveyoursay.hub.urls")),
     path("", include("haveyoursay.surveys.urls")),
     path("", include("haveyoursay.reports.urls")),
+    path("", include("haveyoursay.decisions.urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
     path("staff/", include("haveyoursay.reports.staff_urls")),

@@ -212,6 +212,18 @@ class Meeting(FromModernGov):
         local = timezone.localtime(self.starts_at)
         return f"{self.organization}, {local.day} {local:%B %Y}"
 
+    def when(self):
+        """ "Wednesday 23 February 2022, 2pm to 4:10pm", or the day alone where no time is recorded."""
+        from haveyoursay.hub.templatetags.hys import clock
+
+        local = timezone.localtime(self.starts_at)
+        day = f"{local:%A} {local.day} {local:%B %Y}"
+        if not self.time_known:
+            return day
+        if self.ends_at:
+            return f"{day}, {clock(self.starts_at)} to {clock(self.ends_at)}"
+        return f"{day}, {clock(self.starts_at)}"
+
     @property
     def is_held(self):
         return self.status == self.Status.SCHEDULED and self.starts_at <= timezone.now()

@@ -25,6 +25,8 @@ def site_urls(script_prefix):
     return {
         "index": reverse("hub:index"),
         "feed": reverse("hub:feed"),
+        "meetings": reverse("decisions:meetings"),
+        "decisions": reverse("decisions:decisions"),
         "theme": reverse("theme"),
         "staff": reverse("staff:consultations"),
     }
