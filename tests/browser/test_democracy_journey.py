@@ -76,3 +76,31 @@ def test_the_decisions_filter_works_without_javascript(nojs_page, axe_check):
     expect(page.get_by_role("heading", name="1 decision")).to_be_visible()
     expect(page.get_by_role("link", name="Strategic Plan (2022-26)")).to_be_visible()
     axe_check(page)
+
+
+def test_democratic_services_record_a_pasted_vote_after_checking_the_names(page, axe_check, make_user):
+    from haveyoursay.decisions.models import AgendaItem, Meeting, VoteEvent
+    from tests.browser.test_staff_publishing import sign_in
+
+    clerk = make_user("clerk", groups=["Democratic services"], is_staff=True)
+    meeting = Meeting.objects.get(organization__name="Leicestershire County Council", starts_at__date="2022-02-23")
+    item = AgendaItem.objects.create(meeting=meeting, number=49, title="A motion on notice")
+    sign_in(page, clerk)
+    page.goto(f"/staff/democracy/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Record a recorded vote on item 49.").click()
+    page.get_by_label("Carried").check()
+    page.get_by_label("The recorded vote, as the minutes write it").fill(
+        "For the Motion\nMr Allen, Mrs Wright\nAgainst the Motion\nMr Welsh"
+    )
+    page.get_by_role("button", name="Check the names").click()
+    expect(page.get_by_role("alert")).to_contain_text("“Mrs Wright” could be Mrs. A. Wright CC or Mrs. M. Wright CC")
+    axe_check(page)
+    page.get_by_label("The recorded vote, as the minutes write it").fill(
+        "For the Motion\nMr Allen, Mrs M. Wright\nAgainst the Motion\nMr Welsh"
+    )
+    page.get_by_role("button", name="Check the names").click()
+    expect(page.get_by_role("table", name="3 names read from the minute")).to_contain_text("Mrs. M. Wright CC")
+    axe_check(page)
+    page.get_by_role("button", name="Record this vote").click()
+    expect(page.get_by_role("alert")).to_contain_text("2 for, 1 against, 0 abstained")
+    assert VoteEvent.objects.get(item=item).votes.count() == 3

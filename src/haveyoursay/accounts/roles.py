@@ -43,6 +43,7 @@ ROLES = {
         "analysis.add_codeframe",
         "analysis.change_codeframe",
         "analysis.approve_quote",
+        "decisions.view_meeting",
     ],
     # Turns responses into results: reads and downloads responses, codes free-text themes.
     "Analyst": [
@@ -56,9 +57,23 @@ ROLES = {
         "analysis.add_codeframe",
         "analysis.change_codeframe",
         "analysis.approve_quote",
+        "decisions.view_meeting",
     ],
-    # Reads drafts and previews, changes nothing: analysts, democratic services.
-    "Staff viewer": ["hub.view_consultation", "reports.view_engagementreport"],
+    # Reads drafts and previews, changes nothing.
+    "Staff viewer": ["hub.view_consultation", "reports.view_engagementreport", "decisions.view_meeting"],
+    # Keeps the democratic records: bodies, members, meetings, agendas, minutes, decisions, votes.
+    "Democratic services": [
+        "hub.view_consultation",
+        "decisions.view_meeting",
+        *(
+            f"decisions.{action}_{model}"
+            for model in (
+                "organization", "person", "membership", "meeting", "attendance", "agendaitem", "agendadocument",
+                "decision", "voteevent", "vote", "declaration", "question", "petition",
+            )
+            for action in ("add", "change", "delete")
+        ),
+    ],  # fmt: skip
 }
 
 

@@ -1,0 +1,17 @@
+"""Democratic services on the staff site, under /staff/democracy/."""
+
+from django.urls import path
+
+from haveyoursay.decisions import staff
+
+app_name = "decisions_staff"
+urlpatterns = [
+    path("democracy/", staff.index, name="index"),
+    path("democracy/import/", staff.moderngov_import, name="import"),
+    path("democracy/meetings/<int:pk>/", staff.meeting, name="meeting"),
+    path("democracy/items/<int:item_pk>/recorded-vote/", staff.recorded_vote, name="recorded_vote"),
+    path("democracy/<slug:kind>/", staff.records, name="records"),
+    path("democracy/<slug:kind>/new/", staff.record_edit, name="record_new"),
+    path("democracy/<slug:kind>/<int:pk>/", staff.record_edit, name="record_edit"),
+    path("democracy/<slug:kind>/<int:pk>/delete/", staff.record_delete, name="record_delete"),
+]
