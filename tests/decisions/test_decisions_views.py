@@ -183,3 +183,18 @@ def test_the_body_page_lists_members_with_their_roles(client, demo):
     page = client.get("/bodies/health-overview-and-scrutiny-committee/").content.decode()
     assert "Mr. P. King CC</a> – Chair" in page
     assert page.index("Mr. P. King CC") < page.index("Mr. S. L. Bray CC"), "the chair comes first"
+
+
+def test_a_bodys_petitions_are_listed_without_petitioners(client, demo):
+    from haveyoursay.decisions.models import Petition
+
+    hosc = Organization.objects.get(slug="health-overview-and-scrutiny-committee")
+    Petition.objects.create(
+        title="Keep the Park Drive surgery open", organization=hosc, signatures=1250,
+        received_on=datetime.date(2021, 8, 2), response="The committee asked the CCGs to report back.",
+        debated_at=Meeting.objects.get(organization=hosc),
+    )  # fmt: skip
+    page = client.get(f"/bodies/{hosc.slug}/").content.decode()
+    assert "Keep the Park Drive surgery open" in page
+    assert "1250 signatures, received 2 August 2021; debated at the" in page
+    assert "The committee asked the CCGs to report back." in page

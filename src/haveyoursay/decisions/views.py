@@ -146,6 +146,7 @@ def body(request, slug):
             "upcoming": organization.meetings.filter(starts_at__gte=now).order_by("starts_at")[:10],
             "recent": organization.meetings.filter(starts_at__lt=now).order_by("-starts_at")[:10],
             "children": organization.children.all(),
+            "petitions": organization.petitions.select_related("debated_at"),
         },
     )
 
