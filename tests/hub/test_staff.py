@@ -239,6 +239,31 @@ class TestDocuments:
         officer_client.post(url)
         assert not Document.objects.filter(pk=document.pk).exists()
 
+    def test_the_change_page_names_the_current_file_with_a_link_to_it(self, officer_client, consultation):
+        document = make_document(consultation, name="net-zero-strategy.pdf")
+        response = officer_client.get(reverse("staff:document_edit", args=[consultation.pk, document.pk]))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f'<a class="govuk-link" href="{document.get_absolute_url()}">net-zero-strategy.pdf</a> (PDF, ' in html
+        assert officer_client.get(document.get_absolute_url()).status_code == 200
+
+    def test_changing_a_document_without_a_new_file_keeps_the_file(self, officer_client, consultation, officer):
+        document = make_document(consultation, name="net-zero-strategy.pdf")
+        stored = document.file.name
+        url = reverse("staff:document_edit", args=[consultation.pk, document.pk])
+        response = officer_client.post(url, {"title": "Net Zero Action Plan", "kind": "summary", "language": ""})
+        assert response.status_code == 302
+        document.refresh_from_db()
+        assert (document.title, document.kind, document.file.name) == ("Net Zero Action Plan", "summary", stored)
+        assert AuditEvent.objects.get().action == "document.change"
+
+    def test_a_mistake_on_the_change_page_still_names_the_current_file(self, officer_client, consultation):
+        document = make_document(consultation, name="net-zero-strategy.pdf")
+        url = reverse("staff:document_edit", args=[consultation.pk, document.pk])
+        html = officer_client.post(url, {"title": "", "kind": "main", "language": ""}).content.decode()
+        assert "Enter the document&#x27;s title" in html or "Enter the document's title" in html
+        assert ">net-zero-strategy.pdf</a>" in html
+
     def test_a_document_of_another_consultation_is_not_found(self, officer_client, consultation):
         other = make_document(make_consultation())
         url = reverse("staff:document_delete", args=[consultation.pk, other.pk])

@@ -6,7 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 
-from haveyoursay.govuk_forms import GovukDateField, GovukModelForm
+from haveyoursay.govuk_forms import CurrentFileInput, GovukDateField, GovukModelForm
 from haveyoursay.hub import files
 from haveyoursay.hub.models import Consultation, Document, Event, max_upload_bytes
 
@@ -103,7 +103,7 @@ class DocumentForm(GovukModelForm):
     class Meta:
         model = Document
         fields = ["title", "kind", "language", "file"]
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {"kind": forms.RadioSelect, "file": CurrentFileInput}
         error_messages = {
             "title": {"required": "Enter the document's title"},
             "file": {"required": "Select a file", "invalid": "The selected file could not be read. Try again"},
