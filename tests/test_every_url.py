@@ -160,6 +160,7 @@ URL_PARAMETERS = {
     "staff:consultation_edit": consultation,
     "staff:consultation_preview": consultation,
     "staff:publish": consultation,
+    "staff:schedule": consultation,
     "staff:unpublish": consultation,
     "staff:publish_outcome": consultation,
     "staff:withdraw_outcome": consultation,

@@ -302,3 +302,108 @@ class TestSignIn:
     def test_a_wrong_password_gets_a_clear_message(self, client, officer):
         response = client.post(reverse("staff:login"), {"username": "officer", "password": "wrong"})
         assert "Enter a correct username and password" in response.content.decode()
+
+
+class TestPublishingChecklist:
+    def test_it_refuses_to_publish_and_names_what_is_missing(self, officer_client):
+        consultation = make_consultation(published=False, ready=False, title="Draft Net Zero Strategy")
+        response = officer_client.post(reverse("staff:publish", args=[consultation.pk]), follow=True)
+        html = response.content.decode()
+        assert "You cannot publish “Draft Net Zero Strategy” yet. Add who is consulting, contact, privacy notice" in html
+        consultation.refresh_from_db()
+        assert consultation.published_at is None
+        assert not AuditEvent.objects.exists()
+
+    def test_the_checklist_shows_each_item_present_or_missing_with_a_link_to_fix_it(self, officer_client):
+        consultation = make_consultation(published=False, ready=False)
+        html = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
+        edit = reverse("staff:consultation_edit", args=[consultation.pk])
+        assert f'href="{edit}#id_privacy_notice"' in html and f'href="{edit}#id_partners_0"' in html
+        assert html.count('<strong class="govuk-tag govuk-tag--red">Missing</strong>') == 4
+        assert "4 of 7 still missing" in html
+
+    def test_a_complete_consultation_is_published(self, officer_client, client, django_capture_on_commit_callbacks):
+        consultation = make_consultation(published=False)
+        assert not consultation.missing_for_publishing()
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_client.post(reverse("staff:publish", args=[consultation.pk]))
+        assert client.get(consultation.get_absolute_url()).status_code == 200
+
+    def test_a_questionnaire_with_questions_is_a_way_to_respond(self):
+        from haveyoursay.surveys.building import add_page, add_question
+        from haveyoursay.surveys.models import Questionnaire
+
+        consultation = make_consultation(published=False, respond_email="")
+        assert [item.key for item in consultation.missing_for_publishing()] == ["respond"]
+        questionnaire = Questionnaire.objects.create(consultation=consultation, privacy_notice="Stored securely.")
+        assert [item.key for item in consultation.missing_for_publishing()] == ["respond"]
+        add_question(add_page(questionnaire, "The vision"), "long_text", "Why do you say this?", code="why")
+        assert not consultation.missing_for_publishing()
+
+
+class TestScheduledPublishing:
+    LATER = datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC)
+
+    def schedule(self, client, consultation, day="5", month="1", year="2099", time="9am"):
+        return client.post(
+            reverse("staff:schedule", args=[consultation.pk]),
+            {"day_day": day, "day_month": month, "day_year": year, "time": time},
+        )
+
+    def test_a_scheduled_consultation_appears_on_the_hub_at_that_moment(self, officer_client, monkeypatch):
+        consultation = make_consultation(published=False)
+        assert self.schedule(officer_client, consultation).status_code == 302
+        consultation.refresh_from_db()
+        assert consultation.published_at == self.LATER
+        assert consultation.status == "scheduled"
+        assert not Consultation.public_objects.filter(pk=consultation.pk).exists()
+        assert AuditEvent.objects.get().action == "consultation.schedule"
+        minute_before = self.LATER - datetime.timedelta(minutes=1)
+        assert not Consultation.private_objects.published(on=minute_before).filter(pk=consultation.pk).exists()
+        assert Consultation.private_objects.published(on=self.LATER).filter(pk=consultation.pk).exists()
+        monkeypatch.setattr("haveyoursay.hub.models.now", lambda: self.LATER)
+        assert consultation.is_published and consultation.status != "scheduled"
+
+    def test_it_refuses_to_schedule_what_is_incomplete(self, officer_client):
+        consultation = make_consultation(published=False, ready=False)
+        response = self.schedule(officer_client, consultation, year="2099")
+        assert response.status_code == 302
+        consultation.refresh_from_db()
+        assert consultation.published_at is None
+
+    def test_a_time_in_the_past_gets_a_message(self, officer_client):
+        consultation = make_consultation(published=False)
+        html = self.schedule(officer_client, consultation, year="2020").content.decode()
+        assert "The date and time must be in the future" in html
+        assert 'value="2020"' in html
+
+    def test_a_bad_time_gets_a_message(self, officer_client):
+        consultation = make_consultation(published=False)
+        html = self.schedule(officer_client, consultation, year="2099", time="9 o'clock").content.decode()
+        assert "Time must be a time, like 10am or 2:30pm" in html
+
+
+class TestClosingTime:
+    def test_it_closes_at_the_end_of_its_closing_minute(self, monkeypatch):
+        day = datetime.date(2026, 1, 5)
+        consultation = make_consultation(
+            published=False, opens_on=datetime.date(2025, 11, 1), closes_on=day, closes_at_time=datetime.time(17, 0)
+        )
+        consultation.publish(at=datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC))
+        zone = datetime.timezone.utc  # Europe/London is on GMT in January
+        for moment, status in (
+            (datetime.datetime(2026, 1, 5, 16, 59, tzinfo=zone), "open"),
+            (datetime.datetime(2026, 1, 5, 17, 0, 59, tzinfo=zone), "open"),
+            (datetime.datetime(2026, 1, 5, 17, 1, tzinfo=zone), "closed"),
+        ):
+            monkeypatch.setattr("haveyoursay.hub.models.now", lambda moment=moment: moment)
+            assert consultation.status == status, moment
+            assert list(Consultation.private_objects.with_status([status], on=moment)) == [consultation], moment
+
+    def test_staff_set_the_closing_time_and_the_public_page_says_it(self, officer_client, client):
+        consultation = make_consultation(closes_on=datetime.date(2099, 1, 5))
+        response = officer_client.get(reverse("staff:consultation_edit", args=[consultation.pk]))
+        assert 'value="11:59pm"' in response.content.decode()
+        consultation.closes_at_time = datetime.time(23, 59)
+        consultation.save()
+        assert "closes at 11:59pm on 5 January 2099" in client.get(consultation.get_absolute_url()).content.decode()

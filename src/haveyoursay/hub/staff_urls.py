@@ -13,6 +13,7 @@ urlpatterns = [
     path("consultations/<int:pk>/edit/", staff.consultation_edit, name="consultation_edit"),
     path("consultations/<int:pk>/preview/", staff.consultation_preview, name="consultation_preview"),
     path("consultations/<int:pk>/publish/", staff.publish, name="publish"),
+    path("consultations/<int:pk>/schedule/", staff.schedule, name="schedule"),
     path("consultations/<int:pk>/unpublish/", staff.unpublish, name="unpublish"),
     path("consultations/<int:pk>/outcome/publish/", staff.publish_outcome, name="publish_outcome"),
     path("consultations/<int:pk>/outcome/withdraw/", staff.withdraw_outcome, name="withdraw_outcome"),
