@@ -407,3 +407,33 @@ class TestClosingTime:
         consultation.closes_at_time = datetime.time(23, 59)
         consultation.save()
         assert "closes at 11:59pm on 5 January 2099" in client.get(consultation.get_absolute_url()).content.decode()
+
+
+class TestHistory:
+    def test_the_history_reads_as_sentences_with_a_fallback_for_unknown_actions(self, officer_client, officer):
+        consultation = make_consultation(published=False)
+        AuditEvent.record(officer, "consultation.publish", consultation)
+        AuditEvent.record(officer, "document.delete", consultation, document="Draft Net Zero Strategy")
+        AuditEvent.record(officer, "consultation.archive_everything", consultation)
+        html = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
+        assert "Published by Olu Officer" in html
+        assert "Document “Draft Net Zero Strategy” removed by Olu Officer" in html
+        assert "Consultation: archive everything by Olu Officer" in html
+        assert "consultation.publish" not in html
+
+    def test_every_action_the_code_records_has_a_sentence(self):
+        import pathlib
+        import re
+
+        from haveyoursay.accounts.models import SENTENCES
+
+        source = pathlib.Path(__file__).resolve().parents[2] / "src"
+        codes = set()
+        for path in source.rglob("*.py"):
+            codes |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', path.read_text()))
+        file_names = {"html", "csv", "json", "md", "pdf", "docx"}
+        recorded = {
+            code for code in codes
+            if code.split(".")[0] in {c.split(".")[0] for c in SENTENCES} and code.split(".")[1] not in file_names
+        }
+        assert not recorded - set(SENTENCES), sorted(recorded - set(SENTENCES))
