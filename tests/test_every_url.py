@@ -168,6 +168,7 @@ URL_PARAMETERS = {
     "staff:document_edit": lambda w, c: {"pk": w.consultation.pk, "document_pk": w.document.pk},
     "staff:document_delete": lambda w, c: {"pk": w.consultation.pk, "item_pk": w.document.pk},
     "staff:event_new": consultation,
+    "staff:event_edit": lambda w, c: {"pk": w.consultation.pk, "event_pk": w.event.pk},
     "staff:event_delete": lambda w, c: {"pk": w.consultation.pk, "item_pk": w.event.pk},
     "surveys_staff:questionnaire": consultation,
     "surveys_staff:questionnaire_edit": consultation,

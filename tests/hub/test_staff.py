@@ -292,6 +292,55 @@ class TestEvents:
         assert "Start time must be a time, like 10am or 2:30pm" in response.content.decode()
         assert not Event.objects.exists()
 
+    def event(self, consultation):
+        return Event.objects.create(
+            consultation=consultation, title="Carers group session", place="Loughborough Library",
+            starts_at=datetime.datetime(2022, 7, 14, 9, 0, tzinfo=datetime.UTC),
+            ends_at=datetime.datetime(2022, 7, 14, 11, 30, tzinfo=datetime.UTC),
+        )
+
+    def test_the_change_page_shows_the_event_as_it_was_typed(self, officer_client, consultation):
+        event = self.event(consultation)
+        html = officer_client.get(reverse("staff:event_edit", args=[consultation.pk, event.pk])).content.decode()
+        assert "Change an event" in html
+        assert 'value="Carers group session"' in html and 'value="10am"' in html and 'value="12:30pm"' in html
+        assert 'name="day_day" type="text" inputmode="numeric" value="14"' in html
+
+    def test_an_officer_changes_an_event_and_it_is_audited(self, officer_client, consultation, officer):
+        event = self.event(consultation)
+        response = officer_client.post(
+            reverse("staff:event_edit", args=[consultation.pk, event.pk]),
+            {"title": "Carers group session", "day_day": "15", "day_month": "7", "day_year": "2022",
+             "starts": "2pm", "ends": "4pm", "place": "Coalville Library"},
+        )
+        assert response.status_code == 302
+        event.refresh_from_db()
+        assert event.starts_at.isoformat() == "2022-07-15T13:00:00+00:00"
+        assert event.place == "Coalville Library"
+        audit = AuditEvent.objects.get()
+        assert audit.action == "event.change" and audit.user == officer
+        assert set(audit.detail["fields"]) == {"day", "starts", "ends", "place"}
+        assert audit.sentence == "Event “Carers group session” changed by Olu Officer"
+
+    def test_a_mistake_keeps_what_was_typed(self, officer_client, consultation):
+        event = self.event(consultation)
+        html = officer_client.post(
+            reverse("staff:event_edit", args=[consultation.pk, event.pk]),
+            {"title": "Carers drop-in", "day_day": "15", "day_month": "7", "day_year": "2022",
+             "starts": "4pm", "ends": "2pm", "place": "Coalville Library"},
+        ).content.decode()
+        assert "End time must be after the start time" in html and 'value="Carers drop-in"' in html
+        event.refresh_from_db()
+        assert event.title == "Carers group session"
+
+    def test_an_event_of_another_consultation_is_not_found_and_viewers_may_not_change_events(
+        self, officer_client, viewer_client, consultation
+    ):
+        other = self.event(make_consultation())
+        assert officer_client.get(reverse("staff:event_edit", args=[consultation.pk, other.pk])).status_code == 404
+        mine = self.event(consultation)
+        assert viewer_client.get(reverse("staff:event_edit", args=[consultation.pk, mine.pk])).status_code == 403
+
 
 class TestSignIn:
     def test_staff_sign_in_with_their_password(self, client, officer):

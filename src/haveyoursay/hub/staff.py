@@ -279,3 +279,18 @@ def event_new(request, pk):
         messages.success(request, f"“{event.title}” has been added.")
         return redirect("staff:consultation", consultation.pk)
     return render(request, "staff/event_form.html", {"form": form, "consultation": consultation})
+
+
+@staff_required("hub.change_event")
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk, event_pk):
+    consultation = get_consultation_for_user(request, pk, "hub.change_event")
+    event = get_object_or_404(consultation.events, pk=event_pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            event = form.save()
+            AuditEvent.record(request.user, "event.change", consultation, event=event.title, fields=form.changed_data)
+        messages.success(request, f"“{event.title}” has been updated.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(request, "staff/event_form.html", {"form": form, "consultation": consultation, "event": event})

@@ -190,6 +190,11 @@ class EventForm(GovukModelForm):
         for name in ("starts", "ends"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-5"
         self.fields["day"].required = True
+        if self.instance.pk:
+            starts = timezone.localtime(self.instance.starts_at)
+            self.initial.update(day=starts.date(), starts=clock(starts))
+            if self.instance.ends_at:
+                self.initial["ends"] = clock(self.instance.ends_at)
 
     def clean_starts(self):
         return parse_time(self.cleaned_data["starts"], "Start time")

@@ -21,5 +21,6 @@ urlpatterns = [
     path("consultations/<int:pk>/documents/<int:document_pk>/", staff.document_edit, name="document_edit"),
     path("consultations/<int:pk>/documents/<int:item_pk>/delete/", staff.document_delete, name="document_delete"),
     path("consultations/<int:pk>/events/new/", staff.event_new, name="event_new"),
+    path("consultations/<int:pk>/events/<int:event_pk>/", staff.event_edit, name="event_edit"),
     path("consultations/<int:pk>/events/<int:item_pk>/delete/", staff.event_delete, name="event_delete"),
 ]
