@@ -88,10 +88,10 @@ def checklist(consultation):
             _edit(consultation, "id_partners_0"), "Choose who is consulting",
         ),
         Item(
-            "contact", "Contact", bool(consultation.contact_name and contact_ways),
-            ", ".join([consultation.contact_name, *contact_ways]) if consultation.contact_name or contact_ways
-            else "No contact team, email or phone",
-            _edit(consultation, "id_contact_name"), "Add a contact name with an email or phone",
+            "contact", "Contact", bool(contact_ways),
+            ", ".join(part for part in [consultation.contact_name, *contact_ways] if part) if contact_ways
+            else "No contact email or phone",
+            _edit(consultation, "id_contact_email"), "Add an email address or phone number people can contact",
         ),
         Item(
             "privacy", "Privacy notice", bool(consultation.privacy_notice.strip()),
