@@ -400,7 +400,9 @@ class TestScheduledPublishing:
         )
 
     def test_a_scheduled_consultation_appears_on_the_hub_at_that_moment(self, officer_client, monkeypatch):
-        consultation = make_consultation(published=False)
+        consultation = make_consultation(
+            published=False, opens_on=datetime.date(2099, 1, 10), closes_on=datetime.date(2099, 2, 28)
+        )
         assert self.schedule(officer_client, consultation).status_code == 302
         consultation.refresh_from_db()
         assert consultation.published_at == self.LATER
@@ -411,7 +413,7 @@ class TestScheduledPublishing:
         assert not Consultation.private_objects.published(on=minute_before).filter(pk=consultation.pk).exists()
         assert Consultation.private_objects.published(on=self.LATER).filter(pk=consultation.pk).exists()
         monkeypatch.setattr("haveyoursay.hub.models.now", lambda: self.LATER)
-        assert consultation.is_published and consultation.status != "scheduled"
+        assert consultation.is_published and consultation.status == "forthcoming"
 
     def test_it_refuses_to_schedule_what_is_incomplete(self, officer_client):
         consultation = make_consultation(published=False, ready=False)
@@ -425,6 +427,13 @@ class TestScheduledPublishing:
         html = self.schedule(officer_client, consultation, year="2020").content.decode()
         assert "The date and time must be in the future" in html
         assert 'value="2020"' in html
+
+    def test_a_time_after_it_closes_gets_a_message(self, officer_client):
+        consultation = make_consultation(published=False, closes_on=datetime.date(2098, 12, 31))
+        html = self.schedule(officer_client, consultation).content.decode()
+        assert "The date and time must be before the consultation closes, at 11:59pm on 31 December 2098" in html
+        consultation.refresh_from_db()
+        assert consultation.published_at is None
 
     def test_a_bad_time_gets_a_message(self, officer_client):
         consultation = make_consultation(published=False)

@@ -5,6 +5,7 @@ refused while anything is missing."""
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.text import Truncator
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,15 @@ def checklist(consultation):
     if consultation.opens_on and consultation.closes_on:
         from haveyoursay.hub.templatetags.hys import closing_text, uk_date
 
-        dates_detail = f"Opens {uk_date(consultation.opens_on)}, {closing_text(consultation)}"
+        opens = "Opened" if consultation.status in ("open", "closed") else "Opens"
+        dates_detail = f"{opens} {uk_date(consultation.opens_on)}, {closing_text(consultation)}"
     else:
         dates_detail = "Opening and closing dates not set"
 
     return [
         Item(
             "summary", "Summary", bool(consultation.summary.strip()),
-            consultation.summary.strip()[:120] or "No summary",
+            Truncator(consultation.summary.strip()).words(20) or "No summary",
             _edit(consultation, "id_summary"), "Write the summary",
         ),
         Item(

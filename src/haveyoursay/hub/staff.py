@@ -173,7 +173,7 @@ def schedule(request, pk):
     if consultation.is_scheduled:
         local = timezone.localtime(consultation.published_at)
         initial = {"day": local.date(), "time": clock(local)}
-    form = ScheduleForm(request.POST or None, initial=initial)
+    form = ScheduleForm(request.POST or None, initial=initial, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         at = form.cleaned_data["at"]
         with transaction.atomic():

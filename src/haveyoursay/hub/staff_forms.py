@@ -227,8 +227,9 @@ class ScheduleForm(GovukForm):
     day = GovukDateField(label="Date", help_text="For example, 5 1 2026.")
     time = forms.CharField(label="Time", max_length=10, help_text="For example, 9am or 2:30pm.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consultation = consultation
         self.fields["day"].required = True
         self.fields["time"].widget.attrs["class"] = "govuk-input--width-5"
         self.fields["time"].error_messages["required"] = "Enter a time"
@@ -240,7 +241,15 @@ class ScheduleForm(GovukForm):
         data = super().clean()
         if data.get("day") and data.get("time"):
             at = datetime.datetime.combine(data["day"], data["time"], tzinfo=timezone.get_current_timezone())
+            closes_at = self.consultation.closes_at
             if at <= timezone.now():
                 self.add_error("day", "The date and time must be in the future. To publish now, use Publish now")
+            elif closes_at is not None and at >= closes_at:
+                local = timezone.localtime(self.consultation.closes_at_local)
+                self.add_error(
+                    "day",
+                    f"The date and time must be before the consultation closes, at {clock(local)} on "
+                    f"{local:%-d %B %Y}",
+                )
             data["at"] = at
         return data
