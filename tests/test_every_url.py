@@ -23,7 +23,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
 from haveyoursay.hub.models import Area, Event
-from haveyoursay.jobs.models import Job
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.building import add_page, add_question
@@ -80,7 +79,9 @@ class World:
         )
         page = add_page(self.questionnaire, "The vision")
         self.page = page
-        self.vision = add_question(page, "agree", "To what extent do you agree or disagree with the vision?", code="vision")
+        self.vision = add_question(
+            page, "agree", "To what extent do you agree or disagree with the proposed vision?", code="vision"
+        )
         self.why = add_question(page, "long_text", "Why do you say this?", code="why_vision")
         self.response = Response.objects.create(questionnaire=self.questionnaire)
         agreed = {"choice": self.vision.options.first().value, "other": ""}
@@ -93,10 +94,11 @@ class World:
         saved = Response.objects.create(questionnaire=self.questionnaire)
         self.resume_token = submission.new_resume_link_token(saved)
         self.event_note = EventNote.objects.create(
-            consultation=self.consultation, event=self.event, title="Carers group session", held_on=self.consultation.opens_on,
+            consultation=self.consultation, event=self.event, title="Carers group session",
+            held_on=self.consultation.opens_on,
             attendees=12, summary="Carers spoke about respite.", entered_by=officer,
         )
-        self.stakeholder = Stakeholder.objects.create(consultation=self.consultation, name="Age UK Leicestershire & Rutland")
+        self.stakeholder = Stakeholder.objects.create(consultation=self.consultation, name="Healthwatch Leicestershire")
         self.batch = ImportBatch.objects.create(
             questionnaire=self.questionnaire, file_name="responses.csv", file_sha256="0" * 64, imported_by=officer
         )

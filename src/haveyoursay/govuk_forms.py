@@ -115,7 +115,8 @@ class CurrentFileInput(forms.FileInput):
                 "url": instance.get_absolute_url() if hasattr(instance, "get_absolute_url") else "",
                 "id": f"{context['widget']['attrs'].get('id', name)}-current",
                 "details": ", ".join(
-                    str(detail) for detail in (getattr(instance, "file_format", ""), getattr(instance, "size_display", ""))
+                    str(detail)
+                    for detail in (getattr(instance, "file_format", ""), getattr(instance, "size_display", ""))
                     if detail
                 ),
             }

@@ -358,7 +358,8 @@ class TestPublishingChecklist:
         consultation = make_consultation(published=False, ready=False, title="Draft Net Zero Strategy")
         response = officer_client.post(reverse("staff:publish", args=[consultation.pk]), follow=True)
         html = response.content.decode()
-        assert "You cannot publish “Draft Net Zero Strategy” yet. Add who is consulting, contact, privacy notice" in html
+        expected = "You cannot publish “Draft Net Zero Strategy” yet. Add who is consulting, contact, privacy notice"
+        assert expected in html
         consultation.refresh_from_db()
         assert consultation.published_at is None
         assert not AuditEvent.objects.exists()
