@@ -93,6 +93,36 @@ class GovukModelForm(forms.ModelForm):
     use_required_attribute = False
 
 
+class CurrentFileInput(forms.FileInput):
+    """A file input that names the file already stored, linked to the view that serves it.
+
+    Django's own `ClearableFileInput` links to the file's `.url`, which this site never has:
+    uploads are served only through views that check who may see them (`MEDIA_URL` is unset).
+    The stored file's model instance gives the address, through `get_absolute_url()`.
+    """
+
+    template_name = "forms/widgets/current_file.html"
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", None) and getattr(value, "instance", None))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, None, attrs)
+        if self.is_initial(value):
+            instance = value.instance
+            context["widget"]["current"] = {
+                "name": getattr(instance, "download_name", None) or value.name.rsplit("/", 1)[-1],
+                "url": instance.get_absolute_url() if hasattr(instance, "get_absolute_url") else "",
+                "id": f"{context['widget']['attrs'].get('id', name)}-current",
+                "details": ", ".join(
+                    str(detail)
+                    for detail in (getattr(instance, "file_format", ""), getattr(instance, "size_display", ""))
+                    if detail
+                ),
+            }
+        return context
+
+
 class GovukDateInput(forms.Widget):
     """Day, month and year in three boxes, as the GOV.UK date input pattern asks."""
 

@@ -305,6 +305,14 @@ if _contrast_with_white(COUNCIL_COLOUR) < 4.5:
     )
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
+# The council's template privacy notice for a consultation's page; staff adapt it for each one.
+PRIVACY_NOTICE_TEMPLATE = env(
+    "PRIVACY_NOTICE_TEMPLATE",
+    "Your responses will be stored in line with the Data Protection Act 2018. Where you have shared your "
+    "experiences, responses may be used in the form of anonymous quotes to help illustrate key issues that "
+    "have been highlighted through this consultation.\n\n"
+    "We will only publish your name if you ask us to. We never publish email addresses or phone numbers.",
+)
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
 HUB_PAGE_SIZE = envint("HUB_PAGE_SIZE", 20)
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from haveyoursay.hub.models import Consultation
-from tests.factories import MINIMAL_PDF
+from tests.factories import MINIMAL_PDF, make_partner
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -74,7 +74,21 @@ def run_publish_flow(page, officer, axe_check, tmp_path):
     axe_check(page)
     page.get_by_role("link", name="Back to the staff site").click()
 
-    page.get_by_role("button", name="Publish").click()
+    # Publishing is refused until the checklist is complete; each missing item links to its fix.
+    checklist = page.locator(".govuk-task-list")
+    expect(checklist.locator(".govuk-task-list__item").filter(has_text="Missing")).to_have_count(3)
+    page.get_by_role("button", name="Publish now").click()
+    expect(page.get_by_text("Add who is consulting, contact and a way to respond first.")).to_be_visible()
+    assert Consultation.private_objects.get().published_at is None
+    axe_check(page)
+    page.get_by_role("link", name="Who is consulting").click()
+    page.get_by_label("Leicestershire County Council").check()
+    page.get_by_label("Contact email").fill("policy@leics.gov.uk")
+    page.get_by_label("Email responses to").fill("policy@leics.gov.uk")
+    page.get_by_role("button", name="Save").click()
+    expect(checklist.locator(".govuk-task-list__item").filter(has_text="Missing")).to_have_count(0)
+
+    page.get_by_role("button", name="Publish now").click()
     expect(page.get_by_text("is published. The public can see it now.")).to_be_visible()
     consultation = Consultation.public_objects.get()
     page.goto(consultation.get_absolute_url())
@@ -83,6 +97,11 @@ def run_publish_flow(page, officer, axe_check, tmp_path):
     # The size shown is the stored file's own.
     expect(page.locator(".hys-document__meta")).to_have_text(f"Main document · PDF, {len(MINIMAL_PDF)} bytes")
     axe_check(page)
+
+
+@pytest.fixture(autouse=True)
+def council(live_server):
+    return make_partner("Leicestershire County Council")
 
 
 def test_an_officer_writes_previews_and_publishes_a_consultation(page, officer, axe_check, tmp_path):

@@ -129,7 +129,18 @@ def test_contacts_are_only_those_the_council_gave(demo):
     net_zero = Consultation.public_objects.get(slug="net-zero-strategy-and-action-plan-2045")
     assert net_zero.contact_email == "netzero@leics.gov.uk"
     others = Consultation.public_objects.exclude(pk__in=[communities.pk, net_zero.pk])
-    assert not others.exclude(contact_email="", contact_phone="", contact_name="").exists()
+    # Where a page names no contact, the council's Policy Team (its engagement report's contact).
+    assert set(others.values_list("contact_email", "contact_phone")) == {("policy@leics.gov.uk", "0116 305 6803")}
+
+
+def test_every_demo_consultation_passes_its_publishing_checklist(demo):
+    from haveyoursay.surveys.demo import load_demo_questionnaires
+
+    load_demo_questionnaires()
+    for consultation in Consultation.private_objects.all():
+        assert not consultation.missing_for_publishing(), (consultation.slug, consultation.missing_for_publishing())
+    end_of_life = Consultation.public_objects.get(slug="end-of-life-care-and-support-services")
+    assert "JSNA chapters" in end_of_life.privacy_notice
 
 
 def test_every_document_is_a_small_pdf_whose_size_is_its_real_size(demo, media_root):

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from haveyoursay.hub.models import Consultation, Revision, Status
-from tests.factories import make_consultation, make_document
+from tests.factories import make_consultation, make_document, midday
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ class TestStatus:
         assert list(Consultation.private_objects.with_status(["draft"], on=on)) == [draft]
 
     def test_days_left_counts_down_to_zero_on_the_closing_day(self, monkeypatch):
-        monkeypatch.setattr("haveyoursay.hub.models.today", lambda: DAY)
+        monkeypatch.setattr("haveyoursay.hub.models.now", lambda: midday(DAY))
         consultation = carers(opens_on=DAY - datetime.timedelta(days=3), closes_on=DAY + datetime.timedelta(days=12))
         assert consultation.days_left == 12
         consultation.closes_on = DAY

@@ -5,6 +5,7 @@ from django.template import Context, Template
 
 from haveyoursay.hub.models import Consultation
 from haveyoursay.hub.templatetags.hys import clock, date_range_text, render_markdown, timing
+from tests.factories import midday
 
 TODAY = datetime.date(2022, 6, 20)
 PUBLISHED = datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC)
@@ -35,13 +36,13 @@ def test_date_ranges_read_as_uk_councils_write_them(opens, closes, expected):
     ],
 )
 def test_timing_says_how_long_is_left(monkeypatch, closes, expected):
-    monkeypatch.setattr("haveyoursay.hub.models.today", lambda: TODAY)
+    monkeypatch.setattr("haveyoursay.hub.models.now", lambda: midday(TODAY))
     consultation = Consultation(opens_on=datetime.date(2022, 6, 6), closes_on=closes, published_at=PUBLISHED)
     assert timing(consultation) == expected
 
 
 def test_timing_of_a_forthcoming_consultation(monkeypatch):
-    monkeypatch.setattr("haveyoursay.hub.models.today", lambda: TODAY)
+    monkeypatch.setattr("haveyoursay.hub.models.now", lambda: midday(TODAY))
     consultation = Consultation(
         opens_on=TODAY + datetime.timedelta(days=3), closes_on=TODAY + datetime.timedelta(days=30), published_at=PUBLISHED
     )

@@ -1,10 +1,12 @@
+import datetime
 import re
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
-from haveyoursay.hub.models import Document, Event
+from haveyoursay.hub import views
+from haveyoursay.hub.models import Consultation, Document, Event
 from tests.factories import make_consultation, make_document, make_partner, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +203,46 @@ def test_the_theme_sets_the_councils_colour(client, settings):
     response = client.get("/theme.css")
     assert "--hys-brand: #005ea5" in response.content.decode()
     assert response["Content-Type"].startswith("text/css")
+
+
+class TestScheduledChanges:
+    PUBLISH_AT = datetime.datetime(2099, 1, 5, 9, 0, tzinfo=datetime.UTC)
+
+    def scheduled(self):
+        consultation = make_consultation(
+            published=False, opens_on=datetime.date(2099, 1, 10), closes_on=datetime.date(2099, 2, 28),
+            title="Pharmaceutical Needs Assessments (PNAs) for Leicester, Leicestershire and Rutland",
+        )
+        consultation.publish(at=self.PUBLISH_AT)
+        return consultation
+
+    def test_the_public_never_sees_a_consultation_before_its_time(self, client):
+        consultation = self.scheduled()
+        boards = "Health and Wellbeing Boards for Leicester, Leicestershire and Rutland"
+        consultation.partners.add(make_partner(boards, kind="partnership"))
+        assert client.get(consultation.get_absolute_url()).status_code == 404
+        hub = client.get(reverse("hub:index")).content.decode()
+        assert consultation.title not in hub and boards not in hub
+        assert consultation.title not in client.get(reverse("hub:feed")).content.decode()
+
+    def test_the_next_change_is_the_scheduled_moment_then_the_closing_minute(self):
+        self.scheduled()
+        before = self.PUBLISH_AT - datetime.timedelta(hours=1)
+        assert Consultation.public_objects.next_change_at(after=before) == self.PUBLISH_AT
+
+    def test_a_public_page_is_not_cached_past_the_next_scheduled_moment(self, monkeypatch):
+        self.scheduled()
+        monkeypatch.setattr(views, "now", lambda: self.PUBLISH_AT - datetime.timedelta(minutes=10))
+        monkeypatch.setattr(
+            Consultation.public_objects, "next_change_at", lambda after=None: self.PUBLISH_AT
+        )
+        assert views.public_cache_seconds() == 601
+        monkeypatch.setattr(Consultation.public_objects, "next_change_at", lambda after=None: None)
+        assert views.public_cache_seconds() == views.PUBLIC_CACHE_SECONDS
+
+    def test_a_closing_time_bounds_the_cache_too(self):
+        consultation = make_consultation(closes_on=datetime.date(2099, 2, 28), closes_at_time=datetime.time(17, 0))
+        after = datetime.datetime(2099, 2, 28, 12, 0, tzinfo=datetime.UTC)
+        expected = datetime.datetime(2099, 2, 28, 17, 1, tzinfo=datetime.UTC)  # GMT in February
+        assert consultation.closes_at == expected
+        assert Consultation.public_objects.next_change_at(after=after) == expected

@@ -5,6 +5,72 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
+# What each action code means, as a sentence for the history on the staff site. "{by}" is
+# the person's name; other names are details recorded with the action.
+SENTENCES = {
+    "consultation.create": "Created by {by}",
+    "consultation.change": "Details changed by {by}",
+    "consultation.publish": "Published by {by}",
+    "consultation.schedule": "Scheduled for publishing by {by}",
+    "consultation.unpublish": "Unpublished by {by}",
+    "consultation.publish_outcome": "Outcome published by {by}",
+    "consultation.withdraw_outcome": "Outcome withdrawn by {by}",
+    "document.add": "Document “{document}” added by {by}",
+    "document.change": "Document “{document}” changed by {by}",
+    "document.delete": "Document “{document}” removed by {by}",
+    "event.add": "Event “{event}” added by {by}",
+    "event.change": "Event “{event}” changed by {by}",
+    "event.delete": "Event “{event}” removed by {by}",
+    "event_note.add": "Event notes added by {by}",
+    "event_note.change": "Event notes changed by {by}",
+    "event_note.delete": "Event notes removed by {by}",
+    "stakeholder.add": "Stakeholders added by {by}",
+    "stakeholder.change": "Stakeholder “{stakeholder}” changed by {by}",
+    "stakeholder.delete": "Stakeholder “{stakeholder}” removed by {by}",
+    "questionnaire.create": "Questionnaire created by {by}",
+    "questionnaire.change": "Questionnaire details changed by {by}",
+    "questionnaire.add_about_you": "“About you” questions added by {by}",
+    "page.add": "Questionnaire page added by {by}",
+    "page.change": "Questionnaire page changed by {by}",
+    "page.delete": "Questionnaire page removed by {by}",
+    "page.move": "Questionnaire page moved by {by}",
+    "question.add": "Question added by {by}",
+    "question.change": "Question changed by {by}",
+    "question.delete": "Question removed by {by}",
+    "question.move": "Question moved by {by}",
+    "response.enter": "Response keyed in by {by}",
+    "response.entry_start": "Keying in of a response started by {by}",
+    "response.entry_details": "Details of a keyed-in response changed by {by}",
+    "response.entry_answers": "Answers of a keyed-in response changed by {by}",
+    "response.link_stakeholder": "Response linked to a stakeholder by {by}",
+    "responses.import": "Responses imported from “{file}” by {by}",
+    "responses.export": "Responses downloaded by {by}",
+    "responses.export_contact_details": "Responses with contact details downloaded by {by}",
+    "report.download": "Engagement report downloaded by {by}",
+    "report.publish": "Engagement report published by {by}",
+    "report.unpublish": "Engagement report unpublished by {by}",
+    "opendata.download": "Open data downloaded by {by}",
+    "themes.suggest": "Themes suggested at the request of {by}",
+    "themes.apply": "Themes applied by {by}",
+    "themes.add": "Theme added by {by}",
+    "themes.rename": "Theme renamed by {by}",
+    "themes.merge": "Themes merged by {by}",
+    "themes.split": "Theme split by {by}",
+    "themes.delete": "Theme removed by {by}",
+    "themes.move": "Answers moved between themes by {by}",
+    "themes.code": "Answers coded by {by}",
+    "themes.stance": "Stance recorded by {by}",
+    "themes.choose_quotes": "Quotes chosen by {by}",
+    "themes.approve_quote": "Quote approved by {by}",
+    "themes.withdraw_quote": "Quote withdrawn by {by}",
+}
+
+
+class _Details(dict):
+    def __missing__(self, key):
+        return "(not recorded)"
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -19,6 +85,17 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+    @property
+    def sentence(self):
+        """"Published by Jane Smith": what happened, for people; unknown codes still read."""
+        by = (self.user.get_full_name() or self.user.get_username()) if self.user else "a removed user"
+        template = SENTENCES.get(self.action)
+        if template is None:
+            return f"{self.action.replace('_', ' ').replace('.', ': ', 1).capitalize()} by {by}"
+        details = _Details({key: value for key, value in (self.detail or {}).items() if isinstance(value, str)})
+        details["by"] = by
+        return template.format_map(details)
 
     @classmethod
     def record(cls, user, action, obj=None, **detail):

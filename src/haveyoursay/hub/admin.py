@@ -1,6 +1,9 @@
 """Django's admin, for superusers only: the consultation team works in the staff site."""
 
 from django.contrib import admin
+from django.db import models
+
+from haveyoursay.govuk_forms import CurrentFileInput
 
 from haveyoursay.hub.models import Area, Consultation, Document, Event, PartnerBody, Topic
 
@@ -16,6 +19,8 @@ admin.site.site_header = "haveyoursay administration"
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
+    # Uploads have no public URL (they are served only through a view that checks them).
+    formfield_overrides = {models.FileField: {"widget": CurrentFileInput}}
 
 
 class EventInline(admin.TabularInline):

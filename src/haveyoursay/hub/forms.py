@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 
-from haveyoursay.hub.models import Area, PartnerBody, Status, Topic
+from haveyoursay.hub.models import Area, Consultation, PartnerBody, Status, Topic
 
 PUBLIC_STATUSES = [(s.value, s.label) for s in (Status.OPEN, Status.FORTHCOMING, Status.CLOSED)]
 
@@ -32,7 +32,7 @@ class HubFilterForm(forms.Form):
     topic = SlugChoiceField(Topic.objects.all(), label="Topic")
     area = SlugChoiceField(Area.objects.all(), label="Area")
     partner = SlugChoiceField(
-        PartnerBody.objects.filter(consultations__published_at__isnull=False).distinct(), label="Who is consulting"
+        PartnerBody.objects.filter(consultations__in=Consultation.public_objects.all()).distinct(), label="Who is consulting"
     )
     page = forms.IntegerField(required=False, min_value=1)
 

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,13 +16,32 @@ from django.utils.text import slugify
 from haveyoursay.hub import files
 
 
+def now():
+    """This moment, which decides every status: publishing and closing happen at a time."""
+    return timezone.now()
+
+
 def today():
-    """Today's date where the council is (Europe/London), which decides every status."""
-    return timezone.localdate()
+    """Today's date where the council is (Europe/London)."""
+    return timezone.localtime(now()).date()
+
+
+# A consultation closes at the end of its closing day unless staff choose another time.
+END_OF_DAY = datetime.time(23, 59)
+
+
+def as_moment(on):
+    """`on` as an aware datetime: a date means the start of that day where the council is."""
+    if on is None:
+        return now()
+    if isinstance(on, datetime.datetime):
+        return on
+    return datetime.datetime.combine(on, datetime.time(0, 0), tzinfo=timezone.get_current_timezone())
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
     FORTHCOMING = "forthcoming", "Forthcoming"
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
@@ -124,27 +144,48 @@ class PartnerBody(Label):
         verbose_name_plural = "partner bodies"
 
 
+def published_q(on=None):
+    """Published by the moment `on`: a publication time still to come is only scheduled.
+
+    Without `on`, the database's own clock decides, when the query runs: a query prepared
+    once and run many times (`haveyoursay.prepared`) never carries a stale moment.
+    """
+    return Q(published_at__isnull=False, published_at__lte=as_moment(on) if on is not None else Now())
+
+
+def closed_q(on):
+    """Past its closing date and time at the moment `on`, where the council is."""
+    local = timezone.localtime(as_moment(on))
+    day, time_of_day = local.date(), local.time().replace(second=0, microsecond=0)
+    return Q(closes_on__lt=day) | Q(closes_on=day, closes_at_time__lt=time_of_day)
+
+
 def status_q(status, on):
-    """The condition for `status` on the date `on`, for filtering in the database."""
-    published = Q(published_at__isnull=False)
+    """The condition for `status` at `on` (a datetime, or a date meaning its start), for
+    filtering in the database. Whether it is published is judged now; its dates, at `on`."""
+    published = published_q()
+    day = timezone.localtime(as_moment(on)).date()
     if status == Status.DRAFT:
-        return ~published
+        return Q(published_at__isnull=True)
+    if status == Status.SCHEDULED:
+        return Q(published_at__isnull=False) & ~published
     if status == Status.FORTHCOMING:
-        return published & (Q(opens_on__isnull=True) | Q(opens_on__gt=on))
+        return published & (Q(opens_on__isnull=True) | Q(opens_on__gt=day))
     if status == Status.OPEN:
-        return published & Q(opens_on__lte=on) & (Q(closes_on__isnull=True) | Q(closes_on__gte=on))
+        return published & Q(opens_on__lte=day) & (Q(closes_on__isnull=True) | ~closed_q(on))
     if status == Status.CLOSED:
-        return published & Q(opens_on__lte=on, closes_on__lt=on)
+        return published & Q(opens_on__lte=day, closes_on__isnull=False) & closed_q(on)
     raise ValueError(f"Unknown status {status!r}")
 
 
 class ConsultationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_at__isnull=False)
+    def published(self, on=None):
+        """Published by the moment `on` (now by default); not those only scheduled."""
+        return self.filter(published_q(on))
 
     def with_status(self, statuses, on=None):
-        """Those whose status is one of `statuses`, on `on` (today by default)."""
-        on = on or today()
+        """Those whose status is one of `statuses` at `on` (now by default; a date means its start)."""
+        on = as_moment(on)
         query = Q(pk__in=[])
         for status in statuses:
             query |= status_q(status, on)
@@ -153,13 +194,14 @@ class ConsultationQuerySet(models.QuerySet):
     def in_hub_order(self, on=None):
         """Open first, soonest closing; then forthcoming, soonest opening; then closed,
         most recently closed first."""
-        on = on or today()
+        on = as_moment(on)
+        day = timezone.localtime(on).date()
         far_future = datetime.date(9999, 12, 31)
         return self.annotate(
             status_rank=Case(
-                When(published_at__isnull=True, then=Value(3)),
-                When(Q(opens_on__isnull=True) | Q(opens_on__gt=on), then=Value(1)),
-                When(closes_on__lt=on, then=Value(2)),
+                When(~published_q(), then=Value(3)),
+                When(Q(opens_on__isnull=True) | Q(opens_on__gt=day), then=Value(1)),
+                When(closed_q(on), then=Value(2)),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
@@ -184,6 +226,32 @@ class PublicManager(models.Manager.from_queryset(ConsultationQuerySet)):
     def get_queryset(self):
         return super().get_queryset().published()
 
+    def next_change_at(self, after=None):
+        """The next moment a consultation is published or closes by the clock: public pages
+        cached before it must not outlive it. None when nothing is due."""
+        after = as_moment(after)
+        due = self.model.private_objects.filter(published_at__gt=after).order_by("published_at")
+        scheduled = due.values_list("published_at", flat=True).first()
+        closing = (
+            self.filter(closes_on__gte=timezone.localtime(after).date())
+            .order_by("closes_on", "closes_at_time")
+            .values_list("closes_on", "closes_at_time")
+        )
+        moments = [scheduled] if scheduled else []
+        for closes_on, closes_at_time in closing[:50]:
+            moment = closing_moment(closes_on, closes_at_time)
+            if moment > after:
+                moments.append(moment)
+                break
+        return min(moments) if moments else None
+
+
+def closing_moment(closes_on, closes_at_time):
+    """The first minute a consultation closing at `closes_at_time` on `closes_on` no longer
+    takes responses, as an aware datetime."""
+    at = datetime.datetime.combine(closes_on, closes_at_time, tzinfo=timezone.get_current_timezone())
+    return at.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+
 
 class Consultation(RevisedModel):
     title = models.CharField(max_length=200)
@@ -200,6 +268,9 @@ class Consultation(RevisedModel):
         null=True, blank=True, help_text="Leave empty while the dates are not yet confirmed."
     )
     closes_on = models.DateField(null=True, blank=True)
+    closes_at_time = models.TimeField(
+        "closing time", default=END_OF_DAY, help_text="Responses are taken until the end of this minute."
+    )
     partners = models.ManyToManyField(
         PartnerBody, blank=True, related_name="consultations", verbose_name="who is consulting"
     )
@@ -232,6 +303,11 @@ class Consultation(RevisedModel):
     contact_name = models.CharField("contact team or person", max_length=200, blank=True)
     contact_email = models.EmailField("contact email", blank=True)
     contact_phone = models.CharField("contact phone", max_length=40, blank=True)
+    privacy_notice = models.TextField(
+        "privacy notice",
+        blank=True,
+        help_text="How the council uses the information people give: who holds it, why, for how long, their rights.",
+    )
 
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -259,24 +335,51 @@ class Consultation(RevisedModel):
 
     # Status is derived from publication and dates, never stored.
     def status_on(self, on):
+        """The status at `on`, a datetime or a date meaning the start of that day: whether it
+        is published is judged now, its dates at `on`."""
+        on = as_moment(on)
         if self.published_at is None:
             return Status.DRAFT
-        if self.opens_on is None or self.opens_on > on:
+        if self.published_at > now():
+            return Status.SCHEDULED
+        if self.opens_on is None or self.opens_on > timezone.localtime(on).date():
             return Status.FORTHCOMING
-        if self.closes_on is not None and self.closes_on < on:
+        if self.closes_at is not None and self.closes_at <= on:
             return Status.CLOSED
         return Status.OPEN
 
     @property
     def status(self):
-        return self.status_on(today())
+        return self.status_on(now())
+
+    @property
+    def closes_at(self):
+        """The moment it stops taking responses (the minute after its closing time)."""
+        if self.closes_on is None:
+            return None
+        return closing_moment(self.closes_on, self.closes_at_time or END_OF_DAY)
+
+    @property
+    def closes_at_local(self):
+        """The closing date and time as staff typed them, for "closes at 11:59pm on 5 January"."""
+        if self.closes_on is None:
+            return None
+        return datetime.datetime.combine(
+            self.closes_on, self.closes_at_time or END_OF_DAY, tzinfo=timezone.get_current_timezone()
+        )
 
     def get_status_display(self):
         return Status(self.status).label
 
     @property
     def is_published(self):
-        return self.published_at is not None
+        """The public can see it: published, and the time it was scheduled for has come."""
+        return self.published_at is not None and self.published_at <= now()
+
+    @property
+    def is_scheduled(self):
+        """Set to be published at a time still to come."""
+        return self.published_at is not None and self.published_at > now()
 
     @property
     def days_left(self):
@@ -301,8 +404,21 @@ class Consultation(RevisedModel):
             [self.respond_online_url, self.respond_email, self.respond_phone, self.respond_post, self.respond_other]
         ) or bool(self.events.all())
 
-    def publish(self):
-        self.published_at = self.published_at or timezone.now()
+    def publishing_checklist(self):
+        """What the public page needs before it goes live, each item present or missing."""
+        from haveyoursay.hub.checklist import checklist
+
+        return checklist(self)
+
+    def missing_for_publishing(self):
+        return [item for item in self.publishing_checklist() if not item.done]
+
+    def publish(self, at=None):
+        """Publish now, or schedule it for `at`: the public sees it from that moment."""
+        if at is not None:
+            self.published_at = at
+        elif self.published_at is None or self.published_at > now():
+            self.published_at = now()
         self.save(update_fields=["published_at", "updated_at"])
 
     def unpublish(self):

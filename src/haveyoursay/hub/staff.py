@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.models import Consultation, Document, Event, Revision, Status
-from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventForm
+from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventForm, ScheduleForm
+from haveyoursay.hub.templatetags.hys import clock
 from haveyoursay.hub.views import consultation_context
 
 
@@ -79,6 +82,7 @@ def consultation(request, pk):
         "staff/consultation.html",
         {
             "consultation": consultation,
+            "checklist": consultation.publishing_checklist(),
             "documents": consultation.documents.all(),
             "events": consultation.events.all(),
             "audit": AuditEvent.objects.filter(
@@ -132,12 +136,63 @@ def _state_change(action, permission, method, message):
     return view
 
 
-publish = _state_change(
-    "consultation.publish", "hub.publish_consultation", "publish", "“{title}” is published. The public can see it now."
-)
+def _refuse_if_incomplete(request, consultation, doing):
+    """A redirect back with a message naming what is missing, or None if nothing is."""
+    missing = consultation.missing_for_publishing()
+    if not missing:
+        return None
+    names = [item.missing_phrase for item in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    messages.error(request, f"You cannot {doing} “{consultation.title}” yet. Add {listed} first.")
+    return redirect(reverse("staff:consultation", args=[consultation.pk]) + "#checklist")
+
+
+@staff_required("hub.publish_consultation")
+@require_POST
+def publish(request, pk):
+    consultation = get_consultation_for_user(request, pk, "hub.publish_consultation")
+    refused = _refuse_if_incomplete(request, consultation, "publish")
+    if refused:
+        return refused
+    with transaction.atomic():
+        consultation.publish()
+        AuditEvent.record(request.user, "consultation.publish", consultation)
+    messages.success(request, f"“{consultation.title}” is published. The public can see it now.")
+    return redirect("staff:consultation", consultation.pk)
+
+
+@staff_required("hub.publish_consultation")
+@require_http_methods(["GET", "POST"])
+def schedule(request, pk):
+    consultation = get_consultation_for_user(request, pk, "hub.publish_consultation")
+    if request.method == "POST":
+        refused = _refuse_if_incomplete(request, consultation, "schedule")
+        if refused:
+            return refused
+    initial = {}
+    if consultation.is_scheduled:
+        local = timezone.localtime(consultation.published_at)
+        initial = {"day": local.date(), "time": clock(local)}
+    form = ScheduleForm(request.POST or None, initial=initial, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        at = form.cleaned_data["at"]
+        with transaction.atomic():
+            consultation.publish(at=at)
+            AuditEvent.record(request.user, "consultation.schedule", consultation, at=at.isoformat())
+        messages.success(
+            request,
+            f"“{consultation.title}” will be published at {clock(at)} on {timezone.localtime(at):%-d %B %Y}.",
+        )
+        return redirect("staff:consultation", consultation.pk)
+    return render(
+        request,
+        "staff/schedule_form.html",
+        {"form": form, "consultation": consultation, "checklist": consultation.publishing_checklist()},
+    )
+
 unpublish = _state_change(
     "consultation.unpublish", "hub.publish_consultation", "unpublish",
-    "“{title}” is unpublished. Only staff can see it now.",
+    "“{title}” is not published. Only staff can see it now.",
 )
 publish_outcome = _state_change(
     "consultation.publish_outcome", "hub.publish_consultation", "publish_outcome",
@@ -224,3 +279,18 @@ def event_new(request, pk):
         messages.success(request, f"“{event.title}” has been added.")
         return redirect("staff:consultation", consultation.pk)
     return render(request, "staff/event_form.html", {"form": form, "consultation": consultation})
+
+
+@staff_required("hub.change_event")
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk, event_pk):
+    consultation = get_consultation_for_user(request, pk, "hub.change_event")
+    event = get_object_or_404(consultation.events, pk=event_pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            event = form.save()
+            AuditEvent.record(request.user, "event.change", consultation, event=event.title, fields=form.changed_data)
+        messages.success(request, f"“{event.title}” has been updated.")
+        return redirect("staff:consultation", consultation.pk)
+    return render(request, "staff/event_form.html", {"form": form, "consultation": consultation, "event": event})

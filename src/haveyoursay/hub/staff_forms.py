@@ -3,12 +3,15 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.text import slugify
 
-from haveyoursay.govuk_forms import GovukDateField, GovukModelForm
+from haveyoursay.govuk_forms import CurrentFileInput, GovukDateField, GovukForm, GovukModelForm
 from haveyoursay.hub import files
-from haveyoursay.hub.models import Consultation, Document, Event, max_upload_bytes
+from haveyoursay.hub.models import END_OF_DAY, Consultation, Document, Event, max_upload_bytes
+from haveyoursay.hub.templatetags.hys import clock
 
 MARKDOWN_HINT = (
     "Write paragraphs separated by a blank line. Start a line with - for a bullet point. "
@@ -16,11 +19,30 @@ MARKDOWN_HINT = (
 )
 
 
+def parse_time(text, label):
+    """A time typed as people write them: 10am, 2:30pm, 14:30, 1430."""
+    cleaned = text.strip().lower().replace(" ", "").replace(".", ":")
+    cleaned = {"midday": "12pm", "noon": "12pm", "midnight": "12am"}.get(cleaned, cleaned)
+    for pattern in ("%I%p", "%I:%M%p", "%H:%M", "%H%M"):
+        try:
+            return datetime.datetime.strptime(cleaned, pattern).time()
+        except ValueError:
+            continue
+    raise forms.ValidationError(f"{label} must be a time, like 10am or 2:30pm")
+
+
 class ConsultationForm(GovukModelForm):
     opens_on = GovukDateField(
         label="Opening date", required=False, help_text="For example, 6 6 2022. Leave empty while not confirmed."
     )
     closes_on = GovukDateField(label="Closing date", required=False, help_text="For example, 31 7 2022.")
+    closes_at_time = forms.CharField(
+        label="Closing time",
+        required=False,
+        max_length=10,
+        help_text="Responses are taken until the end of this minute. For example, 11:59pm or 5pm. "
+        "Leave empty for 11:59pm.",
+    )
     respond_online_url = forms.URLField(
         label="Online questionnaire address",
         required=False,
@@ -32,10 +54,11 @@ class ConsultationForm(GovukModelForm):
     class Meta:
         model = Consultation
         fields = [
-            "title", "slug", "summary", "opens_on", "closes_on", "partners", "topics", "areas", "follows",
+            "title", "slug", "summary", "opens_on", "closes_on", "closes_at_time",
+            "partners", "topics", "areas", "follows",
             "we_asked", "what_happens_next",
             "respond_online_url", "respond_email", "respond_phone", "respond_post", "respond_other",
-            "contact_name", "contact_email", "contact_phone",
+            "contact_name", "contact_email", "contact_phone", "privacy_notice",
             "you_said", "we_did",
         ]
         widgets = {
@@ -49,6 +72,7 @@ class ConsultationForm(GovukModelForm):
             "we_did": forms.Textarea(attrs={"rows": 8}),
             "respond_post": forms.Textarea(attrs={"rows": 4}),
             "respond_other": forms.Textarea(attrs={"rows": 3}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
             "slug": "The end of the page's web address. Leave empty to make one from the title.",
@@ -56,6 +80,8 @@ class ConsultationForm(GovukModelForm):
             "what_happens_next": MARKDOWN_HINT,
             "you_said": "What people told you. Shown once you publish the outcome.",
             "we_did": "What the council did because of it. Shown once you publish the outcome.",
+            "privacy_notice": "How the council uses the information people give: who holds it, why, for how long, "
+            "and their rights. Start from the council's template and adapt it. " + MARKDOWN_HINT,
         }
         error_messages = {
             "title": {"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},
@@ -73,6 +99,14 @@ class ConsultationForm(GovukModelForm):
         follows.empty_label = "None"
         for name in ("title", "slug", "respond_online_url", "respond_email", "contact_email", "contact_name"):
             self.fields[name].widget.attrs.setdefault("spellcheck", "false" if name != "title" else "true")
+        self.fields["closes_at_time"].widget.attrs["class"] = "govuk-input--width-5"
+        self.initial["closes_at_time"] = clock(self.instance.closes_at_time or END_OF_DAY)
+        if not self.instance.privacy_notice:
+            self.initial["privacy_notice"] = settings.PRIVACY_NOTICE_TEMPLATE
+
+    def clean_closes_at_time(self):
+        text = self.cleaned_data.get("closes_at_time") or ""
+        return parse_time(text, "Closing time") if text.strip() else END_OF_DAY
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("title") or self.data.get("title", ""))[:100]
@@ -103,7 +137,7 @@ class DocumentForm(GovukModelForm):
     class Meta:
         model = Document
         fields = ["title", "kind", "language", "file"]
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {"kind": forms.RadioSelect, "file": CurrentFileInput}
         error_messages = {
             "title": {"required": "Enter the document's title"},
             "file": {"required": "Select a file", "invalid": "The selected file could not be read. Try again"},
@@ -156,23 +190,18 @@ class EventForm(GovukModelForm):
         for name in ("starts", "ends"):
             self.fields[name].widget.attrs["class"] = "govuk-input--width-5"
         self.fields["day"].required = True
-
-    @staticmethod
-    def parse_time(text, label):
-        cleaned = text.strip().lower().replace(" ", "").replace(".", ":")
-        for pattern in ("%I%p", "%I:%M%p", "%H:%M", "%H%M"):
-            try:
-                return datetime.datetime.strptime(cleaned, pattern).time()
-            except ValueError:
-                continue
-        raise forms.ValidationError(f"{label} must be a time, like 10am or 2:30pm")
+        if self.instance.pk:
+            starts = timezone.localtime(self.instance.starts_at)
+            self.initial.update(day=starts.date(), starts=clock(starts))
+            if self.instance.ends_at:
+                self.initial["ends"] = clock(self.instance.ends_at)
 
     def clean_starts(self):
-        return self.parse_time(self.cleaned_data["starts"], "Start time")
+        return parse_time(self.cleaned_data["starts"], "Start time")
 
     def clean_ends(self):
         text = self.cleaned_data.get("ends")
-        return self.parse_time(text, "End time") if text else None
+        return parse_time(text, "End time") if text else None
 
     def clean(self):
         data = super().clean()
@@ -181,8 +210,6 @@ class EventForm(GovukModelForm):
         return data
 
     def save(self, commit=True):
-        from django.utils import timezone
-
         event = super().save(commit=False)
         zone = timezone.get_current_timezone()
         day = self.cleaned_data["day"]
@@ -192,3 +219,37 @@ class EventForm(GovukModelForm):
         if commit:
             event.save()
         return event
+
+
+class ScheduleForm(GovukForm):
+    """When the consultation goes live on the hub, without anyone pressing a button then."""
+
+    day = GovukDateField(label="Date", help_text="For example, 5 1 2026.")
+    time = forms.CharField(label="Time", max_length=10, help_text="For example, 9am or 2:30pm.")
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.fields["day"].required = True
+        self.fields["time"].widget.attrs["class"] = "govuk-input--width-5"
+        self.fields["time"].error_messages["required"] = "Enter a time"
+
+    def clean_time(self):
+        return parse_time(self.cleaned_data["time"], "Time")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("time"):
+            at = datetime.datetime.combine(data["day"], data["time"], tzinfo=timezone.get_current_timezone())
+            closes_at = self.consultation.closes_at
+            if at <= timezone.now():
+                self.add_error("day", "The date and time must be in the future. To publish now, use Publish now")
+            elif closes_at is not None and at >= closes_at:
+                local = timezone.localtime(self.consultation.closes_at_local)
+                self.add_error(
+                    "day",
+                    f"The date and time must be before the consultation closes, at {clock(local)} on "
+                    f"{local:%-d %B %Y}",
+                )
+            data["at"] = at
+        return data

@@ -13,6 +13,7 @@ urlpatterns = [
     path("consultations/<int:pk>/edit/", staff.consultation_edit, name="consultation_edit"),
     path("consultations/<int:pk>/preview/", staff.consultation_preview, name="consultation_preview"),
     path("consultations/<int:pk>/publish/", staff.publish, name="publish"),
+    path("consultations/<int:pk>/schedule/", staff.schedule, name="schedule"),
     path("consultations/<int:pk>/unpublish/", staff.unpublish, name="unpublish"),
     path("consultations/<int:pk>/outcome/publish/", staff.publish_outcome, name="publish_outcome"),
     path("consultations/<int:pk>/outcome/withdraw/", staff.withdraw_outcome, name="withdraw_outcome"),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("consultations/<int:pk>/documents/<int:document_pk>/", staff.document_edit, name="document_edit"),
     path("consultations/<int:pk>/documents/<int:item_pk>/delete/", staff.document_delete, name="document_delete"),
     path("consultations/<int:pk>/events/new/", staff.event_new, name="event_new"),
+    path("consultations/<int:pk>/events/<int:event_pk>/", staff.event_edit, name="event_edit"),
     path("consultations/<int:pk>/events/<int:item_pk>/delete/", staff.event_delete, name="event_delete"),
 ]

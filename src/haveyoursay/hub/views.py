@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from haveyoursay.hub import files
 from haveyoursay.hub.forms import HubFilterForm
-from haveyoursay.hub.models import Consultation, Document, Revision, today
+from haveyoursay.hub.models import Consultation, Document, Revision, now, today
 from haveyoursay.hub.templatetags.hys import date_range_text
 
 PUBLIC_CACHE_SECONDS = 24 * 60 * 60
@@ -24,7 +24,9 @@ def cached_public_page(view):
     """Serve a public page from the cache while nothing it shows has changed.
 
     The key holds the content Revision (bumped by every change), today's date (statuses
-    follow the calendar) and the full query string; public pages never vary by user.
+    follow the calendar) and the full query string; public pages never vary by user. A page
+    is kept no later than the next moment a consultation is published or closes by the clock,
+    so nothing scheduled waits for an edit to show.
     """
 
     @wraps(view)
@@ -38,10 +40,17 @@ def cached_public_page(view):
             if response.status_code == 200 and not getattr(response, "streaming", False):
                 if hasattr(response, "render"):
                     response.render()
-                cache.set(key, response, PUBLIC_CACHE_SECONDS)
+                cache.set(key, response, public_cache_seconds())
         return response
 
     return wrapper
+
+
+def public_cache_seconds():
+    next_change = Consultation.public_objects.next_change_at()
+    if next_change is None:
+        return PUBLIC_CACHE_SECONDS
+    return max(1, min(PUBLIC_CACHE_SECONDS, int((next_change - now()).total_seconds()) + 1))
 
 
 def filtered_consultations(form):
@@ -93,7 +102,7 @@ def consultation(request, slug):
 def consultation_context(consultation, preview=False):
     followed_by = consultation.followed_by.all()
     if not preview:
-        followed_by = followed_by.filter(published_at__isnull=False)
+        followed_by = followed_by.published()
     follows = consultation.follows
     if follows is not None and not preview and not follows.is_published:
         follows = None

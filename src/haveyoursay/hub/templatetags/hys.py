@@ -1,5 +1,6 @@
 """Template filters every page uses: dates as UK councils write them, and rich text."""
 
+import datetime
 from functools import lru_cache
 
 import markdown
@@ -67,6 +68,19 @@ def days_phrase(days, verb):
     return f"{verb} in {days} days"
 
 
+def closing_text(consultation):
+    """"closes at 11:59pm on 5 January 2026", or "closed at …" once it has."""
+    if consultation.closes_on is None:
+        return "closing date not set"
+    verb = "closed" if consultation.status == "closed" else "closes"
+    return f"{verb} at {clock(consultation.closes_at_time)} on {uk_date(consultation.closes_on)}"
+
+
+@register.filter
+def closing(consultation):
+    return closing_text(consultation)
+
+
 @register.filter
 def timing(consultation):
     """"Closes in 12 days", "Closes today", "Opens tomorrow", "Closed 31 July 2022"."""
@@ -84,7 +98,8 @@ def timing(consultation):
 @register.filter
 def clock(value):
     """Times as GOV.UK writes them: "10am", "2:30pm", "midday", "midnight"."""
-    value = timezone.localtime(value)
+    if not isinstance(value, datetime.time):
+        value = timezone.localtime(value)
     if value.hour == 12 and value.minute == 0:
         return "midday"
     if value.hour == 0 and value.minute == 0:
@@ -99,6 +114,7 @@ STATUS_TAG_CLASSES = {
     "forthcoming": "govuk-tag--blue",
     "closed": "govuk-tag--grey",
     "draft": "govuk-tag--yellow",
+    "scheduled": "govuk-tag--purple",
 }
 
 
