@@ -10,6 +10,7 @@ in a savepoint rolled back afterwards, so a deleting POST leaves the world as it
 next page.
 """
 
+import datetime
 import io
 import re
 
@@ -22,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
+from haveyoursay.decisions.models import AgendaItem, Attendance, Meeting, Organization, Person
 from haveyoursay.hub.models import Area, Event
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
@@ -106,6 +108,13 @@ class World:
         self.theme = Theme.objects.create(codeframe=self.codeframe, label="Respite breaks", origin=Theme.Origin.PERSON)
         answer = self.response.answers.get(question=self.why)
         self.quote = Quote.objects.create(theme=self.theme, answer=answer, text=answer.value["text"])
+        self.body = Organization.objects.create(name="Cabinet", classification="executive")
+        self.member = Person.objects.create(name="Mr. N. J. Rushton CC", initials="N. J.", family_name="Rushton")
+        self.meeting = Meeting.objects.create(
+            organization=self.body, starts_at=datetime.datetime(2022, 3, 29, 14, tzinfo=datetime.UTC)
+        )
+        Attendance.objects.create(meeting=self.meeting, person=self.member, status=Attendance.Status.PRESENT)
+        self.item = AgendaItem.objects.create(meeting=self.meeting, number=1, title="Strategic Plan (2022-26)")
         self.job = generating.start_report(self.consultation, officer)
         AuditEvent.record(officer, "consultation.publish", self.consultation)
 
@@ -230,6 +239,16 @@ URL_PARAMETERS = {
     "analysis_staff:delete_theme": theme,
     "analysis_staff:move_answers": theme,
     "jobs_staff:job": lambda w, c: {"pk": w.job.pk},
+    "decisions:meeting": lambda w, c: {"pk": w.meeting.pk},
+    "decisions:body": lambda w, c: {"slug": w.body.slug},
+    "decisions:body_calendar": lambda w, c: {"slug": w.body.slug},
+    "decisions:member": lambda w, c: {"slug": w.member.slug},
+    "decisions_staff:meeting": lambda w, c: {"pk": w.meeting.pk},
+    "decisions_staff:recorded_vote": lambda w, c: {"item_pk": w.item.pk},
+    "decisions_staff:records": lambda w, c: {"kind": "meetings"},
+    "decisions_staff:record_new": lambda w, c: {"kind": "items"},
+    "decisions_staff:record_edit": lambda w, c: {"kind": "items", "pk": w.item.pk},
+    "decisions_staff:record_delete": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "jobs_staff:consultation_jobs": consultation,
 }
 

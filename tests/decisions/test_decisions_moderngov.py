@@ -229,7 +229,7 @@ def test_the_command_imports_twice_without_copies_and_records_it(site, capsys):
     call_command("import_moderngov", "--url", site.url, "--from", "2025-12-01", "--to", "2026-03-31")
     assert "meetings: 0 new, 2 updated" in capsys.readouterr().out
     assert Meeting.objects.count() == 2
-    assert AuditEvent.objects.filter(action="decisions.import_moderngov").count() == 2
+    assert AuditEvent.objects.filter(action="democracy.import_moderngov").count() == 2
 
 
 @pytest.mark.django_db

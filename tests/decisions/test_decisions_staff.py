@@ -79,7 +79,7 @@ def test_adding_a_meeting_is_audited(demo, clerk_client, clerk):
     )  # fmt: skip
     meeting = Meeting.objects.get(organization=cabinet, starts_at__date="2022-06-21")
     assert response.status_code == 302 and response["Location"] == f"/staff/democracy/meetings/{meeting.pk}/"
-    event = AuditEvent.objects.get(action="decisions.meeting.add")
+    event = AuditEvent.objects.get(action="democracy.meeting.add")
     assert event.user == clerk and event.object_id == str(meeting.pk)
 
 
@@ -133,7 +133,7 @@ def test_removing_an_item_is_audited_against_its_meeting(demo, clerk_client, cle
     item = AgendaItem.objects.get(meeting=council_meeting(), number=46)
     response = clerk_client.post(f"/staff/democracy/items/{item.pk}/delete/")
     assert response["Location"] == f"/staff/democracy/meetings/{council_meeting().pk}/"
-    event = AuditEvent.objects.get(action="decisions.agendaitem.delete")
+    event = AuditEvent.objects.get(action="democracy.agendaitem.delete")
     assert event.object_id == str(council_meeting().pk)
     assert event.detail["record"].startswith("46. Position statements")
 
@@ -164,7 +164,7 @@ def test_a_pasted_recorded_vote_is_checked_then_recorded(sale, clerk_client, cle
     event = VoteEvent.objects.get(item=sale)
     assert (event.for_count, event.against_count, event.abstain_count, event.is_named) == (3, 1, 0, True)
     assert Vote.objects.get(vote_event=event, person__family_name="Welsh").option == "against"
-    audit = AuditEvent.objects.get(action="decisions.voteevent.add")
+    audit = AuditEvent.objects.get(action="democracy.voteevent.add")
     assert audit.user == clerk and audit.detail["for_count"] == 3
 
 
@@ -209,7 +209,7 @@ def test_the_moderngov_import_runs_as_a_job_and_is_audited(db, clerk_client, cle
     assert response["Location"] == f"/staff/jobs/{job.pk}/"
     assert job.state == Job.State.SUCCEEDED
     assert Meeting.objects.filter(moderngov_id__in=[4966, 4967]).count() == 2
-    audit = AuditEvent.objects.get(action="decisions.import_moderngov")
+    audit = AuditEvent.objects.get(action="democracy.import_moderngov")
     assert audit.user == clerk and audit.detail["created"]["meetings"] == 2
 
 

@@ -66,6 +66,28 @@ SENTENCES = {
 }
 
 
+# The democratic records: each kind's changes, then the vote pasted from minutes and the import.
+DEMOCRATIC_RECORDS = {
+    "organization": "Body", "person": "Member or officer", "membership": "Membership", "meeting": "Meeting",
+    "attendance": "Attendance", "agendaitem": "Agenda item", "agendadocument": "Report or paper",
+    "decision": "Decision", "vote": "Vote", "declaration": "Declaration of interest", "question": "Question",
+    "petition": "Petition",
+}  # fmt: skip
+SENTENCES.update(
+    {
+        f"democracy.{model}.{verb}": f"{label} “{{record}}” {done} by {{by}}"
+        for model, label in DEMOCRATIC_RECORDS.items()
+        for verb, done in (("add", "added"), ("change", "changed"), ("delete", "removed"))
+    }
+)
+SENTENCES.update(
+    {
+        "democracy.voteevent.add": "Recorded vote on “{item}” added by {by}",
+        "democracy.import_moderngov": "Meetings imported from {site} by {by}",
+    }
+)
+
+
 class _Details(dict):
     def __missing__(self, key):
         return "(not recorded)"
@@ -89,7 +111,10 @@ class AuditEvent(models.Model):
     @property
     def sentence(self):
         """"Published by Jane Smith": what happened, for people; unknown codes still read."""
-        by = (self.user.get_full_name() or self.user.get_username()) if self.user else "a removed user"
+        if self.user:
+            by = self.user.get_full_name() or self.user.get_username()
+        else:
+            by = "the command line" if (self.detail or {}).get("command_line") else "a removed user"
         template = SENTENCES.get(self.action)
         if template is None:
             return f"{self.action.replace('_', ' ').replace('.', ': ', 1).capitalize()} by {by}"

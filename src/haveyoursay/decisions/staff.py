@@ -113,7 +113,7 @@ def index(request):
         {
             "kinds": KINDS.values(),
             "meetings": Meeting.objects.select_related("organization").order_by("-starts_at")[:20],
-            "last_import": AuditEvent.objects.filter(action="decisions.import_moderngov")
+            "last_import": AuditEvent.objects.filter(action="democracy.import_moderngov")
             .select_related("user")
             .first(),
             "import_jobs": Job.objects.recent().filter(subject="moderngov")[:5],
@@ -186,7 +186,7 @@ def record_edit(request, kind, pk=None):
             with transaction.atomic():
                 saved = form.save()
                 AuditEvent.record(
-                    request.user, f"decisions.{kind.model._meta.model_name}.{'change' if obj else 'add'}",
+                    request.user, f"democracy.{kind.model._meta.model_name}.{'change' if obj else 'add'}",
                     audit_subject(kind, saved), record=str(saved)[:200], fields=form.changed_data,
                 )  # fmt: skip
         except IntegrityError:
@@ -212,7 +212,7 @@ def record_delete(request, kind, pk):
                 description = str(obj)[:200]
                 obj.delete()
                 AuditEvent.record(
-                    request.user, f"decisions.{kind.model._meta.model_name}.delete",
+                    request.user, f"democracy.{kind.model._meta.model_name}.delete",
                     subject if subject is not obj else None, record=description,
                 )  # fmt: skip
         except ProtectedError as error:
@@ -253,7 +253,7 @@ def recorded_vote(request, item_pk):
                 problems = error.messages
             else:
                 AuditEvent.record(
-                    request.user, "decisions.voteevent.add", item.meeting, item=str(item)[:200],
+                    request.user, "democracy.voteevent.add", item.meeting, item=str(item)[:200],
                     result=event.result, for_count=event.for_count, against_count=event.against_count,
                     abstain_count=event.abstain_count, named=True,
                 )  # fmt: skip

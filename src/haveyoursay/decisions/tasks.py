@@ -32,7 +32,7 @@ def import_moderngov_impl(site_url, since, until, user_id=None, *, progress=igno
         ) from None
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     AuditEvent.record(
-        user, "decisions.import_moderngov", None, site=site_url, since=since, until=until,
+        user, "democracy.import_moderngov", None, site=site_url, since=since, until=until,
         created=summary.created, updated=summary.updated,
     )  # fmt: skip
     return {"created": summary.created, "updated": summary.updated}

@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 "Nothing was imported, because:\n" + "\n".join(f"  - {p}" for p in error.problems)
             ) from None
         AuditEvent.record(
-            None, "decisions.import_moderngov", None, site=options["url"], created=summary.created,
+            None, "democracy.import_moderngov", None, site=options["url"], created=summary.created,
             updated=summary.updated, command_line=True,
         )  # fmt: skip
         for line in summary.lines() or ["Nothing to import."]:
