@@ -29,6 +29,8 @@ ROLES = {
         "surveys.add_response",
         "surveys.view_response",
         "surveys.export_response",
+        # Names and email addresses: only the team that answers and writes back to respondents.
+        "surveys.export_contact_details",
         "surveys.add_importbatch",
         "surveys.add_eventnote",
         "surveys.change_eventnote",
