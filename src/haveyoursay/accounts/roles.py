@@ -40,6 +40,7 @@ ROLES = {
         "surveys.delete_stakeholder",
         "reports.view_engagementreport",
         "reports.publish_engagementreport",
+        "reports.generate_engagementreport",
         # Free-text themes: suggest, review and apply codeframes, code answers, approve quotes.
         "analysis.view_codeframe",
         "analysis.add_codeframe",
@@ -53,6 +54,7 @@ ROLES = {
         "surveys.view_response",
         "surveys.export_response",
         "reports.view_engagementreport",
+        "reports.generate_engagementreport",
         # Free-text themes: suggest, review and apply codeframes, code answers, approve quotes.
         "analysis.view_codeframe",
         "analysis.add_codeframe",
