@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "haveyoursay.reports",
     "haveyoursay.jobs",
     "haveyoursay.accounts",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "haveyoursay.urls"
@@ -233,6 +237,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in attempts are counted (django-axes, in the database, so every worker sees them): after
+# SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
+# address is refused for SIGN_IN_LOCKOUT_MINUTES, even with the right password, unless a
+# consultation lead unlocks it (the staff "People" page) or `haveyoursay axes_reset` is run.
+# A successful sign-in clears the count. AxesStandaloneBackend comes first so that it refuses
+# a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGN_IN_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 6)
+if SIGN_IN_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"SIGN_IN_FAILURE_LIMIT must be 1 or more, not {SIGN_IN_FAILURE_LIMIT}.")
+SIGN_IN_LOCKOUT_MINUTES = envint("SIGN_IN_LOCKOUT_MINUTES", 30)
+if SIGN_IN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(f"SIGN_IN_LOCKOUT_MINUTES must be 1 or more, not {SIGN_IN_LOCKOUT_MINUTES}.")
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "haveyoursay.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "haveyoursay.accounts.signin.client_address"
+# Masked in axes' log lines and in what it stores of a failed attempt (passwords always are).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:consultations"
 LOGOUT_REDIRECT_URL = "hub:index"
@@ -268,7 +297,8 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
