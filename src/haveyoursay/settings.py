@@ -262,6 +262,11 @@ AXES_CLIENT_IP_CALLABLE = "haveyoursay.accounts.signin.client_address"
 # Masked in axes' log lines and in what it stores of a failed attempt (passwords always are).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 
+# An invitation to the staff site: its link to set a first password works once, for this long.
+PASSWORD_RESET_TIMEOUT = envint("INVITATION_VALID_DAYS", 3) * 24 * 60 * 60
+if PASSWORD_RESET_TIMEOUT < 24 * 60 * 60:
+    raise ImproperlyConfigured("INVITATION_VALID_DAYS must be 1 or more.")
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:consultations"
 LOGOUT_REDIRECT_URL = "hub:index"

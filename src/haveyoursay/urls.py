@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/", include("haveyoursay.reports.staff_urls")),
     path("staff/", include("haveyoursay.analysis.staff_urls")),
     path("staff/", include("haveyoursay.jobs.staff_urls")),
+    path("staff/", include("haveyoursay.accounts.staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),
 ]

@@ -63,6 +63,19 @@ ROLES = {
     ],
     # Reads drafts and previews, changes nothing: analysts, democratic services.
     "Staff viewer": ["hub.view_consultation", "reports.view_engagementreport"],
+    # Invites colleagues, gives and removes roles, deactivates accounts, lifts sign-in lockouts.
+    # A role of its own, held beside another: who may grant rights is a smaller circle than
+    # who runs consultations, and a whole team able to promote itself is no control at all.
+    "Consultation lead": ["accounts.manage_staff"],
+}
+
+ROLE_DESCRIPTIONS = {
+    "Consultation team": (
+        "Writes, publishes and runs consultations; keys in and downloads responses, with contact details."
+    ),
+    "Analyst": "Reads and downloads anonymised responses, codes comments into themes, has the report made again.",
+    "Staff viewer": "Reads consultations, drafts and reports; changes nothing.",
+    "Consultation lead": "Manages staff on this page: invites, roles, deactivating accounts and unlocking sign-in.",
 }
 
 
