@@ -367,6 +367,9 @@ LOGGING = {
         # WeasyPrint reports each step of every PDF at INFO: about 150 lines a report.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # Sign-in failures and lockouts are warnings (with the username and address masked);
+        # every successful sign-in at INFO would be noise.
+        "axes": {"level": "WARNING"},
     },
 }
 
