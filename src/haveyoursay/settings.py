@@ -238,11 +238,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Sign-in attempts are counted (django-axes, in the database, so every worker sees them): after
-# SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
-# address is refused for SIGN_IN_LOCKOUT_MINUTES, even with the right password, unless a
-# consultation lead unlocks it (the staff "People" page) or `haveyoursay axes_reset` is run.
-# A successful sign-in clears the count. AxesStandaloneBackend comes first so that it refuses
-# a locked-out sign-in before any password is checked.
+# SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or SIGN_IN_ADDRESS_FAILURE_LIMIT from
+# one address (higher: a whole office may share one), that account or address is refused for
+# SIGN_IN_LOCKOUT_MINUTES, even with the right password, unless a consultation lead unlocks the
+# account (the staff "People" page) or `haveyoursay axes_reset` is run. A successful sign-in
+# clears the count. AxesStandaloneBackend comes first so that it refuses a locked-out sign-in
+# before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -250,9 +251,16 @@ AUTHENTICATION_BACKENDS = [
 SIGN_IN_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 6)
 if SIGN_IN_FAILURE_LIMIT < 1:
     raise ImproperlyConfigured(f"SIGN_IN_FAILURE_LIMIT must be 1 or more, not {SIGN_IN_FAILURE_LIMIT}.")
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
+if SIGN_IN_ADDRESS_FAILURE_LIMIT < SIGN_IN_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"SIGN_IN_ADDRESS_FAILURE_LIMIT must be at least SIGN_IN_FAILURE_LIMIT ({SIGN_IN_FAILURE_LIMIT}), "
+        f"not {SIGN_IN_ADDRESS_FAILURE_LIMIT}."
+    )
 SIGN_IN_LOCKOUT_MINUTES = envint("SIGN_IN_LOCKOUT_MINUTES", 30)
 if SIGN_IN_LOCKOUT_MINUTES < 1:
     raise ImproperlyConfigured(f"SIGN_IN_LOCKOUT_MINUTES must be 1 or more, not {SIGN_IN_LOCKOUT_MINUTES}.")
+AXES_HANDLER = "haveyoursay.accounts.signin.SignInAttempts"
 AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

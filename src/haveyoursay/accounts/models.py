@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Sum
 from django.utils import timezone
 
 from haveyoursay.accounts.roles import ROLES
@@ -69,9 +70,10 @@ class StaffMember(User):
         from axes.models import AccessAttempt
 
         since = timezone.now() - settings.AXES_COOLOFF_TIME
-        return AccessAttempt.objects.filter(
-            username=self.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
-        ).exists()
+        failures = AccessAttempt.objects.filter(username=self.username, attempt_time__gte=since).aggregate(
+            n=Sum("failures_since_start")
+        )["n"]
+        return (failures or 0) >= settings.SIGN_IN_FAILURE_LIMIT
 
     @classmethod
     def invite(cls, by, *, email, first_name, last_name, roles):
