@@ -32,6 +32,7 @@ STAFF = {TEAM, ANALYST, VIEWER}  # hub.view_consultation, reports.view_engagemen
 ANALYSTS = {TEAM, ANALYST}  # responses, themes, making the report again
 TEAM_ONLY = {TEAM}
 LEADS = {LEAD}  # accounts.manage_staff
+SIGNED_IN = {TEAM, ANALYST, VIEWER, LEAD, OUTSIDER}  # their own account, whatever their role
 
 # url name: (roles let through a GET, roles let through a POST)
 MATRIX = {
@@ -118,7 +119,12 @@ MATRIX = {
     "accounts_staff:reactivate": (LEADS, LEADS),
     "accounts_staff:unlock": (LEADS, LEADS),
     "accounts_staff:invite_again": (LEADS, LEADS),
+    "accounts_staff:reset_two_factor": (LEADS, LEADS),
     "accounts_staff:set_password": (EVERYONE, EVERYONE),  # the emailed link is the key
+    "accounts_staff:two_factor_code": (SIGNED_IN, SIGNED_IN),
+    "accounts_staff:two_factor": (SIGNED_IN, SIGNED_IN),
+    "accounts_staff:two_factor_enrol": (SIGNED_IN, SIGNED_IN),
+    "accounts_staff:two_factor_turn_off": (SIGNED_IN, SIGNED_IN),
 }
 
 

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "haveyoursay.jobs",
     "haveyoursay.accounts",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "haveyoursay.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
@@ -349,6 +353,11 @@ SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
 HUB_PAGE_SIZE = envint("HUB_PAGE_SIZE", 20)
+
+# Two-factor sign-in for staff (a code from an authenticator app): anyone may turn it on;
+# with STAFF_TWO_FACTOR_REQUIRED every member of staff must, before any staff or admin page.
+STAFF_TWO_FACTOR_REQUIRED = envbool("STAFF_TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = f"{SITE_NAME} ({COUNCIL_NAME})"
 
 # Email: SMTP when EMAIL_HOST is set; otherwise messages are written as files in DATA_DIR/outbox,
 # so a laptop demo can show them without sending anything or logging addresses.

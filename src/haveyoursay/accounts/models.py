@@ -102,6 +102,15 @@ class StaffMember(User):
         self.save(update_fields=["is_active"])
         AuditEvent.record(by, "staff.reactivate", self)
 
+    def reset_two_factor(self, by):
+        """Forget their authenticator app (a lost phone): they are asked to set one up again."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        removed, _ = TOTPDevice.objects.filter(user=self).delete()
+        if removed:
+            AuditEvent.record(by, "staff.two_factor_reset", self)
+        return removed
+
     def unlock(self, by):
         """Lift a sign-in lockout on this account (not on an address: `haveyoursay axes_reset_ip`)."""
         from axes.utils import reset

@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haveyoursay.accounts.models import AuditEvent, StaffMember
 from haveyoursay.accounts.staff_forms import MANAGE_STAFF, FirstPasswordForm, InviteForm, RolesForm
@@ -109,7 +110,10 @@ def person(request, pk):
     ).select_related("user")[:20]
     return render(
         request, "accounts/person.html",
-        {"member": member, "form": form, "history": history, "is_self": member.pk == request.user.pk},
+        {
+            "member": member, "form": form, "history": history, "is_self": member.pk == request.user.pk,
+            "has_two_factor": TOTPDevice.objects.devices_for_user(member, confirmed=True).exists(),
+        },
     )
 
 
@@ -154,6 +158,16 @@ def invite_again(request, pk):
         send_invitation(request, member)
         AuditEvent.record(request.user, "staff.invite_again", member)
         messages.success(request, f"A new invitation has been sent to {member.email}.")
+    return redirect("accounts_staff:person", member.pk)
+
+
+@staff_required(MANAGE_STAFF)
+@require_POST
+def reset_two_factor(request, pk):
+    """For a colleague who has lost their phone: they set up two-factor sign-in again."""
+    member = get_member_for_user(request, pk, editing=True)
+    if member.reset_two_factor(request.user):
+        messages.success(request, f"{member}'s two-factor sign-in has been reset: they will set it up again.")
     return redirect("accounts_staff:person", member.pk)
 
 
