@@ -11,6 +11,10 @@ can sign in through the form):
   already signed in as each of them.
 
 `make_user` makes others.
+
+Sign in with `client.force_login(user)`, or through the sign-in form. Every sign-in that checks
+a password goes through django-axes, which needs the request: a bare `client.login(...)` fails
+with AxesBackendRequestParameterRequired; `client.login(request=HttpRequest(), ...)` works.
 """
 
 import atexit
