@@ -6,10 +6,15 @@ can sign in through the form):
 - `officer`: in the "Consultation team" group, runs consultations;
 - `viewer`: in the "Staff viewer" group, reads drafts and changes nothing;
 - `outsider`: signed in, but with no staff permissions at all;
-- `officer_client`, `viewer_client`, `outsider_client`: a Django test Client already
-  signed in as each of them.
+- `lead`: in the "Consultation team" and "Consultation lead" groups: also manages staff;
+- `officer_client`, `viewer_client`, `outsider_client`, `lead_client`: a Django test Client
+  already signed in as each of them.
 
 `make_user` makes others.
+
+Sign in with `client.force_login(user)`, or through the sign-in form. Every sign-in that checks
+a password goes through django-axes, which needs the request: a bare `client.login(...)` fails
+with AxesBackendRequestParameterRequired; `client.login(request=HttpRequest(), ...)` works.
 """
 
 import atexit
@@ -145,6 +150,14 @@ def outsider(make_user):
     return make_user("outsider", first_name="Oona", last_name="Outsider")
 
 
+@pytest.fixture
+def lead(make_user):
+    """Runs consultations and manages the staff: invites, roles, deactivation, unlocking."""
+    return make_user(
+        "lead", groups=["Consultation team", "Consultation lead"], first_name="Lee", last_name="Lead", is_staff=True
+    )
+
+
 def _signed_in(user):
     client = Client()
     client.force_login(user)
@@ -164,6 +177,11 @@ def viewer_client(viewer):
 @pytest.fixture
 def outsider_client(outsider):
     return _signed_in(outsider)
+
+
+@pytest.fixture
+def lead_client(lead):
+    return _signed_in(lead)
 
 
 @pytest.fixture(autouse=True)

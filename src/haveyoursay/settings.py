@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,9 @@ INSTALLED_APPS = [
     "haveyoursay.jobs",
     "haveyoursay.decisions",
     "haveyoursay.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -117,8 +121,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "haveyoursay.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "haveyoursay.urls"
@@ -234,6 +242,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in attempts are counted (django-axes, in the database, so every worker sees them): after
+# SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or SIGN_IN_ADDRESS_FAILURE_LIMIT from
+# one address (higher: a whole office may share one), that account or address is refused for
+# SIGN_IN_LOCKOUT_MINUTES, even with the right password, unless a consultation lead unlocks the
+# account (the staff "People" page) or `haveyoursay axes_reset` is run. A successful sign-in
+# clears the count. AxesStandaloneBackend comes first so that it refuses a locked-out sign-in
+# before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGN_IN_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 6)
+if SIGN_IN_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"SIGN_IN_FAILURE_LIMIT must be 1 or more, not {SIGN_IN_FAILURE_LIMIT}.")
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
+if SIGN_IN_ADDRESS_FAILURE_LIMIT < SIGN_IN_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"SIGN_IN_ADDRESS_FAILURE_LIMIT must be at least SIGN_IN_FAILURE_LIMIT ({SIGN_IN_FAILURE_LIMIT}), "
+        f"not {SIGN_IN_ADDRESS_FAILURE_LIMIT}."
+    )
+SIGN_IN_LOCKOUT_MINUTES = envint("SIGN_IN_LOCKOUT_MINUTES", 30)
+if SIGN_IN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(f"SIGN_IN_LOCKOUT_MINUTES must be 1 or more, not {SIGN_IN_LOCKOUT_MINUTES}.")
+AXES_HANDLER = "haveyoursay.accounts.signin.SignInAttempts"
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "haveyoursay.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "haveyoursay.accounts.signin.client_address"
+# Masked in axes' log lines and in what it stores of a failed attempt (passwords always are).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
+# An invitation to the staff site: its link to set a first password works once, for this long.
+PASSWORD_RESET_TIMEOUT = envint("INVITATION_VALID_DAYS", 3) * 24 * 60 * 60
+if PASSWORD_RESET_TIMEOUT < 24 * 60 * 60:
+    raise ImproperlyConfigured("INVITATION_VALID_DAYS must be 1 or more.")
+
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:consultations"
 LOGOUT_REDIRECT_URL = "hub:index"
@@ -269,7 +315,8 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -316,6 +363,11 @@ PRIVACY_NOTICE_TEMPLATE = env(
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
 HUB_PAGE_SIZE = envint("HUB_PAGE_SIZE", 20)
 
+# Two-factor sign-in for staff (a code from an authenticator app): anyone may turn it on;
+# with STAFF_TWO_FACTOR_REQUIRED every member of staff must, before any staff or admin page.
+STAFF_TWO_FACTOR_REQUIRED = envbool("STAFF_TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = f"{SITE_NAME} ({COUNCIL_NAME})"
+
 # Email: SMTP when EMAIL_HOST is set; otherwise messages are written as files in DATA_DIR/outbox,
 # so a laptop demo can show them without sending anything or logging addresses.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -341,6 +393,9 @@ LOGGING = {
         # WeasyPrint reports each step of every PDF at INFO: about 150 lines a report.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # Sign-in failures and lockouts are warnings (with the username and address masked);
+        # every successful sign-in at INFO would be noise.
+        "axes": {"level": "WARNING"},
     },
 }
 

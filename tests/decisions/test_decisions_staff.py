@@ -42,7 +42,12 @@ def mtfs():
 
 @pytest.mark.parametrize(
     "path",
-    ["/staff/democracy/", "/staff/democracy/meetings/", "/staff/democracy/people/", "/staff/democracy/meetings/{m}/"],
+    [
+        "/staff/democracy/",
+        "/staff/democracy/records/meetings/",
+        "/staff/democracy/records/people/",
+        "/staff/democracy/meetings/{m}/",
+    ],
 )
 def test_staff_read_and_outsiders_are_refused(demo, clerk_client, viewer_client, officer_client, outsider_client,
                                               client, path):  # fmt: skip
@@ -56,23 +61,23 @@ def test_staff_read_and_outsiders_are_refused(demo, clerk_client, viewer_client,
 def test_only_democratic_services_change_records(demo, clerk_client, viewer_client, officer_client):
     meeting = council_meeting()
     for refused in (viewer_client, officer_client):
-        assert refused.get("/staff/democracy/meetings/new/").status_code == 403
-        assert refused.post(f"/staff/democracy/meetings/{meeting.pk}/delete/").status_code == 403
+        assert refused.get("/staff/democracy/records/meetings/new/").status_code == 403
+        assert refused.post(f"/staff/democracy/records/meetings/{meeting.pk}/delete/").status_code == 403
         assert refused.post(f"/staff/democracy/items/{mtfs().pk}/recorded-vote/", {}).status_code == 403
         assert refused.get("/staff/democracy/import/").status_code == 403
-    assert clerk_client.get("/staff/democracy/meetings/new/").status_code == 200
-    assert clerk_client.get(f"/staff/democracy/meetings/{meeting.pk}/").status_code == 200
+    assert clerk_client.get("/staff/democracy/records/meetings/new/").status_code == 200
+    assert clerk_client.get(f"/staff/democracy/records/meetings/{meeting.pk}/").status_code == 200
 
 
 def test_an_unknown_kind_of_record_is_not_found(demo, clerk_client):
-    assert clerk_client.get("/staff/democracy/nonsense/").status_code == 404
-    assert clerk_client.get("/staff/democracy/meetings/999999/").status_code == 404
+    assert clerk_client.get("/staff/democracy/records/nonsense/").status_code == 404
+    assert clerk_client.get("/staff/democracy/records/meetings/999999/").status_code == 404
 
 
 def test_adding_a_meeting_is_audited(demo, clerk_client, clerk):
     cabinet = Organization.objects.get(slug="cabinet")
     response = clerk_client.post(
-        "/staff/democracy/meetings/new/",
+        "/staff/democracy/records/meetings/new/",
         {"organization": cabinet.pk, "starts_at": "2022-06-21T14:00", "time_known": "on", "ends_at": "",
          "venue": "County Hall, Glenfield", "status": "scheduled", "minutes_status": "none",
          "party_whip_declared": "unknown"},
@@ -86,7 +91,7 @@ def test_adding_a_meeting_is_audited(demo, clerk_client, clerk):
 def test_a_meeting_ending_before_it_starts_is_refused_with_nothing_lost(demo, clerk_client):
     cabinet = Organization.objects.get(slug="cabinet")
     response = clerk_client.post(
-        "/staff/democracy/meetings/new/",
+        "/staff/democracy/records/meetings/new/",
         {"organization": cabinet.pk, "starts_at": "2022-06-21T14:00", "time_known": "on",
          "ends_at": "2022-06-21T13:00", "venue": "Typed by hand", "status": "scheduled", "minutes_status": "none"},
     )  # fmt: skip
@@ -100,7 +105,8 @@ def test_a_meeting_ending_before_it_starts_is_refused_with_nothing_lost(demo, cl
 def test_an_agenda_number_used_twice_is_refused(demo, clerk_client):
     meeting = council_meeting()
     response = clerk_client.post(
-        "/staff/democracy/items/new/", {"meeting": meeting.pk, "number": 47, "sub_letter": "a", "title": "Again"}
+        "/staff/democracy/records/items/new/",
+        {"meeting": meeting.pk, "number": 47, "sub_letter": "a", "title": "Again"},
     )
     assert response.status_code == 200
     assert "Item 47(a) is already on this meeting" in response.content.decode()
@@ -114,7 +120,7 @@ def test_a_decision_on_a_meeting_not_yet_held_is_refused(demo, clerk_client):
     )
     item = AgendaItem.objects.create(meeting=future, number=1, title="Budget")
     response = clerk_client.post(
-        "/staff/democracy/decisions/new/",
+        "/staff/democracy/records/decisions/new/",
         {"item": item.pk, "decided_on_day": "5", "decided_on_month": "1", "decided_on_year": "2099",
          "outcome": "approved", "text": "Approved"},
     )  # fmt: skip
@@ -123,7 +129,7 @@ def test_a_decision_on_a_meeting_not_yet_held_is_refused(demo, clerk_client):
 
 def test_a_record_others_refer_to_cannot_be_removed(demo, clerk_client):
     council = Organization.objects.get(name="Leicestershire County Council")
-    response = clerk_client.post(f"/staff/democracy/bodies/{council.pk}/delete/")
+    response = clerk_client.post(f"/staff/democracy/records/bodies/{council.pk}/delete/")
     assert response.status_code == 200
     assert "cannot be removed while other records refer to it" in response.content.decode()
     assert Organization.objects.filter(pk=council.pk).exists()
@@ -131,7 +137,7 @@ def test_a_record_others_refer_to_cannot_be_removed(demo, clerk_client):
 
 def test_removing_an_item_is_audited_against_its_meeting(demo, clerk_client, clerk):
     item = AgendaItem.objects.get(meeting=council_meeting(), number=46)
-    response = clerk_client.post(f"/staff/democracy/items/{item.pk}/delete/")
+    response = clerk_client.post(f"/staff/democracy/records/items/{item.pk}/delete/")
     assert response["Location"] == f"/staff/democracy/meetings/{council_meeting().pk}/"
     event = AuditEvent.objects.get(action="democracy.agendaitem.delete")
     assert event.object_id == str(council_meeting().pk)

@@ -136,6 +136,32 @@ class TestStaffPages:
         assert Publication.objects.filter(consultation=consultation).exists()
         assert data_fingerprint(consultation) == fingerprint  # publishing doesn't make it out of date
 
+    def test_a_viewer_reads_an_out_of_date_report_without_queuing_a_new_one(self, viewer_client, consultation):
+        generate_report_impl(consultation.pk)
+        Response.objects.create(
+            questionnaire=consultation.questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now()
+        )
+        page = viewer_client.get(self.url(consultation))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "The responses have changed since this report was made, so it is out of date." in html
+        assert "Make the report again now" not in html
+        assert viewer_client.post(self.url(consultation, "regenerate")).status_code == 403
+        assert not Job.objects.filter(kind="report").exists()
+
+    def test_an_analyst_opening_an_out_of_date_report_has_it_made_again(self, make_user, client, consultation,
+                                                                       django_capture_on_commit_callbacks):
+        generate_report_impl(consultation.pk)
+        Response.objects.create(
+            questionnaire=consultation.questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now()
+        )
+        client.force_login(make_user("analyst", groups=["Analyst"], is_staff=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            html = client.get(self.url(consultation)).content.decode()
+        assert "so a new one is being made" in html and "Make the report again now" in html
+        assert Job.objects.get(kind="report").state == Job.State.SUCCEEDED
+        assert "from 21 responses (up to date)" in client.get(self.url(consultation)).content.decode()
+
     def test_outsiders_and_strangers_are_kept_out(self, outsider_client, client, consultation):
         generate_report_impl(consultation.pk)
         assert outsider_client.get(self.url(consultation)).status_code == 403

@@ -223,6 +223,26 @@ class TestWhoMayDownload:
             assert download["Cache-Control"] == "private, no-store"
             read(download)
 
+    def test_an_analyst_gets_the_anonymised_responses_but_not_names_and_emails(
+        self, analyst_client, questionnaire, consultation
+    ):
+        sent(
+            questionnaire, {"vision": agree()},
+            respondent_name="Jane Carer", email="jane.carer@example.org", contact_about_outcome=True,
+        )
+        assert analyst_client.get(export_url(consultation)).status_code == 200
+        assert analyst_client.get(export_url(consultation, contact=True)).status_code == 403
+        assert analyst_client.post(export_url(consultation, contact=True)).status_code == 403
+        assert list(AuditEvent.objects.values_list("action", flat=True)) == ["responses.export"]
+
+    def test_an_analyst_is_not_offered_the_contact_details_download(
+        self, analyst_client, officer_client, questionnaire, consultation
+    ):
+        address = reverse("surveys_staff:responses", args=[consultation.pk])
+        contact_link = export_url(consultation, contact=True)
+        assert contact_link not in analyst_client.get(address).content.decode()
+        assert contact_link in officer_client.get(address).content.decode()
+
     @pytest.mark.parametrize("contact", [False, True])
     def test_viewer_and_outsider_are_refused_and_the_public_sent_to_sign_in(
         self, client, viewer_client, outsider_client, questionnaire, consultation, contact

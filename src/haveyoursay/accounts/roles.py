@@ -29,6 +29,8 @@ ROLES = {
         "surveys.add_response",
         "surveys.view_response",
         "surveys.export_response",
+        # Names and email addresses: only the team that answers and writes back to respondents.
+        "surveys.export_contact_details",
         "surveys.add_importbatch",
         "surveys.add_eventnote",
         "surveys.change_eventnote",
@@ -38,6 +40,7 @@ ROLES = {
         "surveys.delete_stakeholder",
         "reports.view_engagementreport",
         "reports.publish_engagementreport",
+        "reports.generate_engagementreport",
         # Free-text themes: suggest, review and apply codeframes, code answers, approve quotes.
         "analysis.view_codeframe",
         "analysis.add_codeframe",
@@ -52,6 +55,7 @@ ROLES = {
         "surveys.view_response",
         "surveys.export_response",
         "reports.view_engagementreport",
+        "reports.generate_engagementreport",
         # Free-text themes: suggest, review and apply codeframes, code answers, approve quotes.
         "analysis.view_codeframe",
         "analysis.add_codeframe",
@@ -74,6 +78,22 @@ ROLES = {
             for action in ("add", "change", "delete")
         ),
     ],  # fmt: skip
+    # Invites colleagues, gives and removes roles, deactivates accounts, lifts sign-in lockouts.
+    # A role of its own, held beside another: who may grant rights is a smaller circle than
+    # who runs consultations, and a whole team able to promote itself is no control at all.
+    "Consultation lead": ["accounts.manage_staff"],
+}
+
+ROLE_DESCRIPTIONS = {
+    "Consultation team": (
+        "Writes, publishes and runs consultations; keys in and downloads responses, with contact details."
+    ),
+    "Analyst": "Reads and downloads anonymised responses, codes comments into themes, has the report made again.",
+    "Staff viewer": "Reads consultations, drafts and reports; changes nothing.",
+    "Democratic services": (
+        "Keeps the records of meetings: bodies, members, agendas, minutes, decisions and recorded votes."
+    ),
+    "Consultation lead": "Manages staff on this page: invites, roles, deactivating accounts and unlocking sign-in.",
 }
 
 

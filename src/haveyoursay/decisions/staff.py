@@ -178,8 +178,8 @@ def audit_subject(kind, obj):
 @require_http_methods(["GET", "POST"])
 def record_edit(request, kind, pk=None):
     kind = get_kind(kind)
+    require(request, kind.permission("change" if pk is not None else "add"))
     obj = kind.get(pk) if pk is not None else None
-    require(request, kind.permission("change" if obj else "add"))
     form = kind.form(request.POST or None, instance=obj, initial=initial_from(request, kind) if obj is None else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,8 +201,8 @@ def record_edit(request, kind, pk=None):
 @require_http_methods(["GET", "POST"])
 def record_delete(request, kind, pk):
     kind = get_kind(kind)
-    obj = kind.get(pk)
     require(request, kind.permission("delete"))
+    obj = kind.get(pk)
     problem = ""
     if request.method == "POST":
         destination = back_to(kind, obj)
@@ -232,8 +232,8 @@ def record_delete(request, kind, pk):
 def recorded_vote(request, item_pk):
     """Paste a recorded vote from the minutes; check each name against the members present; record it
     only when every name is one member and the totals agree, after the person has seen the matches."""
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__organization"), pk=item_pk)
     require(request, "decisions.add_voteevent")
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__organization"), pk=item_pk)
     form = staff_forms.RecordedVoteForm(request.POST or None)
     matches, problems = [], []
     if request.method == "POST" and form.is_valid():

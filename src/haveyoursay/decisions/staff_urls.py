@@ -10,8 +10,8 @@ urlpatterns = [
     path("democracy/import/", staff.moderngov_import, name="import"),
     path("democracy/meetings/<int:pk>/", staff.meeting, name="meeting"),
     path("democracy/items/<int:item_pk>/recorded-vote/", staff.recorded_vote, name="recorded_vote"),
-    path("democracy/<slug:kind>/", staff.records, name="records"),
-    path("democracy/<slug:kind>/new/", staff.record_edit, name="record_new"),
-    path("democracy/<slug:kind>/<int:pk>/", staff.record_edit, name="record_edit"),
-    path("democracy/<slug:kind>/<int:pk>/delete/", staff.record_delete, name="record_delete"),
+    path("democracy/records/<slug:kind>/", staff.records, name="records"),
+    path("democracy/records/<slug:kind>/new/", staff.record_edit, name="record_new"),
+    path("democracy/records/<slug:kind>/<int:pk>/", staff.record_edit, name="record_edit"),
+    path("democracy/records/<slug:kind>/<int:pk>/delete/", staff.record_delete, name="record_delete"),
 ]

@@ -32,7 +32,10 @@ class EngagementReport(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["consultation", "audience"], name="one_report_per_audience")]
-        permissions = [("publish_engagementreport", "Can publish a consultation's engagement report")]
+        permissions = [
+            ("publish_engagementreport", "Can publish a consultation's engagement report"),
+            ("generate_engagementreport", "Can have a consultation's engagement report made again"),
+        ]
 
     def __str__(self):
         return f"{self.get_audience_display()} of the report on {self.consultation}"

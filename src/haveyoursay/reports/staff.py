@@ -1,7 +1,12 @@
 """The staff side of the engagement report: read it, download it, publish it.
 
-Opening the report page is enough to bring it up to date: when the data has changed since
-it was made, a new one is queued (once) and the page says so, showing the last one meanwhile.
+Opening the report page is enough to bring it up to date for the people who work on it:
+when the data has changed since it was made, and the reader may have it made again, a new one
+is queued (once) and the page says so, showing the last one meanwhile. A reader who only reads
+(the staff viewer) is told the report is out of date and queues nothing: starting work is a
+change, whoever's request it rides on. The report is not queued by the change itself because
+that change is usually a resident sending a response, and thousands of those an hour must
+not each queue a report job.
 """
 
 from django.contrib import messages
@@ -19,6 +24,7 @@ from haveyoursay.reports.opendata import DOWNLOADS, OpenDataExport, download_res
 
 VIEW = "reports.view_engagementreport"
 PUBLISH = "reports.publish_engagementreport"
+GENERATE = "reports.generate_engagementreport"
 
 
 @staff_required(VIEW)
@@ -30,26 +36,30 @@ def report(request, pk):
     staff_report = reports.get(EngagementReport.Audience.STAFF)
     job = None
     up_to_date = False
+    can_generate = request.user.has_perm(GENERATE)
     if questionnaire is not None:
         fingerprint = generating.data_fingerprint(consultation)
         up_to_date = staff_report is not None and staff_report.data_fingerprint == fingerprint
         if not up_to_date:
-            job = generating.start_report(consultation, request.user)  # or the one already under way
+            if can_generate:
+                job = generating.start_report(consultation, request.user)  # or the one already under way
+            else:
+                job = generating.report_job_under_way(consultation)
     return render(
         request, "reports/staff_report.html",
         {
             "consultation": consultation, "questionnaire": questionnaire, "report": staff_report,
             "public_report": reports.get(EngagementReport.Audience.PUBLIC), "up_to_date": up_to_date, "job": job,
             "publication": Publication.objects.filter(consultation=consultation).first(),
-            "can_publish": request.user.has_perm(PUBLISH),
+            "can_publish": request.user.has_perm(PUBLISH), "can_generate": can_generate,
         },
     )
 
 
-@staff_required(VIEW)
+@staff_required(GENERATE)
 @require_POST
 def regenerate(request, pk):
-    consultation = get_consultation_for_user(request, pk, VIEW)
+    consultation = get_consultation_for_user(request, pk, GENERATE)
     if getattr(consultation, "questionnaire", None) is None:
         messages.error(request, "This consultation has no questionnaire, so there is nothing to report yet.")
     else:

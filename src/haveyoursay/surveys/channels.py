@@ -346,11 +346,13 @@ def responses_export(request, pk):
     return _download(request, consultation, with_contact_details=False)
 
 
-@staff_required("surveys.export_response")
+@staff_required("surveys.export_contact_details")
 @require_http_methods(["GET", "POST"])
 def responses_export_contact_details(request, pk):
-    """Names and email addresses as well: asked for on purpose, with a button, not a link."""
-    consultation = get_consultation_for_user(request, pk, "surveys.export_response")
+    """Names and email addresses as well: asked for on purpose, with a button, not a link.
+
+    A permission of its own: analysts download the anonymised responses, not who sent them."""
+    consultation = get_consultation_for_user(request, pk, "surveys.export_contact_details")
     questionnaire = get_questionnaire(consultation)
     if request.method == "POST":
         return _download(request, consultation, with_contact_details=True)

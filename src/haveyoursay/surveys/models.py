@@ -239,7 +239,10 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["started_at", "pk"]
-        permissions = [("export_response", "Can download raw responses")]
+        permissions = [
+            ("export_response", "Can download raw responses"),
+            ("export_contact_details", "Can download responses with respondents' names and email addresses"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["questionnaire", "import_key"], condition=~Q(import_key=""), name="import_row_once"
