@@ -82,9 +82,9 @@ def open_questions(consultation):
 
 
 def comment_answers(question):
-    """The answers that say something, on submitted responses."""
+    """The answers that say something, on counted responses."""
     return (
-        Answer.objects.filter(question=question, response__state=Response.State.SUBMITTED)
+        Answer.objects.counted().filter(question=question)
         .exclude(value__text="")
         .exclude(value__text=None)
     )
@@ -101,8 +101,11 @@ def count_comments(question):
 
 
 def theme_counts(codeframe):
-    """{theme pk: how many answers carry it}."""
-    rows = ThemeAssignment.objects.filter(theme__codeframe=codeframe).values("theme").annotate(n=Count("pk"))
+    """{theme pk: how many answers, on counted responses, carry it}."""
+    rows = (
+        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        .values("theme").annotate(n=Count("pk"))
+    )
     return {row["theme"]: row["n"] for row in rows}
 
 
@@ -647,7 +650,9 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
         for theme in codeframe.themes.filter(nothing_to_add=False):
             taken = set(theme.quotes.values_list("answer_id", flat=True))
             assignments = (
-                theme.assignments.filter(answer__response__publication__in=CONSENTING)
+                theme.assignments.filter(
+                    answer__response__publication__in=CONSENTING, answer__in=Answer.objects.counted()
+                )
                 .exclude(answer_id__in=taken)
                 .select_related("answer")
                 .order_by(*PERSON_FIRST)
