@@ -12,7 +12,7 @@ from django.urls import reverse
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.models import today
 from haveyoursay.surveys import importing, submission
-from haveyoursay.surveys.models import Answer, ImportBatch, Response
+from haveyoursay.surveys.models import Answer, ImportBatch, Response, Stakeholder
 from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +264,17 @@ class TestMarking:
         ]
         html = officer_client.get(url("response", consultation, response.pk)).content.decode()
         assert "counted it again (it had been marked as withdrawn)" in html
+
+    def test_a_stakeholder_whose_only_response_is_withdrawn_has_not_responded(
+        self, officer_client, questionnaire, consultation
+    ):
+        police = Stakeholder.objects.create(consultation=consultation, name="Leicestershire Police")
+        response = sent_response(questionnaire, stakeholder=police)
+        assert police.has_responded
+        response.mark_withdrawn(None, "Withdrawn by letter")
+        page = officer_client.get(url("stakeholders", consultation))
+        assert page.context["responded"] == 0
+        assert f"{response.reference}</a> (withdrawn, not counted)" in page.content.decode()
 
     def test_only_the_consultation_team_marks(
         self, viewer_client, outsider_client, analyst_client, questionnaire, consultation
