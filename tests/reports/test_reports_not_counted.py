@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from haveyoursay.analysis import themes
 from haveyoursay.analysis.dataset import load_dataset
-from haveyoursay.analysis.models import Codeframe, Theme, ThemeAssignment
+from haveyoursay.analysis.models import AnswerCoding, Codeframe, Theme, ThemeAssignment
 from haveyoursay.analysis.tables import analyse, stakeholder_summary
 from haveyoursay.reports import opendata
 from haveyoursay.reports.generating import data_fingerprint, generate_report_impl
@@ -112,6 +112,21 @@ def test_the_free_text_themes(consultation):
     for answer in Answer.objects.filter(question=question):
         ThemeAssignment.objects.create(theme=theme, answer=answer)
     assert themes.theme_counts(codeframe) == {theme.pk: COUNTED}
+    for answer in Answer.objects.filter(question=question):
+        AnswerCoding.objects.create(codeframe=codeframe, answer=answer, needs_review=True, confidence=0.4)
+    counted_answers = set(Answer.objects.filter(question=question, response__in=consultation.counted))
+    assert set(themes.next_to_code(codeframe, how_many=20)) == counted_answers
+    assert set(themes.low_confidence_queue(codeframe, how_many=20)) == counted_answers
+
+
+def test_the_staff_theme_page_lists_only_counted_answers(consultation, officer_client):
+    question = consultation.questionnaire.ordered_questions().get(code="why")
+    theme = Theme.objects.create(codeframe=Codeframe.objects.create(question=question), label="Breaks and respite")
+    for answer in Answer.objects.filter(question=question):
+        ThemeAssignment.objects.create(theme=theme, answer=answer)
+    page = officer_client.get(reverse("analysis_staff:theme", args=[consultation.pk, "why", theme.pk]))
+    assert page.status_code == 200 and page.context["count"] == COUNTED
+    assert EXCLUDED_TEXT not in page.content.decode()
 
 
 def test_the_engagement_report_and_the_public_count(consultation, officer_client, client):

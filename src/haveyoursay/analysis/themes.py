@@ -419,9 +419,15 @@ def set_stance(codeframe, answer_id, stance, user):
     AnswerCoding.objects.filter(codeframe=codeframe, answer_id=answer_id).update(stance=stance or "", stance_by=user if stance else None)
 
 
+def counted_codings(codeframe):
+    """The codings of answers on counted responses: one marked withdrawn or a duplicate after it
+    was coded keeps its coding, but is not put to anyone to review."""
+    return codeframe.codings.filter(answer__in=Answer.objects.counted())
+
+
 def next_to_code(codeframe, how_many=5):
     """Uncoded answers for a person to code next: those that teach the machine most, then the oldest."""
-    codings = codeframe.codings.filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
+    codings = counted_codings(codeframe).filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
     ranked = list(codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True)[:how_many])
     if len(ranked) < how_many:
         rest = codings.filter(review_rank__isnull=True).order_by("answer_id").values_list("answer_id", flat=True)
@@ -431,7 +437,7 @@ def next_to_code(codeframe, how_many=5):
 
 def low_confidence_queue(codeframe, how_many=5):
     """Machine-coded answers it was unsure of, least sure first."""
-    codings = codeframe.codings.filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
+    codings = counted_codings(codeframe).filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
     return ordered_answers(list(codings.values_list("answer_id", flat=True)[:how_many]))
 
 
