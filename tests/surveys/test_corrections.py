@@ -313,6 +313,10 @@ class TestUndoingAnImport:
         imported = batch.responses.first()
         html = officer_client.get(url("response", consultation, imported.pk)).content.decode()
         assert "Import undone" in html and "was undone on" in html
+        html = officer_client.get(reverse("surveys_staff:import_done", args=[consultation.pk, batch.pk])).content.decode()
+        assert "This import was undone on" in html and "Dates read month first." in html
+        html = officer_client.get(reverse("surveys_staff:import_upload", args=[consultation.pk])).content.decode()
+        assert "survey.csv</a> <strong class=\"govuk-tag govuk-tag--grey\">Undone</strong>" in html
 
     def test_an_undone_file_can_be_imported_again(self, officer, questionnaire, tmp_path):
         path = write_csv(tmp_path / "survey.csv", IMPORT_ROWS)
