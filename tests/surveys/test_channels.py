@@ -78,11 +78,11 @@ class TestResponsesList:
         Response.objects.create(questionnaire=questionnaire, channel=Response.Channel.EMAIL)
         page = officer_client.get(url("responses", consultation))
         assert page.status_code == 200
-        counts = {label: (sent, in_progress) for label, sent, in_progress in page.context["counts"]}
+        counts = {label: (sent, in_progress) for label, sent, _, in_progress in page.context["counts"]}
         assert counts == {
             "Online": (2, 1), "Paper form": (1, 0), "Email": (0, 1), "Phone": (0, 0), "Imported": (0, 0),
         }
-        assert page.context["totals"] == ("Total", 3, 2)
+        assert page.context["totals"] == ("Total", 3, 0, 2)
         assert page.context["paginator"].count == 3  # only sent responses are listed
 
     def test_the_list_shows_sent_responses_with_their_organisation(self, officer_client, questionnaire, consultation):
@@ -316,7 +316,7 @@ class TestEventNotes:
         officer_client.post(url("event_note_new", consultation), self.note(title="Young carers' forum", attendees="8"))
         page = officer_client.get(url("responses", consultation))
         assert page.context["notes"] == {"notes": 2, "attendees": 20}
-        assert page.context["totals"] == ("Total", 1, 0)
+        assert page.context["totals"] == ("Total", 1, 0, 0)
         html = page.content.decode()
         assert "2 event or group-session notes" in html and "20 attendees" in html
         assert EventNote.objects.filter(entered_by=officer).count() == 2

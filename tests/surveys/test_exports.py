@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 FIXED_COLUMNS = [
     "reference", "channel", "submitted_at", "received_on", "respondent_kind", "organisation_name",
-    "organisation_role", "stakeholder", "publication", "synthetic",
+    "organisation_role", "stakeholder", "publication", "synthetic", "status", "duplicate_of",
 ]
 ANSWER_COLUMNS = [
     "vision", "why_vision",
@@ -127,6 +127,7 @@ class TestColumns:
             "received_on": "2022-07-30", "respondent_kind": "organisation",
             "organisation_name": "Leicestershire Police", "organisation_role": "Chief Inspector",
             "stakeholder": "Leicestershire Police", "publication": "anonymous", "synthetic": "no",
+            "status": "counted", "duplicate_of": "",
         }
 
     def test_only_sent_responses_are_exported(self, officer_client, questionnaire, consultation):

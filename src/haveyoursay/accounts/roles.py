@@ -28,6 +28,8 @@ ROLES = {
         "surveys.delete_question",
         "surveys.add_response",
         "surveys.view_response",
+        # Correct keyed-in responses, mark any as a duplicate or withdrawn, undo an import.
+        "surveys.change_response",
         "surveys.export_response",
         # Names and email addresses: only the team that answers and writes back to respondents.
         "surveys.export_contact_details",

@@ -1,6 +1,7 @@
-"""A questionnaire's submitted responses as columns in memory, ready to be counted.
+"""A questionnaire's counted responses as columns in memory, ready to be counted.
 
-`load_dataset(questionnaire)` reads every SUBMITTED response, whatever channel it came
+`load_dataset(questionnaire)` reads every counted response (`Response.objects.counted()`:
+sent, not marked as a duplicate or withdrawn, not from an undone import), whatever channel it came
 through, and the answers to its closed questions into one pandas DataFrame indexed by
 response id:
 
@@ -101,7 +102,7 @@ class Dataset:
 
 
 def load_dataset(questionnaire, *, until=None, in_database=True):
-    """Every submitted response to `questionnaire` (submitted by `until`, if given)."""
+    """Every counted response to `questionnaire` (submitted by `until`, if given)."""
     in_database = in_database and connection.vendor in ("sqlite", "postgresql")
     read_responses = _responses_in_database if in_database else _responses_in_python
     ids, channels, kinds = read_responses(questionnaire.pk, until)
@@ -168,15 +169,11 @@ def question_specs(questionnaire):
 # (json.dumps and PostgreSQL both escape them), so U+001F can separate the texts.
 
 
-def _submitted_sql(until):
-    response = connection.ops.quote_name(Response._meta.db_table)
-    where = f"FROM {response} r WHERE r.questionnaire_id = %s AND r.state = %s"
-    return where + (" AND r.submitted_at <= %s" if until is not None else "")
-
-
-def _submitted_params(questionnaire_id, until):
-    params = [questionnaire_id, Response.State.SUBMITTED]
-    return params + ([connection.ops.adapt_datetimefield_value(until)] if until is not None else [])
+def _counted_sql(questionnaire_id, until, *columns):
+    """(SQL, params) selecting `columns` of the counted responses: the same rows as
+    `Response.objects.counted()`, which alone says which responses count."""
+    responses = Response.objects.counted(until).filter(questionnaire_id=questionnaire_id).order_by()
+    return responses.values_list(*columns).query.sql_with_params()
 
 
 def _concatenated(*expressions, texts=False):
@@ -190,10 +187,11 @@ def _concatenated(*expressions, texts=False):
 
 
 def _responses_in_database(questionnaire_id, until):
-    """(ids, channels, respondent kinds) of the submitted responses, in id order."""
-    sql = f"SELECT {_concatenated('r.id', 'r.channel', 'r.respondent_kind')} {_submitted_sql(until)}"
+    """(ids, channels, respondent kinds) of the counted responses, in id order."""
+    counted, params = _counted_sql(questionnaire_id, until, "id", "channel", "respondent_kind")
+    sql = f"SELECT {_concatenated('r.id', 'r.channel', 'r.respondent_kind')} FROM ({counted}) r"
     with connection.cursor() as cursor:
-        cursor.execute(sql, _submitted_params(questionnaire_id, until))
+        cursor.execute(sql, params)
         ids, channels, kinds = cursor.fetchone()
     if not ids:
         return np.zeros(0, dtype=np.int64), [], []
@@ -204,26 +202,25 @@ def _responses_in_database(questionnaire_id, until):
 
 
 def _responses_in_python(questionnaire_id, until):
-    responses = Response.objects.filter(questionnaire_id=questionnaire_id, state=Response.State.SUBMITTED)
-    if until is not None:
-        responses = responses.filter(submitted_at__lte=until)
+    responses = Response.objects.counted(until).filter(questionnaire_id=questionnaire_id)
     rows = list(responses.order_by("pk").values_list("pk", "channel", "respondent_kind"))
     return np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], [r[2] for r in rows]
 
 
 def _answers_in_database(specs, questionnaire_id, until):
-    """(question ids, response ids, stored JSON texts) of the submitted responses' answers."""
+    """(question ids, response ids, stored JSON texts) of the counted responses' answers."""
     answer = connection.ops.quote_name(Answer._meta.db_table)
     # SQLite: the "+" keeps it from reading answers question by question through their index
     # (every page of the table once per question); it walks each response's answers instead.
     question = "+a.question_id" if connection.vendor == "sqlite" else "a.question_id"
+    counted, params = _counted_sql(questionnaire_id, until, "id")
     sql = (
         f"SELECT {_concatenated('a.question_id', 'a.response_id')}, {_concatenated('a.value', texts=True)} "
-        f"FROM {answer} a WHERE a.response_id IN (SELECT r.id {_submitted_sql(until)}) "
+        f"FROM {answer} a WHERE a.response_id IN ({counted}) "
         f"AND {question} IN ({', '.join(['%s'] * len(specs))})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, _submitted_params(questionnaire_id, until) + [spec.id for spec in specs])
+        cursor.execute(sql, list(params) + [spec.id for spec in specs])
         question_ids, response_ids, texts = cursor.fetchone()
     if not question_ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
@@ -236,12 +233,9 @@ def _answers_in_database(specs, questionnaire_id, until):
 
 def _answers_in_python(specs, questionnaire_id, until):
     """The same as `_answers_in_database`, through the ORM: for other databases."""
-    answers = Answer.objects.filter(
+    answers = Answer.objects.counted(until).filter(
         question_id__in=[spec.id for spec in specs], response__questionnaire_id=questionnaire_id,
-        response__state=Response.State.SUBMITTED,
     )  # fmt: skip
-    if until is not None:
-        answers = answers.filter(response__submitted_at__lte=until)
     question_ids, response_ids, texts = [], [], []
     for question_id, response_id, value in answers.values_list("question_id", "response_id", "value").iterator(
         chunk_size=5000
@@ -434,9 +428,7 @@ def _shown(spec, frame, specs):
 def _open_answer_counts(open_specs, questionnaire, until):
     if not open_specs:
         return {}
-    responses = Response.objects.filter(questionnaire=questionnaire, state=Response.State.SUBMITTED)
-    if until is not None:
-        responses = responses.filter(submitted_at__lte=until)
+    responses = Response.objects.counted(until).filter(questionnaire=questionnaire)
     counts = dict(
         Answer.objects.filter(question_id__in=[spec.id for spec in open_specs], response__in=responses)
         .values_list("question_id")

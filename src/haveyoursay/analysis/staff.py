@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
-from haveyoursay.surveys.models import Answer, Question, Response
+from haveyoursay.surveys.models import Answer, Question
 
 PER_PAGE = 50
 
@@ -17,7 +17,7 @@ def comments(request, pk, code):
     if question is None or question.kind not in ("short_text", "long_text"):
         raise Http404("No such open question")
     answers = (
-        Answer.objects.filter(question=question, response__state=Response.State.SUBMITTED)
+        Answer.objects.counted().filter(question=question)
         .exclude(value__text="")
         .select_related("response")
         .order_by("response__submitted_at", "pk")

@@ -758,9 +758,7 @@ def stakeholder_summary(questionnaire, *, until=None):
     """Targeted vs responded, and every organisation that responded (listed or not)."""
     from haveyoursay.surveys.models import Stakeholder
 
-    responses = Response.objects.filter(questionnaire=questionnaire, state=Response.State.SUBMITTED)
-    if until is not None:
-        responses = responses.filter(submitted_at__lte=until)
+    responses = Response.objects.counted(until).filter(questionnaire=questionnaire)
     stakeholders = list(Stakeholder.objects.filter(consultation_id=questionnaire.consultation_id))
     by_key = {}
     unnamed = 0

@@ -15,6 +15,7 @@ from haveyoursay.analysis.models import Quote, Theme
 from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, StanceForm, ThemeForm
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
+from haveyoursay.surveys.models import Answer
 
 VIEW = "analysis.view_codeframe"
 EDIT = "analysis.change_codeframe"
@@ -212,7 +213,10 @@ def render_theme_page(request, consultation, question, frame, item, *, form=None
     """The theme with one page of its answers; a form sent with errors is shown again as it was filled in."""
     if form is None:
         form = ThemeForm(initial={"label": item.label, "description": item.description})
-    assignments = item.assignments.select_related("answer", "assigned_by").order_by(*themes.PERSON_FIRST)
+    assignments = (
+        item.assignments.filter(answer__in=Answer.objects.counted())
+        .select_related("answer", "assigned_by").order_by(*themes.PERSON_FIRST)
+    )
     paginator = Paginator(assignments, THEME_ANSWERS_PER_PAGE)
     page = paginator.get_page(page_number)
     answers = [assignment.answer for assignment in page]

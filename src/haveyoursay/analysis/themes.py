@@ -82,9 +82,9 @@ def open_questions(consultation):
 
 
 def comment_answers(question):
-    """The answers that say something, on submitted responses."""
+    """The answers that say something, on counted responses."""
     return (
-        Answer.objects.filter(question=question, response__state=Response.State.SUBMITTED)
+        Answer.objects.counted().filter(question=question)
         .exclude(value__text="")
         .exclude(value__text=None)
     )
@@ -101,8 +101,11 @@ def count_comments(question):
 
 
 def theme_counts(codeframe):
-    """{theme pk: how many answers carry it}."""
-    rows = ThemeAssignment.objects.filter(theme__codeframe=codeframe).values("theme").annotate(n=Count("pk"))
+    """{theme pk: how many answers, on counted responses, carry it}."""
+    rows = (
+        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        .values("theme").annotate(n=Count("pk"))
+    )
     return {row["theme"]: row["n"] for row in rows}
 
 
@@ -416,9 +419,15 @@ def set_stance(codeframe, answer_id, stance, user):
     AnswerCoding.objects.filter(codeframe=codeframe, answer_id=answer_id).update(stance=stance or "", stance_by=user if stance else None)
 
 
+def counted_codings(codeframe):
+    """The codings of answers on counted responses: one marked withdrawn or a duplicate after it
+    was coded keeps its coding, but is not put to anyone to review."""
+    return codeframe.codings.filter(answer__in=Answer.objects.counted())
+
+
 def next_to_code(codeframe, how_many=5):
     """Uncoded answers for a person to code next: those that teach the machine most, then the oldest."""
-    codings = codeframe.codings.filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
+    codings = counted_codings(codeframe).filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
     ranked = list(codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True)[:how_many])
     if len(ranked) < how_many:
         rest = codings.filter(review_rank__isnull=True).order_by("answer_id").values_list("answer_id", flat=True)
@@ -428,7 +437,7 @@ def next_to_code(codeframe, how_many=5):
 
 def low_confidence_queue(codeframe, how_many=5):
     """Machine-coded answers it was unsure of, least sure first."""
-    codings = codeframe.codings.filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
+    codings = counted_codings(codeframe).filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
     return ordered_answers(list(codings.values_list("answer_id", flat=True)[:how_many]))
 
 
@@ -647,7 +656,9 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
         for theme in codeframe.themes.filter(nothing_to_add=False):
             taken = set(theme.quotes.values_list("answer_id", flat=True))
             assignments = (
-                theme.assignments.filter(answer__response__publication__in=CONSENTING)
+                theme.assignments.filter(
+                    answer__response__publication__in=CONSENTING, answer__in=Answer.objects.counted()
+                )
                 .exclude(answer_id__in=taken)
                 .select_related("answer")
                 .order_by(*PERSON_FIRST)

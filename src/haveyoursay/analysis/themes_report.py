@@ -77,7 +77,8 @@ def question_blocks(codeframe, *, public, threshold=None):
 def theme_blocks(codeframe, themes, commented, threshold):
     counts = workflow.theme_counts(codeframe)
     themes = sorted(themes, key=lambda theme: (-counts.get(theme.pk, 0), theme.position, theme.pk))
-    without = commented - ThemeAssignment.objects.filter(theme__codeframe=codeframe).values("answer").distinct().count()
+    themed = ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=workflow.Answer.objects.counted())
+    without = commented - themed.values("answer").distinct().count()
     labelled = [(theme.label, counts.get(theme.pk, 0)) for theme in themes]
     if without > 0:
         labelled.append((OTHER, without))
@@ -211,7 +212,8 @@ def campaign_blocks(codeframe, *, public, threshold=None):
 def quote_blocks(codeframe, themes):
     """Approved quotes only, from respondents who allowed publication, as approved (redacted)."""
     quotes = Quote.objects.filter(
-        theme__codeframe=codeframe, approved_at__isnull=False, answer__response__publication__in=workflow.CONSENTING
+        theme__codeframe=codeframe, approved_at__isnull=False, answer__response__publication__in=workflow.CONSENTING,
+        answer__in=workflow.Answer.objects.counted(),
     ).order_by("theme__position", "pk")
     label_of = {theme.pk: theme.label for theme in themes}
     items = [f"{label_of[quote.theme_id]}: “{quote.text}”" for quote in quotes if quote.theme_id in label_of]

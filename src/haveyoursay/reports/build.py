@@ -452,4 +452,4 @@ def and_list(words):
 
 
 def synthetic_count(questionnaire):
-    return Response.objects.filter(questionnaire=questionnaire, state=Response.State.SUBMITTED, synthetic=True).count()
+    return Response.objects.counted().filter(questionnaire=questionnaire, synthetic=True).count()

@@ -3,7 +3,7 @@
 The download set, published with the report (`reports/views.py`) and open to staff at any
 time (`reports/staff.py`):
 
-    responses.csv, responses.json   one row per submitted response, anonymised
+    responses.csv, responses.json   one row per counted response, anonymised
     tables.csv                      counts and percentages per closed question and for the
                                     respondent profile, small cells withheld
     dictionary.json, dictionary.md  every column, what it holds, what was removed and why
@@ -79,7 +79,7 @@ CHOICE_KINDS = ("single", "agree", "importance", "area")
 TEXT_KINDS = ("short_text", "long_text")
 CONSENTED = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
 FILES = {
-    "responses.csv": "One row per submitted response, anonymised.",
+    "responses.csv": "One row per counted response (sent, not a duplicate, not withdrawn), anonymised.",
     "responses.json": "The same rows as JSON objects.",
     "tables.csv": "Counts and percentages for every closed question and the respondent profile, small numbers withheld.",
     "dictionary.json": "This dictionary, for programs.",
@@ -115,7 +115,7 @@ class OpenDataExport:
     def __init__(self, questionnaire, *, threshold=None, until=None):
         self.questionnaire = questionnaire
         self.threshold = threshold or settings.REPORT_DISCLOSURE_THRESHOLD
-        self.raw = ResponseExporter(questionnaire, until=until)
+        self.raw = ResponseExporter(questionnaire, until=until, counted_only=True)
         self.generated_at = timezone.now()
         questions = self.raw.questions
         self.questions = [q for q in questions if q.profile not in EQUALITY_PROFILES and q.kind != "postcode"]

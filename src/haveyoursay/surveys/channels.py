@@ -12,9 +12,11 @@ import secrets
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,20 +26,33 @@ from haveyoursay.hub.models import Consultation, today
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.channels_forms import (
+    CorrectDetailsForm,
+    CorrectionReasonField,
     EventNoteForm,
     LinkStakeholderForm,
+    MarkResponseForm,
+    ReferenceSearchForm,
     ResponseDetailsForm,
     StakeholderForm,
     StakeholdersAddForm,
+    UndoImportForm,
 )
 from haveyoursay.surveys.exports import ResponseExporter, csv_chunks
-from haveyoursay.surveys.models import EventNote, Response, Stakeholder
+from haveyoursay.surveys.models import EventNote, ImportBatch, Response, Stakeholder
 from haveyoursay.surveys.question_types import AnswerError
 
 # Event notes and stakeholders are read by whoever may read responses (the consultation
 # team and analysts): the roles grant no separate "view" permission for them.
 SEE_RESPONSES = "surveys.view_response"
-KEYED_IN = [Response.Channel.PAPER, Response.Channel.EMAIL, Response.Channel.PHONE]
+# Correcting a keyed-in response, marking any response as a duplicate or withdrawn, and
+# undoing an import: the consultation team's, never an analyst's.
+CORRECT_RESPONSES = "surveys.change_response"
+KEYED_IN = list(Response.KEYED_IN)
+# What the response page lists as its history, from the audit log.
+HISTORY_ACTIONS = [
+    "response.correct", "response.correct_details", "response.mark_duplicate", "response.mark_withdrawn",
+    "response.unmark",
+]
 RESPONSES_PER_PAGE = 50
 ENTRY_TOKENS = "haveyoursay_entry_tokens"
 ENTRY_TOKENS_KEPT = 20
@@ -61,10 +76,30 @@ def get_response_for_user(request, pk, response_pk, permission):
     """(consultation, response): the response must belong to the consultation's questionnaire."""
     consultation = get_consultation_for_user(request, pk, permission)
     response = get_object_or_404(
-        Response.objects.select_related("questionnaire", "stakeholder", "entered_by"),
+        Response.objects.select_related(
+            "questionnaire", "stakeholder", "entered_by", "import_batch", "duplicate_of", "excluded_by",
+        ),
         pk=response_pk, questionnaire__consultation=consultation,
     )
     return consultation, response
+
+
+def get_correctable_for_user(request, pk, response_pk):
+    """A sent response keyed in by staff, to be corrected. Online responses are the
+    respondent's own words, and imported ones are corrected by undoing the import."""
+    consultation, response = get_response_for_user(request, pk, response_pk, CORRECT_RESPONSES)
+    if not response.is_submitted or not response.is_keyed_in:
+        raise Http404("Only sent paper, email and phone responses are corrected")
+    return consultation, response
+
+
+def get_import_batch_for_user(request, pk, batch_pk, permission):
+    consultation = get_consultation_for_user(request, pk, permission)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("imported_by", "undone_by"),
+        pk=batch_pk, questionnaire__consultation=consultation,
+    )
+    return consultation, batch
 
 
 def get_entry_for_user(request, pk, response_pk):
@@ -76,16 +111,20 @@ def get_entry_for_user(request, pk, response_pk):
 
 
 def channel_counts(questionnaire):
-    """[(label, submitted, in progress)] for every channel, and the totals as a last row."""
-    found = {}
+    """[(label, counted, not counted, in progress)] for every channel, and the totals as a last row."""
+    counted, not_counted, in_progress = {}, {}, {}
     if questionnaire is not None:
-        rows = questionnaire.responses.values("channel", "state").annotate(n=Count("pk"))
-        found = {(row["channel"], row["state"]): row["n"] for row in rows}
+        def by_channel(responses):
+            return dict(responses.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+        responses = Response.objects.filter(questionnaire=questionnaire).order_by()
+        counted = by_channel(responses.counted())
+        not_counted = by_channel(responses.not_counted())
+        in_progress = by_channel(responses.filter(state=Response.State.IN_PROGRESS))
     table = [
-        (label, found.get((value, Response.State.SUBMITTED), 0), found.get((value, Response.State.IN_PROGRESS), 0))
+        (label, counted.get(value, 0), not_counted.get(value, 0), in_progress.get(value, 0))
         for value, label in Response.Channel.choices
     ]
-    totals = ("Total", sum(row[1] for row in table), sum(row[2] for row in table))
+    totals = ("Total", *(sum(row[column] for row in table) for column in (1, 2, 3)))
     return table, totals
 
 
@@ -101,13 +140,23 @@ def event_note_totals(consultation):
 def responses(request, pk):
     consultation = get_consultation_for_user(request, pk, "surveys.view_response")
     questionnaire = questionnaire_of(consultation)
+    search = ReferenceSearchForm(request.GET if "reference" in request.GET else None)
+    if questionnaire is not None and search.is_valid():
+        typed = search.cleaned_data["reference"]
+        found = questionnaire.responses.with_reference(typed).first()
+        if found is not None:
+            return redirect("surveys_staff:response", consultation.pk, found.pk)
+        search.add_error("reference", f"No response to this consultation has the reference “{typed.strip()}”")
     channel = request.GET.get("channel")
     if channel not in Response.Channel.values:
         channel = None
+    not_counted = request.GET.get("show") == "not_counted"
     submitted = Response.objects.none()
     keying_in = Response.objects.none()
     if questionnaire is not None:
-        submitted = questionnaire.responses.filter(state=Response.State.SUBMITTED).select_related("stakeholder")
+        submitted = questionnaire.responses.submitted().select_related("stakeholder", "import_batch", "duplicate_of")
+        if not_counted:
+            submitted = submitted.not_counted()
         if channel:
             submitted = submitted.filter(channel=channel)
         keying_in = questionnaire.responses.filter(state=Response.State.IN_PROGRESS, channel__in=KEYED_IN)
@@ -120,10 +169,11 @@ def responses(request, pk):
             "consultation": consultation, "questionnaire": questionnaire, "counts": counts, "totals": totals,
             "notes": event_note_totals(consultation), "page": page, "paginator": paginator,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "channel": channel, "channels": Response.Channel.choices,
+            "channel": channel, "channels": Response.Channel.choices, "not_counted": not_counted,
             "keying_in": keying_in.select_related("entered_by").order_by("started_at"),
-            "section": "responses",
+            "search": search, "section": "responses",
         },
+        status=400 if search.errors else 200,
     )
 
 
@@ -138,12 +188,195 @@ def response_detail(request, pk, response_pk):
     link_form = None
     if request.user.has_perm("surveys.change_stakeholder") and consultation.stakeholders.exists():
         link_form = LinkStakeholderForm(consultation=consultation, initial={"stakeholder": response.stakeholder_id})
+    may_correct = request.user.has_perm(CORRECT_RESPONSES)
     return render(
         request, "surveys/staff/channels/response.html",
         {
             "consultation": consultation, "response": response, "sections": journey.check_answers(),
-            "link_form": link_form, "section": "responses",
+            "link_form": link_form, "section": "responses", "history": response_history(response, journey),
+            "may_correct": may_correct, "correct": may_correct and response.is_keyed_in,
+            "duplicates": list(response.duplicates.values_list("reference", flat=True)),
         },
+    )
+
+
+def response_history(response, journey):
+    """[AuditEvent] of the corrections and marks made to a response, newest first, each with
+    `questions`: the texts of the questions a correction changed."""
+    texts = {question.code: question.text for page in journey.pages for question in page.questions.all()}
+    events = list(
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Response), object_id=str(response.pk),
+            action__in=HISTORY_ACTIONS,
+        ).select_related("user")
+    )
+    for event in events:
+        event.questions = [texts.get(code, code) for code in event.detail.get("questions", [])]
+    return events
+
+
+# -- Correcting a keyed-in response, and marking any as a duplicate or withdrawn ---------------
+
+
+@never_cache
+@staff_required(CORRECT_RESPONSES)
+@require_http_methods(["GET", "POST"])
+def response_correct_page(request, pk, response_pk, number):
+    """One page of a saved paper, email or phone response, corrected through the same
+    questions it was keyed in with, and the reason why."""
+    consultation, response = get_correctable_for_user(request, pk, response_pk)
+    journey = submission.Journey(response)
+    current = journey.page_at(number)
+    if current is None:
+        raise Http404("The response has no such section")
+    form = journey.form_for(current, request.POST if request.method == "POST" else None)
+    form.fields["reason"] = CorrectionReasonField()
+    if request.method == "POST":
+        values = submission.clean_page(form)
+        if values is not None:
+            with transaction.atomic():
+                changed = submission.correct_answers(response, values)
+                if changed:
+                    AuditEvent.record(
+                        request.user, "response.correct", response, page=current.title,
+                        questions=changed, reason=form.cleaned_data["reason"],
+                    )
+            if changed:
+                messages.success(request, f"Response {response.reference} is corrected.")
+            else:
+                messages.info(request, f"No answers were changed, so response {response.reference} is as it was.")
+            return redirect("surveys_staff:response", consultation.pk, response.pk)
+    return render(
+        request, "surveys/staff/channels/correct_page.html",
+        {
+            "consultation": consultation, "response": response, "page": current, "number": number,
+            "total": len(journey.visible_pages()), "form": form, "section": "responses",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@staff_required(CORRECT_RESPONSES)
+@require_http_methods(["GET", "POST"])
+def response_correct_details(request, pk, response_pk):
+    """How and when a saved keyed-in response arrived and who it is from, corrected."""
+    consultation, response = get_correctable_for_user(request, pk, response_pk)
+    form = CorrectDetailsForm(
+        request.POST if request.method == "POST" else None, consultation=consultation, instance=response
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = [name for name in form.changed_data if name != "reason"]
+        if fields:
+            with transaction.atomic():
+                form.save()
+                # The names of the fields, never what was in them.
+                AuditEvent.record(
+                    request.user, "response.correct_details", response, fields=fields,
+                    reason=form.cleaned_data["reason"],
+                )
+            messages.success(request, f"Response {response.reference} is corrected.")
+        else:
+            messages.info(request, f"Nothing was changed, so response {response.reference} is as it was.")
+        return redirect("surveys_staff:response", consultation.pk, response.pk)
+    return render(
+        request, "surveys/staff/channels/correct_details.html",
+        {"consultation": consultation, "form": form, "response": response, "section": "responses"},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@staff_required(CORRECT_RESPONSES)
+@require_http_methods(["GET", "POST"])
+def response_mark(request, pk, response_pk):
+    """Mark a sent response as a duplicate or withdrawn: kept, shown as such, never counted."""
+    consultation, response = get_response_for_user(request, pk, response_pk, CORRECT_RESPONSES)
+    if not response.is_submitted:
+        raise Http404("Only a sent response is marked")
+    if response.excluded_as:
+        messages.info(request, f"Response {response.reference} is already marked. Undo that first to mark it again.")
+        return redirect("surveys_staff:response", consultation.pk, response.pk)
+    form = MarkResponseForm(request.POST if request.method == "POST" else None, response=response)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reason = data["reason"].strip()
+        with transaction.atomic():
+            if data["mark"] == Response.Exclusion.DUPLICATE:
+                response.mark_duplicate(data["original"], request.user, reason)
+                AuditEvent.record(
+                    request.user, "response.mark_duplicate", response,
+                    duplicate_of=data["original"].reference, reason=reason,
+                )
+                done = f"Response {response.reference} is marked as a duplicate of {data['original'].reference}"
+            else:
+                response.mark_withdrawn(request.user, reason)
+                AuditEvent.record(request.user, "response.mark_withdrawn", response, reason=reason)
+                done = f"Response {response.reference} is marked as withdrawn"
+        messages.success(request, f"{done}. It is no longer counted.")
+        return redirect("surveys_staff:response", consultation.pk, response.pk)
+    return render(
+        request, "surveys/staff/channels/mark.html",
+        {
+            "consultation": consultation, "response": response, "form": form, "section": "responses",
+            "duplicates": list(response.duplicates.values_list("reference", flat=True)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required(CORRECT_RESPONSES)
+@require_POST
+def response_unmark(request, pk, response_pk):
+    """Count a response again that was marked as a duplicate or withdrawn by mistake."""
+    consultation, response = get_response_for_user(request, pk, response_pk, CORRECT_RESPONSES)
+    if response.excluded_as:
+        was = response.get_excluded_as_display().lower()
+        with transaction.atomic():
+            response.unmark()
+            AuditEvent.record(request.user, "response.unmark", response, was=was)
+        counted = "It is counted again." if response.is_counted else "It is still not counted: its import was undone."
+        messages.success(request, f"Response {response.reference} is no longer marked as {was}. {counted}")
+    return redirect("surveys_staff:response", consultation.pk, response.pk)
+
+
+# -- Undoing an import -------------------------------------------------------------------------
+
+
+@never_cache
+@staff_required(CORRECT_RESPONSES)
+@require_http_methods(["GET", "POST"])
+def import_undo(request, pk, batch_pk):
+    """Stop counting every response an import brought in, so the file can be corrected and
+    imported again. The responses are kept, shown as from an undone import."""
+    consultation, batch = get_import_batch_for_user(request, pk, batch_pk, CORRECT_RESPONSES)
+    back = reverse("surveys_staff:import_done", args=[consultation.pk, batch.pk])
+    affected = batch.responses.count()
+    form = UndoImportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and batch.undone_at is None and form.is_valid():
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.undone_at is None:
+                locked.undo(request.user, form.cleaned_data["reason"])
+                AuditEvent.record(
+                    request.user, "responses.import_undo", consultation, batch=batch.pk, file=batch.file_name,
+                    responses=affected, reason=form.cleaned_data["reason"],
+                )
+        messages.success(
+            request,
+            f"The import of {batch.file_name} is undone: its {affected:,} response{pluralize(affected)} "
+            f"{pluralize(affected, 'is,are')} no longer counted. You can now import the file again.",
+        )
+        return redirect(back)
+    return render(
+        request, "surveys/staff/channels/import_undo.html",
+        {
+            "consultation": consultation, "batch": batch, "form": form, "affected": affected, "back_url": back,
+            "marked": batch.responses.exclude(excluded_as="").count(),
+            "linked": batch.responses.filter(stakeholder__isnull=False).count(),
+            "section": "responses",
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -449,7 +682,7 @@ def stakeholders(request, pk):
     # Prefetched, so `has_responded` reads its responses without a query per stakeholder.
     items = list(
         consultation.stakeholders.order_by("name").prefetch_related(
-            Prefetch("responses", Response.objects.order_by("submitted_at", "pk"))
+            Prefetch("responses", Response.objects.select_related("import_batch").order_by("submitted_at", "pk"))
         )
     )
     responded = sum(1 for s in items if s.has_responded)

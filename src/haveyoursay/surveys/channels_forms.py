@@ -56,11 +56,25 @@ class ResponseDetailsForm(GovukModelForm):
         widget=forms.RadioSelect,
         help_text="As the respondent answered on the form, if they did.",
     )
+    contact_about_outcome = forms.ChoiceField(
+        label="Do they want us to email them when we publish what we did because of this consultation? (optional)",
+        choices=[("yes", "Yes"), ("no", "No, or they did not say")],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="As they answered on the form, in their email or on the phone.",
+    )
+    email = forms.EmailField(
+        label="Their email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only needed if they want to hear about the outcome. It is never published.",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
 
     class Meta:
         model = Response
         fields = ["channel", "received_on", "respondent_kind", "organisation_name", "organisation_role", "stakeholder",
-                  "publication"]
+                  "publication", "contact_about_outcome", "email"]
         labels = {
             "organisation_name": "Name of the organisation",
             "organisation_role": "Their role in the organisation (optional)",
@@ -78,6 +92,11 @@ class ResponseDetailsForm(GovukModelForm):
         stakeholder = self.fields["stakeholder"]
         stakeholder.queryset = consultation.stakeholders.order_by("name")
         stakeholder.empty_label = "None"
+        if not self.is_bound:
+            self.initial["contact_about_outcome"] = "yes" if self.instance.contact_about_outcome else "no"
+
+    def clean_contact_about_outcome(self):
+        return self.cleaned_data.get("contact_about_outcome") == "yes"
 
     def clean_received_on(self):
         return not_in_future(self.cleaned_data.get("received_on"), "Date received")
@@ -89,7 +108,116 @@ class ResponseDetailsForm(GovukModelForm):
                 self.add_error("organisation_name", "Enter the name of the organisation the response is from")
         else:
             data["organisation_name"] = data["organisation_role"] = ""
+        if data.get("contact_about_outcome") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter their email address so we can tell them about the outcome")
         return data
+
+
+class CorrectionReasonField(forms.CharField):
+    def __init__(self):
+        super().__init__(
+            label="Why are you correcting it?",
+            help_text="For example, “Question 3 was keyed in as Agree; the paper form says Disagree.” "
+            "This is kept in the response's history. Do not include personal details.",
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={
+                "required": "Enter why you are correcting the response",
+                "max_length": "Reason must be 1,000 characters or fewer",
+            },
+        )
+
+
+class CorrectDetailsForm(ResponseDetailsForm):
+    """The details of a saved response, corrected, with the reason why."""
+
+    reason = CorrectionReasonField()
+
+
+class MarkResponseForm(GovukForm):
+    """Mark a sent response as a duplicate of another, or as withdrawn: it is kept, not counted."""
+
+    label_size = "m"
+    mark = forms.ChoiceField(
+        label="Why should this response not be counted?",
+        choices=[
+            (Response.Exclusion.DUPLICATE, "It duplicates another response"),
+            (Response.Exclusion.WITHDRAWN, "The respondent withdrew it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the response is a duplicate or was withdrawn"},
+    )
+    duplicate_of = forms.CharField(
+        label="Reference of the response it duplicates (for a duplicate)",
+        required=False,
+        max_length=20,
+        help_text="The response that is to be counted, for example HJ7K-2MPQ.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label="Reason (needed for a withdrawal)",
+        required=False,
+        max_length=1000,
+        help_text="For example, “Withdrawn by email on 3 August 2022.” Do not include personal details.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Reason must be 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, response, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.response = response
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mark") == Response.Exclusion.DUPLICATE:
+            typed = data.get("duplicate_of", "")
+            if not typed.strip():
+                self.add_error("duplicate_of", "Enter the reference of the response it duplicates")
+                return data
+            original = (
+                Response.objects.submitted().with_reference(typed)
+                .filter(questionnaire_id=self.response.questionnaire_id).select_related("import_batch").first()
+            )
+            if original is None:
+                self.add_error(
+                    "duplicate_of", f"No response to this consultation has the reference “{typed.strip()}”"
+                )
+            elif original.pk == self.response.pk:
+                self.add_error("duplicate_of", "Enter the reference of another response: this is the one being marked")
+            elif not original.is_counted:
+                self.add_error(
+                    "duplicate_of",
+                    f"Response {original.reference} is not counted itself ({original.status().lower()}): "
+                    "enter the reference of the response that is counted",
+                )
+            data["original"] = original
+        elif data.get("mark") == Response.Exclusion.WITHDRAWN and not data.get("reason", "").strip():
+            self.add_error("reason", "Enter why the response was withdrawn, for example how and when they asked")
+        return data
+
+
+class UndoImportForm(GovukForm):
+    label_size = "m"
+    reason = forms.CharField(
+        label="Why are you undoing this import?",
+        help_text="For example, “The dates were read as month first: the file will be corrected.”",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why you are undoing the import",
+            "max_length": "Reason must be 1,000 characters or fewer",
+        },
+    )
+
+
+class ReferenceSearchForm(GovukForm):
+    reference = forms.CharField(
+        label="Find a response by its reference",
+        max_length=40,
+        help_text="For example, HJ7K-2MPQ. Capital letters and spaces do not matter.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": "Enter a response reference, like HJ7K-2MPQ"},
+    )
 
 
 class EventNoteForm(GovukModelForm):

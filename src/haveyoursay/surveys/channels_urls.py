@@ -18,6 +18,19 @@ urlpatterns = [
         channels.response_stakeholder, name="response_stakeholder",
     ),
     path(
+        "consultations/<int:pk>/responses/<int:response_pk>/correct/details/",
+        channels.response_correct_details, name="response_correct_details",
+    ),
+    path(
+        "consultations/<int:pk>/responses/<int:response_pk>/correct/section/<int:number>/",
+        channels.response_correct_page, name="response_correct_page",
+    ),
+    path("consultations/<int:pk>/responses/<int:response_pk>/mark/", channels.response_mark, name="response_mark"),
+    path(
+        "consultations/<int:pk>/responses/<int:response_pk>/unmark/", channels.response_unmark, name="response_unmark",
+    ),
+    path("consultations/<int:pk>/imports/<int:batch_pk>/undo/", channels.import_undo, name="import_undo"),
+    path(
         "consultations/<int:pk>/responses/<int:response_pk>/enter/details/",
         channels.response_enter_details, name="response_enter_details",
     ),

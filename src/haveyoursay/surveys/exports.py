@@ -1,9 +1,15 @@
 """Raw responses as rows, and those rows as a CSV file a spreadsheet opens safely.
 
-`ResponseExporter` yields one row per submitted response: the same columns for every
+`ResponseExporter` yields one row per sent response: the same columns for every
 response, whatever routing did, because each question contributes its type's
 `export_columns` whether or not this respondent was shown it. Rendering is separate
 (`csv_chunks`), so another format can take the same rows.
+
+The staff download holds every sent response, with its status: those marked as a duplicate
+or withdrawn, or from an undone import, are kept and named as such (`status`,
+`duplicate_of`), so the file can be checked against the council's own records and nothing
+is dropped without trace; filter on `status` = "counted" for the responses in the results.
+An exporter made `counted_only=True` (the open data's) reads only the counted responses.
 
 Personal data (the respondent's name and email address) is left out unless the exporter is
 made `with_contact_details=True`; the views give that variant its own address and audit.
@@ -24,7 +30,7 @@ PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 class ResponseExporter:
-    """Rows of one questionnaire's submitted responses, oldest first."""
+    """Rows of one questionnaire's sent responses, oldest first."""
 
     columns_before_answers = [
         ("reference", "Reference"),
@@ -38,23 +44,29 @@ class ResponseExporter:
         ("publication", "May we publish it"),
         ("synthetic", "Made up for the demo"),
     ]
+    status_columns = [
+        ("status", "Counted in the results, or why not: duplicate, withdrawn, import_undone"),
+        ("duplicate_of", "The reference of the response it duplicates"),
+    ]
     contact_columns = [
         ("respondent_name", "Name"),
         ("email", "Email address"),
         ("contact_about_outcome", "Wants to hear about the outcome"),
     ]
 
-    def __init__(self, questionnaire, *, with_contact_details=False, until=None):
+    def __init__(self, questionnaire, *, with_contact_details=False, until=None, counted_only=False):
         self.questionnaire = questionnaire
         self.with_contact_details = with_contact_details
+        self.counted_only = counted_only
         # Count and rows read the same responses, even if another arrives mid-download.
         self.until = until or timezone.now()
         self.questions = list(questionnaire.ordered_questions().prefetch_related("options"))
 
     def responses(self):
-        return Response.objects.filter(
-            questionnaire=self.questionnaire, state=Response.State.SUBMITTED, submitted_at__lte=self.until
-        ).order_by("submitted_at", "pk")
+        responses = Response.objects.counted() if self.counted_only else Response.objects.submitted()
+        return responses.filter(questionnaire=self.questionnaire, submitted_at__lte=self.until).order_by(
+            "submitted_at", "pk"
+        )
 
     def count(self):
         return self.responses().count()
@@ -62,6 +74,8 @@ class ResponseExporter:
     def columns(self):
         """[(name, heading)] in the order of every row."""
         columns = list(self.columns_before_answers)
+        if not self.counted_only:
+            columns += self.status_columns
         if self.with_contact_details:
             columns += self.contact_columns
         for question in self.questions:
@@ -74,7 +88,8 @@ class ResponseExporter:
     def rows(self):
         """The header, then one list of strings per response."""
         yield self.header()
-        responses = self.responses().select_related("stakeholder").prefetch_related("answers")
+        responses = self.responses().select_related("stakeholder", "import_batch", "duplicate_of")
+        responses = responses.prefetch_related("answers")
         for response in responses.iterator(chunk_size=BATCH_SIZE):
             yield self.row(response)
 
@@ -92,6 +107,12 @@ class ResponseExporter:
             response.publication,
             "yes" if response.synthetic else "no",
         ]
+        if not self.counted_only:
+            status = response.status()
+            cells += [
+                status.lower().replace(" ", "_") if status else "counted",
+                response.duplicate_of.reference if response.duplicate_of else "",
+            ]
         if self.with_contact_details:
             cells += [response.respondent_name, response.email, "yes" if response.contact_about_outcome else "no"]
         answers = {answer.question_id: answer.value for answer in response.answers.all()}

@@ -1179,7 +1179,9 @@ def _count(check, row):
 
 
 def previous_import(questionnaire, sha256):
-    return ImportBatch.objects.filter(questionnaire=questionnaire, file_sha256=sha256).select_related("imported_by").first()
+    """The import of this file that still counts; an undone one does not stop it being imported again."""
+    batches = ImportBatch.objects.filter(questionnaire=questionnaire, file_sha256=sha256, undone_at__isnull=True)
+    return batches.select_related("imported_by").first()
 
 
 def import_rows(questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None):

@@ -176,6 +176,33 @@ def hash_secret(secret):
     return hashlib.sha256(secret.strip().upper().replace(" ", "").replace("-", "").encode()).hexdigest()
 
 
+def normal_reference(typed):
+    """A reference as stored, from one typed or read out: "abcd efgh" and " ABCD-EFGH " are ABCD-EFGH."""
+    body = "".join(typed.split()).upper().replace("-", "")
+    return f"{body[:4]}-{body[4:]}" if len(body) == 8 else "".join(typed.split()).upper()
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(state=Response.State.SUBMITTED)
+
+    def counted(self, until=None):
+        """The responses every count, table, report and open data file is made from: sent, not
+        marked as a duplicate or withdrawn, and not from an import that was undone. Excluded
+        responses are kept, and shown as such to staff, but never counted."""
+        responses = self.filter(state=Response.State.SUBMITTED, excluded_as="", import_batch__undone_at__isnull=True)
+        if until is not None:
+            responses = responses.filter(submitted_at__lte=until)
+        return responses
+
+    def not_counted(self):
+        """Sent, but left out of every count: marked, or from an undone import."""
+        return self.submitted().filter(~Q(excluded_as="") | Q(import_batch__undone_at__isnull=False))
+
+    def with_reference(self, typed):
+        return self.filter(reference=normal_reference(typed))
+
+
 class Response(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", "Online"
@@ -196,6 +223,13 @@ class Response(models.Model):
     class RespondentKind(models.TextChoices):
         INDIVIDUAL = "individual", "As an individual"
         ORGANISATION = "organisation", "On behalf of an organisation"
+
+    class Exclusion(models.TextChoices):
+        DUPLICATE = "duplicate", "Duplicate"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # Keying in, correcting and marking are for staff; online responses are the respondent's own.
+    KEYED_IN = ("paper", "email", "phone")
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
     reference = models.CharField(max_length=12, unique=True, default=new_reference)
@@ -237,6 +271,20 @@ class Response(models.Model):
     )
     import_key = models.CharField(max_length=200, blank=True)
 
+    # Marked by staff as a duplicate of another response, or withdrawn by the respondent: kept,
+    # shown to staff as such, and left out of every count (`Response.objects.counted()`).
+    excluded_as = models.CharField(max_length=10, choices=Exclusion.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    exclusion_reason = models.TextField(blank=True)
+    excluded_at = models.DateTimeField(null=True, blank=True)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["started_at", "pk"]
         permissions = [
@@ -256,12 +304,61 @@ class Response(models.Model):
     def is_submitted(self):
         return self.state == self.State.SUBMITTED
 
+    @property
+    def is_keyed_in(self):
+        return self.channel in self.KEYED_IN
+
+    @property
+    def import_undone(self):
+        return self.import_batch_id is not None and self.import_batch.undone_at is not None
+
+    @property
+    def is_counted(self):
+        return self.is_submitted and not self.excluded_as and not self.import_undone
+
+    def status(self):
+        """Why it is not counted, in a few words, or "" if it is."""
+        if self.excluded_as == self.Exclusion.DUPLICATE:
+            return "Duplicate"
+        if self.excluded_as == self.Exclusion.WITHDRAWN:
+            return "Withdrawn"
+        if self.import_undone:
+            return "Import undone"
+        return ""
+
+    def mark_duplicate(self, original, user, reason=""):
+        self._exclude(self.Exclusion.DUPLICATE, user, reason, duplicate_of=original)
+
+    def mark_withdrawn(self, user, reason):
+        self._exclude(self.Exclusion.WITHDRAWN, user, reason)
+
+    def unmark(self):
+        self._exclude("", None, "")
+
+    def _exclude(self, as_, user, reason, duplicate_of=None):
+        self.excluded_as = as_
+        self.duplicate_of = duplicate_of
+        self.exclusion_reason = reason
+        self.excluded_by = user if as_ else None
+        self.excluded_at = timezone.now() if as_ else None
+        self.save(update_fields=[
+            "excluded_as", "duplicate_of", "exclusion_reason", "excluded_by", "excluded_at", "updated_at",
+        ])
+
+
+class AnswerQuerySet(models.QuerySet):
+    def counted(self, until=None):
+        """Answers on the responses that are counted (`ResponseQuerySet.counted`)."""
+        return self.filter(response__in=Response.objects.counted(until))
+
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
@@ -311,7 +408,7 @@ class Stakeholder(models.Model):
 
     @property
     def has_responded(self):
-        return self.responded_other_way_on is not None or any(r.is_submitted for r in self.responses.all())
+        return self.responded_other_way_on is not None or any(r.is_counted for r in self.responses.all())
 
 
 class ImportBatch(models.Model):
@@ -335,14 +432,29 @@ class ImportBatch(models.Model):
         null=True, blank=True, help_text="Rows already in the questionnaire, by respondent ID or by content."
     )
     warning_count = models.PositiveIntegerField(null=True, blank=True)
+    # Undone: its responses are kept but no longer counted, and the file may be imported again.
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    undo_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "file_sha256"], name="import_file_once")
+            models.UniqueConstraint(
+                fields=["questionnaire", "file_sha256"], condition=Q(undone_at__isnull=True), name="import_file_once"
+            )
         ]
 
     def __str__(self):
         return self.file_name
+
+    def undo(self, user, reason):
+        """Stop counting its responses and let the file, or any of its rows, be imported again:
+        the rows' import keys are released, since the same rows are never held twice."""
+        self.undone_at = timezone.now()
+        self.undone_by = user
+        self.undo_reason = reason
+        self.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+        self.responses.update(import_key="")
 
     @property
     def recorded_skips(self):

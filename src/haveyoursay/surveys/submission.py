@@ -315,6 +315,31 @@ def _answer_rows(connection, answers, now):
     ]
 
 
+@transaction.atomic
+def correct_answers(response, values):
+    """Correct a page of a sent response ({question: value}, None to clear an answer), as staff
+    do with one keyed in. Answers left on questions the corrected answers now route past are
+    removed, as sending removes them. Returns the codes of the questions whose answers changed."""
+    Response.objects.select_for_update().filter(pk=response.pk).values_list("pk").first()
+    journey = Journey(response)
+    before = dict(journey.answers)
+    now = timezone.now()
+    for question, value in values.items():
+        if value is None:
+            Answer.objects.filter(response=response, question=question).delete()
+        elif before.get(question.code) != value:
+            Answer.objects.update_or_create(response=response, question=question, defaults={"value": value})
+    journey.refresh(values)
+    shown = {q.pk for page in journey.visible_pages() for q in journey.visible_questions(page)}
+    response.answers.exclude(question_id__in=shown).delete()
+    journey.refresh()
+    codes = [question.code for page in journey.pages for question in page.questions.all()]
+    changed = [code for code in codes if before.get(code) != journey.answers.get(code)]
+    if changed:
+        Response.objects.filter(pk=response.pk).update(updated_at=now)
+    return changed
+
+
 _STATE_FOR_UPDATE = PreparedQuery(
     lambda response: Response.objects.select_for_update().filter(pk=response).values_list("state", flat=True)
 )
