@@ -15,7 +15,9 @@ import io
 import re
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
@@ -115,6 +117,11 @@ class World:
         )
         Attendance.objects.create(meeting=self.meeting, person=self.member, status=Attendance.Status.PRESENT)
         self.item = AgendaItem.objects.create(meeting=self.meeting, number=1, title="Strategic Plan (2022-26)")
+        # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
+        AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
+        AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
+        AccessFailureLog.objects.create(username="mistyped", ip_address="192.0.2.1")
+        self.device = TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
         self.job = generating.start_report(self.consultation, officer)
         AuditEvent.record(officer, "consultation.publish", self.consultation)
 
@@ -202,6 +209,20 @@ URL_PARAMETERS = {
     "surveys_staff:response_enter_details": response,
     "surveys_staff:response_enter_page": lambda w, c: {**response(w, c), "number": 1},
     "surveys_staff:response_enter_check": response,
+    "surveys_staff:response_correct_details": response,
+    "surveys_staff:response_correct_page": lambda w, c: {**response(w, c), "number": 1},
+    "surveys_staff:response_mark": lambda w, c: {"pk": w.consultation.pk, "response_pk": w.response.pk},
+    "surveys_staff:response_unmark": lambda w, c: {"pk": w.consultation.pk, "response_pk": w.response.pk},
+    "surveys_staff:import_undo": lambda w, c: {"pk": w.consultation.pk, "batch_pk": w.batch.pk},
+    "admin:otp_totp_totpdevice_config": lambda w, c: {"pk": w.device.pk},
+    "admin:otp_totp_totpdevice_qrcode": lambda w, c: {"pk": w.device.pk},
+    "accounts_staff:person": lambda w, c: {"pk": w.officer.pk},
+    "accounts_staff:deactivate": lambda w, c: {"pk": w.officer.pk},
+    "accounts_staff:reactivate": lambda w, c: {"pk": w.officer.pk},
+    "accounts_staff:unlock": lambda w, c: {"pk": w.officer.pk},
+    "accounts_staff:invite_again": lambda w, c: {"pk": w.officer.pk},
+    "accounts_staff:reset_two_factor": lambda w, c: {"pk": w.officer.pk},
+    "accounts_staff:set_password": lambda w, c: {"uidb64": "MQ", "token": "set-password"},
     "surveys_staff:event_notes": consultation,
     "surveys_staff:event_note_new": consultation,
     "surveys_staff:event_note_edit": lambda w, c: {"pk": w.consultation.pk, "note_pk": w.event_note.pk},

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0004_import_batch_skipped_rows'),
+        ('surveys', '0005_response_exclusion_and_import_undo'),
     ]
 
     operations = [
