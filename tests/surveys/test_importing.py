@@ -499,11 +499,13 @@ class TestThePages:
     def test_upload_map_check_import_and_done(self, officer_client, survey, media_root, committed):
         upload_page = officer_client.get(import_url("upload", survey))
         assert upload_page.status_code == 200 and "Import responses" in upload_page.content.decode()
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])}
+        )
         assert response.status_code == 302
         token = response["Location"].rstrip("/").split("/")[-2]
         assert response["Location"] == import_url("mapping", survey, token)
-        stored = list((media_root / "imports").iterdir())
+        stored = [p for p in (media_root / "imports").iterdir() if importing.STORED_NAME.match(p.name)]
         assert len(stored) == 1 and stored[0].suffix == ".csv" and "responses" not in stored[0].name
 
         html = officer_client.get(import_url("mapping", survey, token)).content.decode()
@@ -542,7 +544,7 @@ class TestThePages:
     def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey, committed):
         rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
         rows[1][2] = "Quite keen"
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload(rows)})
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(rows)})
         token = response["Location"].rstrip("/").split("/")[-2]
         committed(
             officer_client.post, import_url("mapping", survey, token), {"column_0": "@respondent_id", "column_2": "vision"}
@@ -571,7 +573,9 @@ class TestThePages:
         assert message in response.content.decode() and "There is a problem" in response.content.decode()
 
     def test_a_mapping_that_uses_a_target_twice_is_shown_at_the_column(self, officer_client, survey, committed):
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([["a", "b"], ["x", "y"]])})
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([["a", "b"], ["x", "y"]])}
+        )
         token = response["Location"].rstrip("/").split("/")[-2]
         response = committed(
             officer_client.post, import_url("mapping", survey, token), {"column_0": "vision", "column_1": "vision"}
@@ -580,7 +584,9 @@ class TestThePages:
         assert "is already mapped from column a" in response.content.decode()
 
     def test_someone_elses_upload_is_not_found(self, officer_client, make_user, survey, committed):
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])}
+        )
         token = response["Location"].rstrip("/").split("/")[-2]
         from django.test import Client
 

@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import time
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -63,6 +64,59 @@ class ImportFileError(ValueError):
 
 class SheetNotFound(ImportFileError):
     """An Excel workbook without the sheet asked for."""
+
+
+NO_SUCH_SHEET = "The workbook has no sheet called"
+
+
+class FileRefused(ImportFileError):
+    """A file beyond what one import may take: too big unpacked, too many rows or columns, or
+    too slow to read. It is refused before it can hold a worker or its memory for long."""
+
+
+def import_limits():
+    """The bounds within which a file of responses is read (see settings.py)."""
+    return {
+        "unpacked_bytes": settings.HAVEYOURSAY_IMPORT_MAX_UNPACKED_MB * 1024 * 1024,
+        "shared_text_bytes": settings.HAVEYOURSAY_IMPORT_MAX_SHARED_TEXT_MB * 1024 * 1024,
+        "rows": settings.HAVEYOURSAY_IMPORT_MAX_ROWS,
+        "columns": settings.HAVEYOURSAY_IMPORT_MAX_COLUMNS,
+        "seconds": settings.HAVEYOURSAY_IMPORT_MAX_SECONDS,
+    }
+
+
+def _megabytes(size):
+    """2 MB, 2.4 MB, 88 MB; 300 KB."""
+    megabytes = size / (1024 * 1024)
+    if megabytes >= 10:
+        return f"{megabytes:,.0f} MB"
+    return f"{round(megabytes, 1):g} MB" if megabytes >= 1 else f"{size / 1024:,.0f} KB"
+
+
+def too_many_rows(limit):
+    return FileRefused(
+        f"The file has more than {limit:,} rows, the most one import can take (empty rows that have "
+        "formatting count too). Delete any empty rows below the responses, or split the responses into "
+        f"files of up to {limit:,} rows, and upload each one."
+    )
+
+
+def too_many_columns(count, limit):
+    return FileRefused(
+        f"The file has {count:,} columns, more than the {limit:,} one import can take. "
+        "Delete the columns you don't need to import, or any empty columns with formatting, and upload it again."
+    )
+
+
+def too_slow(limit_seconds):
+    if limit_seconds < 120:
+        took = f"{limit_seconds} second{'s' if limit_seconds != 1 else ''}"
+    else:
+        took = f"{round(limit_seconds / 60)} minutes"
+    return FileRefused(
+        f"Reading the file took longer than {took}, the most one import may take, "
+        "so it was stopped and nothing was imported. Split the responses into smaller files and upload each one."
+    )
 
 
 class MappingError(ValueError):
@@ -176,11 +230,26 @@ class Table:
     kind = ""
     header_in_rows = True  # the first raw row is the headings
 
-    def __init__(self, path, file_name, sheet=None):
+    def __init__(self, path, file_name, sheet=None, limits=None):
         self.path = Path(path)
         self.file_name = file_name
         self.sheet = sheet or None
+        self.limits = limits or import_limits()
+        self.deadline = time.monotonic() + self.limits["seconds"]
         self.columns = self._read_columns()
+        if len(self.columns) > self.limits["columns"]:
+            raise too_many_columns(len(self.columns), self.limits["columns"])
+
+    def limited(self, raw_rows):
+        """The raw rows, refused once there are more than the limit allows or reading them has
+        taken too long: a few bytes of a file can stand for millions of empty rows."""
+        most = self.limits["rows"] + (1 if self.header_in_rows else 0)
+        for count, (number, cells) in enumerate(raw_rows, start=1):
+            if count > most:
+                raise too_many_rows(self.limits["rows"])
+            if count % 1000 == 0 and time.monotonic() > self.deadline:
+                raise too_slow(self.limits["seconds"])
+            yield number, cells
 
     def rows(self):
         """(row number, [cell text, one per column]) for every row that isn't empty."""
@@ -194,7 +263,7 @@ class Table:
         anything in it are left out: a spreadsheet often carries thousands of empty rows at
         its end that nobody would call part of the file."""
         width = len(self.columns)
-        raw_rows = self._raw_rows()
+        raw_rows = self.limited(self._raw_rows())
         if self.header_in_rows:
             next(raw_rows, None)
         first_blank = None
@@ -216,21 +285,6 @@ class Table:
     @staticmethod
     def unguard(text):
         return text
-
-    def sample_values(self, rows=200, per_column=3):
-        """{column index: [a few different values]}, to show beside each column when mapping."""
-        samples = defaultdict(list)
-        try:
-            for count, (_, cells) in enumerate(self.rows()):
-                if count >= rows:
-                    break
-                for column, text in zip(self.columns, cells):
-                    values = samples[column.index]
-                    if text and text not in values and len(values) < per_column:
-                        values.append(text)
-        except ImportFileError:
-            pass  # the rows before it are example enough; the check says which row can't be read
-        return samples
 
     def _read_columns(self):
         raise NotImplementedError
@@ -310,9 +364,9 @@ class CsvTable(Table):
 
     def count_rows(self):
         try:
-            return max(0, sum(1 for _ in self._raw_rows()) - 1)
+            return max(0, sum(1 for _ in self.limited(self._raw_rows())) - 1)
         except ImportFileError:
-            return None  # the check itself will say which row
+            return None  # the check itself will say which row, or that there are too many
 
     def _raw_rows(self):
         with open(self.path, encoding=self.encoding, newline="") as text:
@@ -334,6 +388,32 @@ class XlsxTable(Table):
 
     kind = "xlsx"
 
+    def _check_unpacked_size(self):
+        """Refuse a workbook that would unpack to more than the limits, from the sizes its zip
+        declares for its parts (which the zip reader holds each part to), before opening it."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise ImportFileError(
+                "The selected file could not be read as an Excel workbook. "
+                "Open it in Excel, save it as an Excel Workbook (.xlsx) and try again."
+            ) from error
+        unpacked = sum(member.file_size for member in members)
+        if len(members) > 10_000 or unpacked > self.limits["unpacked_bytes"]:
+            raise FileRefused(
+                f"The workbook unpacks to {_megabytes(unpacked)}, more than the "
+                f"{_megabytes(self.limits['unpacked_bytes'])} one import can take. Save the responses as CSV, "
+                "or split them into smaller workbooks, and upload each one."
+            )
+        shared_text = sum(m.file_size for m in members if PurePath(m.filename).name.casefold() == "sharedstrings.xml")
+        if shared_text > self.limits["shared_text_bytes"]:
+            raise FileRefused(
+                f"The workbook's text unpacks to {_megabytes(shared_text)}, more than the "
+                f"{_megabytes(self.limits['shared_text_bytes'])} one import can take. Save the responses as CSV, "
+                "or split them into smaller workbooks, and upload each one."
+            )
+
     def _open(self):
         import openpyxl
 
@@ -348,12 +428,15 @@ class XlsxTable(Table):
             if self.sheet not in workbook.sheetnames:
                 names = ", ".join(f"“{n}”" for n in workbook.sheetnames)
                 workbook.close()
-                raise SheetNotFound(f"The workbook has no sheet called “{self.sheet}”. Its sheets are {names}.")
+                raise SheetNotFound(f"{NO_SUCH_SHEET} “{self.sheet}”. Its sheets are {names}: "
+                                    "enter one of these, or leave the sheet name empty for the first sheet.")
             return workbook, workbook[self.sheet]
         return workbook, workbook.worksheets[0]
 
     def _read_columns(self):
-        for _, cells in self._raw_rows():
+        self._check_unpacked_size()
+        # One column past the limit, so that too many is seen without reading them all.
+        for _, cells in self._raw_rows(width=self.limits["columns"] + 1):
             return _columns_from_header(cells)
         raise ImportFileError("The sheet is empty: the first row must hold the column headings.")
 
@@ -368,10 +451,13 @@ class XlsxTable(Table):
             workbook.close()
         return max(0, last - 1) if last else None
 
-    def _raw_rows(self):
+    def _raw_rows(self, width=None):
+        # As wide as the headings at most: a sheet that claims 16,384 columns is not read as
+        # 16,384 cells a row.
         workbook, sheet = self._open()
         try:
-            for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            rows = sheet.iter_rows(min_row=1, max_col=width or len(self.columns), values_only=True)
+            for number, cells in enumerate(rows, start=1):
                 yield number, list(cells)
         finally:
             workbook.close()
@@ -396,6 +482,10 @@ class SavTable(Table):
             ) from error
         labels = dict(enumerate(meta.column_labels or []))
         self.number_of_rows = meta.number_rows
+        if self.number_of_rows is not None and self.number_of_rows > self.limits["rows"]:
+            raise too_many_rows(self.limits["rows"])
+        if len(meta.column_names) > self.limits["columns"]:
+            raise too_many_columns(len(meta.column_names), self.limits["columns"])
         return _columns_from_header(meta.column_names, labels)
 
     def count_rows(self):
@@ -442,6 +532,43 @@ def open_table(path, file_name=None, sheet=None):
     if size == 0:
         raise ImportFileError("The selected file is empty.")
     return TABLES[suffix](path, file_name, sheet=sheet if suffix == ".xlsx" else None)
+
+
+def read_table(table, *, progress=ignore_progress, sample_rows=200, per_column=3):
+    """Read a file through once, as the first step of importing it: its columns, a few values
+    of each to show beside it when mapping, and how many rows it has. ImportFileError if it
+    can't be read, has no rows, or is beyond the limits (FileRefused)."""
+    total = table.count_rows()
+    samples = defaultdict(list)
+    rows = 0
+    progress(0, total, "Reading the rows")
+    for number, cells in table.rows_and_blanks():
+        if cells is None:
+            continue
+        rows += 1
+        if rows <= sample_rows:
+            for column, text in zip(table.columns, cells):
+                values = samples[column.index]
+                if text and text not in values and len(values) < per_column:
+                    values.append(text)
+        progress(number - 1, total, f"Reading row {number:,}")
+    if rows == 0:
+        raise ImportFileError(
+            "The selected file has column headings but no rows of responses under them. "
+            "Check that it is the right file, or that the responses are on its first sheet, and upload it again."
+        )
+    progress(rows, rows, f"Read {rows:,} rows")
+    return {
+        "columns": [[c.index, c.name, c.label] for c in table.columns],
+        "samples": {str(index): values for index, values in samples.items()},
+        "rows": rows,
+        "sheet": table.sheet or "",
+    }
+
+
+def columns_read(result):
+    """The columns `read_table` found, from what it returned."""
+    return [Column(index, name, label) for index, name, label in result["columns"]]
 
 
 def file_sha256(path):

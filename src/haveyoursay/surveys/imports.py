@@ -6,19 +6,22 @@ random name that only the uploading session knows; the browser holds nothing but
 for it. The file is deleted once imported, and by the next upload after a day if the import
 was never finished. The work itself is in `surveys/importing.py`.
 
-The dry run and the import run in the background (`surveys/import_tasks.py`): a file of
-50,000 rows takes longer than a web request may. Meanwhile the page says how far the work
+Reading the file, the dry run and the import run in the background (`surveys/import_tasks.py`):
+a file of 50,000 rows takes longer than a web request may, and a small file can unpack to far
+more than it seems. The upload request only stores the file; a file the reading refuses is
+deleted, and the import page says why. Meanwhile the page says how far the work
 has got, and the person can come back to it; the jobs are reached only through the upload's
 token, so only the session that uploaded the file sees what was found in it.
 """
 
 import secrets
-from itertools import islice
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -34,6 +37,7 @@ from haveyoursay.surveys.models import ImportBatch, Questionnaire
 PERMISSION = "surveys.add_importbatch"
 SESSION_KEY = "response_imports"
 FINISHED_KEY = "response_imports_finished"  # {token: batch pk}, so a second click lands on the result
+REFUSED_KEY = "response_imports_refused"  # {token: why}, for the import page to say
 TEMPLATES = "surveys/staff/imports/"
 
 
@@ -135,16 +139,34 @@ def _finished(request, consultation, token):
     return redirect("surveys_staff:import_done", consultation.pk, batch_pk) if batch_pk else None
 
 
-def _upload(request, consultation, token):
-    """(entry, table) for a file this session uploaded for this consultation, or None if it
-    has gone (imported, or older than a day). 404 for a token that was never this session's."""
-    entry = _uploads(request).get(token)
-    if not entry or entry.get("consultation") != consultation.pk:
-        raise Http404("No such upload")
-    path = importing.stored_upload_path(entry["stored"])
-    if path is None:
-        return entry, None
-    return entry, importing.open_table(path, entry["file_name"], entry.get("sheet") or None)
+def _refuse(request, consultation, token, entry, message):
+    """The upload could not be read, or was beyond the limits: delete it, and send the person
+    back to the import page, which says why (and says so again if they come back to it)."""
+    importing.delete_upload(entry["stored"])
+    uploads = _uploads(request)
+    uploads.pop(token, None)
+    _save_uploads(request, uploads)
+    refused = request.session.get(REFUSED_KEY, {})
+    refused[token] = {"file_name": entry["file_name"], "message": message}
+    request.session[REFUSED_KEY] = dict(list(refused.items())[-10:])
+    return _to_refusal(consultation, token)
+
+
+def _to_refusal(consultation, token):
+    page = reverse("surveys_staff:import_upload", args=[consultation.pk])
+    return redirect(f"{page}?{urlencode({'refused': token})}")
+
+
+def _show_refusal(request, form):
+    """The reason the file named by ?refused= was refused, at the field it is about."""
+    refusal = request.session.get(REFUSED_KEY, {}).get(request.GET.get("refused", ""))
+    if not refusal:
+        return
+    field = "sheet" if refusal["message"].startswith(importing.NO_SUCH_SHEET) else "file"
+    form.full_clean()  # an unbound form: no errors of its own, only this one
+    form.cleaned_data = {}
+    form.add_error(field, f"“{refusal['file_name']}” was not imported, and has been deleted from the server. "
+                          + refusal["message"])
 
 
 def _expired(request, consultation):
@@ -155,37 +177,33 @@ def _expired(request, consultation):
 @staff_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def upload(request, pk):
+    """Only stores the file and queues its reading: nothing in the file is read here."""
     consultation, questionnaire = _questionnaire(request, pk)
     form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "GET":
+        _show_refusal(request, form)
     if questionnaire is not None and request.method == "POST" and form.is_valid():
         importing.remove_stale_uploads()
         _forget_stale_uploads(request)
         file = form.cleaned_data["file"]
         stored, sha256 = importing.store_upload(file, file.name)
-        try:
-            batch = importing.previous_import(questionnaire, sha256)
-            if batch is not None:
-                raise importing.AlreadyImported(batch)
-            table = importing.open_table(importing.stored_upload_path(stored), file.name, form.cleaned_data["sheet"])
-            if not any(True for _ in islice(table.rows(), 1)):
-                raise importing.ImportFileError("The selected file has column headings but no rows of responses under them.")
-        except importing.SheetNotFound as error:
+        batch = importing.previous_import(questionnaire, sha256)
+        if batch is not None:
             importing.delete_upload(stored)
-            form.add_error("sheet", str(error))
-        except (importing.ImportFileError, importing.AlreadyImported) as error:
-            importing.delete_upload(stored)
-            form.add_error("file", str(error))
+            form.add_error("file", importing.already_imported_message(batch))
         else:
             token = secrets.token_urlsafe(16)
             uploads = _uploads(request)
-            uploads[token] = {
+            entry = {
                 "consultation": consultation.pk,
                 "stored": stored,
                 "file_name": file.name[:255],
                 "sha256": sha256,
-                "sheet": table.sheet or "",
+                "sheet": form.cleaned_data["sheet"].strip(),
                 "uploaded_at": timezone.now().isoformat(),
             }
+            entry["read_job"] = import_tasks.start_read(questionnaire, entry, request.user).pk
+            uploads[token] = entry
             _save_uploads(request, uploads)
             return redirect("surveys_staff:import_mapping", consultation.pk, token)
     batches = (
@@ -207,16 +225,30 @@ def mapping(request, pk, token):
         raise Http404("No questionnaire")
     if finished := _finished(request, consultation, token):
         return finished
-    entry, table = _upload(request, consultation, token)
-    if table is None:
+    if token in request.session.get(REFUSED_KEY, {}):
+        return _to_refusal(consultation, token)
+    entry = _uploads(request).get(token)
+    if not entry or entry.get("consultation") != consultation.pk:
+        raise Http404("No such upload")
+    job = _job(consultation, entry, "read_job")
+    if job is None or importing.stored_upload_path(entry["stored"]) is None and job.state != Job.State.FAILED:
         return _expired(request, consultation)
+    if not job.is_finished:
+        return _waiting(request, consultation, entry, token, job, "Reading the file", stage="read")
+    if job.state == Job.State.FAILED:
+        return _refuse(request, consultation, token, entry, job.error_message)
+    found = importing.load_result(entry["stored"], job.pk)
+    if not found:
+        return _expired(request, consultation)
+    columns = importing.columns_read(found)
+    samples = {int(index): values for index, values in found["samples"].items()}
     targets = importing.targets_for(questionnaire)
     saved = entry.get("mapping")
-    chosen = {int(i): k for i, k in saved.items()} if saved is not None else importing.propose_mapping(table.columns, targets)
+    chosen = {int(i): k for i, k in saved.items()} if saved is not None else importing.propose_mapping(columns, targets)
     form = MappingForm(
-        table.columns, targets, table.sample_values(),
+        columns, targets, samples,
         data=request.POST if request.method == "POST" else None,
-        initial={MappingForm.field_name(c): chosen.get(c.index, "") for c in table.columns},
+        initial={MappingForm.field_name(c): chosen.get(c.index, "") for c in columns},
     )
     if request.method == "POST" and form.is_valid():
         uploads = _uploads(request)
@@ -233,7 +265,7 @@ def mapping(request, pk, token):
         TEMPLATES + "mapping.html",
         {
             "consultation": consultation, "form": form, "entry": entry, "token": token,
-            "proposed": saved is None, "mapped_count": len(chosen), "column_count": len(table.columns),
+            "proposed": saved is None, "mapped_count": len(chosen), "column_count": len(columns),
         },
     )
 
@@ -263,14 +295,14 @@ def _job(consultation, entry, key):
     return Job.objects.filter(pk=job_id, consultation=consultation).first() if job_id else None
 
 
-def _waiting(request, consultation, entry, token, job, heading, restart_url=""):
+def _waiting(request, consultation, entry, token, job, heading, restart_url="", stage=""):
     """The page shown while the work goes on: it says how far it has got, and is looked at again
     by the browser (or by the person following the "Check again" link) until it is done."""
     return render(
         request,
         TEMPLATES + "waiting.html",
         {"consultation": consultation, "entry": entry, "token": token, "job": job, "heading": heading,
-         "restart_url": restart_url},
+         "restart_url": restart_url, "stage": stage},
     )
 
 
@@ -292,7 +324,8 @@ def _found(entry, job):
 @staff_required(PERMISSION)
 @never_cache
 def check(request, pk, token):
-    stop, prepared = _mapped_upload(request, pk, token)
+    # A check that refused the file deleted it: what the check found is still to be shown.
+    stop, prepared = _mapped_upload(request, pk, token, need_file=False)
     if stop is not None:
         return stop
     consultation, questionnaire, entry = prepared
