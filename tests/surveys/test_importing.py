@@ -16,9 +16,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.hub.templatetags.hys import clock
+from haveyoursay.hub.templatetags.hys import clock, uk_date
+from haveyoursay.jobs.models import Job
 from haveyoursay.surveys import importing
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, ImportBatch, Response
@@ -31,6 +33,9 @@ VISION_TEXT = "To what extent do you agree or disagree with the proposed vision?
 @pytest.fixture
 def survey(questionnaire):
     """The Carers Strategy questionnaire with one question of each remaining kind added."""
+    consultation = questionnaire.consultation
+    consultation.opens_on = datetime.date(2022, 6, 6)  # as the Carers Strategy consultation did
+    consultation.save(update_fields=["opens_on"])
     page = add_page(questionnaire, "More about you")
     add_question(page, "single", "Have you heard of the carers' hub?", code="heard", options=["Yes", "No"])
     add_question(page, "number", "How many people do you care for?", code="cared_for", settings={"min": 0, "max": 20})
@@ -630,6 +635,116 @@ class TestPermissions:
     def test_anonymous_people_are_sent_to_sign_in(self, client, survey):
         response = client.get(import_url("upload", survey))
         assert response.status_code == 302 and response["Location"].startswith(reverse("staff:login"))
+
+
+# -- Dates that can't be right --------------------------------------------------------------
+
+
+def dated_rows(*dates):
+    """A file of responses received on these days (as written), one row each."""
+    return [["ID", "Date received", VISION_TEXT]] + [[f"R{n}", date, "Tend to agree"] for n, date in enumerate(dates, 1)]
+
+
+def in_days(days, date_format="%d/%m/%Y"):
+    return (timezone.localdate() + datetime.timedelta(days=days)).strftime(date_format)
+
+
+class TestDatesThatCantBeRight:
+    """The survey fixture's consultation opened on 6 June 2022."""
+
+    def test_a_date_in_the_future_is_a_problem_naming_the_row_and_the_date_as_written(self, survey, tmp_path):
+        tomorrow = in_days(1)
+        in_an_hour = (timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+        check = dry_run(survey, write_csv(tmp_path / "r.csv", dated_rows("01/07/2022", tomorrow, in_an_hour)))
+        assert [(p.row, p.column) for p in check.errors] == [(3, "Date received"), (4, "Date received")]
+        assert str(check.errors[0]) == (
+            f"Row 3, column Date received: “{tomorrow}” is in the future: no response can have been received after "
+            f"today, {uk_date(timezone.localdate())}. Correct the date in the file and upload it again"
+        )
+        assert f"“{in_an_hour}” is in the future" in check.errors[1].message
+        assert not check.ok and check.to_import == 1
+
+    def test_today_is_not_in_the_future(self, survey, tmp_path):
+        check = dry_run(survey, write_csv(tmp_path / "r.csv", dated_rows(in_days(0), in_days(0, "%Y-%m-%d"))))
+        assert check.ok and check.to_import == 2 and not check.warnings
+
+    def test_dates_before_the_consultation_opened_are_warnings_counted_for_confirming(self, survey, tmp_path):
+        check = dry_run(survey, write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "2021-06-30", "06/06/2022")))
+        assert check.ok and check.to_import == 3 and check.early == 2
+        assert [str(p) for p in check.early_dates] == [
+            "Row 2, column Date received: dated “05/06/2022”, before the consultation opened on 6 June 2022",
+            "Row 3, column Date received: dated “2021-06-30”, before the consultation opened on 6 June 2022",
+        ]
+        assert len(check.warnings) == 2 and "Rows dated before the consultation opened: 2" in check.summary_lines()
+
+    def test_they_are_imported_only_once_confirmed(self, survey, tmp_path):
+        path = write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "01/07/2022"))
+        with pytest.raises(importing.EarlyDatesNotConfirmed, match="1 response is dated before the consultation opened"):
+            run_import(survey, path)
+        assert not Response.objects.exists() and not ImportBatch.objects.exists()
+        table = importing.open_table(path)
+        targets = importing.targets_for(survey)
+        mapping = importing.Mapping(table.columns, targets, importing.propose_mapping(table.columns, targets))
+        batch, check = importing.import_rows(survey, table, mapping, include_early=True)
+        assert batch.row_count == 2 and check.early == 1
+        assert sorted(Response.objects.values_list("received_on", flat=True)) == [
+            datetime.date(2022, 6, 5), datetime.date(2022, 7, 1)
+        ]
+
+    def test_the_dry_run_page_shows_both_and_the_import_waits_for_the_confirmation(
+        self, officer_client, survey, committed, officer
+    ):
+        tomorrow = in_days(1)
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(
+            dated_rows("05/06/2022", tomorrow, "30/05/2022", "01/07/2022")
+        )})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        committed(officer_client.post, import_url("mapping", survey, token),
+                  {"column_0": "@respondent_id", "column_1": "@received_on", "column_2": "vision"})
+        html = officer_client.get(import_url("check", survey, token)).content.decode()
+        assert "The file has 1 problem" in html and f"“{tomorrow}” is in the future" in html
+        assert "Dated “05/06/2022”, before the consultation opened on 6 June 2022" in html
+        assert "Dated “30/05/2022”, before the consultation opened on 6 June 2022" in html
+        assert 'name="include_early"' not in html  # nothing can be imported until the future date is fixed
+
+        # The corrected file: the future date put right; the early ones still to confirm.
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(
+            dated_rows("05/06/2022", "02/07/2022", "30/05/2022", "01/07/2022")
+        )})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        committed(officer_client.post, import_url("mapping", survey, token),
+                  {"column_0": "@respondent_id", "column_1": "@received_on", "column_2": "vision"})
+        html = officer_client.get(import_url("check", survey, token)).content.decode()
+        assert "There is a problem" not in html and "Import 4 responses" in html
+        assert (
+            '<label class="govuk-label govuk-checkboxes__label" for="include-early">These 2 responses are dated before '
+            "the consultation opened on 6 June 2022: import them anyway</label>"
+        ) in html
+
+        refused = committed(officer_client.post, import_url("run", survey, token))
+        html = refused.content.decode()
+        assert refused.status_code == 200 and "<title>Error: Check the file" in html
+        message = ("Confirm that the 2 responses dated before the consultation opened should be imported, "
+                   "or correct their dates in the file and upload it again")
+        assert f'<a href="#include-early">{message}</a>' in html
+        assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in html
+        assert not Response.objects.exists() and not Job.objects.filter(title="Import a file of responses").exists()
+
+        response = committed(officer_client.post, import_url("run", survey, token), {"include_early": "yes"})
+        assert officer_client.get(response["Location"])["Location"].endswith(f"/batches/{ImportBatch.objects.get().pk}/")
+        assert Response.objects.count() == 4
+        event = AuditEvent.objects.get(action="responses.import")
+        assert event.detail["dated_before_opening"] == 2 and event.user == officer
+        done = officer_client.get(import_url("done", survey, ImportBatch.objects.get().pk)).content.decode()
+        assert "Dated before the consultation opened" in done and "2, imported as confirmed" in done
+
+    def test_the_command_imports_them_only_when_told_to(self, survey, tmp_path):
+        path = write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "01/07/2022"))
+        with pytest.raises(CommandError, match="1 row is dated before the consultation opened: nothing was imported"):
+            call_command("import_responses", "carers-strategy", str(path), stdout=io.StringIO())
+        assert not Response.objects.exists()
+        call_command("import_responses", "carers-strategy", str(path), "--include-before-opening", stdout=io.StringIO())
+        assert Response.objects.count() == 2
 
 
 # -- The command line ---------------------------------------------------------------------

@@ -96,9 +96,11 @@ def check_upload_impl(job_id, questionnaire_id, stored, file_name, sheet, chosen
 
 
 def import_upload_impl(
-    job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, *, progress=ignore_progress
+    job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, include_early=False, *,
+    progress=ignore_progress,
 ):
-    """Import an upload, all of it or none, recorded in the audit trail with the import itself."""
+    """Import an upload, all of it or none, recorded in the audit trail with the import itself.
+    `include_early`: the person importing confirmed the rows dated before the consultation opened."""
     questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
@@ -107,14 +109,15 @@ def import_upload_impl(
             user, "responses.import", questionnaire.consultation,
             batch=batch.pk, file=batch.file_name, rows_read=check.rows_read, imported=check.to_import,
             skipped_as_duplicates=check.duplicates, skipped_as_empty=check.empty, skipped_as_blank=check.blank,
-            warnings=len(check.warnings),
+            warnings=len(check.warnings), dated_before_opening=check.early,
         )
 
     try:
         # One transaction, in import_rows: another import of the same file, in another worker,
         # is then stopped by the database's one-import-per-file rule, whenever it commits.
         batch, check = importing.import_rows(
-            questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record
+            questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record,
+            include_early=include_early,
         )
     except importing.AlreadyImported as error:
         importing.delete_upload(stored)
@@ -142,8 +145,10 @@ def check_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen):
 
 
 @task()
-def import_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None):
-    return run_job(job_id, import_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id)
+def import_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, include_early=False):
+    return run_job(
+        job_id, import_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id, include_early
+    )
 
 
 def _upload_args(questionnaire, entry):
@@ -170,9 +175,9 @@ def start_check(questionnaire, entry, user):
     )
 
 
-def start_import(questionnaire, entry, user):
+def start_import(questionnaire, entry, user, include_early=False):
     return start_job(
         Job.Kind.IMPORT, questionnaire.consultation, user, import_upload, *_upload_args(questionnaire, entry),
-        user.pk if user is not None and user.is_authenticated else None,
+        user.pk if user is not None and user.is_authenticated else None, bool(include_early),
         title="Import a file of responses",
     )

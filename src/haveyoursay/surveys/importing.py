@@ -144,6 +144,19 @@ class ImportRefused(ValueError):
         super().__init__(f"Nothing was imported: the file has {count} problem{'s' if count != 1 else ''} to fix first.")
 
 
+class EarlyDatesNotConfirmed(ImportRefused):
+    """Rows dated before the consultation opened, which nobody confirmed should be imported."""
+
+    def __init__(self, check):
+        self.check = check
+        count = check.early
+        ValueError.__init__(
+            self,
+            f"Nothing was imported: {count:,} response{'s are' if count != 1 else ' is'} dated before the consultation "
+            "opened. Confirm that they should be imported, or correct their dates and upload the file again.",
+        )
+
+
 def already_imported_message(batch, name_the_file=True):
     """Says when and by whom; `name_the_file=False` for a message others may read (a job's)."""
     when = timezone.localtime(batch.imported_at)
@@ -878,7 +891,8 @@ class Mapping:
 
 @dataclass
 class Problem:
-    level: str  # "error" stops the import; "warning" doesn't; "skipped" is a row left out
+    level: str  # "error" stops the import; "warning" doesn't; "early" (dated before the consultation
+    # opened) doesn't once the person importing has confirmed it; "skipped" is a row left out
     row: int | None
     column: str | None
     message: str
@@ -892,7 +906,9 @@ class Problem:
 class Check:
     """What a dry run found; an import returns the same, counted as it went.
 
-    `rows_read` counts the rows with anything in them; `blank` the empty rows among them.
+    `rows_read` counts the rows with anything in them; `blank` the empty rows among them;
+    `early` the rows to import that are dated before the consultation opened, which are imported
+    only when the person importing confirms them.
     """
 
     rows_read: int = 0
@@ -900,6 +916,7 @@ class Check:
     duplicates: int = 0
     empty: int = 0
     blank: int = 0
+    early: int = 0
     problems: list = field(default_factory=list)
 
     @property
@@ -909,13 +926,14 @@ class Check:
     def as_json(self):
         return {
             "rows_read": self.rows_read, "to_import": self.to_import, "duplicates": self.duplicates,
-            "empty": self.empty, "blank": self.blank,
+            "empty": self.empty, "blank": self.blank, "early": self.early,
             "problems": [[p.level, p.row, p.column, p.message] for p in self.problems],
         }
 
     @classmethod
     def from_json(cls, data):
-        counts = {name: int(data.get(name) or 0) for name in ("rows_read", "to_import", "duplicates", "empty", "blank")}
+        names = ("rows_read", "to_import", "duplicates", "empty", "blank", "early")
+        counts = {name: int(data.get(name) or 0) for name in names}
         return cls(**counts, problems=[Problem(*problem) for problem in data.get("problems", [])])
 
     @property
@@ -924,7 +942,16 @@ class Check:
 
     @property
     def warnings(self):
+        """Everything that doesn't stop the import, the early dates among them."""
+        return [p for p in self.problems if p.level in ("warning", "early")]
+
+    @property
+    def other_warnings(self):
         return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def early_dates(self):
+        return [p for p in self.problems if p.level == "early"]
 
     @property
     def skipped(self):
@@ -943,6 +970,7 @@ class Check:
             f"Blank rows skipped: {self.blank:,}",
             f"Problems: {len(self.errors):,}",
             f"Warnings: {len(self.warnings):,}",
+            *([f"Rows dated before the consultation opened: {self.early:,}"] if self.early else []),
         ]
 
 
@@ -955,6 +983,7 @@ class Row:
     details: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     status: str = "import"  # import, duplicate, empty, blank
+    early: bool = False  # dated before the consultation opened
 
     def error(self, column, message):
         self.problems.append(Problem("error", self.number, column, message))
@@ -1020,6 +1049,7 @@ class RowReader:
         self.required_mapped = [q for q in self.questions if q.required]
         self.required_unmapped = [q for q in all_questions if q.required and q not in self.by_question]
         self.seen_contents = Counter()
+        self.opens_on = questionnaire.consultation.opens_on
 
     def file_warnings(self):
         return [
@@ -1172,6 +1202,8 @@ class RowReader:
     # Details of the response ----------------------------------------------------------------
 
     def _details(self, row, cells):
+        today = timezone.localdate()
+
         def text_of(key):
             column = self.specials.get(key)
             return (column, cells[column.index]) if column is not None else (None, "")
@@ -1188,6 +1220,17 @@ class RowReader:
             except ValueError:
                 row.error(column.name, f"“{text}” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)")
                 continue
+            day = timezone.localtime(moment).date() if has_time else moment.date()
+            if (moment > timezone.now()) if has_time else (day > today):
+                row.error(column.name, f"“{text}” is in the future: no response can have been received after today, "
+                                       f"{uk_date(today)}. Correct the date in the file and upload it again")
+                continue
+            if self.opens_on is not None and day < self.opens_on and not row.early:
+                row.early = True
+                row.problems.append(Problem(
+                    "early", row.number, column.name,
+                    f"dated “{text}”, before the consultation opened on {uk_date(self.opens_on)}",
+                ))
             if "submitted_at" in fields and (key != "@received_on" or "submitted_at" not in row.details):
                 row.details["submitted_at"] = moment
             if "received_on" in fields:
@@ -1303,17 +1346,22 @@ def _count(check, row):
         check.problems.append(Problem("warning", row.number, None, "no answers in the mapped columns, will be skipped"))
     elif not row.has_errors:
         check.to_import += 1
+        check.early += row.early
 
 
 def previous_import(questionnaire, sha256):
     return ImportBatch.objects.filter(questionnaire=questionnaire, file_sha256=sha256).select_related("imported_by").first()
 
 
-def import_rows(questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None):
+def import_rows(
+    questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None,
+    include_early=False,
+):
     """Import every row or none, in one transaction. Returns (batch, check).
 
     AlreadyImported if this file was imported before, or is imported by someone else while
-    this runs; ImportRefused (with the check) if any row has an error. Rows already imported,
+    this runs; ImportRefused (with the check) if any row has an error, or EarlyDatesNotConfirmed
+    if rows are dated before the consultation opened and `include_early` doesn't confirm them. Rows already imported,
     by ID or by content, are skipped and counted, as are blank rows and rows with no answers.
 
     `progress` hears of the dry run row by row (the first half), then once before the rows are
@@ -1331,6 +1379,8 @@ def import_rows(questionnaire, table, mapping, *, user=None, file_name=None, pro
     check = check_rows(questionnaire, table, mapping, progress=first_half)
     if not check.ok:
         raise ImportRefused(check)
+    if check.early and not include_early:
+        raise EarlyDatesNotConfirmed(check)
     progress(check.rows_in_file, 2 * check.rows_in_file,
              f"Writing {check.to_import:,} response{'s' if check.to_import != 1 else ''}: none is saved until all are")
     try:

@@ -311,7 +311,7 @@ def _check_page(request, consultation, entry, token, **context):
         request,
         TEMPLATES + "check.html",
         {"consultation": consultation, "entry": entry, "token": token, "check": None, "file_error": "",
-         "already_imported": "", "import_error": "", **context},
+         "already_imported": "", "import_error": "", "confirm_error": "", **context},
     )
 
 
@@ -360,8 +360,16 @@ def run(request, pk, token):
     if request.method == "POST" and (job is None or job.state == Job.State.FAILED or job.is_stalled()):
         if importing.stored_upload_path(entry["stored"]) is None:
             return _expired(request, consultation)
+        checked = _job(consultation, entry, "check_job")
+        found = _found(entry, checked) if checked is not None and checked.state == Job.State.SUCCEEDED else None
+        include_early = request.POST.get("include_early") == "yes"
+        if found is not None and found.early and not include_early:
+            return _check_page(request, consultation, entry, token, check=found, confirm_error=(
+                f"Confirm that the {found.early:,} response{'s' if found.early != 1 else ''} dated before the consultation "
+                "opened should be imported, or correct their dates in the file and upload it again"
+            ))
         uploads = _uploads(request)
-        job = import_tasks.start_import(questionnaire, entry, request.user)
+        job = import_tasks.start_import(questionnaire, entry, request.user, include_early=include_early)
         uploads[token]["import_job"] = job.pk
         _save_uploads(request, uploads)
         return redirect("surveys_staff:import_run", consultation.pk, token)
