@@ -97,7 +97,8 @@ def run_import_journey(page, officer, questionnaire, axe_check, tmp_path, javasc
     problems = page.get_by_role("table", name="Problems to fix")
     expect(problems.get_by_role("row")).to_have_count(2)  # the headings, and the one problem
     expect(problems.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        ["3", VISION, "“Quite keen” is not one of the answers to vision"]
+        ["3", VISION, f"‘{VISION}’: “Quite keen” is not one of: Strongly agree, Tend to agree, Neither agree nor "
+                      "disagree, Tend to disagree, Strongly disagree, Don't know. Change it to one of these answers"]
     )
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     axe_check(page)

@@ -108,9 +108,11 @@ class TestTheQueuedCheck:
         assert "There is a problem" in html and "The file has 2 problems" in html
         assert (
             '<td class="govuk-table__cell">3</td>\n      <td class="govuk-table__cell">vision</td>\n'
-            '      <td class="govuk-table__cell">“Quite keen” is not one of the answers to vision</td>'
+            '      <td class="govuk-table__cell">‘To what extent do you agree or disagree with the proposed vision?’: '
+            "“Quite keen” is not one of: Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, "
+            "Strongly disagree, Don&#x27;t know. Change it to one of these answers</td>"
         ) in html
-        assert '<td class="govuk-table__cell">5</td>' in html and "“Agree-ish” is not one of the answers" in html
+        assert '<td class="govuk-table__cell">5</td>' in html and "“Agree-ish” is not one of: Strongly agree" in html
         assert "Import 2 responses" not in html and not Response.objects.exists()
 
         # Anyone who may see the consultation sees the job, but nothing quoted from the file.
@@ -175,7 +177,11 @@ class TestTheQueuedImport:
             )
         assert not Response.objects.exists() and not ImportBatch.objects.exists()
         found = importing.Check.from_json(importing.load_result(stored, 7)["check"])
-        assert [str(p) for p in found.errors] == ["Row 6, column vision: “Not sure” is not one of the answers to vision"]
+        assert [str(p) for p in found.errors] == [
+            "Row 6, column vision: ‘To what extent do you agree or disagree with the proposed vision?’: "
+            "“Not sure” is not one of: Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, "
+            "Strongly disagree, Don't know. Change it to one of these answers"
+        ]
         assert (path / stored).exists()  # kept, to be corrected and matched again
 
     def test_a_queued_import_that_finds_a_bad_row_shows_it_and_writes_nothing(
@@ -189,7 +195,7 @@ class TestTheQueuedImport:
         response = officer_client.get(url("run", questionnaire, token))
         html = response.content.decode()
         assert response.status_code == 200 and "Nothing was imported: the file has 1 problem" in html
-        assert "“Quite keen” is not one of the answers to vision" in html and "Import 3 responses" not in html
+        assert "“Quite keen” is not one of: Strongly agree" in html and "Import 3 responses" not in html
         assert not Response.objects.exists() and not ImportBatch.objects.exists()
         job = Job.objects.get(title="Import a file of responses")
         assert job.state == Job.State.FAILED and "Quite keen" not in job.error_message

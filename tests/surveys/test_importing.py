@@ -28,6 +28,7 @@ from haveyoursay.surveys.models import Answer, ImportBatch, Response
 pytestmark = pytest.mark.django_db
 
 VISION_TEXT = "To what extent do you agree or disagree with the proposed vision?"
+AGREE = "Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, Strongly disagree, Don't know"
 
 
 @pytest.fixture
@@ -138,7 +139,8 @@ class TestAGoodFile:
         ])
         check = dry_run(survey, path)
         assert [str(p) for p in check.errors] == [
-            "Row 3, column ways_email: the ranks of ways must run from 1 to 3 without gaps or repeats, but they are 1, 1, 3"
+            "Row 3, column ways_email: ‘Rank these ways of hearing from us’: "
+            "the ranks must run from 1 to 3 without gaps or repeats, but they are 1, 1, 3"
         ]
         path = write_csv(tmp_path / "ranks.csv", [["vision", "ways_email", "ways_phone", "ways_letter"], ["Tend to agree", "2", "1", ""]])
         batch, _ = run_import(survey, path)
@@ -155,13 +157,17 @@ class TestBadRows:
         path = write_csv(tmp_path / "bad.csv", rows)
         check = dry_run(survey, path)
         assert [str(p) for p in check.errors] == [
-            f"Row 3, column {VISION_TEXT}: “Quite keen” is not one of the answers to vision",
+            f"Row 3, column {VISION_TEXT}: ‘{VISION_TEXT}’: “Quite keen” is not one of: {AGREE}. "
+            "Change it to one of these answers",
             "Row 4, column cared_for: “How many people do you care for?” must be a number, like 3 or 2.5",
-            "Row 4, column postcode: “nowhere” is not a UK postcode",
-            "Row 5, column priorities_identification: “Vital” is not on the scale of priorities",
+            "Row 4, column postcode: ‘What is your postcode?’: “nowhere” is not a UK postcode. "
+            "Correct it, or leave it empty",
+            "Row 5, column priorities_identification: ‘How important are these priorities to you?’, "
+            "“Carer identification”: “Vital” is not one of: Very important, Fairly important, Not very important, "
+            "Not at all important, Don't know. Change it to one of these answers on its scale",
             "Row 5, column last_used: “31/02/2022” is not a date (use 31/07/2022 or 2022-07-31)",
             "Row 5, column Date: “the 32nd” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)",
-            "Row 6, column ways: “Phone” is ranked twice in ways",
+            "Row 6, column ways: ‘Rank these ways of hearing from us’: “Phone” is ranked twice. Rank each answer once",
             "Row 6, column ID: the respondent ID “R1” is also on row 2: each row needs its own",
         ]
         with pytest.raises(importing.ImportRefused) as refused:
@@ -179,23 +185,28 @@ class TestBadRows:
             ["Tend to agree", "1", "0", "1"],
         ])
         assert [str(p) for p in dry_run(survey, path).errors] == [
-            "Row 2, column used_respite: “maybe” is not 0 or 1 (for “Respite” in used)",
-            "Row 3, column used_none_of_these: “None of these” can't be chosen with other answers to used",
+            "Row 2, column used_respite: ‘Which services have you used?’: “maybe” is not 0 or 1 (for “Respite”). "
+            "Use 1 for chosen, 0 or nothing for not chosen",
+            "Row 3, column used_none_of_these: ‘Which services have you used?’: “None of these” can't be chosen with "
+            "other answers. Keep it or the others",
         ]
 
     def test_a_required_question_left_empty_is_a_warning_not_an_error(self, survey, tmp_path):
         path = write_csv(tmp_path / "paper.csv", [["vision", "why_vision"], ["", "Typed up from a paper form."]])
         check = dry_run(survey, path)
         assert check.ok and check.to_import == 1
-        assert [str(p) for p in check.warnings] == ["Row 2: no answer to the required question vision (imported all the same)"]
+        assert [str(p) for p in check.warnings] == [
+            "Row 2: no answer to the required question ‘To what extent do you agree or disagree with the…’ "
+            "(imported all the same)"
+        ]
 
     def test_an_unmapped_required_question_is_one_warning_for_the_file(self, survey, tmp_path):
         path = write_csv(tmp_path / "part.csv", [["why_vision"], ["Some words."]])
         check = dry_run(survey, path)
         assert check.ok
         assert [str(p) for p in check.warnings] == [
-            f"No column is mapped to the required question vision (“{VISION_TEXT}”): "
-            "no row will have an answer to it."
+            f"No column is matched to the required question ‘{VISION_TEXT}’: "
+            "no row will have an answer to it. If the file has a column for it, match it to the question."
         ]
 
     def test_rows_with_no_answers_are_skipped_and_said_so(self, survey, tmp_path):
@@ -555,7 +566,9 @@ class TestThePages:
             officer_client.post, import_url("mapping", survey, token), {"column_0": "@respondent_id", "column_2": "vision"}
         )
         html = officer_client.get(import_url("check", survey, token)).content.decode()
-        assert "There is a problem" in html and "“Quite keen” is not one of the answers to vision" in html
+        assert "There is a problem" in html
+        message = f"‘{VISION_TEXT}’: “Quite keen” is not one of: {AGREE}. Change it to one of these answers"
+        assert message in html.replace("&#x27;", "'")
         assert "Import 1 response" not in html
         committed(officer_client.post, import_url("run", survey, token))
         assert not Response.objects.exists()
@@ -642,7 +655,8 @@ class TestPermissions:
 
 def dated_rows(*dates):
     """A file of responses received on these days (as written), one row each."""
-    return [["ID", "Date received", VISION_TEXT]] + [[f"R{n}", date, "Tend to agree"] for n, date in enumerate(dates, 1)]
+    rows = [[f"R{n}", date, "Tend to agree"] for n, date in enumerate(dates, 1)]
+    return [["ID", "Date received", VISION_TEXT], *rows]
 
 
 def in_days(days, date_format="%d/%m/%Y"):
@@ -679,7 +693,7 @@ class TestDatesThatCantBeRight:
 
     def test_they_are_imported_only_once_confirmed(self, survey, tmp_path):
         path = write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "01/07/2022"))
-        with pytest.raises(importing.EarlyDatesNotConfirmed, match="1 response is dated before the consultation opened"):
+        with pytest.raises(importing.EarlyDatesNotConfirmed, match="1 response is dated before the consultation"):
             run_import(survey, path)
         assert not Response.objects.exists() and not ImportBatch.objects.exists()
         table = importing.open_table(path)
@@ -731,7 +745,8 @@ class TestDatesThatCantBeRight:
         assert not Response.objects.exists() and not Job.objects.filter(title="Import a file of responses").exists()
 
         response = committed(officer_client.post, import_url("run", survey, token), {"include_early": "yes"})
-        assert officer_client.get(response["Location"])["Location"].endswith(f"/batches/{ImportBatch.objects.get().pk}/")
+        done_url = officer_client.get(response["Location"])["Location"]
+        assert done_url == import_url("done", survey, ImportBatch.objects.get().pk)
         assert Response.objects.count() == 4
         event = AuditEvent.objects.get(action="responses.import")
         assert event.detail["dated_before_opening"] == 2 and event.user == officer
@@ -767,7 +782,7 @@ class TestTheCommand:
         out = io.StringIO()
         with pytest.raises(CommandError, match="1 problem: nothing was imported"):
             call_command("import_responses", "carers-strategy", str(path), stdout=out)
-        assert f"Row 2, column {VISION_TEXT}: “Quite keen” is not one of the answers to vision" in out.getvalue()
+        assert f"Row 2, column {VISION_TEXT}: ‘{VISION_TEXT}’: “Quite keen” is not one of: {AGREE}." in out.getvalue()
         assert not Response.objects.exists()
 
     def test_it_imports_with_a_mapping_file_and_records_who(self, survey, officer, tmp_path):

@@ -46,7 +46,7 @@ from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.surveys.models import ImportBatch, Response
-from haveyoursay.surveys.question_types import AnswerError
+from haveyoursay.surveys.question_types import AnswerError, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
@@ -1053,8 +1053,8 @@ class RowReader:
 
     def file_warnings(self):
         return [
-            Problem("warning", None, None, f"No column is mapped to the required question {q.code} (“{q.text}”): "
-                    "no row will have an answer to it.")
+            Problem("warning", None, None, f"No column is matched to the required question {wording(q)}: "
+                    "no row will have an answer to it. If the file has a column for it, match it to the question.")
             for q in self.required_unmapped
         ]
 
@@ -1071,7 +1071,7 @@ class RowReader:
         self._key(row, cells)
         answered = {q.code: v for q, v in row.answers.items()}
         missing = [
-            q.code for q in self.required_mapped
+            wording(q, 50) for q in self.required_mapped
             if q not in row.answers and condition_met(q.page.condition, answered) and condition_met(q.condition, answered)
         ]
         if missing and not row.has_errors:  # an answer with an error is missing for its own reason
@@ -1134,7 +1134,8 @@ class RowReader:
                     if number:
                         chosen.setdefault(option.value, column)
                     continue
-                row.error(column.name, f"“{text}” is not 0 or 1 (for “{option.label}” in {question.code})")
+                row.error(column.name, f"{wording(question)}: “{text}” is not 0 or 1 (for “{option.label}”). "
+                                      "Use 1 for chosen, 0 or nothing for not chosen")
                 return None
             elif target.role == "other" and text:
                 other_words = other_words or text
@@ -1147,7 +1148,8 @@ class RowReader:
         if exclusive and len(chosen) > 1:
             option = options[exclusive[0]]
             row.error(chosen[option.value].name,
-                      f"“{option.label}” can't be chosen with other answers to {question.code}")
+                      f"{wording(question)}: “{option.label}” can't be chosen with other answers. "
+                      "Keep it or the others")
             return None
         return {"choices": [v for v in options if v in chosen], "other": other_words}
 
@@ -1162,26 +1164,30 @@ class RowReader:
                 if not number.is_integer() or number < 1:
                     raise ValueError
             except ValueError:
-                row.error(column.name, f"“{text}” is not a rank (a whole number from 1) for “{options[target.part].label}” in {question.code}")
+                label = options[target.part].label
+                row.error(column.name, f"{wording(question)}: “{text}” is not a rank for “{label}”. "
+                                       "Use a whole number from 1, or nothing if it wasn't ranked")
                 return None
             ranks[target.part] = int(number)
             columns[target.part] = column
         if ranks:
             if value is not None:
-                row.error(whole[0].name, f"{question.code} is ranked in this column and in its rank columns: use one or the other")
+                row.error(whole[0].name, f"{wording(question)} is ranked in this column and in its rank columns: "
+                                         "match only one or the other")
                 return None
             order = sorted(ranks.values())
             if order != list(range(1, len(order) + 1)):
                 first = next(v for v in options if v in ranks)
                 row.error(columns[first].name,
-                          f"the ranks of {question.code} must run from 1 to {len(order)} without gaps or repeats, "
+                          f"{wording(question)}: the ranks must run from 1 to {len(order)} without gaps or repeats, "
                           f"but they are {', '.join(map(str, order))}")
                 return None
             return {"ranking": sorted(ranks, key=ranks.get)}
         if value is not None:
             repeated = [v for v, n in Counter(value["ranking"]).items() if n > 1]
             if repeated:
-                row.error(whole[0].name, f"“{options[repeated[0]].label}” is ranked twice in {question.code}")
+                row.error(whole[0].name, f"{wording(question)}: “{options[repeated[0]].label}” is ranked twice. "
+                                         "Rank each answer once")
                 return None
         return value
 

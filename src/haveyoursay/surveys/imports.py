@@ -364,9 +364,10 @@ def run(request, pk, token):
         found = _found(entry, checked) if checked is not None and checked.state == Job.State.SUCCEEDED else None
         include_early = request.POST.get("include_early") == "yes"
         if found is not None and found.early and not include_early:
+            responses = f"{found.early:,} response{'s' if found.early != 1 else ''}"
             return _check_page(request, consultation, entry, token, check=found, confirm_error=(
-                f"Confirm that the {found.early:,} response{'s' if found.early != 1 else ''} dated before the consultation "
-                "opened should be imported, or correct their dates in the file and upload it again"
+                f"Confirm that the {responses} dated before the consultation opened should be imported, "
+                "or correct their dates in the file and upload it again"
             ))
         uploads = _uploads(request)
         job = import_tasks.start_import(questionnaire, entry, request.user, include_early=include_early)
