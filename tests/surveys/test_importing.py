@@ -471,7 +471,7 @@ class TestMappings:
         with pytest.raises(importing.MappingError) as error:
             importing.Mapping(table.columns, importing.targets_for(survey), {0: "vision", 1: "vision"})
         assert error.value.errors == {
-            1: "Column b: “vision: the answer” is already mapped from column a. Map each answer from one column only"
+            1: f"Column b: “1. {VISION_TEXT}” is already mapped from column a. Map each answer from one column only"
         }
 
     def test_at_least_one_question_must_be_mapped(self, survey, tmp_path):
@@ -556,6 +556,29 @@ class TestThePages:
         again = committed(officer_client.post, import_url("run", survey, token))
         assert again.status_code == 302 and again["Location"] == import_url("done", survey, batch.pk)
         assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
+
+    def test_the_mapping_page_lists_each_question_by_its_words_number_and_section(
+        self, officer_client, survey, committed
+    ):
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])}
+        )
+        html = officer_client.get(response["Location"]).content.decode().replace("&#x27;", "'")
+        select = html[html.index('<select name="column_2"'):html.index("</select>", html.index('name="column_2"'))]
+        assert '<optgroup label="Section 1: The vision">' in select
+        assert f'<option value="vision" selected>1. {VISION_TEXT}</option>' in select
+        assert '<option value="why_vision">2. Why do you say this?</option>' in select
+        assert '<optgroup label="Section 2: Our priorities">' in select
+        assert '<option value="priorities[valued]">3. How important are these priorities to you?: ' \
+               "Carers are valued and involved</option>" in select
+        assert '<option value="find_out">5. How do you find out about support for carers?: ' \
+               "all the answers in one column (a; b; c)</option>" in select
+        assert '<option value="find_out[gp_surgery]">5. How do you find out about support for carers?: ' \
+               "GP surgery (0 or 1)</option>" in select
+        assert '<option value="ways[email]">11. Rank these ways of hearing from us: rank of Email</option>' in select
+        assert '<optgroup label="Section 5: More about you">' in select
+        for code in ("vision", "why_vision", "find_out", "ways"):
+            assert f">{code}:" not in select and f">{code} " not in select
 
     def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey, committed):
         rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
@@ -772,7 +795,7 @@ class TestTheCommand:
         call_command("import_responses", "carers-strategy", str(path), "--dry-run", stdout=out)
         output = out.getvalue()
         assert "Rows read: 2" in output and "Dry run: nothing imported. 2 rows would be imported." in output
-        assert "  ID → Respondent reference or ID" in output and "  heard → heard: the answer" in output
+        assert "  ID → Respondent reference or ID" in output and "  heard → 7. Have you heard of the carers' hub?" in output
         assert not Response.objects.exists()
 
     def test_problems_are_printed_and_the_exit_is_not_zero(self, survey, tmp_path):

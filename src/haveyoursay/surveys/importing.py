@@ -745,39 +745,43 @@ def targets_for(questionnaire):
     targets = [
         Target(key, label, ABOUT_THE_RESPONSE, "special", names=names) for key, label, names in SPECIALS
     ]
+    sections = {pk: number for number, pk in enumerate(questionnaire.pages.values_list("pk", flat=True), start=1)}
     questions = questionnaire.ordered_questions().select_related("page").prefetch_related("options")
-    for question in questions:
+    # Each question by its number and words, grouped by its section, as the questionnaire shows
+    # them: the person matching columns knows the questions, not the codes they are stored by.
+    for number, question in enumerate(questions, start=1):
         type_ = question.type
         code, kind = question.code, question.kind
-        group = f"{code}: {_short(question.text)}"
+        group = f"Section {sections.get(question.page_id, '')}: {question.page.title}"
+        short = f"{number}. {_short(question.text, 50)}"
         options = list(question.options.all())
         exported = type_.export_columns(question)
         if kind != "grid":
             label = {
-                "multiple": f"{code}: all the answers in one column (a; b; c)",
-                "ranking": f"{code}: the whole order in one column (1. x; 2. y)",
-            }.get(kind, f"{code}: the answer")
+                "multiple": f"{short}: all the answers in one column (a; b; c)",
+                "ranking": f"{short}: the whole order in one column (1. x; 2. y)",
+            }.get(kind, f"{number}. {_short(question.text, 90)}")
             names = (code, question.text)
             if kind not in ("multiple", "ranking"):
                 names += tuple(exported[0])
             targets.append(Target(code, label, group, "answer", question, names=names))
         if kind in ("single", "agree", "importance", "area") and type_.has_other(question):
-            targets.append(Target(f"{code}[*other]", f"{code}: the words of “other”", group, "other", question,
+            targets.append(Target(f"{code}[*other]", f"{short}: the words of “other”", group, "other", question,
                                   names=tuple(exported[1])))
         if kind == "multiple":
             for option, names in zip(options, exported):
-                targets.append(Target(f"{code}[{option.value}]", f"{code}: {_short(option.label)} (0 or 1)", group,
+                targets.append(Target(f"{code}[{option.value}]", f"{short}: {_short(option.label)} (0 or 1)", group,
                                       "option", question, option.value, tuple(names)))
             if any(o.other for o in options):
-                targets.append(Target(f"{code}[*other]", f"{code}: the words of “other”", group, "other", question,
+                targets.append(Target(f"{code}[*other]", f"{short}: the words of “other”", group, "other", question,
                                       names=tuple(exported[-1])))
         if kind == "ranking":
             for option, names in zip(options, exported):
-                targets.append(Target(f"{code}[{option.value}]", f"{code}: rank of {_short(option.label)}", group,
+                targets.append(Target(f"{code}[{option.value}]", f"{short}: rank of {_short(option.label)}", group,
                                       "rank", question, option.value, tuple(names)))
         if kind == "grid":
             for statement, names in zip(type_.statements(question), exported):
-                targets.append(Target(f"{code}[{statement['value']}]", f"{code}: {_short(statement['label'])}", group,
+                targets.append(Target(f"{code}[{statement['value']}]", f"{short}: {_short(statement['label'])}", group,
                                       "statement", question, statement["value"], tuple(names)))
     return targets
 
