@@ -332,7 +332,7 @@ class CsvTable(Table):
             truncated = bool(text.read(1))
         self.delimiter = self._delimiter(sample, truncated)
         for _, cells in self._raw_rows():
-            return _columns_from_header(cells)
+            return _columns_from_header([self.unguard(cell) for cell in cells])
         raise ImportFileError("The selected file is empty.")
 
     def _encoding(self):
@@ -727,7 +727,20 @@ SPECIALS = [
     ("@respondent_kind", "Respondent kind: individual or organisation", (
         "respondent kind", "respondent_kind", "responding as", "response type",
     )),
+    ("@channel", "Channel: how the response came (paper form, email, phone, online)", (
+        "channel", "how it arrived", "response channel", "how received", "received by", "received via",
+        "method of response",
+    )),
 ]
+# The channel a row's words name; a row without one came by import.
+CHANNEL_WORDS = {
+    **{label.casefold(): value for value, label in Response.Channel.choices},
+    **{value: value for value in Response.Channel.values},
+    "paper": "paper", "post": "paper", "letter": "paper", "freepost": "paper", "form": "paper",
+    "e-mail": "email", "telephone": "phone", "phone call": "phone", "web": "online", "website": "online",
+    "internet": "online", "imported": "import",
+}
+TEMPLATE_HEADINGS = ("Respondent ID", "Date received", "Channel")
 
 
 def normalise_heading(text):
@@ -761,7 +774,7 @@ def targets_for(questionnaire):
                 "multiple": f"{short}: all the answers in one column (a; b; c)",
                 "ranking": f"{short}: the whole order in one column (1. x; 2. y)",
             }.get(kind, f"{number}. {_short(question.text, 90)}")
-            names = (code, question.text)
+            names = (code, question.text, f"{question.text} [{code}]")
             if kind not in ("multiple", "ranking"):
                 names += tuple(exported[0])
             targets.append(Target(code, label, group, "answer", question, names=names))
@@ -784,6 +797,24 @@ def targets_for(questionnaire):
                 targets.append(Target(f"{code}[{statement['value']}]", f"{short}: {_short(statement['label'])}", group,
                                       "statement", question, statement["value"], tuple(names)))
     return targets
+
+
+def template_headings(questionnaire):
+    """The headings of a file to fill in by hand and import: the respondent's ID, the date
+    received and the channel, then each question in order (a grid: each of its statements),
+    headed by its words, so that every column is matched by itself. A question whose words
+    another also has is told apart by its code."""
+    questions = list(questionnaire.ordered_questions().prefetch_related("options"))
+    texts = Counter(question.text for question in questions)
+    headings = list(TEMPLATE_HEADINGS)
+    for question in questions:
+        if question.kind == "grid":
+            headings += [heading for _, heading in question.type.export_columns(question)]
+        elif texts[question.text] > 1:
+            headings.append(f"{question.text} [{question.code}]")
+        else:
+            headings.append(question.text)
+    return headings
 
 
 def target_choices(targets):
@@ -1264,6 +1295,15 @@ class RowReader:
             row.error(column.name, f"“{text}” is not a kind of respondent: use “individual” or “organisation”")
             kind = Response.RespondentKind.INDIVIDUAL
         row.details["respondent_kind"] = kind
+        column, text = text_of("@channel")
+        if text:
+            channel = CHANNEL_WORDS.get(" ".join(text.split()).casefold())
+            if channel is None:
+                labels = ", ".join(label for _, label in Response.Channel.choices)
+                row.error(column.name,
+                          f"“{text}” is not a channel: use one of {labels}, or leave it empty for “Imported”")
+            else:
+                row.details["channel"] = channel
 
     def _key(self, row, cells):
         column = self.specials.get("@respondent_id")
@@ -1444,7 +1484,7 @@ def _create(questionnaire, batch, rows, user):
         submitted_at = row.details.get("submitted_at") or now
         responses.append(Response(
             questionnaire=questionnaire,
-            channel=Response.Channel.IMPORT,
+            channel=row.details.get("channel") or Response.Channel.IMPORT,
             state=Response.State.SUBMITTED,
             started_at=submitted_at,
             submitted_at=submitted_at,

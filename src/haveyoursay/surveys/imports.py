@@ -19,12 +19,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.govuk_forms import GovukForm
@@ -32,6 +32,7 @@ from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 from haveyoursay.surveys import import_tasks, importing
+from haveyoursay.surveys.exports import csv_chunks
 from haveyoursay.surveys.models import ImportBatch, Questionnaire
 
 PERMISSION = "surveys.add_importbatch"
@@ -215,6 +216,22 @@ def upload(request, pk):
         TEMPLATES + "upload.html",
         {"consultation": consultation, "questionnaire": questionnaire, "form": form, "batches": batches},
     )
+
+
+@staff_required(PERMISSION)
+@require_GET
+def template(request, pk):
+    """A CSV of headings only, one column for each question, to fill in and upload: every column
+    is matched to its question by its heading."""
+    consultation, questionnaire = _questionnaire(request, pk)
+    if questionnaire is None:
+        raise Http404("No questionnaire")
+    download = HttpResponse(
+        b"".join(csv_chunks([importing.template_headings(questionnaire)])), content_type="text/csv; charset=utf-8"
+    )
+    download["Content-Disposition"] = f'attachment; filename="{consultation.slug}-responses-template.csv"'
+    download["Cache-Control"] = "private, no-store"
+    return download
 
 
 @staff_required(PERMISSION)

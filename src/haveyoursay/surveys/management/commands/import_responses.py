@@ -6,8 +6,9 @@
 The mapping file is JSON, {"column heading": "target"}, where a target is a question's code
 ("vision"), a part of one ("find_out[gp_surgery]", or our export's name "find_out_gp_surgery"),
 "@respondent_id", "@date" (or "@submitted_at" and "@received_on"), "@organisation_name",
-"@organisation_role", "@respondent_kind", or "ignore". Columns it leaves out keep the mapping proposed from their headings. Exits non-zero
-when the file has problems; nothing is imported then.
+"@organisation_role", "@respondent_kind", "@channel", or "ignore". Columns it leaves out keep the
+mapping proposed from their headings. Exits non-zero when the file has problems, or has rows dated
+before the consultation opened without --include-before-opening; nothing is imported then.
 """
 
 import json
