@@ -654,6 +654,40 @@ class TestThePages:
         assert len(proposed) == len(headings)
         assert proposed[headings.index("Why do you say this? [why_priorities]")] == "why_priorities"
 
+    def test_a_corrected_file_with_the_same_headings_keeps_the_matching_chosen(
+        self, officer_client, survey, committed
+    ):
+        headings = ["Serial", "Q1", "Q1 why", "Anything else"]
+        bad = [headings, ["S1", "Agre", "Too vague.", ""], ["S2", "Strongly agree", "", "More respite."]]
+        chosen = {
+            "column_0": "@respondent_id", "column_1": "vision", "column_2": "why_vision", "column_3": "anything_else"
+        }
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(bad, "q.csv")})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "1 of the 4 columns have been matched for you" in html  # Serial, by its heading
+        committed(officer_client.post, import_url("mapping", survey, token), chosen)
+        assert "“Agre” is not one of" in officer_client.get(import_url("check", survey, token)).content.decode()
+
+        corrected = [headings, ["S1", "Tend to agree", "Too vague.", ""], ["S2", "Strongly agree", "", "More respite."]]
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload(corrected, "q2.csv")}
+        )
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "The columns are matched as you matched them for “q.csv”, which has the same headings" in html
+        assert "have been matched for you" not in html
+        for name, key in chosen.items():
+            select = html[html.index(f'name="{name}"'):]
+            assert select.index(f'<option value="{key}" selected>') < select.index("</select>"), name
+
+        # Other headings, or the same in another order: matched by their headings alone.
+        reordered = [[headings[1], headings[0], *headings[2:]], ["Tend to agree", "S3", "", ""]]
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(reordered)})
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "1 of the 4 columns have been matched for you" in html
+        assert '<option value="vision" selected>' not in html
+        assert '<option value="anything_else" selected>' not in html
+
     def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey, committed):
         rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
         rows[1][2] = "Quite keen"

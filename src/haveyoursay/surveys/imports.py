@@ -14,6 +14,8 @@ has got, and the person can come back to it; the jobs are reached only through t
 token, so only the session that uploaded the file sees what was found in it.
 """
 
+import hashlib
+import json
 import secrets
 from urllib.parse import urlencode
 
@@ -39,6 +41,7 @@ PERMISSION = "surveys.add_importbatch"
 SESSION_KEY = "response_imports"
 FINISHED_KEY = "response_imports_finished"  # {token: batch pk}, so a second click lands on the result
 REFUSED_KEY = "response_imports_refused"  # {token: why}, for the import page to say
+MAPPINGS_KEY = "response_import_mappings"  # {questionnaire and headings: mapping}, for a corrected file
 TEMPLATES = "surveys/staff/imports/"
 
 
@@ -261,7 +264,13 @@ def mapping(request, pk, token):
     samples = {int(index): values for index, values in found["samples"].items()}
     targets = importing.targets_for(questionnaire)
     saved = entry.get("mapping")
-    chosen = {int(i): k for i, k in saved.items()} if saved is not None else importing.propose_mapping(columns, targets)
+    remembered = _remembered_mapping(request, questionnaire, columns, targets) if saved is None else None
+    if saved is not None:
+        chosen = {int(i): k for i, k in saved.items()}
+    elif remembered is not None:
+        chosen = remembered["chosen"]
+    else:
+        chosen = importing.propose_mapping(columns, targets)
     form = MappingForm(
         columns, targets, samples,
         data=request.POST if request.method == "POST" else None,
@@ -271,6 +280,7 @@ def mapping(request, pk, token):
         uploads = _uploads(request)
         entry = uploads[token]
         entry["mapping"] = {str(c.index): t.key for c, t in form.mapping.pairs}
+        _remember_mapping(request, questionnaire, columns, entry)
         entry.pop("import_job", None)
         entry.pop("check_job", None)
         if importing.previous_import(questionnaire, entry["sha256"]) is None:
@@ -282,9 +292,40 @@ def mapping(request, pk, token):
         TEMPLATES + "mapping.html",
         {
             "consultation": consultation, "form": form, "entry": entry, "token": token,
-            "proposed": saved is None, "mapped_count": len(chosen), "column_count": len(columns),
+            "proposed": saved is None and remembered is None, "remembered": remembered,
+            "mapped_count": len(chosen), "column_count": len(columns),
         },
     )
+
+
+def _headings_key(questionnaire, columns):
+    headings = json.dumps([column.name for column in columns], ensure_ascii=False)
+    return f"{questionnaire.pk}:{hashlib.sha256(headings.encode()).hexdigest()}"
+
+
+def _remember_mapping(request, questionnaire, columns, entry):
+    """Keep how this session matched a file's columns, by the file's headings, for a corrected
+    file of the same questionnaire (the same headings, in the same order) to start from."""
+    remembered = request.session.get(MAPPINGS_KEY, {})
+    key = _headings_key(questionnaire, columns)
+    remembered.pop(key, None)
+    remembered[key] = {"mapping": entry["mapping"], "file_name": entry["file_name"]}
+    request.session[MAPPINGS_KEY] = dict(list(remembered.items())[-20:])
+
+
+def _remembered_mapping(request, questionnaire, columns, targets):
+    """{"chosen": {column index: target}, "file_name": ...} as this session last matched a file
+    with these headings, leaving out what the questionnaire no longer has; or None."""
+    found = request.session.get(MAPPINGS_KEY, {}).get(_headings_key(questionnaire, columns))
+    if not found:
+        return None
+    keys = {target.key for target in targets}
+    chosen = {int(i): key for i, key in found["mapping"].items() if key in keys and int(i) < len(columns)}
+    try:
+        importing.Mapping(columns, targets, chosen)
+    except importing.MappingError:
+        return None
+    return {"chosen": chosen, "file_name": found["file_name"]}
 
 
 def _mapped_upload(request, pk, token, need_file=True):
