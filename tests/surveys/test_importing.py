@@ -569,11 +569,11 @@ class TestThePages:
         assert f'<option value="vision" selected>1. {VISION_TEXT}</option>' in select
         assert '<option value="why_vision">2. Why do you say this?</option>' in select
         assert '<optgroup label="Section 2: Our priorities">' in select
-        assert '<option value="priorities[valued]">3. How important are these priorities to you?: ' \
+        assert '<option value="priorities[valued]">3. How important are these priorities to y…: ' \
                "Carers are valued and involved</option>" in select
-        assert '<option value="find_out">5. How do you find out about support for carers?: ' \
+        assert '<option value="find_out">5. How do you find out about support for c…: ' \
                "all the answers in one column (a; b; c)</option>" in select
-        assert '<option value="find_out[gp_surgery]">5. How do you find out about support for carers?: ' \
+        assert '<option value="find_out[gp_surgery]">5. How do you find out about support for c…: ' \
                "GP surgery (0 or 1)</option>" in select
         assert '<option value="ways[email]">11. Rank these ways of hearing from us: rank of Email</option>' in select
         assert '<optgroup label="Section 5: More about you">' in select

@@ -766,7 +766,7 @@ def targets_for(questionnaire):
         type_ = question.type
         code, kind = question.code, question.kind
         group = f"Section {sections.get(question.page_id, '')}: {question.page.title}"
-        short = f"{number}. {_short(question.text, 50)}"
+        short = f"{number}. {_short(question.text, 40)}"  # leaving room for the part it names
         options = list(question.options.all())
         exported = type_.export_columns(question)
         if kind != "grid":

@@ -92,9 +92,12 @@ class MappingForm(GovukForm):
                 label=column.description,
                 required=False,
                 choices=choices,
-                help_text=", ".join(f"“{importing._short(v, 40)}”" for v in examples) if examples else "Empty in the first rows",
+                help_text=(
+                    "For example: " + ", ".join(f"“{importing._short(v, 40)}”" for v in examples)
+                    if examples else "Empty in the first rows"
+                ),
                 error_messages={"invalid_choice": "Choose from the list"},
-                # As wide as its cell, not as its longest choice: the table must fit a phone.
+                # As wide as the column of the page, not as its longest choice: it must fit a phone.
                 widget=forms.Select(attrs={"class": "hys-select-fill"}),
             )
 
