@@ -10,8 +10,13 @@ thing in the same order:
     check = check_rows(questionnaire, table, mapping)   # the dry run: writes nothing
     batch, check = import_rows(questionnaire, table, mapping, file_name=..., user=...)
 
-On the staff site both run in the background (`surveys/import_tasks.py`), reporting their
-progress, and leave what they found beside the upload (`save_result`) for the page to show.
+On the staff site each step runs in the background (`surveys/import_tasks.py`), the first
+being `read_table`, reporting its progress, and leaves what it found beside the upload
+(`save_result`) for the page to show. Every read of a file is bounded (`import_limits`): an
+Excel workbook is a zip, and a few kilobytes of it can stand for millions of rows.
+
+Rows dated in the future are errors; rows dated before the consultation opened are imported
+only when the person importing confirms them (`include_early`).
 
 Every answer goes through its question type's `from_text`, as a keyed-in paper form does, so
 an imported answer means the same as one given online. Each imported row is a submitted
