@@ -495,6 +495,19 @@ class TestFilesThatCouldTakeAWorkerDown:
         with pytest.raises(importing.FileRefused, match="Reading the file took longer than 0 seconds"):
             importing.read_table(importing.open_table(path))
 
+    def test_a_check_that_runs_out_of_time_deletes_the_file_and_says_why(
+        self, officer_client, questionnaire, media_root, committed, settings
+    ):
+        token = upload(officer_client, questionnaire, [HEADER] + [ROWS[0]] * 1_500)
+        settings.HAVEYOURSAY_IMPORT_MAX_SECONDS = 0
+        committed(officer_client.post, url("mapping", questionnaire, token), MAPPED)
+        response = officer_client.get(url("check", questionnaire, token))
+        html = response.content.decode()
+        assert response.status_code == 200 and Job.objects.get(title__startswith="Check").state == Job.State.FAILED
+        assert "Reading the file took longer than 0 seconds, the most one import may take" in html
+        assert "Upload a different file" in html
+        assert list((media_root / "imports").iterdir()) == []
+
     def test_the_upload_request_stores_the_file_and_reads_none_of_it(
         self, officer_client, questionnaire, media_root, queued
     ):
