@@ -305,6 +305,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = None
 FILE_UPLOAD_PERMISSIONS = 0o640
 HAVEYOURSAY_MAX_UPLOAD_MB = envint("HAVEYOURSAY_MAX_UPLOAD_MB", 50)
+# A file of responses is read by a background job, never in a web request, and within these
+# bounds: a small file can unpack to a great deal (an Excel workbook is a zip), and a few bytes
+# can stand for millions of empty rows.
+HAVEYOURSAY_IMPORT_MAX_UNPACKED_MB = envint("HAVEYOURSAY_IMPORT_MAX_UNPACKED_MB", 200)
+HAVEYOURSAY_IMPORT_MAX_SHARED_TEXT_MB = envint("HAVEYOURSAY_IMPORT_MAX_SHARED_TEXT_MB", 25)
+HAVEYOURSAY_IMPORT_MAX_ROWS = envint("HAVEYOURSAY_IMPORT_MAX_ROWS", 100_000)
+HAVEYOURSAY_IMPORT_MAX_COLUMNS = envint("HAVEYOURSAY_IMPORT_MAX_COLUMNS", 1_000)
+HAVEYOURSAY_IMPORT_MAX_SECONDS = envint("HAVEYOURSAY_IMPORT_MAX_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Security. HTTPS is assumed unless told otherwise; `haveyoursay serve` on loopback says otherwise.

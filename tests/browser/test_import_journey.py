@@ -9,8 +9,10 @@ check's job back as it was while a busy queue still held it, then letting it fin
 """
 
 import csv
+import datetime
 import io
 import re
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -62,18 +64,23 @@ def upload(page, file, javascript):
     activate(page, page.get_by_role("button", name="Upload file"), keyboard=javascript)
 
 
-def match_columns(page, javascript, axe_check=None):
-    """Check what was matched by heading, match the column that was not, and run the check."""
+def match_columns(page, javascript, axe_check=None, as_before=None):
+    """Check what was matched by heading, match the column that was not, and run the check; or,
+    for a corrected file `as_before` another with the same headings, check it is matched as that was."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Match the columns to the questions")
-    expect(page.get_by_text("4 of the 5 columns have been matched for you")).to_be_visible()
     expect(page.get_by_label(VISION)).to_have_value("vision")
-    expect(page.get_by_label("Comments")).to_have_value("")
     if axe_check is not None:
         axe_check(page)
     comments = page.get_by_label("Comments")
-    if javascript:
-        tab_to(page, comments)
-    comments.select_option("anything_else")
+    if as_before:
+        expect(page.get_by_text(f"The columns are matched as you matched them for “{as_before}”")).to_be_visible()
+        expect(comments).to_have_value("anything_else")
+    else:
+        expect(page.get_by_text("4 of the 5 columns have been matched for you")).to_be_visible()
+        expect(comments).to_have_value("")
+        if javascript:
+            tab_to(page, comments)
+        comments.select_option("anything_else")
     activate(page, page.get_by_role("button", name="Check the file"), keyboard=javascript)
 
 
@@ -97,7 +104,8 @@ def run_import_journey(page, officer, questionnaire, axe_check, tmp_path, javasc
     problems = page.get_by_role("table", name="Problems to fix")
     expect(problems.get_by_role("row")).to_have_count(2)  # the headings, and the one problem
     expect(problems.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        ["3", VISION, "“Quite keen” is not one of the answers to vision"]
+        ["3", VISION, f"‘{VISION}’: “Quite keen” is not one of: Strongly agree, Tend to agree, Neither agree nor "
+                      "disagree, Tend to disagree, Strongly disagree, Don't know. Change it to one of these answers"]
     )
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     axe_check(page)
@@ -122,7 +130,7 @@ def run_import_journey(page, officer, questionnaire, axe_check, tmp_path, javasc
     # The corrected file: checked again, then imported.
     activate(page, page.get_by_role("link", name="Upload a corrected file"), keyboard=javascript)
     upload(page, csv_file(tmp_path / "carers-survey-corrected.csv", GOOD_ROWS), javascript)
-    match_columns(page, javascript)  # the same page as before, already checked with axe
+    match_columns(page, javascript, as_before="carers-survey.csv")  # the same page as before, checked with axe
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the file")
     expect(page).not_to_have_title(re.compile("^Error: "))
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
@@ -191,3 +199,73 @@ def test_the_page_waiting_for_a_check_at_a_phones_width(
     # Nothing wider than the phone's screen: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     axe_check(page)
+
+
+def test_dates_that_cant_be_right_and_a_file_too_big_to_open(
+    page, officer, questionnaire, axe_check, tmp_path, settings, media_root  # noqa: F811
+):
+    """A date in the future is a problem to fix; dates before the consultation opened are
+    imported once confirmed, by keyboard; a workbook that unpacks to too much is refused on the
+    import page, and deleted."""
+    today = timezone.localdate()
+    opened = questionnaire.consultation.opens_on
+    early, tomorrow = today - datetime.timedelta(days=30), today + datetime.timedelta(days=1)
+
+    def dated_file(name, dates):
+        out = io.StringIO()
+        rows = [[f"LLR-{n:03}", day.strftime("%d/%m/%Y"), "Tend to agree"] for n, day in enumerate(dates, 1)]
+        csv.writer(out).writerows([["ID", "Date received", VISION], *rows])
+        (tmp_path / name).write_text(out.getvalue(), encoding="utf-8")
+        return str(tmp_path / name)
+
+    sign_in(page, officer)
+    page.goto(f"/staff/consultations/{questionnaire.consultation.pk}/import/")
+    upload(page, dated_file("dated.csv", [early, tomorrow, today]), javascript=True)
+    expect(page.get_by_text("3 of the 3 columns have been matched for you")).to_be_visible()
+    activate(page, page.get_by_role("button", name="Check the file"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The file has 1 problem")
+    problems = page.get_by_role("table", name="Problems to fix")
+    expect(problems.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
+        ["3", "Date received", re.compile(f"^“{tomorrow:%d/%m/%Y}” is in the future: no response can have been")]
+    )
+    early_rows = page.get_by_role("table", name="Responses dated before the consultation opened")
+    expect(early_rows.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
+        ["2", "Date received",
+         f"Dated “{early:%d/%m/%Y}”, before the consultation opened on {opened.day} {opened:%B %Y}"]
+    )
+    expect(page.get_by_role("checkbox")).to_have_count(0)  # nothing to confirm until the problem is fixed
+    axe_check(page)
+
+    activate(page, page.get_by_role("link", name="Upload a corrected file"))
+    upload(page, dated_file("dated-corrected.csv", [early, today, today]), javascript=True)
+    activate(page, page.get_by_role("button", name="Check the file"))
+    confirm = page.get_by_label(
+        f"This response is dated before the consultation opened on {opened.day} {opened:%B %Y}: import it anyway"
+    )
+    expect(confirm).not_to_be_checked()
+    activate(page, page.get_by_role("button", name="Import 3 responses"))
+    expect(page).to_have_title(re.compile("^Error: Check the file"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm that the 1 response dated before the consultation opened should be imported"
+    )
+    axe_check(page)
+    assert not Response.objects.exists()
+    tab_to(page, confirm)
+    page.keyboard.press("Space")
+    activate(page, page.get_by_role("button", name="Import 3 responses"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Responses imported")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Dated before the consultation opened1, imported as")
+    assert Response.objects.filter(received_on=early).count() == 1
+
+    settings.HAVEYOURSAY_IMPORT_MAX_UNPACKED_MB = 1
+    bomb = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as workbook:
+        workbook.writestr("xl/worksheets/sheet1.xml", b" " * 2 * 1024 * 1024)
+    page.goto(f"/staff/consultations/{questionnaire.consultation.pk}/import/")
+    upload(page, str(bomb), javascript=True)
+    expect(page).to_have_title(re.compile("^Error: Import responses"))
+    message = "“export.xlsx” was not imported, and has been deleted from the server. The workbook unpacks to 2 MB"
+    expect(page.locator(".govuk-error-summary")).to_contain_text(message)
+    expect(page.locator("#id_file-error")).to_contain_text(message)
+    axe_check(page)
+    assert not [p for p in (media_root / "imports").iterdir() if p.suffix == ".xlsx"]

@@ -11,12 +11,13 @@ import csv
 import io
 import logging
 import signal
+import zipfile
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from haveyoursay.hub.templatetags.hys import clock
@@ -46,8 +47,9 @@ def csv_bytes(rows):
 
 
 def upload(client, questionnaire, rows, name="carers-survey.csv"):
-    """Upload a file as `client`; the upload's token."""
-    response = client.post(url("upload", questionnaire), {"file": SimpleUploadedFile(name, csv_bytes(rows))})
+    """Upload a file as `client`, and read it as the queue would; the upload's token."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url("upload", questionnaire), {"file": SimpleUploadedFile(name, csv_bytes(rows))})
     assert response.status_code == 302, response.content.decode()
     return response["Location"].rstrip("/").split("/")[-2]
 
@@ -88,8 +90,8 @@ class TestTheQueuedCheck:
         token = upload(officer_client, questionnaire, rows)
         response, run_queued_work = queued(officer_client.post, url("mapping", questionnaire, token), MAPPED)
         assert response["Location"] == url("check", questionnaire, token)
-        job = Job.objects.get()
-        assert job.kind == Job.Kind.IMPORT and job.state == Job.State.QUEUED
+        job = Job.objects.get(state=Job.State.QUEUED)
+        assert job.kind == Job.Kind.IMPORT and job.title.startswith("Check")
 
         waiting = officer_client.get(url("check", questionnaire, token))
         html = waiting.content.decode()
@@ -106,9 +108,11 @@ class TestTheQueuedCheck:
         assert "There is a problem" in html and "The file has 2 problems" in html
         assert (
             '<td class="govuk-table__cell">3</td>\n      <td class="govuk-table__cell">vision</td>\n'
-            '      <td class="govuk-table__cell">“Quite keen” is not one of the answers to vision</td>'
+            '      <td class="govuk-table__cell">‘To what extent do you agree or disagree with the proposed vision?’: '
+            "“Quite keen” is not one of: Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, "
+            "Strongly disagree, Don&#x27;t know. Change it to one of these answers</td>"
         ) in html
-        assert '<td class="govuk-table__cell">5</td>' in html and "“Agree-ish” is not one of the answers" in html
+        assert '<td class="govuk-table__cell">5</td>' in html and "“Agree-ish” is not one of: Strongly agree" in html
         assert "Import 2 responses" not in html and not Response.objects.exists()
 
         # Anyone who may see the consultation sees the job, but nothing quoted from the file.
@@ -119,10 +123,10 @@ class TestTheQueuedCheck:
 
     def test_a_check_that_cannot_read_the_file_says_why(self, officer_client, questionnaire, committed, media_root):
         token = upload(officer_client, questionnaire, [HEADER, *ROWS])
-        stored_file(media_root).write_bytes(b'ID,vision\n"LLR-001,Tend to agree\n' + b"x" * 200_000)
+        stored_file(media_root).write_bytes(b'ID,vision,why_vision\n"LLR-001,Tend to agree\n' + b"x" * 200_000)
         committed(officer_client.post, url("mapping", questionnaire, token), MAPPED)
         html = officer_client.get(url("check", questionnaire, token)).content.decode()
-        assert Job.objects.get().state == Job.State.FAILED
+        assert Job.objects.get(title__startswith="Check").state == Job.State.FAILED
         assert "Row 2 of the file could not be read" in html and "Match the columns again" in html
 
 
@@ -173,7 +177,11 @@ class TestTheQueuedImport:
             )
         assert not Response.objects.exists() and not ImportBatch.objects.exists()
         found = importing.Check.from_json(importing.load_result(stored, 7)["check"])
-        assert [str(p) for p in found.errors] == ["Row 6, column vision: “Not sure” is not one of the answers to vision"]
+        assert [str(p) for p in found.errors] == [
+            "Row 6, column vision: ‘To what extent do you agree or disagree with the proposed vision?’: "
+            "“Not sure” is not one of: Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, "
+            "Strongly disagree, Don't know. Change it to one of these answers"
+        ]
         assert (path / stored).exists()  # kept, to be corrected and matched again
 
     def test_a_queued_import_that_finds_a_bad_row_shows_it_and_writes_nothing(
@@ -187,7 +195,7 @@ class TestTheQueuedImport:
         response = officer_client.get(url("run", questionnaire, token))
         html = response.content.decode()
         assert response.status_code == 200 and "Nothing was imported: the file has 1 problem" in html
-        assert "“Quite keen” is not one of the answers to vision" in html and "Import 3 responses" not in html
+        assert "“Quite keen” is not one of: Strongly agree" in html and "Import 3 responses" not in html
         assert not Response.objects.exists() and not ImportBatch.objects.exists()
         job = Job.objects.get(title="Import a file of responses")
         assert job.state == Job.State.FAILED and "Quite keen" not in job.error_message
@@ -246,7 +254,7 @@ class TestWhoSeesAnImport:
     ):
         token = upload(officer_client, questionnaire, [HEADER, *ROWS])
         queued(officer_client.post, url("mapping", questionnaire, token), MAPPED)
-        job = Job.objects.get()
+        job = Job.objects.get(state=Job.State.QUEUED)
         pages = [url("check", questionnaire, token), url("run", questionnaire, token)]
         for page in pages:
             assert colleague.get(page).status_code == 404  # the token is the uploader's session's alone
@@ -255,7 +263,7 @@ class TestWhoSeesAnImport:
             assert outsider_client.get(page).status_code == 403
             assert client.get(page)["Location"].startswith(reverse("staff:login"))
         assert outsider_client.get(reverse("jobs_staff:job", args=[job.pk])).status_code == 403
-        assert Job.objects.count() == 1 and not ImportBatch.objects.exists()
+        assert Job.objects.count() == 2 and not ImportBatch.objects.exists()  # the reading and the check
 
     def test_an_importer_whose_role_is_taken_away_can_no_longer_follow_it(self, make_user, questionnaire, queued):
         person = make_user("temp", groups=["Consultation team"])
@@ -334,6 +342,8 @@ class TestTheRealQueue:
 
     def test_the_database_worker_checks_and_imports_the_file(self, database_queue, officer_client, questionnaire):
         token = upload(officer_client, questionnaire, [HEADER, *ROWS])
+        assert "Reading the file" in officer_client.get(url("mapping", questionnaire, token)).content.decode()
+        database_queue()
         officer_client.post(url("mapping", questionnaire, token), MAPPED)
         assert "Checking the file" in officer_client.get(url("check", questionnaire, token)).content.decode()
         database_queue()
@@ -344,3 +354,171 @@ class TestTheRealQueue:
         response = officer_client.get(url("run", questionnaire, token))
         assert response["Location"] == url("done", questionnaire, ImportBatch.objects.get().pk)
         assert Response.objects.filter(channel=Response.Channel.IMPORT).count() == 3
+
+
+# -- Files that could take a worker down ------------------------------------------------------
+
+
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+
+
+def workbook_bytes(replace=None, add=None, shared_text=None):
+    """A real workbook of HEADER and ROWS, written by openpyxl, with some of its parts replaced
+    or added ({path in the zip: bytes}), as a zip bomb is made; `shared_text` adds the part of
+    text shared between cells that Excel writes (openpyxl writes each cell's text in the cell)."""
+    add = dict(add or {})
+    replace = dict(replace or {})
+    import openpyxl
+
+    written = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    for row in [HEADER, *ROWS]:
+        workbook.active.append(row)
+    workbook.save(written)
+    if shared_text is not None:
+        add["xl/sharedStrings.xml"] = shared_text
+        types = zipfile.ZipFile(written).read("[Content_Types].xml")
+        replace["[Content_Types].xml"] = types.replace(b"</Types>", SHARED_STRINGS_TYPE)
+    out = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for name in source.namelist():
+            bomb.writestr(name, replace.get(name, source.read(name)))
+        for name, data in add.items():
+            bomb.writestr(name, data)
+    return out.getvalue()
+
+
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>vision</t></is></c></row>'
+)
+
+
+def empty_rows_sheet(count):
+    """A sheet of headings and `count` empty rows, as a tool that formats whole columns writes."""
+    rows = b"".join(b'<row r="%d" spans="1:2"/>' % number for number in range(2, count + 2))
+    return SHEET_START + rows + b"</sheetData></worksheet>"
+
+
+def repeated_text(count):
+    """Shared text of one short word, `count` times over: it compresses to almost nothing."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>Agree</t></si>" * count + b"</sst>"
+    )
+
+
+class TestFilesThatCouldTakeAWorkerDown:
+    """The upload request only stores the file; its reading, in the background, refuses a file
+    beyond the limits before it can hold a worker or its memory, deletes it, and the import page
+    says why and what to do. The limits are lowered here so that each file is small."""
+
+    @pytest.fixture
+    def limits(self, settings):
+        settings.HAVEYOURSAY_IMPORT_MAX_UNPACKED_MB = 4
+        settings.HAVEYOURSAY_IMPORT_MAX_SHARED_TEXT_MB = 1
+        settings.HAVEYOURSAY_IMPORT_MAX_ROWS = 1_000
+        settings.HAVEYOURSAY_IMPORT_MAX_COLUMNS = 50
+        return settings
+
+    def upload_file(self, client, questionnaire, name, data):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(url("upload", questionnaire), {"file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 302
+        return response["Location"].rstrip("/").split("/")[-2]
+
+    @pytest.mark.parametrize("name, make, message", [
+        ("unpacks.xlsx", lambda: workbook_bytes(add={"xl/media/image1.png": b"\0" * 5 * 1024 * 1024}),
+         "The workbook unpacks to 5 MB, more than the 4 MB one import can take. Save the responses as CSV"),
+        ("shared-text.xlsx", lambda: workbook_bytes(shared_text=repeated_text(100_000)),
+         "The workbook's text unpacks to 2 MB, more than the 1 MB one import can take"),
+        ("empty-rows.xlsx", lambda: workbook_bytes(replace={"xl/worksheets/sheet1.xml": empty_rows_sheet(5_000)}),
+         "The file has more than 1,000 rows, the most one import can take (empty rows that have formatting count"),
+        ("rows.csv", lambda: csv_bytes([HEADER] + [ROWS[0]] * 1_001),
+         "The file has more than 1,000 rows"),
+        ("columns.csv", lambda: csv_bytes([[f"Q{n}" for n in range(60)], ["x"] * 60]),
+         "The file has 60 columns, more than the 50 one import can take. Delete the columns you don't need"),
+    ])
+    def test_it_refuses_a_file_beyond_the_limits_deletes_it_and_says_why(
+        self, officer_client, questionnaire, media_root, limits, name, make, message
+    ):
+        data = make()
+        assert len(data) < 100_000  # small as uploaded; only its reading shows what it holds
+        token = self.upload_file(officer_client, questionnaire, name, data)
+        assert Job.objects.get().state == Job.State.FAILED
+        assert list((media_root / "imports").iterdir()) == []
+
+        response = officer_client.get(url("mapping", questionnaire, token), follow=True)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == url("upload", questionnaire) + f"?refused={token}"
+        assert "<title>Error: Import responses" in html and "There is a problem" in html
+        assert f"“{name}” was not imported, and has been deleted from the server." in html
+        assert message.replace("'", "&#x27;") in html
+        assert 'href="#id_file"' in html  # the error summary leads to the field to choose another file
+        # Coming back to the upload's pages says the same again; nothing is imported.
+        again = officer_client.get(url("mapping", questionnaire, token), follow=True)
+        assert message.replace("'", "&#x27;") in again.content.decode()
+        assert not ImportBatch.objects.exists()
+
+    def test_the_shared_text_that_took_hundreds_of_megabytes_is_refused_from_its_declared_size(
+        self, questionnaire, media_root, tmp_path
+    ):
+        """At the default limits: 4 million shared strings of 5 letters compress to a few hundred
+        kilobytes, would unpack to 80 MB and take several times that once read. The size the zip
+        declares is enough to refuse it, without reading any of it."""
+        path = tmp_path / "shared.xlsx"
+        path.write_bytes(workbook_bytes(shared_text=repeated_text(4_000_000)))
+        assert path.stat().st_size < 1024 * 1024
+        with pytest.raises(importing.FileRefused, match="The workbook's text unpacks to 80 MB, more than the 25 MB"):
+            importing.open_table(path)
+
+    def test_a_sheet_of_millions_of_empty_rows_stops_at_the_row_limit(self, settings, tmp_path):
+        settings.HAVEYOURSAY_IMPORT_MAX_ROWS = 10_000
+        path = tmp_path / "empty-rows.xlsx"
+        path.write_bytes(workbook_bytes(replace={"xl/worksheets/sheet1.xml": SHEET_START + (
+            b'<row r="3000000" spans="1:2"/></sheetData></worksheet>'
+        )}))
+        table = importing.open_table(path)
+        with pytest.raises(importing.FileRefused, match="more than 10,000 rows"):
+            importing.read_table(table)
+
+    def test_reading_that_takes_too_long_is_stopped(self, settings, tmp_path):
+        settings.HAVEYOURSAY_IMPORT_MAX_SECONDS = 0
+        path = tmp_path / "slow.csv"
+        path.write_bytes(csv_bytes([HEADER] + [ROWS[0]] * 2_000))
+        with pytest.raises(importing.FileRefused, match="Reading the file took longer than 0 seconds"):
+            importing.read_table(importing.open_table(path))
+
+    def test_a_check_that_runs_out_of_time_deletes_the_file_and_says_why(
+        self, officer_client, questionnaire, media_root, committed, settings
+    ):
+        token = upload(officer_client, questionnaire, [HEADER] + [ROWS[0]] * 1_500)
+        settings.HAVEYOURSAY_IMPORT_MAX_SECONDS = 0
+        committed(officer_client.post, url("mapping", questionnaire, token), MAPPED)
+        response = officer_client.get(url("check", questionnaire, token))
+        html = response.content.decode()
+        assert response.status_code == 200 and Job.objects.get(title__startswith="Check").state == Job.State.FAILED
+        assert "Reading the file took longer than 0 seconds, the most one import may take" in html
+        assert "Upload a different file" in html
+        assert list((media_root / "imports").iterdir()) == []
+
+    def test_the_upload_request_stores_the_file_and_reads_none_of_it(
+        self, officer_client, questionnaire, media_root, queued
+    ):
+        response, read = queued(
+            officer_client.post, url("upload", questionnaire),
+            {"file": SimpleUploadedFile("bomb.xlsx", workbook_bytes(add={"xl/media/pad.bin": b"\0" * 30_000_000}))},
+        )
+        token = response["Location"].rstrip("/").split("/")[-2]
+        assert response["Location"] == url("mapping", questionnaire, token)
+        job = Job.objects.get()
+        assert job.state == Job.State.QUEUED and job.title == "Read a file of responses before matching its columns"
+        assert "Reading the file" in officer_client.get(url("mapping", questionnaire, token)).content.decode()
+        read()
+        assert Job.objects.get().state == Job.State.SUCCEEDED

@@ -16,9 +16,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.hub.templatetags.hys import clock
+from haveyoursay.hub.templatetags.hys import clock, uk_date
+from haveyoursay.jobs.models import Job
 from haveyoursay.surveys import importing
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, ImportBatch, Response
@@ -26,11 +28,15 @@ from haveyoursay.surveys.models import Answer, ImportBatch, Response
 pytestmark = pytest.mark.django_db
 
 VISION_TEXT = "To what extent do you agree or disagree with the proposed vision?"
+AGREE = "Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, Strongly disagree, Don't know"
 
 
 @pytest.fixture
 def survey(questionnaire):
     """The Carers Strategy questionnaire with one question of each remaining kind added."""
+    consultation = questionnaire.consultation
+    consultation.opens_on = datetime.date(2022, 6, 6)  # as the Carers Strategy consultation did
+    consultation.save(update_fields=["opens_on"])
     page = add_page(questionnaire, "More about you")
     add_question(page, "single", "Have you heard of the carers' hub?", code="heard", options=["Yes", "No"])
     add_question(page, "number", "How many people do you care for?", code="cared_for", settings={"min": 0, "max": 20})
@@ -133,7 +139,8 @@ class TestAGoodFile:
         ])
         check = dry_run(survey, path)
         assert [str(p) for p in check.errors] == [
-            "Row 3, column ways_email: the ranks of ways must run from 1 to 3 without gaps or repeats, but they are 1, 1, 3"
+            "Row 3, column ways_email: ‘Rank these ways of hearing from us’: "
+            "the ranks must run from 1 to 3 without gaps or repeats, but they are 1, 1, 3"
         ]
         path = write_csv(tmp_path / "ranks.csv", [["vision", "ways_email", "ways_phone", "ways_letter"], ["Tend to agree", "2", "1", ""]])
         batch, _ = run_import(survey, path)
@@ -150,13 +157,17 @@ class TestBadRows:
         path = write_csv(tmp_path / "bad.csv", rows)
         check = dry_run(survey, path)
         assert [str(p) for p in check.errors] == [
-            f"Row 3, column {VISION_TEXT}: “Quite keen” is not one of the answers to vision",
+            f"Row 3, column {VISION_TEXT}: ‘{VISION_TEXT}’: “Quite keen” is not one of: {AGREE}. "
+            "Change it to one of these answers",
             "Row 4, column cared_for: “How many people do you care for?” must be a number, like 3 or 2.5",
-            "Row 4, column postcode: “nowhere” is not a UK postcode",
-            "Row 5, column priorities_identification: “Vital” is not on the scale of priorities",
+            "Row 4, column postcode: ‘What is your postcode?’: “nowhere” is not a UK postcode. "
+            "Correct it, or leave it empty",
+            "Row 5, column priorities_identification: ‘How important are these priorities to you?’, "
+            "“Carer identification”: “Vital” is not one of: Very important, Fairly important, Not very important, "
+            "Not at all important, Don't know. Change it to one of these answers on its scale",
             "Row 5, column last_used: “31/02/2022” is not a date (use 31/07/2022 or 2022-07-31)",
             "Row 5, column Date: “the 32nd” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)",
-            "Row 6, column ways: “Phone” is ranked twice in ways",
+            "Row 6, column ways: ‘Rank these ways of hearing from us’: “Phone” is ranked twice. Rank each answer once",
             "Row 6, column ID: the respondent ID “R1” is also on row 2: each row needs its own",
         ]
         with pytest.raises(importing.ImportRefused) as refused:
@@ -174,23 +185,28 @@ class TestBadRows:
             ["Tend to agree", "1", "0", "1"],
         ])
         assert [str(p) for p in dry_run(survey, path).errors] == [
-            "Row 2, column used_respite: “maybe” is not 0 or 1 (for “Respite” in used)",
-            "Row 3, column used_none_of_these: “None of these” can't be chosen with other answers to used",
+            "Row 2, column used_respite: ‘Which services have you used?’: “maybe” is not 0 or 1 (for “Respite”). "
+            "Use 1 for chosen, 0 or nothing for not chosen",
+            "Row 3, column used_none_of_these: ‘Which services have you used?’: “None of these” can't be chosen with "
+            "other answers. Keep it or the others",
         ]
 
     def test_a_required_question_left_empty_is_a_warning_not_an_error(self, survey, tmp_path):
         path = write_csv(tmp_path / "paper.csv", [["vision", "why_vision"], ["", "Typed up from a paper form."]])
         check = dry_run(survey, path)
         assert check.ok and check.to_import == 1
-        assert [str(p) for p in check.warnings] == ["Row 2: no answer to the required question vision (imported all the same)"]
+        assert [str(p) for p in check.warnings] == [
+            "Row 2: no answer to the required question ‘To what extent do you agree or disagree with the…’ "
+            "(imported all the same)"
+        ]
 
     def test_an_unmapped_required_question_is_one_warning_for_the_file(self, survey, tmp_path):
         path = write_csv(tmp_path / "part.csv", [["why_vision"], ["Some words."]])
         check = dry_run(survey, path)
         assert check.ok
         assert [str(p) for p in check.warnings] == [
-            f"No column is mapped to the required question vision (“{VISION_TEXT}”): "
-            "no row will have an answer to it."
+            f"No column is matched to the required question ‘{VISION_TEXT}’: "
+            "no row will have an answer to it. If the file has a column for it, match it to the question."
         ]
 
     def test_rows_with_no_answers_are_skipped_and_said_so(self, survey, tmp_path):
@@ -443,9 +459,9 @@ class TestOurOwnExport:
         for response in batch.responses.all():
             original = originals[response.import_key]
             assert answers_of(response) == (self.ANSWERS[0] if original == online else answers)
-            for field in ("submitted_at", "received_on", "respondent_kind", "organisation_name", "organisation_role"):
+            for field in ("channel", "submitted_at", "received_on", "respondent_kind", "organisation_name",
+                          "organisation_role"):
                 assert getattr(response, field) == getattr(original, field), field
-            assert response.channel == "import"
 
 
 class TestMappings:
@@ -455,7 +471,7 @@ class TestMappings:
         with pytest.raises(importing.MappingError) as error:
             importing.Mapping(table.columns, importing.targets_for(survey), {0: "vision", 1: "vision"})
         assert error.value.errors == {
-            1: "Column b: “vision: the answer” is already mapped from column a. Map each answer from one column only"
+            1: f"Column b: “1. {VISION_TEXT}” is already mapped from column a. Map each answer from one column only"
         }
 
     def test_at_least_one_question_must_be_mapped(self, survey, tmp_path):
@@ -499,11 +515,13 @@ class TestThePages:
     def test_upload_map_check_import_and_done(self, officer_client, survey, media_root, committed):
         upload_page = officer_client.get(import_url("upload", survey))
         assert upload_page.status_code == 200 and "Import responses" in upload_page.content.decode()
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])}
+        )
         assert response.status_code == 302
         token = response["Location"].rstrip("/").split("/")[-2]
         assert response["Location"] == import_url("mapping", survey, token)
-        stored = list((media_root / "imports").iterdir())
+        stored = [p for p in (media_root / "imports").iterdir() if importing.STORED_NAME.match(p.name)]
         assert len(stored) == 1 and stored[0].suffix == ".csv" and "responses" not in stored[0].name
 
         html = officer_client.get(import_url("mapping", survey, token)).content.decode()
@@ -539,16 +557,149 @@ class TestThePages:
         assert again.status_code == 302 and again["Location"] == import_url("done", survey, batch.pk)
         assert Response.objects.count() == 2 and ImportBatch.objects.count() == 1
 
+    def test_the_mapping_page_lists_each_question_by_its_words_number_and_section(
+        self, officer_client, survey, committed
+    ):
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])}
+        )
+        html = officer_client.get(response["Location"]).content.decode().replace("&#x27;", "'")
+        select = html[html.index('<select name="column_2"'):html.index("</select>", html.index('name="column_2"'))]
+        assert '<optgroup label="Section 1: The vision">' in select
+        assert f'<option value="vision" selected>1. {VISION_TEXT}</option>' in select
+        assert '<option value="why_vision">2. Why do you say this?</option>' in select
+        assert '<optgroup label="Section 2: Our priorities">' in select
+        assert '<option value="priorities[valued]">3. How important are these priorities to y…: ' \
+               "Carers are valued and involved</option>" in select
+        assert '<option value="find_out">5. How do you find out about support for c…: ' \
+               "all the answers in one column (a; b; c)</option>" in select
+        assert '<option value="find_out[gp_surgery]">5. How do you find out about support for c…: ' \
+               "GP surgery (0 or 1)</option>" in select
+        assert '<option value="ways[email]">11. Rank these ways of hearing from us: rank of Email</option>' in select
+        assert '<optgroup label="Section 5: More about you">' in select
+        for code in ("vision", "why_vision", "find_out", "ways"):
+            assert f">{code}:" not in select and f">{code} " not in select
+
+    def test_the_template_has_a_column_for_each_question_and_imports_the_rows_filled_in(
+        self, officer_client, survey, committed, officer
+    ):
+        upload_page = officer_client.get(import_url("upload", survey)).content.decode()
+        link = f'href="{import_url("template", survey)}" download>template for this questionnaire (CSV)</a>'
+        assert link in upload_page
+        download = officer_client.get(import_url("template", survey))
+        assert download.status_code == 200 and download["Content-Type"] == "text/csv; charset=utf-8"
+        assert download["Content-Disposition"] == 'attachment; filename="carers-strategy-responses-template.csv"'
+        headings = next(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+        assert headings == [
+            "Respondent ID", "Date received", "Channel", VISION_TEXT, "Why do you say this?",
+            "How important are these priorities to you?: Carer identification",
+            "How important are these priorities to you?: Carers are valued and involved",
+            "How important are these priorities to you?: Supporting Young Carers",
+            "What would you change about the vision?", "How do you find out about support for carers?",
+            "Is there anything else we should consider?", "Have you heard of the carers' hub?",
+            "How many people do you care for?", "When did you last use a carers' service?", "What is your postcode?",
+            "Rank these ways of hearing from us",
+        ]
+        filled = [headings, [
+            "P-001", "28/06/2022", "Paper form", "Tend to agree", "Typed up from the paper form.", "Very important",
+            "Fairly important", "", "", "GP surgery; Other", "", "Yes", "1", "01/05/2022", "LE11 3AB",
+            "1. Letter; 2. Phone",
+        ], [
+            "E-002", "2022-07-04", "email", "Strongly disagree", "", "", "", "Not very important",
+            "Say how carers are to be found.", "Carers' centre newsletter", "", "No", "", "", "", "",
+        ]]
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(filled)})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        html = officer_client.get(response["Location"]).content.decode()
+        assert f"{len(headings)} of the {len(headings)} columns have been matched for you" in html
+        form = {f"column_{i}": key for i, key in enumerate([
+            "@respondent_id", "@received_on", "@channel", "vision", "why_vision", "priorities[identification]",
+            "priorities[valued]", "priorities[young_carers]", "change_vision", "find_out", "anything_else", "heard",
+            "cared_for", "last_used", "postcode", "ways",
+        ])}
+        for name, key in form.items():
+            assert f'<option value="{key}" selected>' in html, name
+        committed(officer_client.post, import_url("mapping", survey, token), form)
+        assert "Import 2 responses" in officer_client.get(import_url("check", survey, token)).content.decode()
+        committed(officer_client.post, import_url("run", survey, token))
+
+        email, paper = Response.objects.filter(import_batch=ImportBatch.objects.get()).order_by("import_key")
+        assert (email.import_key, email.channel, email.received_on) == ("E-002", "email", datetime.date(2022, 7, 4))
+        assert (paper.import_key, paper.channel, paper.received_on) == ("P-001", "paper", datetime.date(2022, 6, 28))
+        assert answers_of(paper) == {
+            "vision": {"choice": "tend_to_agree", "other": ""}, "why_vision": {"text": "Typed up from the paper form."},
+            "priorities": {"rows": {"identification": "very_important", "valued": "fairly_important"}},
+            "find_out": {"choices": ["gp_surgery", "other"], "other": ""}, "heard": {"choice": "yes", "other": ""},
+            "cared_for": {"number": 1}, "last_used": {"date": "2022-05-01"}, "postcode": {"postcode": "LE11 3AB"},
+            "ways": {"ranking": ["letter", "phone"]},
+        }
+        assert answers_of(email)["find_out"] == {"choices": ["other"], "other": "Carers' centre newsletter"}
+        assert answers_of(email)["change_vision"] == {"text": "Say how carers are to be found."}
+
+    def test_a_channel_the_importer_does_not_know_is_a_problem_listing_the_channels(self, survey, tmp_path):
+        path = write_csv(tmp_path / "r.csv", [["ID", "Channel", "vision"], ["R1", "Carrier pigeon", "Tend to agree"]])
+        assert [str(p) for p in dry_run(survey, path).errors] == [
+            "Row 2, column Channel: “Carrier pigeon” is not a channel: use one of Online, Paper form, Email, Phone, "
+            "Imported, or leave it empty for “Imported”"
+        ]
+
+    def test_two_questions_with_the_same_words_are_told_apart_in_the_template(self, survey):
+        page = survey.pages.get(title="Our priorities")
+        add_question(page, "long_text", "Why do you say this?", code="why_priorities")
+        headings = importing.template_headings(survey)
+        assert "Why do you say this? [why_vision]" in headings and "Why do you say this? [why_priorities]" in headings
+        targets = importing.targets_for(survey)
+        columns = [importing.Column(i, heading) for i, heading in enumerate(headings)]
+        proposed = importing.propose_mapping(columns, targets)
+        assert len(proposed) == len(headings)
+        assert proposed[headings.index("Why do you say this? [why_priorities]")] == "why_priorities"
+
+    def test_a_corrected_file_with_the_same_headings_keeps_the_matching_chosen(
+        self, officer_client, survey, committed
+    ):
+        headings = ["Serial", "Q1", "Q1 why", "Anything else"]
+        bad = [headings, ["S1", "Agre", "Too vague.", ""], ["S2", "Strongly agree", "", "More respite."]]
+        chosen = {
+            "column_0": "@respondent_id", "column_1": "vision", "column_2": "why_vision", "column_3": "anything_else"
+        }
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(bad, "q.csv")})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "1 of the 4 columns have been matched for you" in html  # Serial, by its heading
+        committed(officer_client.post, import_url("mapping", survey, token), chosen)
+        assert "“Agre” is not one of" in officer_client.get(import_url("check", survey, token)).content.decode()
+
+        corrected = [headings, ["S1", "Tend to agree", "Too vague.", ""], ["S2", "Strongly agree", "", "More respite."]]
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload(corrected, "q2.csv")}
+        )
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "The columns are matched as you matched them for “q.csv”, which has the same headings" in html
+        assert "have been matched for you" not in html
+        for name, key in chosen.items():
+            select = html[html.index(f'name="{name}"'):]
+            assert select.index(f'<option value="{key}" selected>') < select.index("</select>"), name
+
+        # Other headings, or the same in another order: matched by their headings alone.
+        reordered = [[headings[1], headings[0], *headings[2:]], ["Tend to agree", "S3", "", ""]]
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(reordered)})
+        html = officer_client.get(response["Location"]).content.decode()
+        assert "1 of the 4 columns have been matched for you" in html
+        assert '<option value="vision" selected>' not in html
+        assert '<option value="anything_else" selected>' not in html
+
     def test_the_dry_run_lists_problems_and_offers_no_import(self, officer_client, survey, committed):
         rows = [GOOD_HEADER, list(GOOD_ROWS[0])]
         rows[1][2] = "Quite keen"
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload(rows)})
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(rows)})
         token = response["Location"].rstrip("/").split("/")[-2]
         committed(
             officer_client.post, import_url("mapping", survey, token), {"column_0": "@respondent_id", "column_2": "vision"}
         )
         html = officer_client.get(import_url("check", survey, token)).content.decode()
-        assert "There is a problem" in html and "“Quite keen” is not one of the answers to vision" in html
+        assert "There is a problem" in html
+        message = f"‘{VISION_TEXT}’: “Quite keen” is not one of: {AGREE}. Change it to one of these answers"
+        assert message in html.replace("&#x27;", "'")
         assert "Import 1 response" not in html
         committed(officer_client.post, import_url("run", survey, token))
         assert not Response.objects.exists()
@@ -571,7 +722,9 @@ class TestThePages:
         assert message in response.content.decode() and "There is a problem" in response.content.decode()
 
     def test_a_mapping_that_uses_a_target_twice_is_shown_at_the_column(self, officer_client, survey, committed):
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([["a", "b"], ["x", "y"]])})
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([["a", "b"], ["x", "y"]])}
+        )
         token = response["Location"].rstrip("/").split("/")[-2]
         response = committed(
             officer_client.post, import_url("mapping", survey, token), {"column_0": "vision", "column_1": "vision"}
@@ -580,7 +733,9 @@ class TestThePages:
         assert "is already mapped from column a" in response.content.decode()
 
     def test_someone_elses_upload_is_not_found(self, officer_client, make_user, survey, committed):
-        response = officer_client.post(import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])})
+        response = committed(
+            officer_client.post, import_url("upload", survey), {"file": csv_upload([GOOD_HEADER, *GOOD_ROWS])}
+        )
         token = response["Location"].rstrip("/").split("/")[-2]
         from django.test import Client
 
@@ -626,6 +781,118 @@ class TestPermissions:
         assert response.status_code == 302 and response["Location"].startswith(reverse("staff:login"))
 
 
+# -- Dates that can't be right --------------------------------------------------------------
+
+
+def dated_rows(*dates):
+    """A file of responses received on these days (as written), one row each."""
+    rows = [[f"R{n}", date, "Tend to agree"] for n, date in enumerate(dates, 1)]
+    return [["ID", "Date received", VISION_TEXT], *rows]
+
+
+def in_days(days, date_format="%d/%m/%Y"):
+    return (timezone.localdate() + datetime.timedelta(days=days)).strftime(date_format)
+
+
+class TestDatesThatCantBeRight:
+    """The survey fixture's consultation opened on 6 June 2022."""
+
+    def test_a_date_in_the_future_is_a_problem_naming_the_row_and_the_date_as_written(self, survey, tmp_path):
+        tomorrow = in_days(1)
+        in_an_hour = (timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+        check = dry_run(survey, write_csv(tmp_path / "r.csv", dated_rows("01/07/2022", tomorrow, in_an_hour)))
+        assert [(p.row, p.column) for p in check.errors] == [(3, "Date received"), (4, "Date received")]
+        assert str(check.errors[0]) == (
+            f"Row 3, column Date received: “{tomorrow}” is in the future: no response can have been received after "
+            f"today, {uk_date(timezone.localdate())}. Correct the date in the file and upload it again"
+        )
+        assert f"“{in_an_hour}” is in the future" in check.errors[1].message
+        assert not check.ok and check.to_import == 1
+
+    def test_today_is_not_in_the_future(self, survey, tmp_path):
+        check = dry_run(survey, write_csv(tmp_path / "r.csv", dated_rows(in_days(0), in_days(0, "%Y-%m-%d"))))
+        assert check.ok and check.to_import == 2 and not check.warnings
+
+    def test_dates_before_the_consultation_opened_are_warnings_counted_for_confirming(self, survey, tmp_path):
+        check = dry_run(survey, write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "2021-06-30", "06/06/2022")))
+        assert check.ok and check.to_import == 3 and check.early == 2
+        assert [str(p) for p in check.early_dates] == [
+            "Row 2, column Date received: dated “05/06/2022”, before the consultation opened on 6 June 2022",
+            "Row 3, column Date received: dated “2021-06-30”, before the consultation opened on 6 June 2022",
+        ]
+        assert len(check.warnings) == 2 and "Rows dated before the consultation opened: 2" in check.summary_lines()
+
+    def test_they_are_imported_only_once_confirmed(self, survey, tmp_path):
+        path = write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "01/07/2022"))
+        with pytest.raises(importing.EarlyDatesNotConfirmed, match="1 response is dated before the consultation"):
+            run_import(survey, path)
+        assert not Response.objects.exists() and not ImportBatch.objects.exists()
+        table = importing.open_table(path)
+        targets = importing.targets_for(survey)
+        mapping = importing.Mapping(table.columns, targets, importing.propose_mapping(table.columns, targets))
+        batch, check = importing.import_rows(survey, table, mapping, include_early=True)
+        assert batch.row_count == 2 and check.early == 1
+        assert sorted(Response.objects.values_list("received_on", flat=True)) == [
+            datetime.date(2022, 6, 5), datetime.date(2022, 7, 1)
+        ]
+
+    def test_the_dry_run_page_shows_both_and_the_import_waits_for_the_confirmation(
+        self, officer_client, survey, committed, officer
+    ):
+        tomorrow = in_days(1)
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(
+            dated_rows("05/06/2022", tomorrow, "30/05/2022", "01/07/2022")
+        )})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        committed(officer_client.post, import_url("mapping", survey, token),
+                  {"column_0": "@respondent_id", "column_1": "@received_on", "column_2": "vision"})
+        html = officer_client.get(import_url("check", survey, token)).content.decode()
+        assert "The file has 1 problem" in html and f"“{tomorrow}” is in the future" in html
+        assert "Dated “05/06/2022”, before the consultation opened on 6 June 2022" in html
+        assert "Dated “30/05/2022”, before the consultation opened on 6 June 2022" in html
+        assert 'name="include_early"' not in html  # nothing can be imported until the future date is fixed
+
+        # The corrected file: the future date put right; the early ones still to confirm.
+        response = committed(officer_client.post, import_url("upload", survey), {"file": csv_upload(
+            dated_rows("05/06/2022", "02/07/2022", "30/05/2022", "01/07/2022")
+        )})
+        token = response["Location"].rstrip("/").split("/")[-2]
+        committed(officer_client.post, import_url("mapping", survey, token),
+                  {"column_0": "@respondent_id", "column_1": "@received_on", "column_2": "vision"})
+        html = officer_client.get(import_url("check", survey, token)).content.decode()
+        assert "There is a problem" not in html and "Import 4 responses" in html
+        assert (
+            '<label class="govuk-label govuk-checkboxes__label" for="include-early">These 2 responses are dated before '
+            "the consultation opened on 6 June 2022: import them anyway</label>"
+        ) in html
+
+        refused = committed(officer_client.post, import_url("run", survey, token))
+        html = refused.content.decode()
+        assert refused.status_code == 200 and "<title>Error: Check the file" in html
+        message = ("Confirm that the 2 responses dated before the consultation opened should be imported, "
+                   "or correct their dates in the file and upload it again")
+        assert f'<a href="#include-early">{message}</a>' in html
+        assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in html
+        assert not Response.objects.exists() and not Job.objects.filter(title="Import a file of responses").exists()
+
+        response = committed(officer_client.post, import_url("run", survey, token), {"include_early": "yes"})
+        done_url = officer_client.get(response["Location"])["Location"]
+        assert done_url == import_url("done", survey, ImportBatch.objects.get().pk)
+        assert Response.objects.count() == 4
+        event = AuditEvent.objects.get(action="responses.import")
+        assert event.detail["dated_before_opening"] == 2 and event.user == officer
+        done = officer_client.get(import_url("done", survey, ImportBatch.objects.get().pk)).content.decode()
+        assert "Dated before the consultation opened" in done and "2, imported as confirmed" in done
+
+    def test_the_command_imports_them_only_when_told_to(self, survey, tmp_path):
+        path = write_csv(tmp_path / "r.csv", dated_rows("05/06/2022", "01/07/2022"))
+        with pytest.raises(CommandError, match="1 row is dated before the consultation opened: nothing was imported"):
+            call_command("import_responses", "carers-strategy", str(path), stdout=io.StringIO())
+        assert not Response.objects.exists()
+        call_command("import_responses", "carers-strategy", str(path), "--include-before-opening", stdout=io.StringIO())
+        assert Response.objects.count() == 2
+
+
 # -- The command line ---------------------------------------------------------------------
 
 
@@ -636,7 +903,8 @@ class TestTheCommand:
         call_command("import_responses", "carers-strategy", str(path), "--dry-run", stdout=out)
         output = out.getvalue()
         assert "Rows read: 2" in output and "Dry run: nothing imported. 2 rows would be imported." in output
-        assert "  ID → Respondent reference or ID" in output and "  heard → heard: the answer" in output
+        assert "  ID → Respondent reference or ID" in output
+        assert "  heard → 7. Have you heard of the carers' hub?" in output
         assert not Response.objects.exists()
 
     def test_problems_are_printed_and_the_exit_is_not_zero(self, survey, tmp_path):
@@ -646,7 +914,7 @@ class TestTheCommand:
         out = io.StringIO()
         with pytest.raises(CommandError, match="1 problem: nothing was imported"):
             call_command("import_responses", "carers-strategy", str(path), stdout=out)
-        assert f"Row 2, column {VISION_TEXT}: “Quite keen” is not one of the answers to vision" in out.getvalue()
+        assert f"Row 2, column {VISION_TEXT}: ‘{VISION_TEXT}’: “Quite keen” is not one of: {AGREE}." in out.getvalue()
         assert not Response.objects.exists()
 
     def test_it_imports_with_a_mapping_file_and_records_who(self, survey, officer, tmp_path):

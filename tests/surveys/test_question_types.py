@@ -139,8 +139,19 @@ class TestFromText:
         assert vision.type.from_text(vision, "Tend to agree") == {"choice": "tend_to_agree", "other": ""}
         assert vision.type.from_text(vision, "STRONGLY_DISAGREE") == {"choice": "strongly_disagree", "other": ""}
         assert vision.type.from_text(vision, "") is None
-        with pytest.raises(AnswerError, match="“Quite keen” is not one of the answers to vision"):
+        with pytest.raises(AnswerError) as error:
             vision.type.from_text(vision, "Quite keen")
+        assert str(error.value) == (
+            "‘To what extent do you agree or disagree with the proposed vision?’: “Quite keen” is not one of: "
+            "Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, Strongly disagree, "
+            "Don't know. Change it to one of these answers"
+        )
+
+    def test_a_long_list_of_answers_is_shown_in_part(self, page):
+        question = add_question(page, "single", "Which ward do you live in?", code="ward",
+                                options=[f"Ward {n}" for n in range(1, 21)])
+        with pytest.raises(AnswerError, match=r"is not one of: Ward 1, .*, Ward 15 and 5 more\. Change it"):
+            question.type.from_text(question, "Ward 21")
 
     def test_a_label_that_is_another_options_value_means_the_first_option(self, page):
         question = add_question(page, "single", "Which?", code="which", options=["B", "A"])

@@ -5,6 +5,10 @@ The staff pages (`surveys/imports.py`) queue these; the work is `importing.check
 for the uploading person's page to show. The problems it found quote the file's cells, so
 they never go into the job's own messages, which anyone who may see the consultation reads.
 
+The first job reads the upload through once (`read_upload`): a web request only stores the
+file, since a small file can take a worker a long time, or much memory, to open. A file that
+can't be read, or is beyond the limits of one import, is deleted there and then.
+
 The upload stays where the staff pages stored it until the import has finished: a check
 leaves it for the import, a refused import leaves it to be matched again, and an import that
 is done (or that finds the file already imported) deletes it.
@@ -36,6 +40,9 @@ def _open(questionnaire_id, stored, file_name, sheet, chosen):
         raise JobError(GONE)
     try:
         table = importing.open_table(path, file_name, sheet or None)
+    except importing.FileRefused as error:
+        importing.delete_upload(stored)
+        raise JobError(str(error)) from None
     except importing.ImportFileError as error:
         raise JobError(str(error)) from None
     try:
@@ -55,12 +62,33 @@ def counts_of(check):
     }
 
 
+def read_upload_impl(job_id, stored, file_name, sheet, *, progress=ignore_progress):
+    """Read an upload through once: its columns, a few values of each, and its rows counted.
+    A file that can't be read, or that is beyond the limits, is deleted, and the job says why."""
+    path = importing.stored_upload_path(stored)
+    if path is None:
+        raise JobError(GONE)
+    try:
+        found = importing.read_table(importing.open_table(path, file_name, sheet or None), progress=progress)
+    except importing.ImportFileError as error:
+        importing.delete_upload(stored)
+        raise JobError(str(error)) from None
+    except Exception:
+        importing.delete_upload(stored)  # nothing more will be done with a file that broke the reader
+        raise
+    importing.save_result(stored, job_id, found)
+    return {"rows": found["rows"], "columns": len(found["columns"])}
+
+
 def check_upload_impl(job_id, questionnaire_id, stored, file_name, sheet, chosen, *, progress=ignore_progress):
     """The dry run of an upload. A check that finds problems has done its work: the job succeeds
     and the problems are in its result."""
     questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
     try:
         check = importing.check_rows(questionnaire, table, mapping, progress=progress)
+    except importing.FileRefused as error:
+        importing.delete_upload(stored)
+        raise JobError(str(error)) from None
     except importing.ImportFileError as error:
         raise JobError(str(error)) from None
     importing.save_result(stored, job_id, {"check": check.as_json(), "mapping": chosen})
@@ -68,9 +96,11 @@ def check_upload_impl(job_id, questionnaire_id, stored, file_name, sheet, chosen
 
 
 def import_upload_impl(
-    job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, *, progress=ignore_progress
+    job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, include_early=False, *,
+    progress=ignore_progress,
 ):
-    """Import an upload, all of it or none, recorded in the audit trail with the import itself."""
+    """Import an upload, all of it or none, recorded in the audit trail with the import itself.
+    `include_early`: the person importing confirmed the rows dated before the consultation opened."""
     questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
@@ -79,14 +109,15 @@ def import_upload_impl(
             user, "responses.import", questionnaire.consultation,
             batch=batch.pk, file=batch.file_name, rows_read=check.rows_read, imported=check.to_import,
             skipped_as_duplicates=check.duplicates, skipped_as_empty=check.empty, skipped_as_blank=check.blank,
-            warnings=len(check.warnings),
+            warnings=len(check.warnings), dated_before_opening=check.early,
         )
 
     try:
         # One transaction, in import_rows: another import of the same file, in another worker,
         # is then stopped by the database's one-import-per-file rule, whenever it commits.
         batch, check = importing.import_rows(
-            questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record
+            questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record,
+            include_early=include_early,
         )
     except importing.AlreadyImported as error:
         importing.delete_upload(stored)
@@ -94,10 +125,18 @@ def import_upload_impl(
     except importing.ImportRefused as error:
         importing.save_result(stored, job_id, {"check": error.check.as_json(), "mapping": chosen})
         raise JobError(f"{error} They are listed on the page of this import, for the person who uploaded it.") from None
+    except importing.FileRefused as error:
+        importing.delete_upload(stored)
+        raise JobError(str(error)) from None
     except importing.ImportFileError as error:
         raise JobError(str(error)) from None
     importing.delete_upload(stored)
     return {"batch": batch.pk, **counts_of(check)}
+
+
+@task()
+def read_upload(job_id, stored, file_name, sheet):
+    return run_job(job_id, read_upload_impl, job_id, stored, file_name, sheet)
 
 
 @task()
@@ -106,12 +145,24 @@ def check_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen):
 
 
 @task()
-def import_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None):
-    return run_job(job_id, import_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id)
+def import_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, include_early=False):
+    return run_job(
+        job_id, import_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id, include_early
+    )
 
 
 def _upload_args(questionnaire, entry):
     return questionnaire.pk, entry["stored"], entry["file_name"], entry.get("sheet") or "", entry["mapping"]
+
+
+def start_read(questionnaire, entry, user):
+    """Queue the reading of a stored upload. Like every job on an upload, its title leaves out
+    the file's name, which others see on the list of jobs."""
+    return start_job(
+        Job.Kind.IMPORT, questionnaire.consultation, user, read_upload,
+        entry["stored"], entry["file_name"], entry.get("sheet") or "",
+        title="Read a file of responses before matching its columns",
+    )
 
 
 def start_check(questionnaire, entry, user):
@@ -124,9 +175,9 @@ def start_check(questionnaire, entry, user):
     )
 
 
-def start_import(questionnaire, entry, user):
+def start_import(questionnaire, entry, user, include_early=False):
     return start_job(
         Job.Kind.IMPORT, questionnaire.consultation, user, import_upload, *_upload_args(questionnaire, entry),
-        user.pk if user is not None and user.is_authenticated else None,
+        user.pk if user is not None and user.is_authenticated else None, bool(include_early),
         title="Import a file of responses",
     )

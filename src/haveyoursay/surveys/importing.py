@@ -10,8 +10,13 @@ thing in the same order:
     check = check_rows(questionnaire, table, mapping)   # the dry run: writes nothing
     batch, check = import_rows(questionnaire, table, mapping, file_name=..., user=...)
 
-On the staff site both run in the background (`surveys/import_tasks.py`), reporting their
-progress, and leave what they found beside the upload (`save_result`) for the page to show.
+On the staff site each step runs in the background (`surveys/import_tasks.py`), the first
+being `read_table`, reporting its progress, and leaves what it found beside the upload
+(`save_result`) for the page to show. Every read of a file is bounded (`import_limits`): an
+Excel workbook is a zip, and a few kilobytes of it can stand for millions of rows.
+
+Rows dated in the future are errors; rows dated before the consultation opened are imported
+only when the person importing confirms them (`include_early`).
 
 Every answer goes through its question type's `from_text`, as a keyed-in paper form does, so
 an imported answer means the same as one given online. Each imported row is a submitted
@@ -33,6 +38,7 @@ import os
 import re
 import secrets
 import time
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -45,7 +51,7 @@ from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.surveys.models import ImportBatch, Response
-from haveyoursay.surveys.question_types import AnswerError
+from haveyoursay.surveys.question_types import AnswerError, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
@@ -63,6 +69,59 @@ class ImportFileError(ValueError):
 
 class SheetNotFound(ImportFileError):
     """An Excel workbook without the sheet asked for."""
+
+
+NO_SUCH_SHEET = "The workbook has no sheet called"
+
+
+class FileRefused(ImportFileError):
+    """A file beyond what one import may take: too big unpacked, too many rows or columns, or
+    too slow to read. It is refused before it can hold a worker or its memory for long."""
+
+
+def import_limits():
+    """The bounds within which a file of responses is read (see settings.py)."""
+    return {
+        "unpacked_bytes": settings.HAVEYOURSAY_IMPORT_MAX_UNPACKED_MB * 1024 * 1024,
+        "shared_text_bytes": settings.HAVEYOURSAY_IMPORT_MAX_SHARED_TEXT_MB * 1024 * 1024,
+        "rows": settings.HAVEYOURSAY_IMPORT_MAX_ROWS,
+        "columns": settings.HAVEYOURSAY_IMPORT_MAX_COLUMNS,
+        "seconds": settings.HAVEYOURSAY_IMPORT_MAX_SECONDS,
+    }
+
+
+def _megabytes(size):
+    """2 MB, 2.4 MB, 88 MB; 300 KB."""
+    megabytes = size / (1024 * 1024)
+    if megabytes >= 10:
+        return f"{megabytes:,.0f} MB"
+    return f"{round(megabytes, 1):g} MB" if megabytes >= 1 else f"{size / 1024:,.0f} KB"
+
+
+def too_many_rows(limit):
+    return FileRefused(
+        f"The file has more than {limit:,} rows, the most one import can take (empty rows that have "
+        "formatting count too). Delete any empty rows below the responses, or split the responses into "
+        f"files of up to {limit:,} rows, and upload each one."
+    )
+
+
+def too_many_columns(count, limit):
+    return FileRefused(
+        f"The file has {count:,} columns, more than the {limit:,} one import can take. "
+        "Delete the columns you don't need to import, or any empty columns with formatting, and upload it again."
+    )
+
+
+def too_slow(limit_seconds):
+    if limit_seconds < 120:
+        took = f"{limit_seconds} second{'s' if limit_seconds != 1 else ''}"
+    else:
+        took = f"{round(limit_seconds / 60)} minutes"
+    return FileRefused(
+        f"Reading the file took longer than {took}, the most one import may take, "
+        "so it was stopped and nothing was imported. Split the responses into smaller files and upload each one."
+    )
 
 
 class MappingError(ValueError):
@@ -88,6 +147,19 @@ class ImportRefused(ValueError):
         self.check = check
         count = len(check.errors)
         super().__init__(f"Nothing was imported: the file has {count} problem{'s' if count != 1 else ''} to fix first.")
+
+
+class EarlyDatesNotConfirmed(ImportRefused):
+    """Rows dated before the consultation opened, which nobody confirmed should be imported."""
+
+    def __init__(self, check):
+        self.check = check
+        count = check.early
+        ValueError.__init__(
+            self,
+            f"Nothing was imported: {count:,} response{'s are' if count != 1 else ' is'} dated before the consultation "
+            "opened. Confirm that they should be imported, or correct their dates and upload the file again.",
+        )
 
 
 def already_imported_message(batch, name_the_file=True):
@@ -176,11 +248,26 @@ class Table:
     kind = ""
     header_in_rows = True  # the first raw row is the headings
 
-    def __init__(self, path, file_name, sheet=None):
+    def __init__(self, path, file_name, sheet=None, limits=None):
         self.path = Path(path)
         self.file_name = file_name
         self.sheet = sheet or None
+        self.limits = limits or import_limits()
+        self.deadline = time.monotonic() + self.limits["seconds"]
         self.columns = self._read_columns()
+        if len(self.columns) > self.limits["columns"]:
+            raise too_many_columns(len(self.columns), self.limits["columns"])
+
+    def limited(self, raw_rows):
+        """The raw rows, refused once there are more than the limit allows or reading them has
+        taken too long: a few bytes of a file can stand for millions of empty rows."""
+        most = self.limits["rows"] + (1 if self.header_in_rows else 0)
+        for count, (number, cells) in enumerate(raw_rows, start=1):
+            if count > most:
+                raise too_many_rows(self.limits["rows"])
+            if count % 1000 == 0 and time.monotonic() > self.deadline:
+                raise too_slow(self.limits["seconds"])
+            yield number, cells
 
     def rows(self):
         """(row number, [cell text, one per column]) for every row that isn't empty."""
@@ -194,7 +281,7 @@ class Table:
         anything in it are left out: a spreadsheet often carries thousands of empty rows at
         its end that nobody would call part of the file."""
         width = len(self.columns)
-        raw_rows = self._raw_rows()
+        raw_rows = self.limited(self._raw_rows())
         if self.header_in_rows:
             next(raw_rows, None)
         first_blank = None
@@ -216,21 +303,6 @@ class Table:
     @staticmethod
     def unguard(text):
         return text
-
-    def sample_values(self, rows=200, per_column=3):
-        """{column index: [a few different values]}, to show beside each column when mapping."""
-        samples = defaultdict(list)
-        try:
-            for count, (_, cells) in enumerate(self.rows()):
-                if count >= rows:
-                    break
-                for column, text in zip(self.columns, cells):
-                    values = samples[column.index]
-                    if text and text not in values and len(values) < per_column:
-                        values.append(text)
-        except ImportFileError:
-            pass  # the rows before it are example enough; the check says which row can't be read
-        return samples
 
     def _read_columns(self):
         raise NotImplementedError
@@ -265,7 +337,7 @@ class CsvTable(Table):
             truncated = bool(text.read(1))
         self.delimiter = self._delimiter(sample, truncated)
         for _, cells in self._raw_rows():
-            return _columns_from_header(cells)
+            return _columns_from_header([self.unguard(cell) for cell in cells])
         raise ImportFileError("The selected file is empty.")
 
     def _encoding(self):
@@ -310,9 +382,9 @@ class CsvTable(Table):
 
     def count_rows(self):
         try:
-            return max(0, sum(1 for _ in self._raw_rows()) - 1)
+            return max(0, sum(1 for _ in self.limited(self._raw_rows())) - 1)
         except ImportFileError:
-            return None  # the check itself will say which row
+            return None  # the check itself will say which row, or that there are too many
 
     def _raw_rows(self):
         with open(self.path, encoding=self.encoding, newline="") as text:
@@ -334,6 +406,32 @@ class XlsxTable(Table):
 
     kind = "xlsx"
 
+    def _check_unpacked_size(self):
+        """Refuse a workbook that would unpack to more than the limits, from the sizes its zip
+        declares for its parts (which the zip reader holds each part to), before opening it."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise ImportFileError(
+                "The selected file could not be read as an Excel workbook. "
+                "Open it in Excel, save it as an Excel Workbook (.xlsx) and try again."
+            ) from error
+        unpacked = sum(member.file_size for member in members)
+        if len(members) > 10_000 or unpacked > self.limits["unpacked_bytes"]:
+            raise FileRefused(
+                f"The workbook unpacks to {_megabytes(unpacked)}, more than the "
+                f"{_megabytes(self.limits['unpacked_bytes'])} one import can take. Save the responses as CSV, "
+                "or split them into smaller workbooks, and upload each one."
+            )
+        shared_text = sum(m.file_size for m in members if PurePath(m.filename).name.casefold() == "sharedstrings.xml")
+        if shared_text > self.limits["shared_text_bytes"]:
+            raise FileRefused(
+                f"The workbook's text unpacks to {_megabytes(shared_text)}, more than the "
+                f"{_megabytes(self.limits['shared_text_bytes'])} one import can take. Save the responses as CSV, "
+                "or split them into smaller workbooks, and upload each one."
+            )
+
     def _open(self):
         import openpyxl
 
@@ -348,12 +446,15 @@ class XlsxTable(Table):
             if self.sheet not in workbook.sheetnames:
                 names = ", ".join(f"“{n}”" for n in workbook.sheetnames)
                 workbook.close()
-                raise SheetNotFound(f"The workbook has no sheet called “{self.sheet}”. Its sheets are {names}.")
+                raise SheetNotFound(f"{NO_SUCH_SHEET} “{self.sheet}”. Its sheets are {names}: "
+                                    "enter one of these, or leave the sheet name empty for the first sheet.")
             return workbook, workbook[self.sheet]
         return workbook, workbook.worksheets[0]
 
     def _read_columns(self):
-        for _, cells in self._raw_rows():
+        self._check_unpacked_size()
+        # One column past the limit, so that too many is seen without reading them all.
+        for _, cells in self._raw_rows(width=self.limits["columns"] + 1):
             return _columns_from_header(cells)
         raise ImportFileError("The sheet is empty: the first row must hold the column headings.")
 
@@ -368,10 +469,13 @@ class XlsxTable(Table):
             workbook.close()
         return max(0, last - 1) if last else None
 
-    def _raw_rows(self):
+    def _raw_rows(self, width=None):
+        # As wide as the headings at most: a sheet that claims 16,384 columns is not read as
+        # 16,384 cells a row.
         workbook, sheet = self._open()
         try:
-            for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            rows = sheet.iter_rows(min_row=1, max_col=width or len(self.columns), values_only=True)
+            for number, cells in enumerate(rows, start=1):
                 yield number, list(cells)
         finally:
             workbook.close()
@@ -396,6 +500,10 @@ class SavTable(Table):
             ) from error
         labels = dict(enumerate(meta.column_labels or []))
         self.number_of_rows = meta.number_rows
+        if self.number_of_rows is not None and self.number_of_rows > self.limits["rows"]:
+            raise too_many_rows(self.limits["rows"])
+        if len(meta.column_names) > self.limits["columns"]:
+            raise too_many_columns(len(meta.column_names), self.limits["columns"])
         return _columns_from_header(meta.column_names, labels)
 
     def count_rows(self):
@@ -442,6 +550,43 @@ def open_table(path, file_name=None, sheet=None):
     if size == 0:
         raise ImportFileError("The selected file is empty.")
     return TABLES[suffix](path, file_name, sheet=sheet if suffix == ".xlsx" else None)
+
+
+def read_table(table, *, progress=ignore_progress, sample_rows=200, per_column=3):
+    """Read a file through once, as the first step of importing it: its columns, a few values
+    of each to show beside it when mapping, and how many rows it has. ImportFileError if it
+    can't be read, has no rows, or is beyond the limits (FileRefused)."""
+    total = table.count_rows()
+    samples = defaultdict(list)
+    rows = 0
+    progress(0, total, "Reading the rows")
+    for number, cells in table.rows_and_blanks():
+        if cells is None:
+            continue
+        rows += 1
+        if rows <= sample_rows:
+            for column, text in zip(table.columns, cells):
+                values = samples[column.index]
+                if text and text not in values and len(values) < per_column:
+                    values.append(text)
+        progress(number - 1, total, f"Reading row {number:,}")
+    if rows == 0:
+        raise ImportFileError(
+            "The selected file has column headings but no rows of responses under them. "
+            "Check that it is the right file, or that the responses are on its first sheet, and upload it again."
+        )
+    progress(rows, rows, f"Read {rows:,} rows")
+    return {
+        "columns": [[c.index, c.name, c.label] for c in table.columns],
+        "samples": {str(index): values for index, values in samples.items()},
+        "rows": rows,
+        "sheet": table.sheet or "",
+    }
+
+
+def columns_read(result):
+    """The columns `read_table` found, from what it returned."""
+    return [Column(index, name, label) for index, name, label in result["columns"]]
 
 
 def file_sha256(path):
@@ -587,7 +732,20 @@ SPECIALS = [
     ("@respondent_kind", "Respondent kind: individual or organisation", (
         "respondent kind", "respondent_kind", "responding as", "response type",
     )),
+    ("@channel", "Channel: how the response came (paper form, email, phone, online)", (
+        "channel", "how it arrived", "response channel", "how received", "received by", "received via",
+        "method of response",
+    )),
 ]
+# The channel a row's words name; a row without one came by import.
+CHANNEL_WORDS = {
+    **{label.casefold(): value for value, label in Response.Channel.choices},
+    **{value: value for value in Response.Channel.values},
+    "paper": "paper", "post": "paper", "letter": "paper", "freepost": "paper", "form": "paper",
+    "e-mail": "email", "telephone": "phone", "phone call": "phone", "web": "online", "website": "online",
+    "internet": "online", "imported": "import",
+}
+TEMPLATE_HEADINGS = ("Respondent ID", "Date received", "Channel")
 
 
 def normalise_heading(text):
@@ -605,41 +763,63 @@ def targets_for(questionnaire):
     targets = [
         Target(key, label, ABOUT_THE_RESPONSE, "special", names=names) for key, label, names in SPECIALS
     ]
+    sections = {pk: number for number, pk in enumerate(questionnaire.pages.values_list("pk", flat=True), start=1)}
     questions = questionnaire.ordered_questions().select_related("page").prefetch_related("options")
-    for question in questions:
+    # Each question by its number and words, grouped by its section, as the questionnaire shows
+    # them: the person matching columns knows the questions, not the codes they are stored by.
+    for number, question in enumerate(questions, start=1):
         type_ = question.type
         code, kind = question.code, question.kind
-        group = f"{code}: {_short(question.text)}"
+        group = f"Section {sections.get(question.page_id, '')}: {question.page.title}"
+        short = f"{number}. {_short(question.text, 40)}"  # leaving room for the part it names
         options = list(question.options.all())
         exported = type_.export_columns(question)
         if kind != "grid":
             label = {
-                "multiple": f"{code}: all the answers in one column (a; b; c)",
-                "ranking": f"{code}: the whole order in one column (1. x; 2. y)",
-            }.get(kind, f"{code}: the answer")
-            names = (code, question.text)
+                "multiple": f"{short}: all the answers in one column (a; b; c)",
+                "ranking": f"{short}: the whole order in one column (1. x; 2. y)",
+            }.get(kind, f"{number}. {_short(question.text, 90)}")
+            names = (code, question.text, f"{question.text} [{code}]")
             if kind not in ("multiple", "ranking"):
                 names += tuple(exported[0])
             targets.append(Target(code, label, group, "answer", question, names=names))
         if kind in ("single", "agree", "importance", "area") and type_.has_other(question):
-            targets.append(Target(f"{code}[*other]", f"{code}: the words of “other”", group, "other", question,
+            targets.append(Target(f"{code}[*other]", f"{short}: the words of “other”", group, "other", question,
                                   names=tuple(exported[1])))
         if kind == "multiple":
             for option, names in zip(options, exported):
-                targets.append(Target(f"{code}[{option.value}]", f"{code}: {_short(option.label)} (0 or 1)", group,
+                targets.append(Target(f"{code}[{option.value}]", f"{short}: {_short(option.label)} (0 or 1)", group,
                                       "option", question, option.value, tuple(names)))
             if any(o.other for o in options):
-                targets.append(Target(f"{code}[*other]", f"{code}: the words of “other”", group, "other", question,
+                targets.append(Target(f"{code}[*other]", f"{short}: the words of “other”", group, "other", question,
                                       names=tuple(exported[-1])))
         if kind == "ranking":
             for option, names in zip(options, exported):
-                targets.append(Target(f"{code}[{option.value}]", f"{code}: rank of {_short(option.label)}", group,
+                targets.append(Target(f"{code}[{option.value}]", f"{short}: rank of {_short(option.label)}", group,
                                       "rank", question, option.value, tuple(names)))
         if kind == "grid":
             for statement, names in zip(type_.statements(question), exported):
-                targets.append(Target(f"{code}[{statement['value']}]", f"{code}: {_short(statement['label'])}", group,
+                targets.append(Target(f"{code}[{statement['value']}]", f"{short}: {_short(statement['label'])}", group,
                                       "statement", question, statement["value"], tuple(names)))
     return targets
+
+
+def template_headings(questionnaire):
+    """The headings of a file to fill in by hand and import: the respondent's ID, the date
+    received and the channel, then each question in order (a grid: each of its statements),
+    headed by its words, so that every column is matched by itself. A question whose words
+    another also has is told apart by its code."""
+    questions = list(questionnaire.ordered_questions().prefetch_related("options"))
+    texts = Counter(question.text for question in questions)
+    headings = list(TEMPLATE_HEADINGS)
+    for question in questions:
+        if question.kind == "grid":
+            headings += [heading for _, heading in question.type.export_columns(question)]
+        elif texts[question.text] > 1:
+            headings.append(f"{question.text} [{question.code}]")
+        else:
+            headings.append(question.text)
+    return headings
 
 
 def target_choices(targets):
@@ -751,7 +931,8 @@ class Mapping:
 
 @dataclass
 class Problem:
-    level: str  # "error" stops the import; "warning" doesn't; "skipped" is a row left out
+    level: str  # "error" stops the import; "warning" doesn't; "early" (dated before the consultation
+    # opened) doesn't once the person importing has confirmed it; "skipped" is a row left out
     row: int | None
     column: str | None
     message: str
@@ -765,7 +946,9 @@ class Problem:
 class Check:
     """What a dry run found; an import returns the same, counted as it went.
 
-    `rows_read` counts the rows with anything in them; `blank` the empty rows among them.
+    `rows_read` counts the rows with anything in them; `blank` the empty rows among them;
+    `early` the rows to import that are dated before the consultation opened, which are imported
+    only when the person importing confirms them.
     """
 
     rows_read: int = 0
@@ -773,6 +956,7 @@ class Check:
     duplicates: int = 0
     empty: int = 0
     blank: int = 0
+    early: int = 0
     problems: list = field(default_factory=list)
 
     @property
@@ -782,13 +966,14 @@ class Check:
     def as_json(self):
         return {
             "rows_read": self.rows_read, "to_import": self.to_import, "duplicates": self.duplicates,
-            "empty": self.empty, "blank": self.blank,
+            "empty": self.empty, "blank": self.blank, "early": self.early,
             "problems": [[p.level, p.row, p.column, p.message] for p in self.problems],
         }
 
     @classmethod
     def from_json(cls, data):
-        counts = {name: int(data.get(name) or 0) for name in ("rows_read", "to_import", "duplicates", "empty", "blank")}
+        names = ("rows_read", "to_import", "duplicates", "empty", "blank", "early")
+        counts = {name: int(data.get(name) or 0) for name in names}
         return cls(**counts, problems=[Problem(*problem) for problem in data.get("problems", [])])
 
     @property
@@ -797,7 +982,16 @@ class Check:
 
     @property
     def warnings(self):
+        """Everything that doesn't stop the import, the early dates among them."""
+        return [p for p in self.problems if p.level in ("warning", "early")]
+
+    @property
+    def other_warnings(self):
         return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def early_dates(self):
+        return [p for p in self.problems if p.level == "early"]
 
     @property
     def skipped(self):
@@ -816,6 +1010,7 @@ class Check:
             f"Blank rows skipped: {self.blank:,}",
             f"Problems: {len(self.errors):,}",
             f"Warnings: {len(self.warnings):,}",
+            *([f"Rows dated before the consultation opened: {self.early:,}"] if self.early else []),
         ]
 
 
@@ -828,6 +1023,7 @@ class Row:
     details: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     status: str = "import"  # import, duplicate, empty, blank
+    early: bool = False  # dated before the consultation opened
 
     def error(self, column, message):
         self.problems.append(Problem("error", self.number, column, message))
@@ -893,11 +1089,12 @@ class RowReader:
         self.required_mapped = [q for q in self.questions if q.required]
         self.required_unmapped = [q for q in all_questions if q.required and q not in self.by_question]
         self.seen_contents = Counter()
+        self.opens_on = questionnaire.consultation.opens_on
 
     def file_warnings(self):
         return [
-            Problem("warning", None, None, f"No column is mapped to the required question {q.code} (“{q.text}”): "
-                    "no row will have an answer to it.")
+            Problem("warning", None, None, f"No column is matched to the required question {wording(q)}: "
+                    "no row will have an answer to it. If the file has a column for it, match it to the question.")
             for q in self.required_unmapped
         ]
 
@@ -914,7 +1111,7 @@ class RowReader:
         self._key(row, cells)
         answered = {q.code: v for q, v in row.answers.items()}
         missing = [
-            q.code for q in self.required_mapped
+            wording(q, 50) for q in self.required_mapped
             if q not in row.answers and condition_met(q.page.condition, answered) and condition_met(q.condition, answered)
         ]
         if missing and not row.has_errors:  # an answer with an error is missing for its own reason
@@ -977,7 +1174,8 @@ class RowReader:
                     if number:
                         chosen.setdefault(option.value, column)
                     continue
-                row.error(column.name, f"“{text}” is not 0 or 1 (for “{option.label}” in {question.code})")
+                row.error(column.name, f"{wording(question)}: “{text}” is not 0 or 1 (for “{option.label}”). "
+                                      "Use 1 for chosen, 0 or nothing for not chosen")
                 return None
             elif target.role == "other" and text:
                 other_words = other_words or text
@@ -990,7 +1188,8 @@ class RowReader:
         if exclusive and len(chosen) > 1:
             option = options[exclusive[0]]
             row.error(chosen[option.value].name,
-                      f"“{option.label}” can't be chosen with other answers to {question.code}")
+                      f"{wording(question)}: “{option.label}” can't be chosen with other answers. "
+                      "Keep it or the others")
             return None
         return {"choices": [v for v in options if v in chosen], "other": other_words}
 
@@ -1005,26 +1204,30 @@ class RowReader:
                 if not number.is_integer() or number < 1:
                     raise ValueError
             except ValueError:
-                row.error(column.name, f"“{text}” is not a rank (a whole number from 1) for “{options[target.part].label}” in {question.code}")
+                label = options[target.part].label
+                row.error(column.name, f"{wording(question)}: “{text}” is not a rank for “{label}”. "
+                                       "Use a whole number from 1, or nothing if it wasn't ranked")
                 return None
             ranks[target.part] = int(number)
             columns[target.part] = column
         if ranks:
             if value is not None:
-                row.error(whole[0].name, f"{question.code} is ranked in this column and in its rank columns: use one or the other")
+                row.error(whole[0].name, f"{wording(question)} is ranked in this column and in its rank columns: "
+                                         "match only one or the other")
                 return None
             order = sorted(ranks.values())
             if order != list(range(1, len(order) + 1)):
                 first = next(v for v in options if v in ranks)
                 row.error(columns[first].name,
-                          f"the ranks of {question.code} must run from 1 to {len(order)} without gaps or repeats, "
+                          f"{wording(question)}: the ranks must run from 1 to {len(order)} without gaps or repeats, "
                           f"but they are {', '.join(map(str, order))}")
                 return None
             return {"ranking": sorted(ranks, key=ranks.get)}
         if value is not None:
             repeated = [v for v, n in Counter(value["ranking"]).items() if n > 1]
             if repeated:
-                row.error(whole[0].name, f"“{options[repeated[0]].label}” is ranked twice in {question.code}")
+                row.error(whole[0].name, f"{wording(question)}: “{options[repeated[0]].label}” is ranked twice. "
+                                         "Rank each answer once")
                 return None
         return value
 
@@ -1045,6 +1248,8 @@ class RowReader:
     # Details of the response ----------------------------------------------------------------
 
     def _details(self, row, cells):
+        today = timezone.localdate()
+
         def text_of(key):
             column = self.specials.get(key)
             return (column, cells[column.index]) if column is not None else (None, "")
@@ -1061,6 +1266,17 @@ class RowReader:
             except ValueError:
                 row.error(column.name, f"“{text}” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)")
                 continue
+            day = timezone.localtime(moment).date() if has_time else moment.date()
+            if (moment > timezone.now()) if has_time else (day > today):
+                row.error(column.name, f"“{text}” is in the future: no response can have been received after today, "
+                                       f"{uk_date(today)}. Correct the date in the file and upload it again")
+                continue
+            if self.opens_on is not None and day < self.opens_on and not row.early:
+                row.early = True
+                row.problems.append(Problem(
+                    "early", row.number, column.name,
+                    f"dated “{text}”, before the consultation opened on {uk_date(self.opens_on)}",
+                ))
             if "submitted_at" in fields and (key != "@received_on" or "submitted_at" not in row.details):
                 row.details["submitted_at"] = moment
             if "received_on" in fields:
@@ -1084,6 +1300,15 @@ class RowReader:
             row.error(column.name, f"“{text}” is not a kind of respondent: use “individual” or “organisation”")
             kind = Response.RespondentKind.INDIVIDUAL
         row.details["respondent_kind"] = kind
+        column, text = text_of("@channel")
+        if text:
+            channel = CHANNEL_WORDS.get(" ".join(text.split()).casefold())
+            if channel is None:
+                labels = ", ".join(label for _, label in Response.Channel.choices)
+                row.error(column.name,
+                          f"“{text}” is not a channel: use one of {labels}, or leave it empty for “Imported”")
+            else:
+                row.details["channel"] = channel
 
     def _key(self, row, cells):
         column = self.specials.get("@respondent_id")
@@ -1176,6 +1401,7 @@ def _count(check, row):
         check.problems.append(Problem("warning", row.number, None, "no answers in the mapped columns, will be skipped"))
     elif not row.has_errors:
         check.to_import += 1
+        check.early += row.early
 
 
 def previous_import(questionnaire, sha256):
@@ -1184,11 +1410,15 @@ def previous_import(questionnaire, sha256):
     return batches.select_related("imported_by").first()
 
 
-def import_rows(questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None):
+def import_rows(
+    questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None,
+    include_early=False,
+):
     """Import every row or none, in one transaction. Returns (batch, check).
 
     AlreadyImported if this file was imported before, or is imported by someone else while
-    this runs; ImportRefused (with the check) if any row has an error. Rows already imported,
+    this runs; ImportRefused (with the check) if any row has an error, or EarlyDatesNotConfirmed
+    if rows are dated before the consultation opened and `include_early` doesn't confirm them. Rows already imported,
     by ID or by content, are skipped and counted, as are blank rows and rows with no answers.
 
     `progress` hears of the dry run row by row (the first half), then once before the rows are
@@ -1206,6 +1436,8 @@ def import_rows(questionnaire, table, mapping, *, user=None, file_name=None, pro
     check = check_rows(questionnaire, table, mapping, progress=first_half)
     if not check.ok:
         raise ImportRefused(check)
+    if check.early and not include_early:
+        raise EarlyDatesNotConfirmed(check)
     progress(check.rows_in_file, 2 * check.rows_in_file,
              f"Writing {check.to_import:,} response{'s' if check.to_import != 1 else ''}: none is saved until all are")
     try:
@@ -1259,7 +1491,7 @@ def _create(questionnaire, batch, rows, user):
         submitted_at = row.details.get("submitted_at") or now
         responses.append(Response(
             questionnaire=questionnaire,
-            channel=Response.Channel.IMPORT,
+            channel=row.details.get("channel") or Response.Channel.IMPORT,
             state=Response.State.SUBMITTED,
             started_at=submitted_at,
             submitted_at=submitted_at,

@@ -6,22 +6,27 @@ random name that only the uploading session knows; the browser holds nothing but
 for it. The file is deleted once imported, and by the next upload after a day if the import
 was never finished. The work itself is in `surveys/importing.py`.
 
-The dry run and the import run in the background (`surveys/import_tasks.py`): a file of
-50,000 rows takes longer than a web request may. Meanwhile the page says how far the work
+Reading the file, the dry run and the import run in the background (`surveys/import_tasks.py`):
+a file of 50,000 rows takes longer than a web request may, and a small file can unpack to far
+more than it seems. The upload request only stores the file; a file the reading refuses is
+deleted, and the import page says why. Meanwhile the page says how far the work
 has got, and the person can come back to it; the jobs are reached only through the upload's
 token, so only the session that uploaded the file sees what was found in it.
 """
 
+import hashlib
+import json
 import secrets
-from itertools import islice
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.govuk_forms import GovukForm
@@ -29,11 +34,14 @@ from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 from haveyoursay.surveys import import_tasks, importing
+from haveyoursay.surveys.exports import csv_chunks
 from haveyoursay.surveys.models import ImportBatch, Questionnaire
 
 PERMISSION = "surveys.add_importbatch"
 SESSION_KEY = "response_imports"
 FINISHED_KEY = "response_imports_finished"  # {token: batch pk}, so a second click lands on the result
+REFUSED_KEY = "response_imports_refused"  # {token: why}, for the import page to say
+MAPPINGS_KEY = "response_import_mappings"  # {questionnaire and headings: mapping}, for a corrected file
 TEMPLATES = "surveys/staff/imports/"
 
 
@@ -84,9 +92,12 @@ class MappingForm(GovukForm):
                 label=column.description,
                 required=False,
                 choices=choices,
-                help_text=", ".join(f"“{importing._short(v, 40)}”" for v in examples) if examples else "Empty in the first rows",
+                help_text=(
+                    "For example: " + ", ".join(f"“{importing._short(v, 40)}”" for v in examples)
+                    if examples else "Empty in the first rows"
+                ),
                 error_messages={"invalid_choice": "Choose from the list"},
-                # As wide as its cell, not as its longest choice: the table must fit a phone.
+                # As wide as the column of the page, not as its longest choice: it must fit a phone.
                 widget=forms.Select(attrs={"class": "hys-select-fill"}),
             )
 
@@ -135,16 +146,34 @@ def _finished(request, consultation, token):
     return redirect("surveys_staff:import_done", consultation.pk, batch_pk) if batch_pk else None
 
 
-def _upload(request, consultation, token):
-    """(entry, table) for a file this session uploaded for this consultation, or None if it
-    has gone (imported, or older than a day). 404 for a token that was never this session's."""
-    entry = _uploads(request).get(token)
-    if not entry or entry.get("consultation") != consultation.pk:
-        raise Http404("No such upload")
-    path = importing.stored_upload_path(entry["stored"])
-    if path is None:
-        return entry, None
-    return entry, importing.open_table(path, entry["file_name"], entry.get("sheet") or None)
+def _refuse(request, consultation, token, entry, message):
+    """The upload could not be read, or was beyond the limits: delete it, and send the person
+    back to the import page, which says why (and says so again if they come back to it)."""
+    importing.delete_upload(entry["stored"])
+    uploads = _uploads(request)
+    uploads.pop(token, None)
+    _save_uploads(request, uploads)
+    refused = request.session.get(REFUSED_KEY, {})
+    refused[token] = {"file_name": entry["file_name"], "message": message}
+    request.session[REFUSED_KEY] = dict(list(refused.items())[-10:])
+    return _to_refusal(consultation, token)
+
+
+def _to_refusal(consultation, token):
+    page = reverse("surveys_staff:import_upload", args=[consultation.pk])
+    return redirect(f"{page}?{urlencode({'refused': token})}")
+
+
+def _show_refusal(request, form):
+    """The reason the file named by ?refused= was refused, at the field it is about."""
+    refusal = request.session.get(REFUSED_KEY, {}).get(request.GET.get("refused", ""))
+    if not refusal:
+        return
+    field = "sheet" if refusal["message"].startswith(importing.NO_SUCH_SHEET) else "file"
+    form.full_clean()  # an unbound form: no errors of its own, only this one
+    form.cleaned_data = {}
+    form.add_error(field, f"“{refusal['file_name']}” was not imported, and has been deleted from the server. "
+                          + refusal["message"])
 
 
 def _expired(request, consultation):
@@ -155,37 +184,33 @@ def _expired(request, consultation):
 @staff_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def upload(request, pk):
+    """Only stores the file and queues its reading: nothing in the file is read here."""
     consultation, questionnaire = _questionnaire(request, pk)
     form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "GET":
+        _show_refusal(request, form)
     if questionnaire is not None and request.method == "POST" and form.is_valid():
         importing.remove_stale_uploads()
         _forget_stale_uploads(request)
         file = form.cleaned_data["file"]
         stored, sha256 = importing.store_upload(file, file.name)
-        try:
-            batch = importing.previous_import(questionnaire, sha256)
-            if batch is not None:
-                raise importing.AlreadyImported(batch)
-            table = importing.open_table(importing.stored_upload_path(stored), file.name, form.cleaned_data["sheet"])
-            if not any(True for _ in islice(table.rows(), 1)):
-                raise importing.ImportFileError("The selected file has column headings but no rows of responses under them.")
-        except importing.SheetNotFound as error:
+        batch = importing.previous_import(questionnaire, sha256)
+        if batch is not None:
             importing.delete_upload(stored)
-            form.add_error("sheet", str(error))
-        except (importing.ImportFileError, importing.AlreadyImported) as error:
-            importing.delete_upload(stored)
-            form.add_error("file", str(error))
+            form.add_error("file", importing.already_imported_message(batch))
         else:
             token = secrets.token_urlsafe(16)
             uploads = _uploads(request)
-            uploads[token] = {
+            entry = {
                 "consultation": consultation.pk,
                 "stored": stored,
                 "file_name": file.name[:255],
                 "sha256": sha256,
-                "sheet": table.sheet or "",
+                "sheet": form.cleaned_data["sheet"].strip(),
                 "uploaded_at": timezone.now().isoformat(),
             }
+            entry["read_job"] = import_tasks.start_read(questionnaire, entry, request.user).pk
+            uploads[token] = entry
             _save_uploads(request, uploads)
             return redirect("surveys_staff:import_mapping", consultation.pk, token)
     batches = (
@@ -200,6 +225,22 @@ def upload(request, pk):
 
 
 @staff_required(PERMISSION)
+@require_GET
+def template(request, pk):
+    """A CSV of headings only, one column for each question, to fill in and upload: every column
+    is matched to its question by its heading."""
+    consultation, questionnaire = _questionnaire(request, pk)
+    if questionnaire is None:
+        raise Http404("No questionnaire")
+    download = HttpResponse(
+        b"".join(csv_chunks([importing.template_headings(questionnaire)])), content_type="text/csv; charset=utf-8"
+    )
+    download["Content-Disposition"] = f'attachment; filename="{consultation.slug}-responses-template.csv"'
+    download["Cache-Control"] = "private, no-store"
+    return download
+
+
+@staff_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def mapping(request, pk, token):
     consultation, questionnaire = _questionnaire(request, pk)
@@ -207,21 +248,42 @@ def mapping(request, pk, token):
         raise Http404("No questionnaire")
     if finished := _finished(request, consultation, token):
         return finished
-    entry, table = _upload(request, consultation, token)
-    if table is None:
+    if token in request.session.get(REFUSED_KEY, {}):
+        return _to_refusal(consultation, token)
+    entry = _uploads(request).get(token)
+    if not entry or entry.get("consultation") != consultation.pk:
+        raise Http404("No such upload")
+    job = _job(consultation, entry, "read_job")
+    if job is None or importing.stored_upload_path(entry["stored"]) is None and job.state != Job.State.FAILED:
         return _expired(request, consultation)
+    if not job.is_finished:
+        return _waiting(request, consultation, entry, token, job, "Reading the file", stage="read")
+    if job.state == Job.State.FAILED:
+        return _refuse(request, consultation, token, entry, job.error_message)
+    found = importing.load_result(entry["stored"], job.pk)
+    if not found:
+        return _expired(request, consultation)
+    columns = importing.columns_read(found)
+    samples = {int(index): values for index, values in found["samples"].items()}
     targets = importing.targets_for(questionnaire)
     saved = entry.get("mapping")
-    chosen = {int(i): k for i, k in saved.items()} if saved is not None else importing.propose_mapping(table.columns, targets)
+    remembered = _remembered_mapping(request, questionnaire, columns, targets) if saved is None else None
+    if saved is not None:
+        chosen = {int(i): k for i, k in saved.items()}
+    elif remembered is not None:
+        chosen = remembered["chosen"]
+    else:
+        chosen = importing.propose_mapping(columns, targets)
     form = MappingForm(
-        table.columns, targets, table.sample_values(),
+        columns, targets, samples,
         data=request.POST if request.method == "POST" else None,
-        initial={MappingForm.field_name(c): chosen.get(c.index, "") for c in table.columns},
+        initial={MappingForm.field_name(c): chosen.get(c.index, "") for c in columns},
     )
     if request.method == "POST" and form.is_valid():
         uploads = _uploads(request)
         entry = uploads[token]
         entry["mapping"] = {str(c.index): t.key for c, t in form.mapping.pairs}
+        _remember_mapping(request, questionnaire, columns, entry)
         entry.pop("import_job", None)
         entry.pop("check_job", None)
         if importing.previous_import(questionnaire, entry["sha256"]) is None:
@@ -233,9 +295,40 @@ def mapping(request, pk, token):
         TEMPLATES + "mapping.html",
         {
             "consultation": consultation, "form": form, "entry": entry, "token": token,
-            "proposed": saved is None, "mapped_count": len(chosen), "column_count": len(table.columns),
+            "proposed": saved is None and remembered is None, "remembered": remembered,
+            "mapped_count": len(chosen), "column_count": len(columns),
         },
     )
+
+
+def _headings_key(questionnaire, columns):
+    headings = json.dumps([column.name for column in columns], ensure_ascii=False)
+    return f"{questionnaire.pk}:{hashlib.sha256(headings.encode()).hexdigest()}"
+
+
+def _remember_mapping(request, questionnaire, columns, entry):
+    """Keep how this session matched a file's columns, by the file's headings, for a corrected
+    file of the same questionnaire (the same headings, in the same order) to start from."""
+    remembered = request.session.get(MAPPINGS_KEY, {})
+    key = _headings_key(questionnaire, columns)
+    remembered.pop(key, None)
+    remembered[key] = {"mapping": entry["mapping"], "file_name": entry["file_name"]}
+    request.session[MAPPINGS_KEY] = dict(list(remembered.items())[-20:])
+
+
+def _remembered_mapping(request, questionnaire, columns, targets):
+    """{"chosen": {column index: target}, "file_name": ...} as this session last matched a file
+    with these headings, leaving out what the questionnaire no longer has; or None."""
+    found = request.session.get(MAPPINGS_KEY, {}).get(_headings_key(questionnaire, columns))
+    if not found:
+        return None
+    keys = {target.key for target in targets}
+    chosen = {int(i): key for i, key in found["mapping"].items() if key in keys and int(i) < len(columns)}
+    try:
+        importing.Mapping(columns, targets, chosen)
+    except importing.MappingError:
+        return None
+    return {"chosen": chosen, "file_name": found["file_name"]}
 
 
 def _mapped_upload(request, pk, token, need_file=True):
@@ -263,14 +356,14 @@ def _job(consultation, entry, key):
     return Job.objects.filter(pk=job_id, consultation=consultation).first() if job_id else None
 
 
-def _waiting(request, consultation, entry, token, job, heading, restart_url=""):
+def _waiting(request, consultation, entry, token, job, heading, restart_url="", stage=""):
     """The page shown while the work goes on: it says how far it has got, and is looked at again
     by the browser (or by the person following the "Check again" link) until it is done."""
     return render(
         request,
         TEMPLATES + "waiting.html",
         {"consultation": consultation, "entry": entry, "token": token, "job": job, "heading": heading,
-         "restart_url": restart_url},
+         "restart_url": restart_url, "stage": stage},
     )
 
 
@@ -279,7 +372,7 @@ def _check_page(request, consultation, entry, token, **context):
         request,
         TEMPLATES + "check.html",
         {"consultation": consultation, "entry": entry, "token": token, "check": None, "file_error": "",
-         "already_imported": "", "import_error": "", **context},
+         "already_imported": "", "import_error": "", "confirm_error": "", **context},
     )
 
 
@@ -292,7 +385,8 @@ def _found(entry, job):
 @staff_required(PERMISSION)
 @never_cache
 def check(request, pk, token):
-    stop, prepared = _mapped_upload(request, pk, token)
+    # A check that refused the file deleted it: what the check found is still to be shown.
+    stop, prepared = _mapped_upload(request, pk, token, need_file=False)
     if stop is not None:
         return stop
     consultation, questionnaire, entry = prepared
@@ -327,8 +421,17 @@ def run(request, pk, token):
     if request.method == "POST" and (job is None or job.state == Job.State.FAILED or job.is_stalled()):
         if importing.stored_upload_path(entry["stored"]) is None:
             return _expired(request, consultation)
+        checked = _job(consultation, entry, "check_job")
+        found = _found(entry, checked) if checked is not None and checked.state == Job.State.SUCCEEDED else None
+        include_early = request.POST.get("include_early") == "yes"
+        if found is not None and found.early and not include_early:
+            responses = f"{found.early:,} response{'s' if found.early != 1 else ''}"
+            return _check_page(request, consultation, entry, token, check=found, confirm_error=(
+                f"Confirm that the {responses} dated before the consultation opened should be imported, "
+                "or correct their dates in the file and upload it again"
+            ))
         uploads = _uploads(request)
-        job = import_tasks.start_import(questionnaire, entry, request.user)
+        job = import_tasks.start_import(questionnaire, entry, request.user, include_early=include_early)
         uploads[token]["import_job"] = job.pk
         _save_uploads(request, uploads)
         return redirect("surveys_staff:import_run", consultation.pk, token)

@@ -6,6 +6,7 @@ from haveyoursay.surveys import imports
 
 urlpatterns = [
     path("consultations/<int:pk>/import/", imports.upload, name="import_upload"),
+    path("consultations/<int:pk>/import/template.csv", imports.template, name="import_template"),
     path("consultations/<int:pk>/import/<str:token>/mapping/", imports.mapping, name="import_mapping"),
     path("consultations/<int:pk>/import/<str:token>/check/", imports.check, name="import_check"),
     path("consultations/<int:pk>/import/<str:token>/import/", imports.run, name="import_run"),

@@ -99,6 +99,21 @@ class QuestionType:
         raise NotImplementedError
 
 
+def wording(question, length=70):
+    """A question as a person knows it, by its words, cut short: for messages about an answer."""
+    text = " ".join(question.text.split())
+    return f"‘{text if len(text) <= length else text[: length - 1].rstrip() + '…'}’"
+
+
+def not_one_of(question, text, labels, what="answers", also="", part=""):
+    """AnswerError for an answer that isn't one of `labels`, listing them, so that the person
+    importing can correct it without looking the question up. `part`: a grid's statement."""
+    labels = list(labels)
+    shown = ", ".join(labels[:15]) + (f" and {len(labels) - 15} more" if len(labels) > 15 else "")
+    where = f"{wording(question)}, “{part}”" if part else wording(question)
+    return AnswerError(f"{where}: “{text.strip()}” is not one of: {shown}{also}. Change it to one of these {what}")
+
+
 def _labels(question):
     return {option.value: option.label for option in question.options.all()}
 
@@ -202,7 +217,7 @@ class SingleChoice(QuestionType):
             other = next((o for o in question.options.all() if o.other), None)
             if other is not None:
                 return {"choice": other.value, "other": text.strip()}
-            raise AnswerError(f"“{text}” is not one of the answers to {question.code}")
+            raise not_one_of(question, text, _labels(question).values())
         return {"choice": option.value, "other": ""}
 
 
@@ -300,7 +315,8 @@ class MultipleChoice(QuestionType):
             if option is None:
                 other_option = next((o for o in question.options.all() if o.other), None)
                 if other_option is None:
-                    raise AnswerError(f"“{part.strip()}” is not one of the answers to {question.code}")
+                    raise not_one_of(question, part, _labels(question).values(),
+                                     also=" (separate several answers with semicolons)")
                 option, other = other_option, part.strip()
             if option.value not in choices:
                 choices.append(option.value)
@@ -340,7 +356,10 @@ class Text(QuestionType):
     def from_text(self, question, text):
         text = text.strip()
         if question.max_length and len(text) > question.max_length:
-            raise AnswerError(f"{question.code} is {len(text):,} characters, more than its limit of {question.max_length:,}")
+            raise AnswerError(
+                f"{wording(question)}: the answer is {len(text):,} characters, more than its limit of "
+                f"{question.max_length:,}. Shorten it in the file"
+            )
         return {"text": text} if text else None
 
 
@@ -476,7 +495,9 @@ class Postcode(QuestionType):
             return None
         postcode = normalise_postcode(text)
         if postcode is None:
-            raise AnswerError(f"“{text}” is not a UK postcode")
+            raise AnswerError(
+                f"{wording(question)}: “{text.strip()}” is not a UK postcode. Correct it, or leave it empty"
+            )
         return {"postcode": postcode}
 
 
@@ -553,7 +574,7 @@ class Ranking(QuestionType):
         for part in parts:
             option = _option_for_text(question, re.sub(r"^\s*\d+[.)]\s*", "", part))
             if option is None:
-                raise AnswerError(f"“{part.strip()}” is not one of the answers to {question.code}")
+                raise not_one_of(question, part, _labels(question).values(), also=" (in order: “1. x; 2. y”)")
             ranking.append(option.value)
         return {"ranking": ranking}
 
@@ -620,14 +641,15 @@ class Grid(QuestionType):
         return [labels.get(rows.get(s["value"]), "") for s in self.statements(question)]
 
     def from_text(self, question, text):
-        raise AnswerError(f"{question.code} is a grid: map one column to each of its statements")
+        raise AnswerError(f"{wording(question)} is a grid: match one column to each of its statements")
 
     def row_from_text(self, question, statement_value, text):
         if not text.strip():
             return None
         option = _option_for_text(question, text)
         if option is None:
-            raise AnswerError(f"“{text}” is not on the scale of {question.code}")
+            statement = next((s["label"] for s in self.statements(question) if s["value"] == statement_value), "")
+            raise not_one_of(question, text, _labels(question).values(), what="answers on its scale", part=statement)
         return option.value
 
 
@@ -697,7 +719,8 @@ class Location(QuestionType):
         postcode = normalise_postcode(text)
         if postcode:
             return {"postcode": postcode}
-        raise AnswerError(f"“{text}” is neither one of the places of {question.code} nor a postcode")
+        raise not_one_of(question, text, [p["label"] for p in self.places(question)], what="places, or a postcode",
+                         also=", nor a postcode")
 
 
 TYPES = {

@@ -6,8 +6,9 @@
 The mapping file is JSON, {"column heading": "target"}, where a target is a question's code
 ("vision"), a part of one ("find_out[gp_surgery]", or our export's name "find_out_gp_surgery"),
 "@respondent_id", "@date" (or "@submitted_at" and "@received_on"), "@organisation_name",
-"@organisation_role", "@respondent_kind", or "ignore". Columns it leaves out keep the mapping proposed from their headings. Exits non-zero
-when the file has problems; nothing is imported then.
+"@organisation_role", "@respondent_kind", "@channel", or "ignore". Columns it leaves out keep the
+mapping proposed from their headings. Exits non-zero when the file has problems, or has rows dated
+before the consultation opened without --include-before-opening; nothing is imported then.
 """
 
 import json
@@ -32,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="a JSON file of {column heading: target}")
         parser.add_argument("--sheet", help="for an Excel workbook: the sheet to read (the first if not given)")
         parser.add_argument("--user", help="the username to record as having imported the file")
+        parser.add_argument(
+            "--include-before-opening", action="store_true",
+            help="import rows dated before the consultation opened (refused without it, so they are looked at first)",
+        )
 
     def handle(self, *args, **options):
         slug, file, dry_run, user = options["consultation"], options["file"], options["dry_run"], options["user"]
@@ -66,12 +71,15 @@ class Command(BaseCommand):
                 check = importing.check_rows(questionnaire, table, chosen_mapping)
             else:
                 with transaction.atomic():
-                    batch, check = importing.import_rows(questionnaire, table, chosen_mapping, user=importer)
+                    batch, check = importing.import_rows(
+                        questionnaire, table, chosen_mapping, user=importer,
+                        include_early=options["include_before_opening"],
+                    )
                     AuditEvent.record(
                         importer, "responses.import", consultation,
                         batch=batch.pk, file=batch.file_name, rows_read=check.rows_read, imported=check.to_import,
                         skipped_as_duplicates=check.duplicates, skipped_as_empty=check.empty,
-                        warnings=len(check.warnings), command_line=True,
+                        warnings=len(check.warnings), dated_before_opening=check.early, command_line=True,
                     )
         except importing.AlreadyImported as error:
             raise CommandError(str(error)) from None
@@ -84,6 +92,11 @@ class Command(BaseCommand):
         if not check.ok:
             count = len(check.errors)
             raise CommandError(f"{count} problem{'s' if count != 1 else ''}: nothing was imported.")
+        if check.early and not dry_run and not options["include_before_opening"]:
+            raise CommandError(
+                f"{check.early:,} row{'s are' if check.early != 1 else ' is'} dated before the consultation opened: "
+                "nothing was imported. Correct the dates, or add --include-before-opening to import them as they are."
+            )
         if dry_run:
             self.stdout.write(f"Dry run: nothing imported. {check.to_import:,} rows would be imported.")
         else:
