@@ -90,6 +90,7 @@ MATRIX = {
     "surveys_staff:stakeholder_edit": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:stakeholder_delete": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:import_upload": (TEAM_ONLY, TEAM_ONLY),
+    "surveys_staff:import_template": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:import_mapping": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:import_check": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:import_run": (TEAM_ONLY, TEAM_ONLY),

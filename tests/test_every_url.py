@@ -232,6 +232,7 @@ URL_PARAMETERS = {
     "surveys_staff:stakeholder_edit": lambda w, c: {"pk": w.consultation.pk, "stakeholder_pk": w.stakeholder.pk},
     "surveys_staff:stakeholder_delete": lambda w, c: {"pk": w.consultation.pk, "stakeholder_pk": w.stakeholder.pk},
     "surveys_staff:import_upload": consultation,
+    "surveys_staff:import_template": consultation,
     "surveys_staff:import_mapping": import_upload,
     "surveys_staff:import_check": import_upload,
     "surveys_staff:import_run": import_upload,
