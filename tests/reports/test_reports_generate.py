@@ -60,12 +60,7 @@ def recount():
     }
 
 
-def test_the_report_in_every_format_shows_the_recounted_figures(consultation, settings, tmp_path):
-    # pypdf cannot read back text set in a font that lacks some of its letters, as the
-    # community-language lines are on a machine without Noto fonts; English alone here.
-    footer = tmp_path / "formats.txt"
-    footer.write_text("If you require information contained in this leaflet in another version please telephone.")
-    settings.REPORT_ALTERNATIVE_FORMATS_FILE = str(footer)
+def test_the_report_in_every_format_shows_the_recounted_figures(consultation):
     generate_report_impl(consultation.pk)
     expected = recount()
     staff = EngagementReport.objects.get(consultation=consultation, audience="staff")
@@ -118,6 +113,25 @@ class TestStaffPages:
         html = officer_client.get(self.url(consultation)).content.decode()
         assert "from 20 responses (up to date)" in html
         assert "Results, question by question" in html
+
+    def test_the_page_says_which_text_the_pdf_cannot_show(self, officer_client, consultation, settings, tmp_path):
+        generate_report_impl(consultation.pk)  # the council's footer: every language has its font
+        page = officer_client.get(self.url(consultation)).content.decode()
+        assert "govuk-warning-text" not in page
+        assert EngagementReport.objects.get(consultation=consultation, audience="staff").scripts_without_glyphs == []
+
+        footer = tmp_path / "formats.txt"
+        footer.write_text("For this leaflet in Tibetan, please telephone 0116 305 6803.\n\nབོད་ཡིག 0116 305 6803")
+        settings.REPORT_ALTERNATIVE_FORMATS_FILE = str(footer)
+        generate_report_impl(consultation.pk)
+        page = officer_client.get(self.url(consultation)).content.decode()
+        assert "The PDF can&#x27;t show the text in Tibetan" in page
+        assert "REPORT_FONT_FILES" in page
+
+    def test_adding_a_font_makes_the_report_again(self, consultation, settings):
+        before = data_fingerprint(consultation)
+        settings.REPORT_FONT_FILES = ["/usr/share/fonts/truetype/noto/NotoSansTibetan-Regular.ttf"]
+        assert data_fingerprint(consultation) != before
 
     def test_downloads_are_audited(self, officer_client, consultation):
         generate_report_impl(consultation.pk)

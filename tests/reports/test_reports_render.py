@@ -7,6 +7,7 @@ and respondents holding `<script>` and `&`.
 """
 
 import io
+import logging
 import re
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 import docx
 import pypdf
 import pytest
+from fontTools import unicodedata as font_unicodedata
 
 from haveyoursay.reports.document import (
     BarChart,
@@ -38,6 +40,8 @@ from haveyoursay.reports.render.charts import (
     text_colour_on,
     text_width,
 )
+from haveyoursay.reports.render.content import report_texts
+from haveyoursay.reports.render.fonts import scripts_without_glyphs
 from haveyoursay.reports.render.html import render_html, render_print_html
 from haveyoursay.reports.render.pdf import render_pdf
 from haveyoursay.reports.render.word import render_docx
@@ -417,15 +421,48 @@ def test_print_html_is_a_whole_document_with_its_stylesheet_on_request():
 # -- PDF --------------------------------------------------------------------------------------
 
 
-# Without the Urdu: DejaVu Sans, the one font every machine here has, lacks two of its letters,
-# and once a font in a PDF has a missing glyph pypdf reads that font's text as pairs of bytes
-# (poppler reads it correctly). With Noto installed the Urdu has its glyphs.
-LATIN_FOOTER = [FOOTER[0], FOOTER[2]]
+# The community languages of the council's alternative-formats footer (seeds/002_...). The
+# seed holds its Gujarati line in Gurmukhi letters, as it was copied out of the council's PDF;
+# here it is in Gujarati script, as the leaflet prints it.
+GUJARATI = (
+    "જો આપ આ માહિતી આપની ભાષામાં સમજવામાં થોડી મદદ ઇચ્છતાં હો તો 0116 305 6803 નંબર પર ફોન કરશો "
+    "અને અમે આપને મદદ કરવા વ્યવસ્થા કરીશું."
+)
+PUNJABI = (
+    "ਜੇਕਰ ਤੁਹਾਨੂੰ ਇਸ ਜਾਣਕਾਰੀ ਨੂੰ ਸਮਝਣ ਵਿਚ ਕੁਝ ਮਦਦ ਚਾਹੀਦੀ ਹੈ ਤਾਂ ਕਿਰਪਾ ਕਰਕੇ 0116 305 6803 ਨੰਬਰ ਤੇ ਫੋਨ ਕਰੋ "
+    "ਅਤੇ ਅਸੀਂ ਤੁਹਾਡੀ ਮਦਦ ਲਈ ਕਿਸੇ ਦਾ ਪ੍ਰਬੰਧ ਕਰ ਦਵਾਂਗੇ।"
+)
+BENGALI = (
+    "এই তথ্য নিজের ভাষায় বুঝার জন্য আপনার যদি কোন সাহায্যের প্রয়োজন হয়, তবে 0116 305 6803 এই নম্বরে "
+    "ফোন করলে আমরা উপযুক্ত ব্যক্তির ব্যবস্থা করবো।"
+)
+CHINESE = "假如閣下需要幫助，用你的語言去明白這些資訊，請致電 0116 305 6803，我們會安排有關人員為你提供幫助。"
+COUNCIL_FOOTER = [FOOTER[0], Paragraph(GUJARATI), Paragraph(PUNJABI), Paragraph(BENGALI), FOOTER[1],
+                  Paragraph(CHINESE), FOOTER[2]]
+NOTDEF = ".notdef glyph rendered"
 
 
 @pytest.fixture(scope="module")
-def pdf():
-    return pypdf.PdfReader(io.BytesIO(render_pdf(make_report(public=True, footer=LATIN_FOOTER))))
+def rendered_pdf():
+    """The PDF bytes, and what WeasyPrint warned of while making them."""
+    warnings = []
+    handler = logging.Handler()
+    handler.emit = lambda record: warnings.append(record.getMessage())
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # the site's settings keep only its errors
+    try:
+        data = render_pdf(make_report(public=True, footer=COUNCIL_FOOTER))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return data, warnings
+
+
+@pytest.fixture(scope="module")
+def pdf(rendered_pdf):
+    return pypdf.PdfReader(io.BytesIO(rendered_pdf[0]))
 
 
 def pdf_text(reader):
@@ -445,6 +482,47 @@ def test_pdf_has_the_headings_and_the_table_figures_as_text(pdf):
     assert "Fish & chips" in text and "<script>" in text  # the respondent's words, shown as written
     assert "Generated on 24 August 2017 from 5,483 responses." in text
     assert "numbers small enough to identify someone are not shown" in text
+
+
+def test_pdf_prints_every_language_of_the_council_footer_with_the_fonts_it_comes_with(rendered_pdf, pdf):
+    assert not [warning for warning in rendered_pdf[1] if NOTDEF in warning]  # no empty box anywhere
+    footer = pdf.pages[-1].extract_text()
+    assert "Other formats and languages" in footer
+    assert CHINESE in footer.replace("\n", "")
+    assert POLISH in words(footer)
+    # Indic text is copied out of a PDF glyph by glyph, so a vowel sign drawn before its letter,
+    # or a glyph two letters share, can copy back in another order; these runs have neither.
+    assert "માહિતી આપની ભાષામાં સમજવામાં થોડી મદદ" in footer
+    assert "ਜਾਣਕਾਰੀ ਨੂੰ" in footer and "ਮਦਦ ਚਾਹੀਦੀ ਹੈ" in footer
+    assert "এই তথ্য নিজের ভাষায়" in footer and "আমরা" in footer
+    scripts = {font_unicodedata.script(character) for character in footer}
+    assert {"Latn", "Gujr", "Guru", "Beng", "Arab", "Hani"} <= scripts
+    assert scripts <= {"Latn", "Gujr", "Guru", "Beng", "Arab", "Hani", "Zyyy", "Zinh"}  # nothing else crept in
+
+
+def test_pdf_fonts_are_the_ones_that_come_with_the_software(rendered_pdf):
+    fonts = {
+        str(font["/BaseFont"]).split("+", 1)[1]
+        for page in pypdf.PdfReader(io.BytesIO(rendered_pdf[0])).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert {"Report-Sans", "Report-Sans-Bold", "Report-Gujarati", "Report-Gurmukhi", "Report-Bengali",
+            "Report-Arabic", "Report-Chinese"} <= fonts
+    assert all(font.startswith("Report-") for font in fonts)
+
+
+def test_fonts_name_the_scripts_none_of_them_has():
+    assert scripts_without_glyphs([GUJARATI, PUNJABI, BENGALI, URDU, CHINESE, POLISH, "Zażółć\u200d\u200e"]) == []
+    assert scripts_without_glyphs(["Tibetan: བོད་ཡིག", "Mongolian: ᠮᠣᠩᠭᠣᠯ", "བོད"]) == ["Tibetan", "Mongolian"]
+
+
+def test_the_fonts_say_what_weasyprint_cannot_draw(caplog):
+    """The check agrees with the renderer: what it names is what prints as empty boxes."""
+    report = make_report(footer=[Paragraph("Tibetan: བོད་ཡིག")])
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_pdf(report)
+    assert any(NOTDEF in record.getMessage() for record in caplog.records)
+    assert scripts_without_glyphs(report_texts(report)) == ["Tibetan"]
 
 
 def test_pdf_pages_carry_the_council_the_consultation_and_page_numbers(pdf):
@@ -487,7 +565,7 @@ def test_pdf_charts_are_tagged_figures_with_alternative_text(pdf):
 
 
 def test_staff_pdf_says_nothing_is_withheld():
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(make_report(public=False, footer=LATIN_FOOTER))))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(make_report(public=False))))
     text = words(reader.pages[1].extract_text())  # the page after the cover, where the public one says it
     assert "Generated on 24 August 2017 from 5,483 responses." in text
     assert "numbers small enough to identify someone" not in text
