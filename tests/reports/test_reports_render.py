@@ -163,6 +163,17 @@ def make_report(public=True, footer=FOOTER):
     )
 
 
+def test_some_is_never_shown_as_none_nor_fewer_than_all_as_all():
+    # 1 of the 5,483 Primary Care Survey respondents (seeds/003_...), and all but one of them.
+    assert format_cell(100 * 1 / 5_483, percent=True) == "<1%"
+    assert format_cell(100 * 5_482 / 5_483, percent=True) == ">99%"
+    assert [format_cell(value, percent=True) for value in (0, 0.5, 99.49, 100)] == ["0%", "1%", "99%", "100%"]
+    chart = BarChart("Responses by channel", ["Online", "Telephone", "Paper"],
+                     [Series("%", [100 * 5_482 / 5_483, 100 * 1 / 5_483, 0.0])])
+    labels = [text.text for text in parse(render_chart_svg(chart)).iter("text")]
+    assert labels[-6:] == ["Online", ">99%", "Telephone", "<1%", "Paper", "0%"]
+
+
 # -- Reading HTML and SVG back ----------------------------------------------------------------
 
 
