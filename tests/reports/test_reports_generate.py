@@ -14,7 +14,7 @@ from haveyoursay.reports.generating import data_fingerprint, generate_report_imp
 from haveyoursay.reports.models import EngagementReport, Publication
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
-from tests.factories import make_consultation
+from tests.factories import make_consultation, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,18 @@ def test_the_report_in_every_format_shows_the_recounted_figures(consultation):
         assert "Base: 20 who answered" in text.replace("\n", " ")
     assert f"{expected['strongly_agree']}%" in word_cells and f"{expected['dont_know']}%" in word_cells
     assert str(expected["paper"]) in word_cells
+
+
+def test_the_lead_council_is_not_its_own_partner(consultation, settings):
+    # The Joint Carers Strategy (seeds/004_...): the county council, with the city and Rutland
+    # councils and the three clinical commissioning groups.
+    settings.COUNCIL_NAME = "Leicestershire County Council"
+    for name in ["Leicestershire County Council", "Leicester City Council", "Rutland County Council"]:
+        consultation.partners.add(make_partner(name))
+    generate_report_impl(consultation.pk)
+    html = EngagementReport.objects.get(consultation=consultation, audience="staff").html
+    assert "The consultation was run jointly with Leicester City Council and Rutland County Council." in html
+    assert "jointly with Leicestershire County Council" not in html
 
 
 def test_the_public_version_withholds_small_numbers(consultation):

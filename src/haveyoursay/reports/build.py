@@ -74,7 +74,7 @@ def alternative_formats():
 
 
 def introduction(consultation, analysis, event_notes, synthetic):
-    partners = [partner.name for partner in consultation.partners.all()]
+    partners = joint_partners(consultation)
     blocks = [
         Paragraph(
             f"{settings.COUNCIL_NAME} consulted on “{consultation.title}” from "
@@ -132,6 +132,15 @@ def introduction(consultation, analysis, event_notes, synthetic):
             )
         )
     return Section("Introduction and method", blocks, anchor="introduction")
+
+
+def joint_partners(consultation):
+    """The bodies the council consulted with, without the council itself: a joint
+    consultation lists every body consulting, the lead council among them."""
+    council = " ".join(settings.COUNCIL_NAME.split()).casefold()
+    return [
+        partner.name for partner in consultation.partners.all() if " ".join(partner.name.split()).casefold() != council
+    ]
 
 
 # -- Who responded ---------------------------------------------------------------------------
