@@ -582,6 +582,47 @@ def test_staff_pdf_says_nothing_is_withheld():
     assert "numbers small enough to identify someone" not in text
 
 
+# Who responded to the demo's Joint Carers Strategy questionnaire: 3,000 respondents.
+AGE_BANDS = [("Under 16", 13), ("16 to 24", 64), ("25 to 34", 170), ("35 to 44", 299), ("45 to 54", 501),
+             ("55 to 64", 730), ("65 to 74", 640), ("75 to 84", 318), ("85 or over", 63)]
+ETHNIC_GROUPS = [2_378, 18, 2, 2, 104, 14, 7, 14, 5, 160, 10, 2, 5, 8, 19, 15, 4, 4, 10]
+NOT_SAID = [("Prefer not to say", 136), ("No information", 83)]
+
+
+def profile_section(name, question, counts):
+    rows = [[label, count, 100 * count / 3_000] for label, count in counts]
+    table = Table(name, ["", "Number", "% of respondents"], rows, number_columns={1}, percent_columns={2})
+    chart = BarChart(name, [label for label, _ in counts], [Series("Respondents", [row[2] for row in rows])])
+    return Section(name, [Paragraph(f"The question asked: “{question}”"), Figure(chart, table)])
+
+
+def test_pdf_never_leaves_a_heading_alone_at_the_foot_of_a_page():
+    """A chart of many bars keeps its heading, and the paragraph that introduces it, on its page."""
+    from haveyoursay.surveys.building import ETHNIC_GROUPS as ETHNIC_GROUP_NAMES
+
+    ages = AGE_BANDS + [("Prefer not to say", 119), ("No information", 83)]
+    ethnic = list(zip(ETHNIC_GROUP_NAMES, ETHNIC_GROUPS)) + NOT_SAID
+    report = make_report(footer=[])
+    report.sections = [
+        Section("Who responded", [Paragraph("These tables describe the people who responded.")], [
+            profile_section("Age band", "What is your age?", ages),
+            profile_section("Ethnic group", "What is your ethnic group?", ethnic),
+        ]),
+        Section("Results", subsections=[Section("1. The proposed vision", [agreement_figure()])]),
+    ]
+    headings = [section.title for section in report.sections]
+    headings += [sub.title for section in report.sections for sub in section.subsections]
+    introductions = ["The question asked: “What is your age?”", "The question asked: “What is your ethnic group?”"]
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(report)))
+    running = ["Leicestershire County Council", "Single Outcomes Framework 2018 - 2022"]
+    for number, page in enumerate(reader.pages[2:], 3):  # after the cover and the contents
+        lines = [line.strip() for line in page.extract_text().splitlines()]
+        lines = [line for line in lines if line and not line.startswith("Page ") and line not in running
+                 and " ".join(running) not in line]
+        content = [line for line in lines if line not in headings and line not in introductions]
+        assert content, f"page {number} holds only {lines}"
+
+
 # -- Word -------------------------------------------------------------------------------------
 
 
