@@ -124,6 +124,7 @@ class TestStaffPages:
         assert Job.objects.get(consultation=consultation, kind="report").state == Job.State.SUCCEEDED
         html = officer_client.get(self.url(consultation)).content.decode()
         assert "from 20 responses (up to date)" in html
+        assert html.count("from 20 responses") == 1  # said once, not again by the report itself
         assert "Results, question by question" in html
 
     def test_the_page_says_which_text_the_pdf_cannot_show(self, officer_client, consultation, settings, tmp_path):
@@ -178,6 +179,8 @@ class TestPublicPages:
         officer_client.post(reverse("reports_staff:publish", args=[consultation.pk]))
         page = client.get(url)
         assert page.status_code == 200 and "Engagement report" in page.content.decode()
+        text = page.content.decode()
+        assert text.count("from 20 responses") == 1 and "Generated on" not in text  # when it was made, once
         assert "Read the engagement report" in client.get(consultation.get_absolute_url()).content.decode()
         download = client.get(reverse("reports:download", args=[consultation.slug, "docx"]))
         assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
