@@ -647,6 +647,32 @@ def test_word_uses_heading_styles_for_the_navigation_pane(word):
     ]
 
 
+def test_word_has_a_contents_list_naming_each_section_and_linking_to_it(word):
+    qn = docx.oxml.ns.qn
+    body = word.element.body
+    instructions = [element.text for element in body.iter(qn("w:instrText"))]
+    assert instructions == [' TOC \\o "1-2" \\h \\z \\u ']  # Word's own, which it fills in with page numbers
+    # Until Word updates it, the field shows the headings as written here, in any word processor.
+    entries = [(p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith("TOC ")]
+    assert entries == [
+        ("TOC Heading", "Contents"),
+        ("TOC 1", "Introduction"),
+        ("TOC 1", "Results"),
+        ("TOC 2", "1. The proposed vision"),
+        ("TOC 2", "2. How people responded"),
+        ("TOC 2", "3. Why do you say this?"),
+        ("TOC 1", "Respondent profile"),
+        ("TOC 1", "Stakeholders targeted"),
+        ("TOC 1", "Other formats and languages"),
+    ]
+    kinds = [element.get(qn("w:fldCharType")) for element in body.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]  # one field, whose result is the list
+    bookmarks = {element.get(qn("w:name")): element.getparent() for element in body.iter(qn("w:bookmarkStart"))}
+    links = [element.get(qn("w:anchor")) for element in body.iter(qn("w:hyperlink"))]
+    headings = [p for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert [bookmarks[anchor] for anchor in links] == [heading._p for heading in headings]
+
+
 def test_word_tables_hold_the_numbers_as_every_format_writes_them(word):
     agreement, channels, profile = word.tables
     assert [cell.text for cell in agreement.rows[0].cells] == ["Group", *SCALE, "Base"]
