@@ -43,15 +43,13 @@ class EngagementReport(models.Model):
 
     def font_warning(self):
         """What staff are told when the PDF can't show some of the report's text; "" when it can."""
-        if not self.scripts_without_glyphs:
-            return ""
         scripts = self.scripts_without_glyphs
+        if not scripts:
+            return ""
         named = scripts[0] if len(scripts) == 1 else ", ".join(scripts[:-1]) + " and " + scripts[-1]
         return (
-            f"The PDF can't show the text in {named}: none of the fonts it is made with has those letters, "
-            "so they print as empty boxes. Ask the site's administrators to install a font that has them "
-            "(a Noto font, for example) by adding its file to the REPORT_FONT_FILES setting; the report is "
-            "then made again. The web page and the Word document show the text with the reader's own fonts."
+            f"The PDF can't show the text in {named}: none of its fonts has those letters, "
+            "so they print as empty boxes."
         )
 
 
