@@ -173,6 +173,18 @@ def test_some_is_never_shown_as_none_nor_fewer_than_all_as_all():
     labels = [text.text for text in parse(render_chart_svg(chart)).iter("text")]
     assert labels[-6:] == ["Online", ">99%", "Telephone", "<1%", "Paper", "0%"]
 
+    table = Table("Responses by channel", ["Channel", "Responses", "%"],
+                  [["Online", 5_482, 100 * 5_482 / 5_483], ["Telephone", 1, 100 * 1 / 5_483]],
+                  number_columns={1}, percent_columns={2})
+    report = make_report(footer=[])
+    report.sections = [Section("Responses", [Figure(chart, table)])]
+    cells = [cell.text for cell in parse(render_html(report)).iter("td")]
+    assert cells == ["5,482", ">99%", "1", "<1%"]
+    word_table = docx.Document(io.BytesIO(render_docx(report))).tables[0]
+    assert [[cell.text for cell in row.cells] for row in word_table.rows[1:]] == [
+        ["Online", "5,482", ">99%"], ["Telephone", "1", "<1%"],
+    ]
+
 
 # -- Reading HTML and SVG back ----------------------------------------------------------------
 
