@@ -8,7 +8,9 @@ from haveyoursay.reports.render.content import cell_text
 # Who responded, by district, in the demo's Joint Carers Strategy report: 3,000 respondents,
 # 2,640 of them in Leicestershire's seven districts, compared with the Census 2021.
 DISTRICT_RESPONSES = [408, 544, 527, 421, 272, 301, 167]
-OTHERS = [("elsewhere", "Somewhere else", 192), ("prefer_not_to_say", "Prefer not to say", 86), (None, "No information", 82)]
+OTHERS = [
+    ("elsewhere", "Somewhere else", 192), ("prefer_not_to_say", "Prefer not to say", 86), (None, "No information", 82),
+]
 
 
 def districts_table():
@@ -17,7 +19,9 @@ def districts_table():
         tables.ProfileRow(name.lower(), name, count, tables.percent(count, respondents))
         for (name, _), count in zip(census_2021.DISTRICT_POPULATIONS, DISTRICT_RESPONSES)
     ]
-    rows += [tables.ProfileRow(value, label, count, tables.percent(count, respondents)) for value, label, count in OTHERS]
+    rows += [
+        tables.ProfileRow(value, label, count, tables.percent(count, respondents)) for value, label, count in OTHERS
+    ]
     table = tables.ProfileTable("area", "area", "Area", rows, respondents)
     population = tables.Population(
         "area", "Leicestershire's districts: usual residents", "Census 2021",

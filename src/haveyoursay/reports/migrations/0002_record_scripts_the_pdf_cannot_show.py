@@ -13,6 +13,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='engagementreport',
             name='scripts_without_glyphs',
-            field=models.JSONField(blank=True, default=list, help_text="Scripts of text in the report that none of the PDF's fonts has (printed as empty boxes)."),
+            field=models.JSONField(
+                blank=True, default=list,
+                help_text="Scripts of text in the report that none of the PDF's fonts has (printed as empty boxes).",
+            ),
         ),
     ]
