@@ -235,6 +235,12 @@ REPORT_ALTERNATIVE_FORMATS_FILE = env(
 )
 if not os.path.isfile(REPORT_ALTERNATIVE_FORMATS_FILE):
     raise ImproperlyConfigured(f"REPORT_ALTERNATIVE_FORMATS_FILE {REPORT_ALTERNATIVE_FORMATS_FILE!r} is not a file.")
+# Font files (TrueType or OpenType) the PDF may use besides those that come with the software,
+# for text in a script none of those has: comma-separated paths.
+REPORT_FONT_FILES = envlist("REPORT_FONT_FILES", [])
+for _font_file in REPORT_FONT_FILES:
+    if not os.path.isfile(_font_file):
+        raise ImproperlyConfigured(f"REPORT_FONT_FILES names {_font_file!r}, which is not a file.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,7 +14,7 @@ from haveyoursay.reports.generating import data_fingerprint, generate_report_imp
 from haveyoursay.reports.models import EngagementReport, Publication
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
-from tests.factories import make_consultation
+from tests.factories import make_consultation, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +60,7 @@ def recount():
     }
 
 
-def test_the_report_in_every_format_shows_the_recounted_figures(consultation, settings, tmp_path):
-    # pypdf cannot read back text set in a font that lacks some of its letters, as the
-    # community-language lines are on a machine without Noto fonts; English alone here.
-    footer = tmp_path / "formats.txt"
-    footer.write_text("If you require information contained in this leaflet in another version please telephone.")
-    settings.REPORT_ALTERNATIVE_FORMATS_FILE = str(footer)
+def test_the_report_in_every_format_shows_the_recounted_figures(consultation):
     generate_report_impl(consultation.pk)
     expected = recount()
     staff = EngagementReport.objects.get(consultation=consultation, audience="staff")
@@ -80,6 +75,18 @@ def test_the_report_in_every_format_shows_the_recounted_figures(consultation, se
         assert "Base: 20 who answered" in text.replace("\n", " ")
     assert f"{expected['strongly_agree']}%" in word_cells and f"{expected['dont_know']}%" in word_cells
     assert str(expected["paper"]) in word_cells
+
+
+def test_the_lead_council_is_not_its_own_partner(consultation, settings):
+    # The Joint Carers Strategy (seeds/004_...): the county council, with the city and Rutland
+    # councils and the three clinical commissioning groups.
+    settings.COUNCIL_NAME = "Leicestershire County Council"
+    for name in ["Leicestershire County Council", "Leicester City Council", "Rutland County Council"]:
+        consultation.partners.add(make_partner(name))
+    generate_report_impl(consultation.pk)
+    html = EngagementReport.objects.get(consultation=consultation, audience="staff").html
+    assert "The consultation was run jointly with Leicester City Council and Rutland County Council." in html
+    assert "jointly with Leicestershire County Council" not in html
 
 
 def test_the_public_version_withholds_small_numbers(consultation):
@@ -117,7 +124,27 @@ class TestStaffPages:
         assert Job.objects.get(consultation=consultation, kind="report").state == Job.State.SUCCEEDED
         html = officer_client.get(self.url(consultation)).content.decode()
         assert "from 20 responses (up to date)" in html
+        assert html.count("from 20 responses") == 1  # said once, not again by the report itself
         assert "Results, question by question" in html
+
+    def test_the_page_says_which_text_the_pdf_cannot_show(self, officer_client, consultation, settings, tmp_path):
+        generate_report_impl(consultation.pk)  # the council's footer: every language has its font
+        page = officer_client.get(self.url(consultation)).content.decode()
+        assert "govuk-warning-text" not in page
+        assert EngagementReport.objects.get(consultation=consultation, audience="staff").scripts_without_glyphs == []
+
+        footer = tmp_path / "formats.txt"
+        footer.write_text("For this leaflet in Tibetan, please telephone 0116 305 6803.\n\nབོད་ཡིག 0116 305 6803")
+        settings.REPORT_ALTERNATIVE_FORMATS_FILE = str(footer)
+        generate_report_impl(consultation.pk)
+        page = officer_client.get(self.url(consultation)).content.decode()
+        assert "The PDF can&#x27;t show the text in Tibetan" in page
+        assert "REPORT_FONT_FILES" in page
+
+    def test_adding_a_font_makes_the_report_again(self, consultation, settings):
+        before = data_fingerprint(consultation)
+        settings.REPORT_FONT_FILES = ["/usr/share/fonts/truetype/noto/NotoSansTibetan-Regular.ttf"]
+        assert data_fingerprint(consultation) != before
 
     def test_downloads_are_audited(self, officer_client, consultation):
         generate_report_impl(consultation.pk)
@@ -178,6 +205,8 @@ class TestPublicPages:
         officer_client.post(reverse("reports_staff:publish", args=[consultation.pk]))
         page = client.get(url)
         assert page.status_code == 200 and "Engagement report" in page.content.decode()
+        text = page.content.decode()
+        assert text.count("from 20 responses") == 1 and "Generated on" not in text  # when it was made, once
         assert "Read the engagement report" in client.get(consultation.get_absolute_url()).content.decode()
         download = client.get(reverse("reports:download", args=[consultation.slug, "docx"]))
         assert download.status_code == 200 and "attachment" in download["Content-Disposition"]

@@ -7,6 +7,7 @@ and respondents holding `<script>` and `&`.
 """
 
 import io
+import logging
 import re
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 import docx
 import pypdf
 import pytest
+from fontTools import unicodedata as font_unicodedata
 
 from haveyoursay.reports.document import (
     BarChart,
@@ -38,6 +40,8 @@ from haveyoursay.reports.render.charts import (
     text_colour_on,
     text_width,
 )
+from haveyoursay.reports.render.content import report_texts
+from haveyoursay.reports.render.fonts import scripts_without_glyphs
 from haveyoursay.reports.render.html import render_html, render_print_html
 from haveyoursay.reports.render.pdf import render_pdf
 from haveyoursay.reports.render.word import render_docx
@@ -157,6 +161,29 @@ def make_report(public=True, footer=FOOTER):
         ],
         footer=footer,
     )
+
+
+def test_some_is_never_shown_as_none_nor_fewer_than_all_as_all():
+    # 1 of the 5,483 Primary Care Survey respondents (seeds/003_...), and all but one of them.
+    assert format_cell(100 * 1 / 5_483, percent=True) == "<1%"
+    assert format_cell(100 * 5_482 / 5_483, percent=True) == ">99%"
+    assert [format_cell(value, percent=True) for value in (0, 0.5, 99.49, 100)] == ["0%", "1%", "99%", "100%"]
+    chart = BarChart("Responses by channel", ["Online", "Telephone", "Paper"],
+                     [Series("%", [100 * 5_482 / 5_483, 100 * 1 / 5_483, 0.0])])
+    labels = [text.text for text in parse(render_chart_svg(chart)).iter("text")]
+    assert labels[-6:] == ["Online", ">99%", "Telephone", "<1%", "Paper", "0%"]
+
+    table = Table("Responses by channel", ["Channel", "Responses", "%"],
+                  [["Online", 5_482, 100 * 5_482 / 5_483], ["Telephone", 1, 100 * 1 / 5_483]],
+                  number_columns={1}, percent_columns={2})
+    report = make_report(footer=[])
+    report.sections = [Section("Responses", [Figure(chart, table)])]
+    cells = [cell.text for cell in parse(render_html(report)).iter("td")]
+    assert cells == ["5,482", ">99%", "1", "<1%"]
+    word_table = docx.Document(io.BytesIO(render_docx(report))).tables[0]
+    assert [[cell.text for cell in row.cells] for row in word_table.rows[1:]] == [
+        ["Online", "5,482", ">99%"], ["Telephone", "1", "<1%"],
+    ]
 
 
 # -- Reading HTML and SVG back ----------------------------------------------------------------
@@ -389,12 +416,13 @@ def test_html_charts_come_before_their_tables_and_are_announced_once(html):
         assert words(next(table.iter("caption")).text) in next(svg.iter("desc")).text
 
 
-def test_html_says_how_it_was_made_and_what_is_withheld(html):
-    assert "Generated on 24 August 2017 from 5,483 responses." in html
+def test_html_says_what_is_withheld_and_leaves_when_it_was_made_to_the_page_around_it(html):
     assert "numbers small enough to identify someone are not shown" in html
     staff = render_html(make_report(public=False))
-    assert "Generated on 24 August 2017 from 5,483 responses." in staff
     assert "numbers small enough to identify someone" not in staff
+    # The staff and public pages say when the report was made, above it: once on a page.
+    assert "Generated on" not in html and "Generated on" not in staff
+    assert "Generated on 24 August 2017 from 5,483 responses." in render_print_html(make_report())
 
 
 def test_html_footer_keeps_the_community_languages_right_to_left_where_they_are(html):
@@ -417,15 +445,48 @@ def test_print_html_is_a_whole_document_with_its_stylesheet_on_request():
 # -- PDF --------------------------------------------------------------------------------------
 
 
-# Without the Urdu: DejaVu Sans, the one font every machine here has, lacks two of its letters,
-# and once a font in a PDF has a missing glyph pypdf reads that font's text as pairs of bytes
-# (poppler reads it correctly). With Noto installed the Urdu has its glyphs.
-LATIN_FOOTER = [FOOTER[0], FOOTER[2]]
+# The community languages of the council's alternative-formats footer (seeds/002_...). The
+# seed holds its Gujarati line in Gurmukhi letters, as it was copied out of the council's PDF;
+# here it is in Gujarati script, as the leaflet prints it.
+GUJARATI = (
+    "જો આપ આ માહિતી આપની ભાષામાં સમજવામાં થોડી મદદ ઇચ્છતાં હો તો 0116 305 6803 નંબર પર ફોન કરશો "
+    "અને અમે આપને મદદ કરવા વ્યવસ્થા કરીશું."
+)
+PUNJABI = (
+    "ਜੇਕਰ ਤੁਹਾਨੂੰ ਇਸ ਜਾਣਕਾਰੀ ਨੂੰ ਸਮਝਣ ਵਿਚ ਕੁਝ ਮਦਦ ਚਾਹੀਦੀ ਹੈ ਤਾਂ ਕਿਰਪਾ ਕਰਕੇ 0116 305 6803 ਨੰਬਰ ਤੇ ਫੋਨ ਕਰੋ "
+    "ਅਤੇ ਅਸੀਂ ਤੁਹਾਡੀ ਮਦਦ ਲਈ ਕਿਸੇ ਦਾ ਪ੍ਰਬੰਧ ਕਰ ਦਵਾਂਗੇ।"
+)
+BENGALI = (
+    "এই তথ্য নিজের ভাষায় বুঝার জন্য আপনার যদি কোন সাহায্যের প্রয়োজন হয়, তবে 0116 305 6803 এই নম্বরে "
+    "ফোন করলে আমরা উপযুক্ত ব্যক্তির ব্যবস্থা করবো।"
+)
+CHINESE = "假如閣下需要幫助，用你的語言去明白這些資訊，請致電 0116 305 6803，我們會安排有關人員為你提供幫助。"
+COUNCIL_FOOTER = [FOOTER[0], Paragraph(GUJARATI), Paragraph(PUNJABI), Paragraph(BENGALI), FOOTER[1],
+                  Paragraph(CHINESE), FOOTER[2]]
+NOTDEF = ".notdef glyph rendered"
 
 
 @pytest.fixture(scope="module")
-def pdf():
-    return pypdf.PdfReader(io.BytesIO(render_pdf(make_report(public=True, footer=LATIN_FOOTER))))
+def rendered_pdf():
+    """The PDF bytes, and what WeasyPrint warned of while making them."""
+    warnings = []
+    handler = logging.Handler()
+    handler.emit = lambda record: warnings.append(record.getMessage())
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # the site's settings keep only its errors
+    try:
+        data = render_pdf(make_report(public=True, footer=COUNCIL_FOOTER))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return data, warnings
+
+
+@pytest.fixture(scope="module")
+def pdf(rendered_pdf):
+    return pypdf.PdfReader(io.BytesIO(rendered_pdf[0]))
 
 
 def pdf_text(reader):
@@ -445,6 +506,47 @@ def test_pdf_has_the_headings_and_the_table_figures_as_text(pdf):
     assert "Fish & chips" in text and "<script>" in text  # the respondent's words, shown as written
     assert "Generated on 24 August 2017 from 5,483 responses." in text
     assert "numbers small enough to identify someone are not shown" in text
+
+
+def test_pdf_prints_every_language_of_the_council_footer_with_the_fonts_it_comes_with(rendered_pdf, pdf):
+    assert not [warning for warning in rendered_pdf[1] if NOTDEF in warning]  # no empty box anywhere
+    footer = pdf.pages[-1].extract_text()
+    assert "Other formats and languages" in footer
+    assert CHINESE in footer.replace("\n", "")
+    assert POLISH in words(footer)
+    # Indic text is copied out of a PDF glyph by glyph, so a vowel sign drawn before its letter,
+    # or a glyph two letters share, can copy back in another order; these runs have neither.
+    assert "માહિતી આપની ભાષામાં સમજવામાં થોડી મદદ" in footer
+    assert "ਜਾਣਕਾਰੀ ਨੂੰ" in footer and "ਮਦਦ ਚਾਹੀਦੀ ਹੈ" in footer
+    assert "এই তথ্য নিজের ভাষায়" in footer and "আমরা" in footer
+    scripts = {font_unicodedata.script(character) for character in footer}
+    assert {"Latn", "Gujr", "Guru", "Beng", "Arab", "Hani"} <= scripts
+    assert scripts <= {"Latn", "Gujr", "Guru", "Beng", "Arab", "Hani", "Zyyy", "Zinh"}  # nothing else crept in
+
+
+def test_pdf_fonts_are_the_ones_that_come_with_the_software(rendered_pdf):
+    fonts = {
+        str(font["/BaseFont"]).split("+", 1)[1]
+        for page in pypdf.PdfReader(io.BytesIO(rendered_pdf[0])).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert {"Report-Sans", "Report-Sans-Bold", "Report-Gujarati", "Report-Gurmukhi", "Report-Bengali",
+            "Report-Arabic", "Report-Chinese"} <= fonts
+    assert all(font.startswith("Report-") for font in fonts)
+
+
+def test_fonts_name_the_scripts_none_of_them_has():
+    assert scripts_without_glyphs([GUJARATI, PUNJABI, BENGALI, URDU, CHINESE, POLISH, "Zażółć\u200d\u200e"]) == []
+    assert scripts_without_glyphs(["Tibetan: བོད་ཡིག", "Mongolian: ᠮᠣᠩᠭᠣᠯ", "བོད"]) == ["Tibetan", "Mongolian"]
+
+
+def test_the_fonts_say_what_weasyprint_cannot_draw(caplog):
+    """The check agrees with the renderer: what it names is what prints as empty boxes."""
+    report = make_report(footer=[Paragraph("Tibetan: བོད་ཡིག")])
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_pdf(report)
+    assert any(NOTDEF in record.getMessage() for record in caplog.records)
+    assert scripts_without_glyphs(report_texts(report)) == ["Tibetan"]
 
 
 def test_pdf_pages_carry_the_council_the_consultation_and_page_numbers(pdf):
@@ -487,10 +589,51 @@ def test_pdf_charts_are_tagged_figures_with_alternative_text(pdf):
 
 
 def test_staff_pdf_says_nothing_is_withheld():
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(make_report(public=False, footer=LATIN_FOOTER))))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(make_report(public=False))))
     text = words(reader.pages[1].extract_text())  # the page after the cover, where the public one says it
     assert "Generated on 24 August 2017 from 5,483 responses." in text
     assert "numbers small enough to identify someone" not in text
+
+
+# Who responded to the demo's Joint Carers Strategy questionnaire: 3,000 respondents.
+AGE_BANDS = [("Under 16", 13), ("16 to 24", 64), ("25 to 34", 170), ("35 to 44", 299), ("45 to 54", 501),
+             ("55 to 64", 730), ("65 to 74", 640), ("75 to 84", 318), ("85 or over", 63)]
+ETHNIC_GROUPS = [2_378, 18, 2, 2, 104, 14, 7, 14, 5, 160, 10, 2, 5, 8, 19, 15, 4, 4, 10]
+NOT_SAID = [("Prefer not to say", 136), ("No information", 83)]
+
+
+def profile_section(name, question, counts):
+    rows = [[label, count, 100 * count / 3_000] for label, count in counts]
+    table = Table(name, ["", "Number", "% of respondents"], rows, number_columns={1}, percent_columns={2})
+    chart = BarChart(name, [label for label, _ in counts], [Series("Respondents", [row[2] for row in rows])])
+    return Section(name, [Paragraph(f"The question asked: “{question}”"), Figure(chart, table)])
+
+
+def test_pdf_never_leaves_a_heading_alone_at_the_foot_of_a_page():
+    """A chart of many bars keeps its heading, and the paragraph that introduces it, on its page."""
+    from haveyoursay.surveys.building import ETHNIC_GROUPS as ETHNIC_GROUP_NAMES
+
+    ages = AGE_BANDS + [("Prefer not to say", 119), ("No information", 83)]
+    ethnic = list(zip(ETHNIC_GROUP_NAMES, ETHNIC_GROUPS)) + NOT_SAID
+    report = make_report(footer=[])
+    report.sections = [
+        Section("Who responded", [Paragraph("These tables describe the people who responded.")], [
+            profile_section("Age band", "What is your age?", ages),
+            profile_section("Ethnic group", "What is your ethnic group?", ethnic),
+        ]),
+        Section("Results", subsections=[Section("1. The proposed vision", [agreement_figure()])]),
+    ]
+    headings = [section.title for section in report.sections]
+    headings += [sub.title for section in report.sections for sub in section.subsections]
+    introductions = ["The question asked: “What is your age?”", "The question asked: “What is your ethnic group?”"]
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(report)))
+    running = ["Leicestershire County Council", "Single Outcomes Framework 2018 - 2022"]
+    for number, page in enumerate(reader.pages[2:], 3):  # after the cover and the contents
+        lines = [line.strip() for line in page.extract_text().splitlines()]
+        lines = [line for line in lines if line and not line.startswith("Page ") and line not in running
+                 and " ".join(running) not in line]
+        content = [line for line in lines if line not in headings and line not in introductions]
+        assert content, f"page {number} holds only {lines}"
 
 
 # -- Word -------------------------------------------------------------------------------------
@@ -514,6 +657,32 @@ def test_word_uses_heading_styles_for_the_navigation_pane(word):
         ("Heading 1", "Stakeholders targeted"),
         ("Heading 1", "Other formats and languages"),
     ]
+
+
+def test_word_has_a_contents_list_naming_each_section_and_linking_to_it(word):
+    qn = docx.oxml.ns.qn
+    body = word.element.body
+    instructions = [element.text for element in body.iter(qn("w:instrText"))]
+    assert instructions == [' TOC \\o "1-2" \\h \\z \\u ']  # Word's own, which it fills in with page numbers
+    # Until Word updates it, the field shows the headings as written here, in any word processor.
+    entries = [(p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith("TOC ")]
+    assert entries == [
+        ("TOC Heading", "Contents"),
+        ("TOC 1", "Introduction"),
+        ("TOC 1", "Results"),
+        ("TOC 2", "1. The proposed vision"),
+        ("TOC 2", "2. How people responded"),
+        ("TOC 2", "3. Why do you say this?"),
+        ("TOC 1", "Respondent profile"),
+        ("TOC 1", "Stakeholders targeted"),
+        ("TOC 1", "Other formats and languages"),
+    ]
+    kinds = [element.get(qn("w:fldCharType")) for element in body.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]  # one field, whose result is the list
+    bookmarks = {element.get(qn("w:name")): element.getparent() for element in body.iter(qn("w:bookmarkStart"))}
+    links = [element.get(qn("w:anchor")) for element in body.iter(qn("w:hyperlink"))]
+    headings = [p for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert [bookmarks[anchor] for anchor in links] == [heading._p for heading in headings]
 
 
 def test_word_tables_hold_the_numbers_as_every_format_writes_them(word):

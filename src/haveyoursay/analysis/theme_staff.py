@@ -15,6 +15,7 @@ from haveyoursay.analysis.models import Quote, Theme
 from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, StanceForm, ThemeForm
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
+from haveyoursay.reports.document import format_percent
 from haveyoursay.surveys.models import Answer
 
 VIEW = "analysis.view_codeframe"
@@ -95,7 +96,9 @@ def codeframe(request, pk, code):
             themes=[
                 {
                     "theme": theme, "count": counts.get(theme.pk, 0),
-                    "percent": round(100 * counts.get(theme.pk, 0) / context["comments"]) if context["comments"] else 0,
+                    "percent": format_percent(
+                        100 * counts.get(theme.pk, 0) / context["comments"] if context["comments"] else 0
+                    ),
                     "agreement": kappas.get(theme.pk), "typical": typical.get(theme.pk, []),
                 }
                 for theme in theme_list

@@ -16,7 +16,7 @@ from haveyoursay.analysis import themes as workflow
 from haveyoursay.analysis.models import AnswerCoding, Codeframe, CodeframeEvent, Quote, ThemeAssignment
 from haveyoursay.analysis.suppression import withheld_cells
 from haveyoursay.reports.build import and_list
-from haveyoursay.reports.document import BulletList, Paragraph, Table, round_half_up
+from haveyoursay.reports.document import BulletList, Paragraph, Table, format_percent
 
 SUMMARY_THEMES = 3
 OTHER = "Other or unclear"
@@ -129,7 +129,7 @@ def summary(themes, counts, commented, withheld=frozenset()):
         return f"{commented:,} {people(commented)} commented; the number with each theme is not shown, {PRIVACY}."
     if not top:
         return f"{commented:,} {people(commented)} commented; none of their answers has a theme yet."
-    named = [f"{theme.label} ({round_half_up(100 * counts[theme.pk] / commented)}%)" for theme in top]
+    named = [f"{theme.label} ({format_percent(100 * counts[theme.pk] / commented)})" for theme in top]
     return f"Of the {commented:,} {people(commented)} who commented, the most common themes were {and_list(named)}."
 
 
@@ -169,7 +169,7 @@ def stance_blocks(codeframe, commented, threshold):
 
 def stance_summary(labelled, commented, withheld):
     shown = [
-        f"{round_half_up(100 * count / commented)}% {label.lower()}"
+        f"{format_percent(100 * count / commented)} {label.lower()}"
         for index, (label, count) in enumerate(labelled)
         if index not in withheld
     ]

@@ -74,7 +74,7 @@ def alternative_formats():
 
 
 def introduction(consultation, analysis, event_notes, synthetic):
-    partners = [partner.name for partner in consultation.partners.all()]
+    partners = joint_partners(consultation)
     blocks = [
         Paragraph(
             f"{settings.COUNCIL_NAME} consulted on “{consultation.title}” from "
@@ -134,6 +134,15 @@ def introduction(consultation, analysis, event_notes, synthetic):
     return Section("Introduction and method", blocks, anchor="introduction")
 
 
+def joint_partners(consultation):
+    """The bodies the council consulted with, without the council itself: a joint
+    consultation lists every body consulting, the lead council among them."""
+    council = " ".join(settings.COUNCIL_NAME.split()).casefold()
+    return [
+        partner.name for partner in consultation.partners.all() if " ".join(partner.name.split()).casefold() != council
+    ]
+
+
 # -- Who responded ---------------------------------------------------------------------------
 
 
@@ -164,11 +173,16 @@ def profile_name(profile, fallback):
     return fallback
 
 
+# Compared with a population, the chart's respondents are those in the population table's
+# groups (like for like), not all respondents: named so, in the chart and in its table.
+COMPARED_RESPONDENTS = "Respondents in the population's groups"
+
+
 def profile_figure(table, caption):
     compared = table.population_total is not None
     columns = ["", "Number", "% of respondents"]
     if compared:
-        columns += ["% of those in the population's groups", "% of the population", "Difference (points)"]
+        columns += [f"% of {COMPARED_RESPONDENTS.lower()}", "% of the population", "Difference (points)"]
     rows = []
     for row in table.rows:
         cells = [row.label, suppressed_or(row.count, row.suppressed), row.percent]
@@ -189,7 +203,7 @@ def profile_figure(table, caption):
     if compared:
         shown = [row for row in table.rows if row.compared]
         series = [
-            Series("Respondents", [row.percent_of_compared for row in shown]),
+            Series(COMPARED_RESPONDENTS, [row.percent_of_compared for row in shown]),
             Series("Population", [row.population_percent for row in shown]),
         ]
     else:

@@ -115,7 +115,18 @@ def format_cell(value, percent=False):
     if isinstance(value, str):
         return value
     if percent:
-        return f"{round_half_up(value)}%"
+        return format_percent(value)
     if isinstance(value, float) and not value.is_integer():
         return f"{round_half_up(value, 1):,}"
     return f"{int(value):,}"
+
+
+def format_percent(value):
+    """A percentage as every format writes it, rounded half up to a whole number, except that
+    some is never shown as none, nor fewer than all as all: 0.3% is "<1%", 99.7% is ">99%"."""
+    rounded = round_half_up(value)
+    if rounded == 0 and value > 0:
+        return "<1%"
+    if rounded == 100 and value < 100:
+        return ">99%"
+    return f"{rounded}%"

@@ -26,13 +26,15 @@ from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job
 from haveyoursay.reports import build
 from haveyoursay.reports.models import EngagementReport
+from haveyoursay.reports.render import fonts
+from haveyoursay.reports.render.content import report_texts
 from haveyoursay.reports.render.html import render_html
 from haveyoursay.reports.render.pdf import MissingLibrary, render_pdf
 from haveyoursay.reports.render.word import render_docx
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 
 # Changing what a report contains changes this, so every report is made again.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 
 
 
@@ -50,6 +52,7 @@ def data_fingerprint(consultation):
         sorted(consultation.stakeholders.values_list("name", "responded_other_way_on")),
         PopulationTable.objects.aggregate(n=Count("groups"), last=Max("loaded_at")),
         settings.REPORT_DISCLOSURE_THRESHOLD,
+        settings.REPORT_FONT_FILES,  # a font added for a script the PDF couldn't show
     ]
     parts.append(themes_report.fingerprint(consultation))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -94,12 +97,14 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
             raise JobError(str(error)) from None
         progress(step + 1, 8, f"Writing the Word document of the {audience} version")
         docx = render_docx(report)
-        store(consultation, audience, html, pdf, docx, analysis.respondents, fingerprint, until)
+        missing = fonts.scripts_without_glyphs(report_texts(report))
+        store(consultation, audience, html, pdf, docx, analysis.respondents, fingerprint, until, missing)
         step += 3
     progress(8, 8, "Done")
 
 
-def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at):
+def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at,
+          missing_scripts):
     name = f"{consultation.slug[:80]}-engagement-report{'' if audience == 'public' else '-staff'}"
     with transaction.atomic():
         report = EngagementReport.objects.select_for_update().filter(consultation=consultation, audience=audience).first()
@@ -110,6 +115,7 @@ def store(consultation, audience, html, pdf, docx, respondents, fingerprint, gen
         report.response_count = respondents
         report.data_fingerprint = fingerprint
         report.generated_at = generated_at
+        report.scripts_without_glyphs = list(missing_scripts)
         report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
         report.docx.save(f"{name}.docx", ContentFile(docx), save=False)
         report.save()

@@ -29,6 +29,10 @@ class EngagementReport(models.Model):
     generated_at = models.DateTimeField(default=timezone.now)
     response_count = models.PositiveIntegerField()
     data_fingerprint = models.CharField(max_length=64)
+    scripts_without_glyphs = models.JSONField(
+        default=list, blank=True,
+        help_text="Scripts of text in the report that none of the PDF's fonts has (printed as empty boxes).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["consultation", "audience"], name="one_report_per_audience")]
@@ -39,6 +43,17 @@ class EngagementReport(models.Model):
 
     def __str__(self):
         return f"{self.get_audience_display()} of the report on {self.consultation}"
+
+    def font_warning(self):
+        """What staff are told when the PDF can't show some of the report's text; "" when it can."""
+        scripts = self.scripts_without_glyphs
+        if not scripts:
+            return ""
+        named = scripts[0] if len(scripts) == 1 else ", ".join(scripts[:-1]) + " and " + scripts[-1]
+        return (
+            f"The PDF can't show the text in {named}: none of its fonts has those letters, "
+            "so they print as empty boxes."
+        )
 
 
 class Publication(models.Model):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from haveyoursay.reports.document import format_cell
+from haveyoursay.reports.document import BulletList, Figure, Paragraph, Table, format_cell
 
 # Shown after a value flagged in `Table.marked`; the table's notes say what it means.
 MARK = "†"
@@ -136,3 +136,34 @@ def unique_anchor(text, taken):
 def chart_description(figure):
     """What a chart shows, for those who can't see it: the table that follows has its figures."""
     return f"Bar chart of the figures in the table that follows: {figure.table.caption}"
+
+
+def report_texts(report):
+    """Every piece of text the report prints, in reading order: to check the fonts have it."""
+    yield from (report.title, report.consultation_title, report.council_name)
+
+    def blocks(block):
+        if isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, BulletList):
+            yield from block.items
+        elif isinstance(block, Figure):
+            yield block.chart.title
+            yield from block.chart.categories
+            yield from (series.name for series in block.chart.series)
+            yield from blocks(block.table)
+        elif isinstance(block, Table):
+            yield block.caption
+            yield from block.columns
+            yield from (cell for row in block.rows for cell in row if isinstance(cell, str))
+            yield from table_notes(block)
+
+    def sections(items):
+        for section in items:
+            yield section.title
+            for block in section.blocks:
+                yield from blocks(block)
+            yield from sections(section.subsections)
+
+    yield from sections(report.sections)
+    yield from (paragraph.text for paragraph in report.footer)

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from haveyoursay.reports.document import BulletList, Figure, Paragraph, Table
+from haveyoursay.reports.render import fonts
 from haveyoursay.reports.render.charts import render_chart_svg
 from haveyoursay.reports.render.content import (
     cell_text,
@@ -38,8 +39,15 @@ def render_print_html(report, *, embed_css=False):
     `pdf.py` passes it to WeasyPrint parsed once."""
     context = report_context(report, web=False)
     context["embed_css"] = embed_css
+    if embed_css:
+        context.update(font_context())
     context["created"] = report.generated_at.isoformat()
     return render_to_string("reports/report_print.html", context)
+
+
+def font_context():
+    """What the print stylesheet needs to find the report's fonts."""
+    return {"font_face_rules": fonts.font_face_rules(), "font_stack": fonts.font_stack()}
 
 
 HEADING_CLASSES = {2: "govuk-heading-l", 3: "govuk-heading-m"}

@@ -8,11 +8,12 @@ chart a figure whose alternative text is its title), with the report's title as 
 document title and British English as its language.
 """
 
+import atexit
 import functools
 
 from django.template.loader import render_to_string
 
-from haveyoursay.reports.render.html import render_print_html
+from haveyoursay.reports.render.html import font_context, render_print_html
 
 MISSING_LIBRARIES = (
     "Drawing the PDF needs the Pango text library, which this server does not have "
@@ -33,7 +34,9 @@ def print_setup():
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    stylesheet = CSS(string=render_to_string("reports/report_print.css"), font_config=font_config)
+    # Let go of it while Python can still delete the copies of the fonts it keeps on disk.
+    atexit.register(print_setup.cache_clear)
+    stylesheet = CSS(string=render_to_string("reports/report_print.css", font_context()), font_config=font_config)
     return stylesheet, font_config
 
 

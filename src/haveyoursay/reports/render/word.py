@@ -10,6 +10,7 @@ chart's title and description as its alternative text, followed by its data tabl
 import io
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -50,9 +51,15 @@ def render_docx(report):
     if report.public:
         document.add_paragraph(suppression_line(report))
 
+    headings = list(flatten(outline(report)))
+    entries = [(heading.section.title, min(heading.level, 9)) for heading in headings]
+    if report.footer:
+        entries.append((FOOTER_TITLE, 1))
+    add_contents(document, entries)
+
     figure_number = 0
-    for heading in flatten(outline(report)):
-        document.add_heading(heading.section.title, level=min(heading.level, 9))
+    for number, heading in enumerate(headings, 1):
+        add_heading(document, heading.section.title, min(heading.level, 9), number)
         blocks = heading.section.blocks
         for block, following in zip(blocks, [*blocks[1:], None]):
             if isinstance(block, Paragraph):
@@ -74,13 +81,82 @@ def render_docx(report):
                 )
 
     if report.footer:
-        document.add_heading(FOOTER_TITLE, level=1)
+        add_heading(document, FOOTER_TITLE, 1, len(headings) + 1)
         for paragraph in report.footer:
             add_paragraph(document, paragraph.text)
 
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+CONTENTS_LEVELS = 2  # the report's sections and their subsections, as the PDF's contents list
+
+
+def contents_anchor(number):
+    return f"_Toc{number}"
+
+
+def add_heading(document, text, level, number):
+    """A heading in Word's own style (for the navigation pane), bookmarked for the contents list."""
+    heading = document.add_heading(text, level=level)
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), contents_anchor(number))
+    end.set(qn("w:id"), str(number))
+    heading._p.insert(1 if heading._p.pPr is not None else 0, start)
+    heading._p.append(end)
+    return heading
+
+
+def add_contents(document, entries):
+    """The contents list: Word's TOC field, which Word fills in with page numbers when it
+    updates the document's fields, holding as its result the headings written out, each a
+    link to its heading, so that the list is there in any word processor before any update."""
+    document.add_paragraph("Contents", style="TOC Heading")
+    shown = [(number, title, level) for number, (title, level) in enumerate(entries, 1) if level <= CONTENTS_LEVELS]
+    for index, (number, title, level) in enumerate(shown):
+        paragraph = document.add_paragraph(style=contents_style(document, level))
+        if index == 0:
+            field_character(paragraph, "begin")
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = f' TOC \\o "1-{CONTENTS_LEVELS}" \\h \\z \\u '
+            run = OxmlElement("w:r")
+            run.append(instruction)
+            paragraph._p.append(run)
+            field_character(paragraph, "separate")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), contents_anchor(number))
+        link.set(qn("w:history"), "1")
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = title
+        run.append(text)
+        link.append(run)
+        paragraph._p.append(link)
+        if index == len(shown) - 1:
+            field_character(paragraph, "end")
+    document.add_page_break()
+
+
+def field_character(paragraph, kind):
+    run = OxmlElement("w:r")
+    character = OxmlElement("w:fldChar")
+    character.set(qn("w:fldCharType"), kind)
+    run.append(character)
+    paragraph._p.append(run)
+
+
+def contents_style(document, level):
+    """Word's "TOC 1", "TOC 2" paragraph styles, which the default template lacks."""
+    name = f"TOC {level}"
+    if name not in [style.name for style in document.styles]:
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.paragraph_format.left_indent = Mm(6 * (level - 1))
+        style.paragraph_format.space_after = Pt(3)
+    return document.styles[name]
 
 
 def set_up_document(document, report):

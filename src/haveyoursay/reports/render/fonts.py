@@ -1,0 +1,105 @@
+"""The fonts the PDF is set in, and which scripts they can't show.
+
+The fonts come with the software (the `manimgx-fonts` and `pylopdf-fonts-zh-tw` packages:
+Noto, under the SIL Open Font License), so a report prints every language of the council's
+alternative-formats footer (Urdu, Gujarati, Punjabi, Bengali, Chinese, Polish, …) on any
+server, without a font installed on it. The print stylesheet registers each file with
+`@font-face` and names them all, in `FONT_STACK` order, as the document's font: the first
+that has a character draws it. A council whose text needs a script none of them has adds a
+font file to the `REPORT_FONT_FILES` setting, which is registered the same way.
+
+`scripts_without_glyphs` reads the fonts' character maps (fontTools) and names the scripts
+of any text that none of them has, which would print as empty boxes; the staff report page
+says so.
+"""
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from fontTools import unicodedata as font_unicodedata
+from fontTools.ttLib import TTFont
+import manimgx_fonts
+import pylopdf_fonts_zh_tw
+
+NOTO = Path(manimgx_fonts.__file__).parent
+# After Latin, Greek and Cyrillic (Noto Sans), the scripts of the languages spoken in
+# England's communities first; Chinese last, since its font also has some Latin.
+SCRIPTS = [
+    "Arabic", "Bengali", "Gujarati", "Gurmukhi", "Devanagari", "Tamil", "Telugu", "Kannada", "Malayalam",
+    "Oriya", "Sinhala", "Ethiopic", "Hebrew", "Armenian", "Georgian", "Thai", "Lao", "Khmer", "Myanmar",
+]
+
+
+# Scripts by the name a reader knows them by, where it isn't Unicode's.
+READERS_NAMES = {
+    "Han": "Chinese characters", "Hangul": "Korean", "Hiragana": "Japanese", "Katakana": "Japanese",
+}
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str  # the name the print stylesheet knows it by, never a system font's
+    path: Path
+    style: str = "normal"
+
+
+@functools.cache
+def report_faces():
+    """Every font file the PDF may use, in the order the stylesheet prefers them."""
+    faces = [
+        Face("Report Sans", NOTO / "NotoSans[wght].ttf"),
+        Face("Report Sans", NOTO / "NotoSans-Italic[wght].ttf", style="italic"),
+        Face("Report Symbols", NOTO / "NotoSansSymbols[wght].ttf"),
+        *(Face(f"Report {script}", NOTO / f"NotoSans{script}[wght].ttf") for script in SCRIPTS),
+        Face("Report Chinese", pylopdf_fonts_zh_tw.sans_path()),
+    ]
+    added = settings.REPORT_FONT_FILES
+    faces += [Face(f"Report added font {number}", Path(path)) for number, path in enumerate(added, 1)]
+    return faces
+
+
+def font_stack():
+    """The value of the print stylesheet's `font-family`."""
+    families = dict.fromkeys(face.family for face in report_faces())
+    return ", ".join(f'"{family}"' for family in families) + ", sans-serif"
+
+
+def font_face_rules():
+    """The `@font-face` rules that give WeasyPrint the font files."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; src: url("{face.path.as_uri()}"); }}'
+        for face in report_faces()
+    )
+
+
+@functools.cache
+def covered_characters():
+    """The code points that at least one of the fonts has a glyph for."""
+    covered = set()
+    for face in report_faces():
+        with TTFont(face.path, lazy=True, fontNumber=0) as font:
+            covered.update(font.getBestCmap())
+    return frozenset(covered)
+
+
+def needs_glyph(character):
+    """Spaces, controls and invisible format characters (joiners, direction marks) draw nothing."""
+    return unicodedata.category(character)[0] not in ("Z", "C")
+
+
+def scripts_without_glyphs(texts):
+    """The names of the scripts ("Tibetan", "Hangul") of characters in `texts` that no font
+    of the PDF has, in the order they first appear; an empty list when every one prints."""
+    covered = covered_characters()
+    missing = {}
+    for text in texts:
+        for character in text:
+            if ord(character) not in covered and needs_glyph(character):
+                code = font_unicodedata.script(character)
+                name = font_unicodedata.script_name(code) if code not in ("Zyyy", "Zinh", "Zzzz") else "symbols"
+                name = name.replace("_", " ")
+                missing.setdefault(READERS_NAMES.get(name, name), None)
+    return list(missing)
