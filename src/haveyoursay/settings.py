@@ -176,11 +176,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "default" keeps copies of public pages: each process its own, unless Redis is configured.
+# "limits" keeps the counts behind rate limits (haveyoursay/limits.py), which every worker must
+# share and a restart must not reset: a table in the database (made by `haveyoursay migrate`),
+# or Redis.
 CACHE_URL = env("REDIS_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "limits",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "haveyoursay.limits.DatabaseCounterCache",
+            "LOCATION": "haveyoursay_limits",
+            # Culling would forget counts: keep far more than an hour's attempts can make.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 
 # Background work (reports, analysis, imports, emails) through django-tasks. "database" keeps
 # the queue in the database: nothing more to install or run but `haveyoursay worker`. "rq"
@@ -210,6 +227,12 @@ if TASKS_BACKEND == "rq":
     # RQ stops a task after 3 minutes unless told otherwise; a large report takes longer.
     RQ_QUEUES = {"default": {"URL": CACHE_URL, "DEFAULT_TIMEOUT": 60 * 60}}
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# Save and return: a resume code or emailed link works for this many days after it is given
+# (and never after the consultation closes). Say the same in the privacy notice.
+RESUME_VALID_DAYS = envint("RESUME_VALID_DAYS", 30)
+if not 1 <= RESUME_VALID_DAYS <= 366:
+    raise ImproperlyConfigured(f"RESUME_VALID_DAYS must be between 1 and 366, not {RESUME_VALID_DAYS}.")
+
 # A job that has reported nothing for this long is shown to staff as stalled.
 JOB_STALLED_AFTER_MINUTES = envint("JOB_STALLED_AFTER_MINUTES", 30)
 if JOB_STALLED_AFTER_MINUTES < 1:
