@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "haveyoursay.accounts",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -325,6 +327,25 @@ if _contrast_with_white(COUNCIL_COLOUR) < 4.5:
         f"COUNCIL_COLOUR {COUNCIL_COLOUR} is too light: white text on it has a contrast ratio of "
         f"{_contrast_with_white(COUNCIL_COLOUR):.1f}:1, and WCAG needs at least 4.5:1. Choose a darker shade."
     )
+
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our own
+# static files, never inline, so text that slipped past escaping still could not run. A view
+# that sets its own policy (document and report downloads: stricter, sandboxed) keeps it.
+# Images may also be data: URLs (the empty favicon) and the council's logo where it is hosted.
+_logo_origin = re.match(r"https?://[^/]+", COUNCIL_LOGO or "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_logo_origin.group()] if _logo_origin else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
