@@ -94,8 +94,7 @@ def test_every_staff_page_has_the_policy_and_nothing_inline(demo, officer_client
     assert not problems, "\n".join(problems)
 
 
-def test_error_and_refusal_pages_have_the_policy(demo, client, settings):
-    settings.RESUME_VALID_DAYS = 1
+def test_error_and_refusal_pages_have_the_policy(demo, client):
     responses = {
         "not found": client.get("/no-such-page/"),
         "expired link": client.get("/respond/continue/no-such-token/"),

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from haveyoursay import limits
 from haveyoursay.limits import DatabaseCounterCache, Limit
+from tests.jobs.conftest import redis_url  # noqa: F401 (a fixture: a Redis server for the test session)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +32,14 @@ print(limits.RESUME_GUESSES_FROM_ADDRESS.used("203.0.113.9"), limits.RESUME_GUES
 """
 
 
-def run_worker(data_dir, times):
+def run_worker(data_dir, times, **environment):
     env = {
         **{key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}},
         "DJANGO_SETTINGS_MODULE": "haveyoursay.settings",
         "HAVEYOURSAY_DATA_DIR": str(data_dir),
         "HAVEYOURSAY_HTTPS": "false",
         "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")]),
+        **environment,
     }
     finished = subprocess.run(
         [sys.executable, "-c", WORKER, str(times)], env=env, capture_output=True, text=True, timeout=120
@@ -53,6 +55,17 @@ def test_two_worker_processes_share_one_count_that_a_restart_keeps(tmp_path):
     # counting a little over half the allowance: together they pass it.
     assert run_worker(tmp_path, half) == [str(half), "False"]
     assert run_worker(tmp_path, half) == [str(2 * half), "True"]
+
+
+def test_with_redis_configured_the_workers_count_in_redis(tmp_path, redis_url):  # noqa: F811
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    per_hour = limits.RESUME_GUESSES_FROM_ADDRESS.per_hour
+    half = per_hour // 2 + 1
+    # Each worker with its own data folder: nothing is shared but Redis.
+    assert run_worker(tmp_path / "one", half, REDIS_URL=redis_url, SECRET_KEY="shared") == [str(half), "False"]
+    assert run_worker(tmp_path / "two", half, REDIS_URL=redis_url, SECRET_KEY="shared") == [str(2 * half), "True"]
 
 
 def test_two_cache_clients_see_each_others_counts():
