@@ -10,6 +10,7 @@ from django.test import Client
 
 from haveyoursay.hub.demo import load_demo
 from haveyoursay.surveys.demo import LCWIP_SLUG, load_demo_questionnaires
+from tests.reports.test_reports_generate import consultation as report_consultation  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,19 @@ def test_downloads_keep_their_own_stricter_policy(client):
     response = client.get(document.get_absolute_url())
     assert "sandbox" in response["Content-Security-Policy"]
     assert "script-src" not in response["Content-Security-Policy"]
+
+
+def test_the_report_pages_with_their_charts_and_tables_have_nothing_inline(report_consultation, officer_client):
+    from haveyoursay.reports.generating import generate_report_impl
+
+    generate_report_impl(report_consultation.pk)
+    staff_page = f"/staff/consultations/{report_consultation.pk}/report/"
+    response = officer_client.get(staff_page)
+    assert 'class="hys-chart hys-chart--fluid"' in response.content.decode()
+    assert "hys-report__table--scroll" in response.content.decode()
+    assert not problems_with(staff_page, response)
+    officer_client.post(f"{staff_page}publish/")
+    public_page = f"{report_consultation.get_absolute_url()}report/"
+    response = Client().get(public_page)
+    assert response.status_code == 200 and "hys-chart--fluid" in response.content.decode()
+    assert not problems_with(public_page, response)
