@@ -5,9 +5,14 @@ becomes a GOV.UK form group with its label, hint and error message, each error l
 the error summary to its field, and the date input is the GOV.UK day/month/year pattern
 with its standard messages. Browser validation is off (`use_required_attribute = False`):
 the server's messages are the clear, consistent ones.
+
+Whatever anyone types passes through `typed_text` on its way in (`GovukBoundField.data`):
+characters that reorder text on screen are taken out, and an answer made only of invisible
+characters counts as blank.
 """
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.forms.boundfield import BoundField
@@ -29,7 +34,42 @@ def _widget_class(widget):
     return None
 
 
+# Characters that change the direction text is shown in. In a stored answer they make it
+# read one way on screen and another in a file (a report, a spreadsheet, an email), so they
+# are taken out wherever they are typed.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Letters that draw nothing, though Unicode files them as letters or symbols, not as format
+# characters or spaces.
+BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def typed_text(value):
+    """What was typed, without direction controls; "" when nothing visible is left.
+
+    Zero-width joiners and the like stay inside visible text (some scripts and emoji need
+    them); only an answer made of nothing else becomes blank. Lists (several boxes ticked)
+    and the parts of a date are cleaned item by item."""
+    if isinstance(value, str):
+        value = value.translate(BIDI_CONTROLS)
+        if all(c.isspace() or c in BLANK_LETTERS or unicodedata.category(c) == "Cf" for c in value):
+            return ""
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(typed_text(item) for item in value)
+    if isinstance(value, dict):
+        return {key: typed_text(item) for key, item in value.items()}
+    return value
+
+
 class GovukBoundField(BoundField):
+    @property
+    def data(self):
+        """The submitted value as the field will clean it; passwords exactly as typed."""
+        value = super().data
+        if isinstance(self.field.widget, forms.PasswordInput):
+            return value
+        return typed_text(value)
+
     @property
     def hint_id(self):
         return f"{self.auto_id}-hint"

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,11 +187,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "default" keeps copies of public pages: each process its own, unless Redis is configured.
+# "limits" keeps the counts behind rate limits (haveyoursay/limits.py), which every worker must
+# share and a restart must not reset: a table in the database (made by `haveyoursay migrate`),
+# or Redis.
 CACHE_URL = env("REDIS_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "limits",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "haveyoursay.limits.DatabaseCounterCache",
+            "LOCATION": "haveyoursay_limits",
+            # Culling would forget counts: keep far more than an hour's attempts can make.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 
 # Background work (reports, analysis, imports, emails) through django-tasks. "database" keeps
 # the queue in the database: nothing more to install or run but `haveyoursay worker`. "rq"
@@ -219,6 +238,12 @@ if TASKS_BACKEND == "rq":
     # RQ stops a task after 3 minutes unless told otherwise; a large report takes longer.
     RQ_QUEUES = {"default": {"URL": CACHE_URL, "DEFAULT_TIMEOUT": 60 * 60}}
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# Save and return: a resume code or emailed link works for this many days after it is given
+# (and never after the consultation closes). Say the same in the privacy notice.
+RESUME_VALID_DAYS = envint("RESUME_VALID_DAYS", 30)
+if not 1 <= RESUME_VALID_DAYS <= 366:
+    raise ImproperlyConfigured(f"RESUME_VALID_DAYS must be between 1 and 366, not {RESUME_VALID_DAYS}.")
+
 # A job that has reported nothing for this long is shown to staff as stalled.
 JOB_STALLED_AFTER_MINUTES = envint("JOB_STALLED_AFTER_MINUTES", 30)
 if JOB_STALLED_AFTER_MINUTES < 1:
@@ -364,6 +389,25 @@ if _contrast_with_white(COUNCIL_COLOUR) < 4.5:
         f"COUNCIL_COLOUR {COUNCIL_COLOUR} is too light: white text on it has a contrast ratio of "
         f"{_contrast_with_white(COUNCIL_COLOUR):.1f}:1, and WCAG needs at least 4.5:1. Choose a darker shade."
     )
+
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our own
+# static files, never inline, so text that slipped past escaping still could not run. A view
+# that sets its own policy (document and report downloads: stricter, sandboxed) keeps it.
+# Images may also be data: URLs (the empty favicon) and the council's logo where it is hosted.
+_logo_origin = re.match(r"https?://[^/]+", COUNCIL_LOGO or "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_logo_origin.group()] if _logo_origin else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 # The council's template privacy notice for a consultation's page; staff adapt it for each one.

@@ -13,6 +13,15 @@ PERSONAL_DETAILS = [
     # e-mail and web addresses
     ("Email me at jo.bloggs@example.co.uk please", "Email me at [email] please"),
     ("Contact: s.patel+consult@nhs.net.", "Contact: [email]."),
+    # e-mail addresses written out so that filters miss them
+    ("Write to j d o e at gmail dot com please", "Write to [email] please"),
+    ("It is jdoe [at] gmail [dot] com", "It is [email]"),
+    ("email jdoe(at)gmail(dot)com now", "email [email] now"),
+    ("Or jo.bloggs {at} example {dot} co {dot} uk.", "Or [email]."),
+    ("Try jo.bloggs at example dot co dot uk", "Try [email]"),
+    ("JDOE AT HOTMAIL DOT CO DOT UK", "[email]"),
+    ("Mine is jdoe at gmail.com", "Mine is [email]"),
+    ("Mine is jdoe @ gmail dot com", "Mine is [email]"),
     ("See https://www.leicestershire.gov.uk/have-your-say.", "See [url]."),
     ("It is on www.example.org/library?branch=2 now", "It is on [url] now"),
     ("Details at example.org/path and leicestershire.gov.uk", "Details at [url] and [url]"),
@@ -72,6 +81,13 @@ PERSONAL_DETAILS = [
 # Public text from the council's own documents (seeds/000 and seeds/003), and answers full
 # of numbers, places and words that look like names: all must come back exactly as written.
 ORDINARY_TEXT = [
+    # "at" and "dot" in ordinary sentences
+    "I worked at the dot com company in 2000.",
+    "Look at the red dot on the map at the library.",
+    "We met at school. The dot matrix display at the station was broken.",
+    "Meet at 7 dot 30 at the Carers Centre.",
+    "I was there at 9.30 and left at 10.15.",
+    "My daughter at university said the dot on the form was unclear.",
     "After the consultation closes in July, we'll analyse the results and share with cabinet and "
     "residents in autumn 2022.",
     "The draft strategy sets out 8 key priorities to support carers across LLR to continue in their "

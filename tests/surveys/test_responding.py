@@ -289,7 +289,7 @@ class TestAbuse:
     def test_too_many_starts_from_one_address_are_refused(self, client, questionnaire, monkeypatch):
         from django.test import Client
 
-        monkeypatch.setattr("haveyoursay.surveys.views.STARTS_PER_HOUR", 2)
+        monkeypatch.setattr("haveyoursay.limits.STARTS_FROM_ADDRESS.per_hour", 2)
         for _ in range(2):
             Client().post(url("start"))
         refused = Client().post(url("start"))

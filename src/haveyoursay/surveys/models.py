@@ -172,8 +172,13 @@ def new_reference():
     return f"{body[:4]}-{body[4:]}"
 
 
+def normal_secret(secret):
+    """A code as typed, in the one form it is kept: "hk7qm 3xrtp" is "HK7QM3XRTP"."""
+    return secret.strip().upper().replace(" ", "").replace("-", "")
+
+
 def hash_secret(secret):
-    return hashlib.sha256(secret.strip().upper().replace(" ", "").replace("-", "").encode()).hexdigest()
+    return hashlib.sha256(normal_secret(secret).encode()).hexdigest()
 
 
 def normal_reference(typed):
@@ -256,9 +261,14 @@ class Response(models.Model):
     )
 
     # Save and return: only hashes are kept, so a leaked database cannot resume anyone's answers.
+    # Both stop working after RESUME_VALID_DAYS, when the consultation closes, or once sent
+    # (docs/decisions/0006-save-and-return.md).
     resume_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    resume_code_expires_at = models.DateTimeField(null=True, blank=True)
     resume_link_hash = models.CharField(max_length=64, blank=True, db_index=True)
     resume_link_expires_at = models.DateTimeField(null=True, blank=True)
+    # The address the first emailed link went to; every later link goes there and nowhere else.
+    resume_email = models.EmailField(blank=True)
 
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -344,6 +354,12 @@ class Response(models.Model):
         self.save(update_fields=[
             "excluded_as", "duplicate_of", "exclusion_reason", "excluded_by", "excluded_at", "updated_at",
         ])
+
+    @property
+    def masked_resume_email(self):
+        """The resume address as shown again later, on what may be a shared computer: j•••@example.org."""
+        name, _, domain = self.resume_email.partition("@")
+        return f"{name[:1]}•••@{domain}" if domain else ""
 
 
 class AnswerQuerySet(models.QuerySet):

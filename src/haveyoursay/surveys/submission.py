@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.forms.utils import flatatt
@@ -18,8 +19,6 @@ from haveyoursay.prepared import PreparedQuery
 from haveyoursay.surveys.models import Answer, Page, Questionnaire, Response, hash_secret
 from haveyoursay.surveys.question_types import AnswerError
 
-RESUME_LINK_LIFETIME = timedelta(days=30)
-
 # Each process keeps the structure (pages, questions, options) of the questionnaires it
 # serves, under the questionnaire's structure token: reading it again on every page of
 # every response was a third of the time a page took to save.
@@ -29,6 +28,10 @@ _structures = {}
 
 class ResponseClosed(Exception):
     """The consultation closed; an online response can no longer be changed or sent."""
+
+
+class ResumeExpired(Exception):
+    """A resume code that was right, but whose time is up (`RESUME_VALID_DAYS`)."""
 
 
 _STRUCTURE_TOKEN = PreparedQuery(
@@ -371,37 +374,70 @@ def submit(response, **details):
         setattr(response, name, value)
     response.state = Response.State.SUBMITTED
     response.submitted_at = timezone.now()
-    response.resume_code_hash = response.resume_link_hash = ""
-    response.resume_link_expires_at = None
+    # A sent response can't be resumed: its code, link and the address for links go.
+    response.resume_code_hash = response.resume_link_hash = response.resume_email = ""
+    response.resume_code_expires_at = response.resume_link_expires_at = None
     # Only what sending sets: the caller's copy may be older than the row in other ways.
-    response.save(update_fields=[
-        *details, "state", "submitted_at", "resume_code_hash", "resume_link_hash", "resume_link_expires_at", "updated_at",
-    ])
+    response.save(update_fields=[*details, "state", "submitted_at", *RESUME_FIELDS, "updated_at"])
     return response
 
 
+RESUME_FIELDS = [
+    "resume_code_hash", "resume_code_expires_at", "resume_link_hash", "resume_link_expires_at", "resume_email",
+]
+
+
+def resume_valid_until(given_at):
+    """When a code or link given at `given_at` stops working: `RESUME_VALID_DAYS` later."""
+    return given_at + timedelta(days=settings.RESUME_VALID_DAYS)
+
+
 def new_resume_code(response):
-    """A code to write down and type in later; only its hash is kept."""
+    """A code to write down and type in later; only its hash is kept.
+
+    It works as often as needed while the response is in progress (people come back more
+    than once), until it expires, the consultation closes, or the response is sent."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     code = "".join(secrets.choice(alphabet) for _ in range(10))
     response.resume_code_hash = hash_secret(code)
-    response.save(update_fields=["resume_code_hash", "updated_at"])
+    response.resume_code_expires_at = resume_valid_until(timezone.now())
+    response.save(update_fields=["resume_code_hash", "resume_code_expires_at", "updated_at"])
     return f"{code[:5]}-{code[5:]}"
 
 
 def new_resume_link_token(response):
-    """A single-use token for an emailed link, valid for 30 days."""
+    """A single-use token for an emailed link, valid for `RESUME_VALID_DAYS`."""
     token = secrets.token_urlsafe(32)
     response.resume_link_hash = hash_secret(token)
-    response.resume_link_expires_at = timezone.now() + RESUME_LINK_LIFETIME
+    response.resume_link_expires_at = resume_valid_until(timezone.now())
     response.save(update_fields=["resume_link_hash", "resume_link_expires_at", "updated_at"])
     return token
 
 
+def bind_resume_email(response, email):
+    """The address links for this response go to: the first one given, kept from then on.
+
+    Two tabs giving two addresses at once can't both win: the row is changed only while it
+    has none."""
+    Response.objects.filter(pk=response.pk, resume_email="").update(resume_email=email)
+    response.resume_email = Response.objects.values_list("resume_email", flat=True).get(pk=response.pk)
+    return response.resume_email
+
+
 def resume_with_code(questionnaire, code):
-    return Response.objects.filter(
+    """The response in progress this code continues, or None if none has it.
+
+    Raises ResumeExpired for a right code whose time is up."""
+    if not code.strip():
+        return None
+    response = Response.objects.filter(
         questionnaire=questionnaire, state=Response.State.IN_PROGRESS, resume_code_hash=hash_secret(code)
-    ).first() if code.strip() else None
+    ).first()
+    if response is not None and (
+        response.resume_code_expires_at is None or response.resume_code_expires_at <= timezone.now()
+    ):
+        raise ResumeExpired
+    return response
 
 
 @transaction.atomic

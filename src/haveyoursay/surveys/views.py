@@ -5,31 +5,30 @@ a double click all reach the same response; its answers are saved page by page; 
 a one-way step that a second request cannot repeat.
 """
 
-import hashlib
 import logging
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from haveyoursay import limits
 from haveyoursay.govuk_forms import GovukForm
 from haveyoursay.hub.models import Consultation
 from haveyoursay.prepared import PreparedQuery
 from haveyoursay.surveys import submission
-from haveyoursay.surveys.models import Response
+from haveyoursay.surveys.models import Response, normal_secret
 from haveyoursay.surveys.question_types import AnswerError
 
 logger = logging.getLogger(__name__)
 
-STARTS_PER_HOUR = 30
 # SQLite has one writer at a time: while a long import holds the write lock, a page waiting
 # more than its busy timeout (5 s) is refused. Then, as for any database error a moment may
 # cure, the respondent keeps what they typed and is asked to try again.
@@ -37,7 +36,6 @@ BUSY = (
     "We could not save your answers just now because the service is busy. "
     "Your answers are still here: {action} to try again."
 )
-RESUME_TRIES_PER_HOUR = 20
 
 
 def client_address(request):
@@ -48,22 +46,11 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def over_limit(request, action, limit):
-    """Count this address's `action` in the current hour; True once it passes `limit`.
-    Only a hash of the address is kept, and only for the hour."""
-    address = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
-    key = f"limit:{action}:{address}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-        count = 1
-    return count > limit
-
-
-def too_many(request, consultation):
-    return render(request, "surveys/too_many.html", {"consultation": consultation}, status=429)
+def too_many(request, consultation, reason="address"):
+    """The polite refusal once a limit (haveyoursay/limits.py) is reached; `reason` says which."""
+    reply = render(request, "surveys/too_many.html", {"consultation": consultation, "reason": reason}, status=429)
+    reply["Retry-After"] = str(limits.WINDOW_SECONDS)
+    return reply
 
 
 # Every page of every response asks one of these two, so they are compiled once (see prepared.py).
@@ -197,7 +184,7 @@ def start(request, slug):
             return redirect("surveys:start", slug)
         if response is not None and not response.is_submitted:
             return redirect("surveys:page", slug, 1)
-        if over_limit(request, "start", STARTS_PER_HOUR):
+        if not limits.STARTS_FROM_ADDRESS.take(client_address(request)):
             return too_many(request, consultation)
         try:
             started = Response.objects.create(questionnaire=questionnaire)
@@ -401,34 +388,55 @@ class ResumeLinkForm(GovukForm):
 @with_response
 @require_http_methods(["GET", "POST"])
 def saved(request, questionnaire, response):
-    """Answers so far are kept: here is a code to write down, and a link by email if wanted."""
+    """Answers so far are kept: here is a code to write down, and a link by email if wanted.
+
+    The first address given is kept with the response, and every later link goes only there:
+    whoever has the browser can't send the response to an address of their choosing, nor use
+    the site to send email to anyone."""
     slug = questionnaire.consultation.slug
-    form = ResumeLinkForm(request.POST or None)
+    form = None if response.resume_email else ResumeLinkForm(request.POST or None)
     sent_to = None
-    if request.method == "POST" and form.is_valid():
-        if over_limit(request, "resume-email", RESUME_TRIES_PER_HOUR):
+    if request.method == "POST" and (form is None or form.is_valid()):
+        address = client_address(request)
+        if limits.RESUME_EMAILS_PER_RESPONSE.reached(response.pk):
+            return too_many(request, questionnaire.consultation, reason="emails")
+        if limits.RESUME_EMAILS_FROM_ADDRESS.reached(address):
             return too_many(request, questionnaire.consultation)
-        token = submission.new_resume_link_token(response)
-        link = request.build_absolute_uri(reverse("surveys:resume_link", args=[token]))
-        send_mail(
-            subject=f"Continue your response: {questionnaire.consultation.title}",
-            message=(
-                f"You saved your response to “{questionnaire.consultation.title}”.\n\n"
-                f"To carry on where you left off, open this link (it works once, for 30 days):\n{link}\n\n"
-                f"The consultation closes on {questionnaire.consultation.closes_on:%-d %B %Y}.\n\n"
-                f"{settings.COUNCIL_NAME}"
-            ),
-            from_email=None,
-            recipient_list=[form.cleaned_data["email"]],
-        )
-        sent_to = form.cleaned_data["email"]
-        form = ResumeLinkForm()
+        limits.RESUME_EMAILS_PER_RESPONSE.count(response.pk)
+        limits.RESUME_EMAILS_FROM_ADDRESS.count(address)
+        if form is not None:
+            submission.bind_resume_email(response, form.cleaned_data["email"])
+        send_resume_link(request, questionnaire, response)
+        # The address in full once, straight after it was typed, so a mistake can be seen.
+        sent_to = form.cleaned_data["email"] if form is not None else response.masked_resume_email
+        form = None
     # A new code on each visit replaces the last, so only the newest written-down code works.
     code = submission.new_resume_code(response) if request.method == "GET" else None
     return render(
         request, "surveys/saved.html",
         {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
-         "code": code, "form": form, "sent_to": sent_to, "continue_url": reverse("surveys:page", args=[slug, 1])},
+         "code": code, "form": form, "sent_to": sent_to, "continue_url": reverse("surveys:page", args=[slug, 1]),
+         "valid_until": min(submission.resume_valid_until(timezone.localdate()), questionnaire.consultation.closes_on),
+         "valid_days": settings.RESUME_VALID_DAYS},
+    )
+
+
+def send_resume_link(request, questionnaire, response):
+    consultation = questionnaire.consultation
+    token = submission.new_resume_link_token(response)
+    link = request.build_absolute_uri(reverse("surveys:resume_link", args=[token]))
+    until = min(response.resume_link_expires_at.date(), consultation.closes_on)
+    send_mail(
+        subject=f"Continue your response: {consultation.title}",
+        message=(
+            f"You saved your response to “{consultation.title}”.\n\n"
+            f"To carry on where you left off, open this link. It works once, until {until:%-d %B %Y}:\n{link}\n\n"
+            f"The consultation closes on {consultation.closes_on:%-d %B %Y}.\n\n"
+            f"If you did not ask for this email, you can ignore it.\n\n"
+            f"{settings.COUNCIL_NAME}"
+        ),
+        from_email=None,
+        recipient_list=[response.resume_email],
     )
 
 
@@ -439,24 +447,46 @@ class ResumeCodeForm(GovukForm):
     )
 
 
+def code_halves(questionnaire, code):
+    """What a guess at a code is counted under: each of its halves, for this questionnaire."""
+    normal = normal_secret(code)
+    return [f"{questionnaire.pk}:{part}:{half}" for part, half in enumerate((normal[:5], normal[5:])) if half]
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def resume(request, slug):
     questionnaire = get_questionnaire(slug)
+    consultation = questionnaire.consultation
     if not questionnaire.accepts_online_responses():
         return closed(request, questionnaire)
     form = ResumeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if over_limit(request, "resume", RESUME_TRIES_PER_HOUR):
-            return too_many(request, questionnaire.consultation)
-        response = submission.resume_with_code(questionnaire, form.cleaned_data["code"])
+        code, address = form.cleaned_data["code"], client_address(request)
+        halves = code_halves(questionnaire, code)
+        if limits.RESUME_GUESSES_FROM_ADDRESS.reached(address):
+            return too_many(request, consultation)
+        if any(limits.RESUME_GUESSES_PER_CODE.reached(half) for half in halves):
+            return too_many(request, consultation, reason="code")
+        try:
+            response = submission.resume_with_code(questionnaire, code)
+        except submission.ResumeExpired:
+            return render(
+                request, "surveys/code_expired.html",
+                {"questionnaire": questionnaire, "consultation": consultation,
+                 "valid_days": settings.RESUME_VALID_DAYS},
+                status=410,
+            )
         if response is None:
+            # Only wrong guesses count: at a library, everyone's right codes keep working.
+            limits.RESUME_GUESSES_FROM_ADDRESS.count(address)
+            for half in halves:
+                limits.RESUME_GUESSES_PER_CODE.count(half)
             form.add_error("code", "We could not find saved answers with that code. Check it and try again")
         else:
             return remember(request, response, redirect("surveys:page", slug, 1))
     return render(
-        request, "surveys/resume.html",
-        {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "form": form},
+        request, "surveys/resume.html", {"questionnaire": questionnaire, "consultation": consultation, "form": form},
     )
 
 
@@ -464,5 +494,5 @@ def resume(request, slug):
 def resume_link(request, token):
     response = submission.resume_with_link(token)
     if response is None:
-        return render(request, "surveys/link_expired.html", status=404)
+        return render(request, "surveys/link_expired.html", {"valid_days": settings.RESUME_VALID_DAYS}, status=404)
     return remember(request, response, redirect("surveys:page", response.questionnaire.consultation.slug, 1))

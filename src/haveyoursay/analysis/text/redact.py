@@ -10,7 +10,13 @@ pure Python with no Django in it, so the staff site, a background task and the c
 
 What is caught, and the marker it gets:
 
-- "[email]": e-mail addresses (jo.bloggs+consult@example.co.uk).
+- "[email]": e-mail addresses (jo.bloggs+consult@example.co.uk), also written out to dodge
+  filters: "jdoe [at] gmail [dot] com", "jdoe(at)gmail(dot)com", "jdoe at gmail dot com",
+  "j d o e at gmail dot com", "jdoe at gmail.com". Written with plain words, the address
+  must end in a common domain ending (com, co uk, org, …) after a word that is not an
+  everyday one, so "we met at the dot com office" stays; "at" before a domain written with
+  its real dots only for the big e-mail providers ("jdoe at gmail.com", but "she works at
+  tesco.com" keeps its words and loses only the web address).
 - "[url]": web addresses with a scheme (https://…), starting www., or a bare domain on a
   common ending (.uk, .com, .org, .net, .gov, …) with or without a path: example.org/path.
 - "[phone]": UK numbers however they are written, national (07700 900123, (0116) 305 0000,
@@ -52,7 +58,8 @@ names missing from the lists in data/ unless a title or one of the phrases above
 before them; "Mark Brown" and other pairs that are both ordinary words; names written in lower
 case or in capitals (except after "my name is"); house names with no number; street names
 with no house number; addresses and numbers from other countries; phone numbers spelt out
-in words or split in unusual places; e-mail addresses written "jo at example dot com";
+in words or split in unusual places; e-mail addresses with their domain spelt out letter by
+letter ("jo at g m a i l dot com");
 descriptions that identify someone without naming them ("the only Polish nurse on ward 7").
 Redaction lowers the risk; a person still reads quotes before they are published.
 """
@@ -138,7 +145,7 @@ def _find_all(text):
     low = text.lower()
     words = frozenset(WORD_RE.findall(low))
     finds = []
-    if "@" in text:
+    if "@" in text or "at" in words:
         finds += _find_emails(text)
     if URL_HINT_RE.search(low):
         finds += _find_urls(text)
@@ -196,8 +203,44 @@ TRAILING_PUNCTUATION = ".,;:!?'\"’”)"
 URL_HINT_RE = re.compile(rf"http|www\.|ftp:|\.(?:{TOP_LEVEL_DOMAINS})\b")
 
 
+# An address written out: "at" and "dot" in brackets ("[at]", "(dot)"), or as plain words
+# between spaces, or the real "@" and "." mixed with them. A local part may be spelt out with
+# spaces between its letters ("j d o e at …"). The domain must end in one of these endings.
+EMAIL_ENDINGS = "com|org|net|uk|gov|edu|info|biz|io|eu|ie|scot|wales|cymru|co|ac|nhs|me|live|online"
+_BRACKETED = r"\s*[\[({{<]\s*{word}\s*[\])}}>]\s*"
+_AT = rf"(?:{_BRACKETED.format(word='at')}|\s+at\s+|\s*@\s*)"
+_DOT = rf"(?:{_BRACKETED.format(word='dot')}|\s+dot\s+|\.)"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+WRITTEN_EMAIL_RE = re.compile(
+    rf"(?<![\w.+'-])(?P<local>[a-z0-9](?:\s[a-z0-9]\b)+|[a-z0-9][\w.+'-]*)"
+    rf"(?P<at>{_AT})(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}(?:{EMAIL_ENDINGS}))(?![\w-])",
+    re.IGNORECASE,
+)
+# Words that come after "at" in ordinary sentences; with plain "at" and "dot" they mean the
+# sentence is not an address ("I worked at the dot com company").
+EVERYDAY_WORDS = _hints(
+    "the a an my our your his her their its this that these those one some any all least last first "
+    "home work school night times least length most best worst"
+)
+# Where "name at domain.com" is an address rather than a workplace or a web site.
+EMAIL_PROVIDERS = _hints(
+    "gmail googlemail hotmail outlook live yahoo icloud me aol btinternet btopenworld sky virginmedia "
+    "ntlworld talktalk tiscali protonmail proton mail gmx zoho"
+)
+
+
 def _find_emails(text):
-    return [(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(text)]
+    finds = [(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(text)]
+    for m in WRITTEN_EMAIL_RE.finditer(text):
+        if not any(sign in m.group() for sign in "[](){}<>@"):  # plain words
+            domain = m.group("domain").lower()
+            first_label = re.match(_LABEL, domain).group()
+            if first_label in EVERYDAY_WORDS or m.group("local").lower() in EVERYDAY_WORDS:
+                continue
+            if not re.search(r"\sdot\s", domain) and first_label not in EMAIL_PROVIDERS:
+                continue
+        finds.append((m.start(), m.end(), "email"))
+    return finds
 
 
 def _find_urls(text):

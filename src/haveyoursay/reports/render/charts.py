@@ -180,8 +180,8 @@ def render_chart_svg(chart, *, chart_id="chart", description="", missing="*", fl
 
     `chart_id` prefixes the ids of its title and description, so several charts can share
     a page; `missing` is written for a value that is None (the table's `suppressed` text).
-    `fluid` lets a web page shrink it to a phone's width (an inline style that converters
-    such as cairosvg don't take, so only for HTML).
+    `fluid` lets a web page shrink it to a phone's width (a class styled by the site's
+    stylesheet; converters such as cairosvg draw it at its own size).
     """
     canvas = Canvas()
     inner = WIDTH - 2 * PAD
@@ -198,12 +198,11 @@ def render_chart_svg(chart, *, chart_id="chart", description="", missing="*", fl
     title = escape(chart.title)
     description = escape(description or f"Bar chart: {chart.title}")
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="hys-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="hys-chart{" hys-chart--fluid" if fluid else ""}" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
-        f'font-family="{FONT_FAMILY}"'
-        + (' style="max-width:100%;height:auto">' if fluid else ">")
-        + f'<title id="{chart_id}-title">{title}</title><desc id="{chart_id}-desc">{description}</desc>'
+        f'font-family="{FONT_FAMILY}">'
+        f'<title id="{chart_id}-title">{title}</title><desc id="{chart_id}-desc">{description}</desc>'
         f'<rect width="{WIDTH}" height="{height}" fill="{BACKGROUND}"/>' + "".join(canvas.parts) + "</svg>"
     )
 
