@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("jobs", "0001_initial"), ("surveys", "0004_import_batch_skipped_rows")]
+BEFORE = [("jobs", "0001_initial"), ("surveys", "0004_import_batch_skipped_rows"), ("hub", "0001_initial")]
 AFTER = [("jobs", "0002_job_subject")]
 
 
