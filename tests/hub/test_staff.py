@@ -185,6 +185,40 @@ class TestPublishing:
         consultation.refresh_from_db()
         assert consultation.outcome_published_at is None
 
+    def test_it_refuses_to_publish_the_outcome_of_an_open_consultation(self, officer_client, client):
+        consultation = make_consultation(status="open", we_did="The length of the Plan has been reduced")
+        closes = consultation.closes_on
+        page = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
+        assert reverse("staff:publish_outcome", args=[consultation.pk]) not in page
+        reason = (
+            f"You can publish the outcome once the consultation has closed. It closes on {closes:%-d %B %Y}, "
+            f"so you can publish the outcome from {closes + datetime.timedelta(days=1):%-d %B %Y}."
+        )
+        assert reason in page
+        response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+        assert reason in response.content.decode()
+        consultation.refresh_from_db()
+        assert consultation.outcome_published_at is None
+        assert not AuditEvent.objects.filter(action="consultation.publish_outcome").exists()
+        assert "The length of the Plan has been reduced" not in client.get(consultation.get_absolute_url()).content.decode()
+
+    def test_it_refuses_to_publish_the_outcome_of_a_forthcoming_or_draft_consultation(self, officer_client):
+        forthcoming = make_consultation(status="forthcoming", you_said="259 responses")
+        draft = make_consultation(published=False, status="closed", you_said="259 responses")
+        for consultation, reason in [(forthcoming, "You can publish the outcome once the consultation has closed"),
+                                     (draft, "Publish the consultation first")]:  # fmt: skip
+            response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+            assert reason in response.content.decode()
+            consultation.refresh_from_db()
+            assert consultation.outcome_published_at is None
+
+    def test_the_outcome_of_a_closed_consultation_is_published_and_recorded(self, officer_client, client):
+        consultation = make_consultation(status="closed", we_did="The length of the Plan has been reduced")
+        response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+        assert "is published: “You said” and “We did” are on its page" in response.content.decode()
+        assert AuditEvent.objects.filter(action="consultation.publish_outcome").count() == 1
+        assert "The length of the Plan has been reduced" in client.get(consultation.get_absolute_url()).content.decode()
+
 
 class TestDocuments:
     def upload(self, client, consultation, name="strategy.pdf", content=MINIMAL_PDF, **fields):

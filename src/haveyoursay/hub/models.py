@@ -185,6 +185,10 @@ class PublicManager(models.Manager.from_queryset(ConsultationQuerySet)):
         return super().get_queryset().published()
 
 
+class OutcomeNotReady(Exception):
+    """The outcome can't be published yet; the message says why and what to do."""
+
+
 class Consultation(RevisedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -293,7 +297,29 @@ class Consultation(RevisedModel):
 
     @property
     def outcome_is_published(self):
-        return self.outcome_published_at is not None and bool(self.you_said or self.we_did)
+        """Whether the public sees "You said" and "We did": published, written, and the
+        consultation closed (a closing date moved later hides them until it has passed)."""
+        return (
+            self.outcome_published_at is not None and bool(self.you_said or self.we_did)
+            and self.status == Status.CLOSED
+        )
+
+    def outcome_not_ready_because(self):
+        """Why the outcome can't be published yet, in words for staff; "" when it can."""
+        if not (self.you_said or self.we_did):
+            return "Write “You said” or “We did” before you publish the outcome."
+        status = self.status
+        if status == Status.CLOSED:
+            return ""
+        if status == Status.DRAFT:
+            return "Publish the consultation first. You can publish its outcome once it has closed."
+        if self.closes_on is None:
+            return "Set the closing date first. You can publish the outcome once the consultation has closed."
+        after = self.closes_on + datetime.timedelta(days=1)
+        return (
+            f"You can publish the outcome once the consultation has closed. It closes on "
+            f"{self.closes_on:%-d %B %Y}, so you can publish the outcome from {after:%-d %B %Y}."
+        )
 
     @property
     def has_ways_to_respond(self):
@@ -310,6 +336,11 @@ class Consultation(RevisedModel):
         self.save(update_fields=["published_at", "updated_at"])
 
     def publish_outcome(self):
+        """Show "You said" and "We did" to the public; OutcomeNotReady before the consultation
+        has closed or while neither is written."""
+        reason = self.outcome_not_ready_because()
+        if reason:
+            raise OutcomeNotReady(reason)
         self.outcome_published_at = self.outcome_published_at or timezone.now()
         self.save(update_fields=["outcome_published_at", "updated_at"])
 

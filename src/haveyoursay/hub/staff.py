@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.hub.models import Consultation, Document, Event, Revision, Status
+from haveyoursay.hub.models import Consultation, Document, Event, OutcomeNotReady, Revision, Status
 from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventForm
 from haveyoursay.hub.views import consultation_context
 
@@ -119,12 +119,13 @@ def _state_change(action, permission, method, message):
     @require_POST
     def view(request, pk):
         consultation = get_consultation_for_user(request, pk, permission)
-        if method == "publish_outcome" and not (consultation.you_said or consultation.we_did):
-            messages.error(request, "Write “You said” or “We did” before you publish the outcome.")
+        try:
+            with transaction.atomic():
+                getattr(consultation, method)()
+                AuditEvent.record(request.user, action, consultation)
+        except OutcomeNotReady as refusal:
+            messages.error(request, str(refusal))
             return redirect("staff:consultation", consultation.pk)
-        with transaction.atomic():
-            getattr(consultation, method)()
-            AuditEvent.record(request.user, action, consultation)
         messages.success(request, message.format(title=consultation.title))
         return redirect("staff:consultation", consultation.pk)
 
