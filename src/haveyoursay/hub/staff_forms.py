@@ -6,7 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 
-from haveyoursay.govuk_forms import GovukDateField, GovukModelForm
+from haveyoursay.govuk_forms import DATE_EXAMPLE, GovukDateField, GovukModelForm
 from haveyoursay.hub import files
 from haveyoursay.hub.models import Consultation, Document, Event, max_upload_bytes
 
@@ -18,9 +18,9 @@ MARKDOWN_HINT = (
 
 class ConsultationForm(GovukModelForm):
     opens_on = GovukDateField(
-        label="Opening date", required=False, help_text="For example, 6 6 2022. Leave empty while not confirmed."
+        label="Opening date", required=False, help_text=f"{DATE_EXAMPLE}. Leave empty while not confirmed."
     )
-    closes_on = GovukDateField(label="Closing date", required=False, help_text="For example, 31 7 2022.")
+    closes_on = GovukDateField(label="Closing date", required=False)
     respond_online_url = forms.URLField(
         label="Online questionnaire address",
         required=False,
@@ -139,7 +139,7 @@ class DocumentForm(GovukModelForm):
 
 
 class EventForm(GovukModelForm):
-    day = GovukDateField(label="Date", help_text="For example, 14 7 2022.")
+    day = GovukDateField(label="Date")
     starts = forms.CharField(label="Start time", help_text="For example, 10am or 2:30pm.", max_length=10)
     ends = forms.CharField(label="End time (optional)", required=False, max_length=10)
 
