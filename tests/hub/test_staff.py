@@ -179,6 +179,25 @@ class TestPublishing:
         assert "Draft Net Zero Strategy" in html
         assert response["X-Robots-Tag"] == "noindex, nofollow"
 
+    def test_preview_shows_the_respond_button_residents_will_see_leading_to_the_questionnaire_preview(
+        self, viewer_client, consultation
+    ):
+        from haveyoursay.surveys.building import add_page, add_question
+        from haveyoursay.surveys.models import Questionnaire, Response
+
+        questionnaire = Questionnaire.objects.create(consultation=consultation)
+        add_question(add_page(questionnaire, "The plan"), "long_text", "What do you think?", code="think")
+        html = viewer_client.get(reverse("staff:consultation_preview", args=[consultation.pk])).content.decode()
+        assert "not published yet" not in html
+        assert "Respond online" in html and "Closes in 21 days" in html
+        assert reverse("surveys_staff:preview", args=[consultation.pk, 1]) in html
+        assert reverse("surveys:start", args=[consultation.slug]) not in html
+        assert "nothing you enter is saved" in html
+        assert viewer_client.get(reverse("surveys_staff:preview", args=[consultation.pk, 1])).status_code == 200
+        assert not Response.objects.exists()
+        consultation.refresh_from_db()
+        assert not consultation.is_published
+
     def test_the_outcome_cannot_be_published_empty(self, officer_client, consultation):
         response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
         assert "Write “You said” or “We did” before you publish the outcome" in response.content.decode()

@@ -1,6 +1,7 @@
 """Consultations as the public meets them: "We asked", the documents, how to respond,
 and, once the council publishes it, "You said" and "We did"."""
 
+import copy
 import datetime
 import time
 from pathlib import PurePath
@@ -330,6 +331,15 @@ class Consultation(RevisedModel):
     def publish(self):
         self.published_at = self.published_at or timezone.now()
         self.save(update_fields=["published_at", "updated_at"])
+
+    def as_published(self):
+        """This consultation as the public will see it once published (status, timings), for
+        staff to preview: an unsaved copy, never to be saved."""
+        if self.is_published:
+            return self
+        shown = copy.copy(self)
+        shown.published_at = timezone.now()
+        return shown
 
     def unpublish(self):
         self.published_at = None

@@ -106,7 +106,9 @@ def consultation_edit(request, pk):
 @staff_required("hub.view_consultation")
 def consultation_preview(request, pk):
     consultation = get_consultation_for_user(request, pk)
-    response = render(request, "hub/consultation.html", consultation_context(consultation, preview=True))
+    context = consultation_context(consultation.as_published(), preview=True)
+    context["published"] = consultation.is_published
+    response = render(request, "hub/consultation.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
