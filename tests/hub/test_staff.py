@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -326,6 +327,28 @@ class TestSignIn:
         response = client.post(reverse("staff:login"), {"username": "officer", "password": officer.raw_password})
         assert response.status_code == 302
         assert client.get(reverse("staff:consultations")).status_code == 200
+
+    def test_a_signed_in_person_s_footer_names_them_and_signs_them_out(self, client, officer):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(officer)
+        html = client.get(reverse("staff:consultations")).content.decode()
+        footer = html[html.index('<footer class="govuk-footer">'):]
+        assert "Staff sign in" not in footer
+        assert "Signed in as Olu Officer" in footer
+        form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', footer, re.S)
+        assert form.group(1) == reverse("staff:logout") and "Sign out" in form.group(2)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+        assert client.post(reverse("staff:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+        assert "_auth_user_id" not in client.session
+
+    def test_the_footer_offers_sign_in_to_someone_signed_out_and_public_pages_name_no_one(self, client, officer):
+        html = client.get(reverse("staff:login")).content.decode()
+        assert "Staff sign in" in html[html.index("<footer"):]
+        client.force_login(officer)
+        public = client.get(reverse("hub:index")).content.decode()
+        assert "Staff sign in" in public and "Olu Officer" not in public
 
     def test_a_wrong_password_gets_a_clear_message(self, client, officer):
         response = client.post(reverse("staff:login"), {"username": "officer", "password": "wrong"})
