@@ -198,13 +198,20 @@ class GovukDateInput(forms.Widget):
         return context
 
 
+# The example date under every date input, as GOV.UK writes it: a day above 12, so that no
+# one reads it month first, and the month as a number.
+DATE_EXAMPLE = "For example, 27 3 2007"
+
+
 class GovukDateField(forms.Field):
-    """A date typed as day, month and year, with the GOV.UK pattern's error messages."""
+    """A date typed as day, month and year, with the GOV.UK pattern's error messages and,
+    unless given another hint, GOV.UK's example date as its hint (a model field's empty help
+    text, as a model form passes it, counts as none given)."""
 
     widget = GovukDateInput
 
-    def __init__(self, *, label, **kwargs):
-        super().__init__(label=label, **kwargs)
+    def __init__(self, *, label, help_text=DATE_EXAMPLE, **kwargs):
+        super().__init__(label=label, help_text=help_text or DATE_EXAMPLE, **kwargs)
         self.first_invalid_part = None
 
     def to_python(self, value):

@@ -6,6 +6,7 @@ Every test in this folder is marked `browser` (so `pytest -m "not browser"` leav
   relative URLs work: `page.goto("/")`.
 - `mobile_page`: the same at 375x812, as a phone.
 - `nojs_page`: the same at 1280x900 with JavaScript switched off.
+- `mobile_nojs_page`: a phone (375x812) with JavaScript switched off.
 - `axe_check(page)`: fails the test with a readable list if axe-core finds any WCAG 2.2 AA
   violation on the page as it stands.
 
@@ -127,6 +128,11 @@ def mobile_page(request, browser):
 @pytest.fixture
 def nojs_page(request, browser):
     return _new_page(request, browser, viewport=DESKTOP, java_script_enabled=False)
+
+
+@pytest.fixture
+def mobile_nojs_page(request, browser):
+    return _new_page(request, browser, viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=False)
 
 
 def _describe(violations, url, shown=3):

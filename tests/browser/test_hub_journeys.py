@@ -104,3 +104,51 @@ def test_without_javascript_filtering_and_reading_still_work(nojs_page, axe_chec
     page.get_by_role("link", name=titles[0]).click()
     expect(page.get_by_role("heading", name="How to respond")).to_be_visible()
     axe_check(page)
+
+
+def first_result_top(page):
+    return page.locator(".hys-consultation-list__item").first.bounding_box()["y"]
+
+
+def test_on_a_phone_the_results_come_before_the_filters(mobile_page, axe_check):
+    page = mobile_page
+    page.goto("/")
+    screen = page.viewport_size["height"]
+    assert first_result_top(page) < screen, "the first consultation is below the first screen on a phone"
+    closed = page.get_by_role("group", name="Status").get_by_label("Closed")
+    expect(closed).to_be_hidden()
+    show = page.get_by_text("Show filters")
+    expect(show).to_be_visible()
+    axe_check(page)
+    show.click()
+    expect(closed).to_be_visible()
+    axe_check(page)
+
+
+def test_on_a_phone_without_javascript_the_filters_work_and_show_what_they_apply(mobile_nojs_page, axe_check):
+    page = mobile_nojs_page
+    page.goto("/")
+    page.get_by_text("Show filters").click()
+    page.get_by_role("group", name="Status").get_by_label("Closed").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^8 consultations found"))).to_be_visible()
+    assert first_result_top(page) < 2 * page.viewport_size["height"]
+    applied = page.get_by_role("list", name="Filtered by")
+    expect(applied).to_contain_text("Status: Closed")
+    expect(page.get_by_role("group", name="Status").get_by_label("Closed")).to_be_hidden()  # behind "Show filters"
+    axe_check(page)
+    applied.get_by_role("link", name="Remove status: Closed").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^10 consultations$"))).to_be_visible()
+    expect(page.get_by_role("list", name="Filtered by")).to_have_count(0)
+
+
+def test_on_a_desktop_the_filters_are_open_beside_the_results(page, axe_check):
+    page.goto("/?status=closed")
+    closed = page.get_by_role("group", name="Status").get_by_label("Closed")
+    expect(closed).to_be_visible()
+    expect(closed).to_be_checked()
+    expect(page.get_by_text("Show filters")).to_be_hidden()
+    filters, results = page.locator(".hys-filters").bounding_box(), page.locator("#results-heading").bounding_box()
+    assert filters["x"] + filters["width"] <= results["x"], "the filters are not beside the results"
+    expect(page.get_by_role("list", name="Filtered by")).to_contain_text("Status: Closed")
+    axe_check(page)

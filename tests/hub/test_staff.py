@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -179,11 +180,64 @@ class TestPublishing:
         assert "Draft Net Zero Strategy" in html
         assert response["X-Robots-Tag"] == "noindex, nofollow"
 
+    def test_preview_shows_the_respond_button_residents_will_see_leading_to_the_questionnaire_preview(
+        self, viewer_client, consultation
+    ):
+        from haveyoursay.surveys.building import add_page, add_question
+        from haveyoursay.surveys.models import Questionnaire, Response
+
+        questionnaire = Questionnaire.objects.create(consultation=consultation)
+        add_question(add_page(questionnaire, "The plan"), "long_text", "What do you think?", code="think")
+        html = viewer_client.get(reverse("staff:consultation_preview", args=[consultation.pk])).content.decode()
+        assert "not published yet" not in html
+        assert "Respond online" in html and "Closes in 21 days" in html
+        assert reverse("surveys_staff:preview", args=[consultation.pk, 1]) in html
+        assert reverse("surveys:start", args=[consultation.slug]) not in html
+        assert "nothing you enter is saved" in html
+        assert viewer_client.get(reverse("surveys_staff:preview", args=[consultation.pk, 1])).status_code == 200
+        assert not Response.objects.exists()
+        consultation.refresh_from_db()
+        assert not consultation.is_published
+
     def test_the_outcome_cannot_be_published_empty(self, officer_client, consultation):
         response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
         assert "Write “You said” or “We did” before you publish the outcome" in response.content.decode()
         consultation.refresh_from_db()
         assert consultation.outcome_published_at is None
+
+    def test_it_refuses_to_publish_the_outcome_of_an_open_consultation(self, officer_client, client):
+        consultation = make_consultation(status="open", we_did="The length of the Plan has been reduced")
+        closes = consultation.closes_on
+        page = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
+        assert reverse("staff:publish_outcome", args=[consultation.pk]) not in page
+        reason = (
+            f"You can publish the outcome once the consultation has closed. It closes on {closes:%-d %B %Y}, "
+            f"so you can publish the outcome from {closes + datetime.timedelta(days=1):%-d %B %Y}."
+        )
+        assert reason in page
+        response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+        assert reason in response.content.decode()
+        consultation.refresh_from_db()
+        assert consultation.outcome_published_at is None
+        assert not AuditEvent.objects.filter(action="consultation.publish_outcome").exists()
+        assert "The length of the Plan has been reduced" not in client.get(consultation.get_absolute_url()).content.decode()
+
+    def test_it_refuses_to_publish_the_outcome_of_a_forthcoming_or_draft_consultation(self, officer_client):
+        forthcoming = make_consultation(status="forthcoming", you_said="259 responses")
+        draft = make_consultation(published=False, status="closed", you_said="259 responses")
+        for consultation, reason in [(forthcoming, "You can publish the outcome once the consultation has closed"),
+                                     (draft, "Publish the consultation first")]:  # fmt: skip
+            response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+            assert reason in response.content.decode()
+            consultation.refresh_from_db()
+            assert consultation.outcome_published_at is None
+
+    def test_the_outcome_of_a_closed_consultation_is_published_and_recorded(self, officer_client, client):
+        consultation = make_consultation(status="closed", we_did="The length of the Plan has been reduced")
+        response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
+        assert "is published: “You said” and “We did” are on its page" in response.content.decode()
+        assert AuditEvent.objects.filter(action="consultation.publish_outcome").count() == 1
+        assert "The length of the Plan has been reduced" in client.get(consultation.get_absolute_url()).content.decode()
 
 
 class TestDocuments:
@@ -347,6 +401,28 @@ class TestSignIn:
         response = client.post(reverse("staff:login"), {"username": "officer", "password": officer.raw_password})
         assert response.status_code == 302
         assert client.get(reverse("staff:consultations")).status_code == 200
+
+    def test_a_signed_in_person_s_footer_names_them_and_signs_them_out(self, client, officer):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(officer)
+        html = client.get(reverse("staff:consultations")).content.decode()
+        footer = html[html.index('<footer class="govuk-footer">'):]
+        assert "Staff sign in" not in footer
+        assert "Signed in as Olu Officer" in footer
+        form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', footer, re.S)
+        assert form.group(1) == reverse("staff:logout") and "Sign out" in form.group(2)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+        assert client.post(reverse("staff:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+        assert "_auth_user_id" not in client.session
+
+    def test_the_footer_offers_sign_in_to_someone_signed_out_and_public_pages_name_no_one(self, client, officer):
+        html = client.get(reverse("staff:login")).content.decode()
+        assert "Staff sign in" in html[html.index("<footer"):]
+        client.force_login(officer)
+        public = client.get(reverse("hub:index")).content.decode()
+        assert "Staff sign in" in public and "Olu Officer" not in public
 
     def test_a_wrong_password_gets_a_clear_message(self, client, officer):
         response = client.post(reverse("staff:login"), {"username": "officer", "password": "wrong"})

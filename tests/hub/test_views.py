@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from haveyoursay.hub import views
-from haveyoursay.hub.models import Consultation, Document, Event
+from haveyoursay.hub.models import Consultation, Document, Event, OutcomeNotReady, today
 from tests.factories import make_consultation, make_document, make_partner, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,27 @@ class TestConsultationPage:
         html = client.get(consultation.get_absolute_url()).content.decode()
         assert "259 responses" in html and "The length of the Plan has been reduced" in html
         assert "You can no longer respond" in html
+
+    def test_we_did_is_never_shown_on_a_consultation_that_has_not_closed(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        consultation = make_consultation(status="closed", we_did="The length of the Plan has been reduced")
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation.publish_outcome()
+        assert "The length of the Plan has been reduced" in client.get(consultation.get_absolute_url()).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation.closes_on = today() + datetime.timedelta(days=14)  # reopened for more views
+            consultation.save()
+        html = client.get(consultation.get_absolute_url()).content.decode()
+        assert "The length of the Plan has been reduced" not in html and "We did" not in html
+        assert not consultation.outcome_is_published
+
+    def test_publishing_the_outcome_of_an_open_consultation_is_refused(self):
+        consultation = make_consultation(status="open", we_did="The length of the Plan has been reduced")
+        with pytest.raises(OutcomeNotReady, match="once the consultation has closed"):
+            consultation.publish_outcome()
+        consultation.refresh_from_db()
+        assert consultation.outcome_published_at is None
 
     def test_events_show_with_date_and_place(self, client):
         consultation = make_consultation()

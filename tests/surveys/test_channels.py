@@ -504,3 +504,38 @@ def test_every_page_has_one_h1(officer_client, questionnaire, consultation):
         page = officer_client.get(address)
         assert page.status_code == 200, address
         assert len(re.findall(r"<h1[ >]", page.content.decode())) == 1, address
+
+
+class TestDateHints:
+    def test_the_key_in_page_gives_govuk_s_example_date(self, officer_client, consultation):
+        html = officer_client.get(url("response_new", consultation)).content.decode()
+        assert "For example, 27 3 2007" in html
+        assert not re.search(r"For example, (?!27 3 2007)\d+ \d+ \d{4}", html)
+
+    def test_every_date_field_on_every_form_gives_govuk_s_example_date(self):
+        from django import forms
+
+        import haveyoursay.hub.staff_forms  # noqa: F401  the forms with date fields, imported to be found
+        import haveyoursay.surveys.channels_forms  # noqa: F401
+        from haveyoursay.govuk_forms import GovukDateField
+
+        def subclasses(cls):
+            for sub in cls.__subclasses__():
+                yield sub
+                yield from subclasses(sub)
+
+        date_fields = [
+            (form.__name__, name, field)
+            for form in subclasses(forms.BaseForm) if form.__module__.startswith("haveyoursay.")
+            for name, field in getattr(form, "base_fields", {}).items() if isinstance(field, GovukDateField)
+        ]  # fmt: skip
+        assert len(date_fields) >= 6
+        for form, name, field in date_fields:
+            assert "For example, 27 3 2007" in field.help_text, f"{form}.{name}: {field.help_text}"
+
+    def test_a_date_question_gives_govuk_s_example_date(self, questionnaire):
+        from haveyoursay.surveys.building import add_page, add_question
+
+        question = add_question(add_page(questionnaire, "When"), "date", "When did you last visit?", code="when")
+        field = question.type.form_fields(question)["q_when"]
+        assert field.help_text == "For example, 27 3 2007"

@@ -275,16 +275,50 @@ class TestAbuse:
             assert attribute in field
         assert "value=" not in field
 
-    def test_what_software_typed_in_the_honeypot_comes_back_escaped(self, client, questionnaire):
+    def test_what_was_typed_in_the_honeypot_is_never_shown_again(self, client, questionnaire):
         start(client)
         html = client.post(url("declaration"), {"website": '"><script>alert(1)</script>'}).content.decode()
         assert "There is a problem" in html
-        assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
-        assert "<script>alert(1)" not in html
+        assert "alert(1)" not in html
+        assert "value=" not in re.search(r'<input type="text" name="website"[^>]*>', html).group(0)
 
     def test_the_honeypot_starts_nothing(self, client, questionnaire):
         client.post(url("start"), {"website": "http://spam.example"})
         assert not Response.objects.exists()
+
+    def test_a_filled_honeypot_on_the_start_page_says_what_to_do_and_the_next_try_starts(self, client, questionnaire):
+        refused = client.post(url("start"), {"website": "Jo"})
+        html = refused.content.decode()
+        assert refused.status_code == 200
+        assert "There is a problem" in html
+        assert "Your response has not been started yet. Select Start now again to start it." in html
+        assert "Jo" not in re.search(r'<div class="hys-honeypot".*?</div>', html).group(0)
+        start(client)
+
+    def test_a_filled_honeypot_on_the_declaration_sends_nothing_and_keeps_what_was_typed(self, client, questionnaire):
+        response = start(client)
+        answer_everything(client)
+        details = {
+            "respondent_kind": "organisation", "organisation_name": "Carers Trust", "organisation_role": "Manager",
+            "publication": "name", "respondent_name": "Jo Bloggs", "contact_about_outcome": "yes",
+            "email": "jo@example.org",
+        }
+        refused = client.post(url("declaration"), {**details, "website": "Jo Bloggs"})
+        html = refused.content.decode()
+        assert refused.status_code == 200
+        summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', html, re.S).group(1)
+        assert re.findall(r"<li>(.*?)</li>", summary) == [
+            "Your response has not been sent yet. Check your details, then select Accept and send again."
+        ]
+        for typed in ("Carers Trust", "Manager", "Jo Bloggs", "jo@example.org"):
+            assert f'value="{typed}"' in html
+        assert re.search(r'<input[^>]*value="organisation"[^>]*checked', html)
+        response.refresh_from_db()
+        assert not response.is_submitted
+        sent = client.post(url("declaration"), details)
+        assert sent.status_code == 302 and sent["Location"] == url("confirmation")
+        response.refresh_from_db()
+        assert response.is_submitted and response.organisation_name == "Carers Trust"
 
     def test_too_many_starts_from_one_address_are_refused(self, client, questionnaire, monkeypatch):
         from django.test import Client

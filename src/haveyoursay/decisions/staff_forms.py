@@ -20,7 +20,7 @@ from haveyoursay.decisions.models import (
     Question,
     VoteEvent,
 )
-from haveyoursay.govuk_forms import GovukDateField, GovukForm, GovukModelForm
+from haveyoursay.govuk_forms import DATE_EXAMPLE, GovukDateField, GovukForm, GovukModelForm
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -115,6 +115,7 @@ class DecisionForm(GovukModelForm):
             "call_in_deadline": GovukDateField,
         }
         labels = {"item": "Agenda item (for a decision at a meeting)"}
+        help_texts = {"decided_on": f"For a meeting's decision, the day of the meeting. {DATE_EXAMPLE}"}
 
 
 class DeclarationForm(GovukModelForm):
@@ -163,8 +164,8 @@ class ModernGovImportForm(GovukForm):
         help_text="For example, https://democracy.example.gov.uk",
         error_messages={"required": "Enter the address of the democracy website", "invalid": "Enter a web address"},
     )
-    since = GovukDateField(label="Meetings from", help_text="For example, 1 4 2025")
-    until = GovukDateField(label="Meetings until", help_text="For example, 31 3 2026")
+    since = GovukDateField(label="Meetings from")
+    until = GovukDateField(label="Meetings until")
 
     def clean_url(self):
         url = self.cleaned_data["url"]

@@ -48,8 +48,8 @@ class DecisionFilterForm(GovukForm):
         queryset=Organization.objects.all(), to_field_name="slug", required=False, empty_label="All bodies"
     )
     outcome = forms.ChoiceField(choices=[("", "Any outcome"), *Decision.Outcome.choices], required=False)
-    since = GovukDateField(label="Decided on or after", required=False, help_text="For example, 29 3 2022")
-    until = GovukDateField(label="Decided on or before", required=False, help_text="For example, 18 5 2022")
+    since = GovukDateField(label="Decided on or after", required=False)
+    until = GovukDateField(label="Decided on or before", required=False)
 
     def clean(self):
         data = super().clean()

@@ -57,13 +57,19 @@ class HubFilterForm(forms.Form):
                 query.setlist(name, [obj.slug for obj in data[name]])
         return query.urlencode()
 
-    def selected_filters(self):
-        """(label, value) pairs describing the filters applied, for the results heading."""
+    def applied_filters(self):
+        """What is narrowing the list, each as {"name", "label", "value", "remove_query"}: the search words
+        and every filter chosen, with the query string that leaves that one out."""
         data = getattr(self, "cleaned_data", {})
-        chosen = []
-        if data.get("status"):
-            labels = dict(PUBLIC_STATUSES)
-            chosen += [("Status", labels[s]) for s in data["status"]]
+        applied = [("Search", data["q"], "q", data["q"])] if data.get("q") else []
+        labels = dict(PUBLIC_STATUSES)
+        applied += [("Status", labels[s], "status", s) for s in data.get("status") or []]
         for name in self.RELATIONS:
-            chosen += [(self.fields[name].label, obj.name) for obj in data.get(name) or []]
-        return chosen
+            applied += [(self.fields[name].label, obj.name, name, obj.slug) for obj in data.get(name) or []]
+        query = QueryDict(self.filter_query())
+        filters = []
+        for label, value, name, raw in applied:
+            remaining = query.copy()
+            remaining.setlist(name, [v for v in query.getlist(name) if v != raw])
+            filters.append({"name": name, "label": label, "value": value, "remove_query": remaining.urlencode()})
+        return filters

@@ -1,6 +1,7 @@
 """Consultations as the public meets them: "We asked", the documents, how to respond,
 and, once the council publishes it, "You said" and "We did"."""
 
+import copy
 import datetime
 import time
 from pathlib import PurePath
@@ -253,6 +254,10 @@ def closing_moment(closes_on, closes_at_time):
     return at.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
 
 
+class OutcomeNotReady(Exception):
+    """The outcome can't be published yet; the message says why and what to do."""
+
+
 class Consultation(RevisedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -396,7 +401,29 @@ class Consultation(RevisedModel):
 
     @property
     def outcome_is_published(self):
-        return self.outcome_published_at is not None and bool(self.you_said or self.we_did)
+        """Whether the public sees "You said" and "We did": published, written, and the
+        consultation closed (a closing date moved later hides them until it has passed)."""
+        return (
+            self.outcome_published_at is not None and bool(self.you_said or self.we_did)
+            and self.status == Status.CLOSED
+        )
+
+    def outcome_not_ready_because(self):
+        """Why the outcome can't be published yet, in words for staff; "" when it can."""
+        if not (self.you_said or self.we_did):
+            return "Write “You said” or “We did” before you publish the outcome."
+        status = self.status
+        if status == Status.CLOSED:
+            return ""
+        if status == Status.DRAFT:
+            return "Publish the consultation first. You can publish its outcome once it has closed."
+        if self.closes_on is None:
+            return "Set the closing date first. You can publish the outcome once the consultation has closed."
+        after = self.closes_on + datetime.timedelta(days=1)
+        return (
+            f"You can publish the outcome once the consultation has closed. It closes on "
+            f"{self.closes_on:%-d %B %Y}, so you can publish the outcome from {after:%-d %B %Y}."
+        )
 
     @property
     def has_ways_to_respond(self):
@@ -421,11 +448,25 @@ class Consultation(RevisedModel):
             self.published_at = now()
         self.save(update_fields=["published_at", "updated_at"])
 
+    def as_published(self):
+        """This consultation as the public will see it once published (status, timings), for
+        staff to preview: an unsaved copy, never to be saved."""
+        if self.is_published:
+            return self
+        shown = copy.copy(self)
+        shown.published_at = timezone.now()
+        return shown
+
     def unpublish(self):
         self.published_at = None
         self.save(update_fields=["published_at", "updated_at"])
 
     def publish_outcome(self):
+        """Show "You said" and "We did" to the public; OutcomeNotReady before the consultation
+        has closed or while neither is written."""
+        reason = self.outcome_not_ready_because()
+        if reason:
+            raise OutcomeNotReady(reason)
         self.outcome_published_at = self.outcome_published_at or timezone.now()
         self.save(update_fields=["outcome_published_at", "updated_at"])
 

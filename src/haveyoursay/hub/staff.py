@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.hub.models import Consultation, Document, Event, Revision, Status
+from haveyoursay.hub.models import Consultation, Document, Event, OutcomeNotReady, Revision, Status
 from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventForm, ScheduleForm
 from haveyoursay.hub.templatetags.hys import clock
 from haveyoursay.hub.views import consultation_context
@@ -110,7 +110,9 @@ def consultation_edit(request, pk):
 @staff_required("hub.view_consultation")
 def consultation_preview(request, pk):
     consultation = get_consultation_for_user(request, pk)
-    response = render(request, "hub/consultation.html", consultation_context(consultation, preview=True))
+    context = consultation_context(consultation.as_published(), preview=True)
+    context["published"] = consultation.is_published
+    response = render(request, "hub/consultation.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -123,12 +125,13 @@ def _state_change(action, permission, method, message):
     @require_POST
     def view(request, pk):
         consultation = get_consultation_for_user(request, pk, permission)
-        if method == "publish_outcome" and not (consultation.you_said or consultation.we_did):
-            messages.error(request, "Write “You said” or “We did” before you publish the outcome.")
+        try:
+            with transaction.atomic():
+                getattr(consultation, method)()
+                AuditEvent.record(request.user, action, consultation)
+        except OutcomeNotReady as refusal:
+            messages.error(request, str(refusal))
             return redirect("staff:consultation", consultation.pk)
-        with transaction.atomic():
-            getattr(consultation, method)()
-            AuditEvent.record(request.user, action, consultation)
         messages.success(request, message.format(title=consultation.title))
         return redirect("staff:consultation", consultation.pk)
 

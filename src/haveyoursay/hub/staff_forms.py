@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from haveyoursay.govuk_forms import CurrentFileInput, GovukDateField, GovukForm, GovukModelForm
+from haveyoursay.govuk_forms import DATE_EXAMPLE, CurrentFileInput, GovukDateField, GovukForm, GovukModelForm
 from haveyoursay.hub import files
 from haveyoursay.hub.models import END_OF_DAY, Consultation, Document, Event, max_upload_bytes
 from haveyoursay.hub.templatetags.hys import clock
@@ -33,9 +33,9 @@ def parse_time(text, label):
 
 class ConsultationForm(GovukModelForm):
     opens_on = GovukDateField(
-        label="Opening date", required=False, help_text="For example, 6 6 2022. Leave empty while not confirmed."
+        label="Opening date", required=False, help_text=f"{DATE_EXAMPLE}. Leave empty while not confirmed."
     )
-    closes_on = GovukDateField(label="Closing date", required=False, help_text="For example, 31 7 2022.")
+    closes_on = GovukDateField(label="Closing date", required=False)
     closes_at_time = forms.CharField(
         label="Closing time",
         required=False,
@@ -173,7 +173,7 @@ class DocumentForm(GovukModelForm):
 
 
 class EventForm(GovukModelForm):
-    day = GovukDateField(label="Date", help_text="For example, 14 7 2022.")
+    day = GovukDateField(label="Date")
     starts = forms.CharField(label="Start time", help_text="For example, 10am or 2:30pm.", max_length=10)
     ends = forms.CharField(label="End time (optional)", required=False, max_length=10)
 
@@ -224,7 +224,7 @@ class EventForm(GovukModelForm):
 class ScheduleForm(GovukForm):
     """When the consultation goes live on the hub, without anyone pressing a button then."""
 
-    day = GovukDateField(label="Date", help_text="For example, 5 1 2026.")
+    day = GovukDateField(label="Date")
     time = forms.CharField(label="Time", max_length=10, help_text="For example, 9am or 2:30pm.")
 
     def __init__(self, *args, consultation, **kwargs):

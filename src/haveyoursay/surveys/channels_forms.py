@@ -4,7 +4,7 @@ events and group sessions, and the stakeholders the council asked directly."""
 from django import forms
 from django.utils import timezone
 
-from haveyoursay.govuk_forms import GovukDateField, GovukForm, GovukModelForm
+from haveyoursay.govuk_forms import DATE_EXAMPLE, GovukDateField, GovukForm, GovukModelForm
 from haveyoursay.hub.models import today
 from haveyoursay.surveys.models import EventNote, Response, Stakeholder
 
@@ -39,7 +39,7 @@ class ResponseDetailsForm(GovukModelForm):
             "invalid_choice": "Select paper form, email or phone",
         },
     )
-    received_on = GovukDateField(label="Date received", help_text="For example, 27 7 2022")
+    received_on = GovukDateField(label="Date received")
     respondent_kind = forms.ChoiceField(
         label="Is the response from an individual or an organisation?",
         choices=[
@@ -221,7 +221,7 @@ class ReferenceSearchForm(GovukForm):
 
 
 class EventNoteForm(GovukModelForm):
-    held_on = GovukDateField(label="Date held", help_text="For example, 14 7 2022")
+    held_on = GovukDateField(label="Date held")
     attendees = forms.IntegerField(
         label="Number of people who attended",
         min_value=1,
@@ -268,11 +268,11 @@ class EventNoteForm(GovukModelForm):
 
 
 class StakeholderForm(GovukModelForm):
-    invited_on = GovukDateField(label="Date invited (optional)", required=False, help_text="For example, 26 6 2017")
+    invited_on = GovukDateField(label="Date invited (optional)", required=False)
     responded_other_way_on = GovukDateField(
         label="Date they responded another way (optional)",
         required=False,
-        help_text="Only if they responded by letter, at a meeting or another way than the questionnaire.",
+        help_text=f"Only if they responded by letter, at a meeting or another way than the questionnaire. {DATE_EXAMPLE}",
     )
 
     class Meta:
@@ -312,7 +312,7 @@ class StakeholdersAddForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of stakeholder"},
     )
-    invited_on = GovukDateField(label="Date invited (optional)", required=False, help_text="For example, 26 6 2017")
+    invited_on = GovukDateField(label="Date invited (optional)", required=False)
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)

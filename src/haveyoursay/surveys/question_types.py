@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from haveyoursay.govuk_forms import GovukDateField
+from haveyoursay.govuk_forms import DATE_EXAMPLE, GovukDateField
 
 AGREE_SCALE = [
     ("strongly_agree", "Strongly agree"),
@@ -430,7 +430,7 @@ class Date(QuestionType):
     def form_fields(self, question):
         return {
             self.field_name(question): GovukDateField(
-                label=question.text, help_text=question.hint or "For example, 27 3 2022", required=question.required
+                label=question.text, help_text=question.hint or DATE_EXAMPLE, required=question.required
             )
         }
 

@@ -458,22 +458,21 @@ def resume_with_link(token):
 
 class HoneypotInput(forms.TextInput):
     """Written out directly rather than through the form templates, which took longer to draw
-    this one hidden box than the rest of the start page together."""
+    this one hidden box than the rest of the start page together. Always empty, even on a form
+    shown again: a person who somehow filled it must be able to send the form the next time."""
 
     def __init__(self):
         super().__init__(attrs={"autocomplete": "off", "tabindex": "-1"})
 
     def render(self, name, value, attrs=None, renderer=None):
-        value = self.format_value(value)
-        return format_html(
-            '<input type="text" name="{}"{}{}>',
-            name, format_html(' value="{}"', value) if value else "", flatatt({**self.attrs, **(attrs or {})}),
-        )  # fmt: skip
+        return format_html('<input type="text" name="{}"{}>', name, flatatt({**self.attrs, **(attrs or {})}))
 
 
 class HoneypotField(forms.CharField):
     """A field people never see or fill; software that fills every field gives itself away.
-    Templates show it as `<label for="{{ form.website.id_for_label }}">…` and `{{ form.website }}`."""
+    Templates show it, inside `<div class="hys-honeypot" aria-hidden="true">` (which the
+    stylesheet moves off the screen), as `<label for="{{ form.website.id_for_label }}">…`
+    and `{{ form.website }}`."""
 
     def __init__(self):
         super().__init__(required=False, label="Leave this empty", widget=HoneypotInput())

@@ -166,8 +166,25 @@ def with_response(view):
     return never_cache(wrapper)
 
 
-class StartForm(GovukForm):
+class TrappedForm(GovukForm):
+    """A form with the spam trap. Filled in, it is refused with a message saying what to do,
+    and shown again as it was sent with the trap emptied: software that fills every box is
+    stopped again, and a person who somehow filled it (a browser's autofill, a page without
+    its stylesheet) loses nothing and gets through the next time."""
+
     website = submission.HoneypotField()
+    refused_message = ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            logger.info("A %s came back with the spam trap filled in", type(self).__name__)
+            self.add_error(None, self.refused_message)
+        return data
+
+
+class StartForm(TrappedForm):
+    refused_message = "Your response has not been started yet. Select Start now again to start it."
 
 
 @never_cache
@@ -177,11 +194,8 @@ def start(request, slug):
     consultation = questionnaire.consultation
     if not questionnaire.accepts_online_responses():
         return closed(request, questionnaire)
-    form, status = StartForm(), 200
-    if request.method == "POST":
-        form = StartForm(request.POST)
-        if not form.is_valid() or form.cleaned_data["website"]:
-            return redirect("surveys:start", slug)
+    form, status = StartForm(request.POST if request.method == "POST" else None), 200
+    if request.method == "POST" and form.is_valid():
         if response is not None and not response.is_submitted:
             return redirect("surveys:page", slug, 1)
         if not limits.STARTS_FROM_ADDRESS.take(client_address(request)):
@@ -280,8 +294,9 @@ def check(request, questionnaire, response):
     )
 
 
-class DeclarationForm(GovukForm):
+class DeclarationForm(TrappedForm):
     label_size = "m"
+    refused_message = "Your response has not been sent yet. Check your details, then select Accept and send again."
     respondent_kind = forms.ChoiceField(
         label="Are you responding as an individual or on behalf of an organisation?",
         choices=Response.RespondentKind.choices, widget=forms.RadioSelect,
@@ -309,7 +324,6 @@ class DeclarationForm(GovukForm):
         help_text="Only needed if you would like us to email you.",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
-    website = submission.HoneypotField()
 
     def clean(self):
         data = super().clean()
@@ -334,8 +348,6 @@ def declaration(request, questionnaire, response):
     form = DeclarationForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["website"]:
-            return redirect("surveys:check", slug)
         data = form.cleaned_data
         organisation = data["respondent_kind"] == Response.RespondentKind.ORGANISATION
         try:
