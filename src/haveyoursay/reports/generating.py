@@ -35,7 +35,6 @@ from haveyoursay.surveys.models import Answer, Questionnaire, Response
 REPORT_VERSION = "1"
 
 
-
 def data_fingerprint(consultation):
     """A short hash of everything a report is made from; equal hashes, equal reports."""
     responses = Response.objects.filter(questionnaire__consultation=consultation, state=Response.State.SUBMITTED)
@@ -100,7 +99,6 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
 
 
 def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at):
-    name = f"{consultation.slug[:80]}-engagement-report{'' if audience == 'public' else '-staff'}"
     with transaction.atomic():
         report = EngagementReport.objects.select_for_update().filter(consultation=consultation, audience=audience).first()
         old_names = [report.pdf.name, report.docx.name] if report else []
@@ -110,8 +108,8 @@ def store(consultation, audience, html, pdf, docx, respondents, fingerprint, gen
         report.response_count = respondents
         report.data_fingerprint = fingerprint
         report.generated_at = generated_at
-        report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
-        report.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+        report.pdf.save(report.file_name("pdf"), ContentFile(pdf), save=False)
+        report.docx.save(report.file_name("docx"), ContentFile(docx), save=False)
         report.save()
         storage = report.pdf.storage
         transaction.on_commit(lambda: [storage.delete(old) for old in old_names if old])

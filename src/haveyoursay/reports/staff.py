@@ -62,7 +62,7 @@ def regenerate(request, pk):
 @never_cache
 def download(request, pk, audience, fmt):
     consultation = get_consultation_for_user(request, pk, VIEW)
-    report = EngagementReport.objects.filter(consultation=consultation, audience=audience).first()
+    report = EngagementReport.objects.filter(consultation=consultation, audience=audience).select_related("consultation").first()
     if report is None:
         messages.error(request, "The report has not been made yet.")
         return redirect("reports_staff:report", pk)
