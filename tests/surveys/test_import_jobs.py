@@ -96,7 +96,12 @@ class TestTheQueuedCheck:
         assert waiting.status_code == 200 and "<h1 class=\"govuk-heading-l\">Checking the file</h1>" in html
         assert 'role="status"' in html and "Waiting to start" in html
         assert f'href="{url("check", questionnaire, token)}">Check again' in html
-        assert 'http-equiv="refresh"' not in html  # reloading by itself would fail WCAG 2.2.1
+        # Without JavaScript the page looks again by itself, and can be stopped (WCAG 2.2.1); with it, never.
+        assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in html
+        assert f'href="{url("check", questionnaire, token)}?refresh=off">stop it doing so' in html
+        stopped = officer_client.get(url("check", questionnaire, token) + "?refresh=off").content.decode()
+        assert 'http-equiv="refresh"' not in stopped
+        assert f'href="{url("check", questionnaire, token)}?refresh=off">Check again' in stopped
         assert "no-cache" in waiting["Cache-Control"] or "no-store" in waiting["Cache-Control"]
 
         run_queued_work()

@@ -124,6 +124,17 @@ def report_job_under_way(consultation):
     return Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).unfinished().first()
 
 
+def report_job_to_show(consultation, report):
+    """The report job the staff page should show: one waiting or under way, or one that failed
+    since the report (if any) was made, so that what stopped it is seen. None otherwise."""
+    latest = Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).order_by("-created_at", "-pk").first()
+    if latest is None or latest.state == Job.State.SUCCEEDED:
+        return None
+    if latest.state == Job.State.FAILED and report is not None and latest.created_at < report.generated_at:
+        return None
+    return latest
+
+
 def start_report(consultation, user):
     """Queue the report's generation, unless it is already queued or being made."""
     under_way = report_job_under_way(consultation)

@@ -2,6 +2,7 @@
 
 Opening the report page is enough to bring it up to date: when the data has changed since
 it was made, a new one is queued (once) and the page says so, showing the last one meanwhile.
+While a report is being made, whatever started it, the page shows the job and follows it.
 """
 
 from django.contrib import messages
@@ -28,13 +29,14 @@ def report(request, pk):
     questionnaire = getattr(consultation, "questionnaire", None)
     reports = {r.audience: r for r in EngagementReport.objects.filter(consultation=consultation)}
     staff_report = reports.get(EngagementReport.Audience.STAFF)
-    job = None
     up_to_date = False
     if questionnaire is not None:
         fingerprint = generating.data_fingerprint(consultation)
         up_to_date = staff_report is not None and staff_report.data_fingerprint == fingerprint
         if not up_to_date:
-            job = generating.start_report(consultation, request.user)  # or the one already under way
+            generating.start_report(consultation, request.user)  # unless one is already under way
+    # Made again on request, or because the data changed: either way the page follows the job.
+    job = generating.report_job_to_show(consultation, staff_report) if questionnaire is not None else None
     return render(
         request, "reports/staff_report.html",
         {
@@ -62,7 +64,10 @@ def regenerate(request, pk):
 @never_cache
 def download(request, pk, audience, fmt):
     consultation = get_consultation_for_user(request, pk, VIEW)
-    report = EngagementReport.objects.filter(consultation=consultation, audience=audience).select_related("consultation").first()
+    report = (
+        EngagementReport.objects.filter(consultation=consultation, audience=audience)
+        .select_related("consultation").first()
+    )
     if report is None:
         messages.error(request, "The report has not been made yet.")
         return redirect("reports_staff:report", pk)
