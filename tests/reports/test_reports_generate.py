@@ -82,7 +82,8 @@ def test_the_report_in_every_format_shows_the_recounted_figures(consultation, se
     assert str(expected["paper"]) in word_cells
 
 
-def test_the_public_version_withholds_small_numbers(consultation):
+def test_the_public_version_withholds_small_numbers(consultation, settings):
+    settings.SITE_URL = "https://haveyoursay.leics.gov.uk"
     generate_report_impl(consultation.pk)
     public = EngagementReport.objects.get(consultation=consultation, audience="public")
     staff = EngagementReport.objects.get(consultation=consultation, audience="staff")

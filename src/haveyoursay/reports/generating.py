@@ -32,7 +32,7 @@ from haveyoursay.reports.render.word import render_docx
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 
 # Changing what a report contains changes this, so every report is made again.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 
 
 def data_fingerprint(consultation):
@@ -49,6 +49,7 @@ def data_fingerprint(consultation):
         sorted(consultation.stakeholders.values_list("name", "responded_other_way_on")),
         PopulationTable.objects.aggregate(n=Count("groups"), last=Max("loaded_at")),
         settings.REPORT_DISCLOSURE_THRESHOLD,
+        settings.SITE_URL,  # the links in the staff version
     ]
     parts.append(themes_report.fingerprint(consultation))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
