@@ -123,7 +123,7 @@ class TestTheReportPage:
         page = officer_client.get(self.url(consultation)).content.decode()
         assert "The report is being made again" in page and "Waiting to start" in page
         assert "(up to date)" not in page
-        assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">follow job {job.pk}</a>' in page
+        assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">Follow job {job.pk}</a>' in page
         assert f'href="{self.url(consultation)}">Check again' in page
         assert REFRESH in page and SCRIPT in page and 'data-waiting="true"' in page
 
@@ -159,5 +159,5 @@ def test_the_themes_page_follows_the_job_suggesting_them(make_user, question):  
     assert "In progress" in page and 'data-job-status role="status" data-waiting="true"' in page
     assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">follow the job' in page
     # Nothing to type on the page yet, so without JavaScript it looks again by itself, unless asked not to.
-    assert REFRESH in page and f'href="{url}?refresh=off">stop it doing so' in page
+    assert REFRESH in page and f'href="{url}?refresh=off">Stop it doing so' in page
     assert "http-equiv" not in client.get(url + "?refresh=off").content.decode()

@@ -98,7 +98,7 @@ class TestTheQueuedCheck:
         assert f'href="{url("check", questionnaire, token)}">Check again' in html
         # Without JavaScript the page looks again by itself, and can be stopped (WCAG 2.2.1); with it, never.
         assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in html
-        assert f'href="{url("check", questionnaire, token)}?refresh=off">stop it doing so' in html
+        assert f'href="{url("check", questionnaire, token)}?refresh=off">Stop it doing so' in html
         stopped = officer_client.get(url("check", questionnaire, token) + "?refresh=off").content.decode()
         assert 'http-equiv="refresh"' not in stopped
         assert f'href="{url("check", questionnaire, token)}?refresh=off">Check again' in stopped
