@@ -18,6 +18,7 @@ from tests.reports.test_reports_generate import consultation  # noqa: F401 (the 
 pytestmark = pytest.mark.django_db
 
 REFRESH = '<noscript><meta http-equiv="refresh" content="10"></noscript>'
+LOOK_AGAIN = '?refresh=on">Look again by itself every 10 seconds</a>'
 SCRIPT = "haveyoursay/job-status.js"
 
 
@@ -65,7 +66,13 @@ def test_a_running_job_page_looks_again_by_itself_and_a_finished_one_does_not(of
         state=Job.State.RUNNING, started_at=now, heartbeat_at=now,
     )
     page = job_page(officer_client, running)
-    assert REFRESH in page and SCRIPT in page
+    assert SCRIPT in page
+    # Without JavaScript it looks again by itself once asked to, and can be stopped again.
+    assert "http-equiv" not in page and LOOK_AGAIN in page
+    url = reverse("jobs_staff:job", args=[running.pk])
+    asked = officer_client.get(url + "?refresh=on").content.decode()
+    assert REFRESH in asked and f'href="{url}">Stop it doing so' in asked
+    assert f'href="{url}?refresh=on">Check again' in asked
     assert 'data-job-status role="status" data-waiting="true"' in page
     assert "less than a minute ago" in page  # last heard from
     done = job_page(officer_client, finished_job(carers, minutes(2)))
@@ -125,7 +132,7 @@ class TestTheReportPage:
         assert "(up to date)" not in page
         assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">Follow job {job.pk}</a>' in page
         assert f'href="{self.url(consultation)}">Check again' in page
-        assert REFRESH in page and SCRIPT in page and 'data-waiting="true"' in page
+        assert SCRIPT in page and LOOK_AGAIN in page and 'data-waiting="true"' in page
 
         run_job(job.pk, generate_report_impl, consultation.pk)
         page = officer_client.get(self.url(consultation)).content.decode()
@@ -158,6 +165,5 @@ def test_the_themes_page_follows_the_job_suggesting_them(make_user, question):  
     page = client.get(url).content.decode()
     assert "In progress" in page and 'data-job-status role="status" data-waiting="true"' in page
     assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">follow the job' in page
-    # Nothing to type on the page yet, so without JavaScript it looks again by itself, unless asked not to.
-    assert REFRESH in page and f'href="{url}?refresh=off">Stop it doing so' in page
-    assert "http-equiv" not in client.get(url + "?refresh=off").content.decode()
+    # Nothing to type on the page yet, so without JavaScript it may look again by itself.
+    assert LOOK_AGAIN in page and REFRESH in client.get(url + "?refresh=on").content.decode()
