@@ -167,3 +167,24 @@ def test_the_themes_page_follows_the_job_suggesting_them(make_user, question):  
     assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">follow the job' in page
     # Nothing to type on the page yet, so without JavaScript it may look again by itself.
     assert LOOK_AGAIN in page and REFRESH in client.get(url + "?refresh=on").content.decode()
+
+
+def test_the_coding_pages_show_the_learning_their_coding_queued(
+    make_user, question, django_capture_on_commit_callbacks  # noqa: F811
+):
+    from haveyoursay.analysis import themes
+
+    consultation = question.page.questionnaire.consultation
+    frame = themes.suggest_codeframe(question)
+    themes.apply_codeframe(frame)
+    client = Client()
+    client.force_login(make_user("ana", groups=["Analyst"], is_staff=True))
+    url = reverse("analysis_staff:code_next", args=[consultation.pk, question.code])
+    assert 'id="theme-job"' not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=False):  # queued, not yet run
+        job = theme_tasks.start_applying(consultation, frame, None)
+    for page in (url, reverse("analysis_staff:theme", args=[consultation.pk, question.code, frame.themes.first().pk])):
+        html = client.get(page).content.decode()
+        assert "Apply the themes for why" in html and "Waiting to start" in html
+        assert f'href="{reverse("jobs_staff:job", args=[job.pk])}">Follow job {job.pk}</a>' in html
+        assert "http-equiv" not in html and SCRIPT not in html  # people are coding here: it never reloads

@@ -29,7 +29,10 @@ def report_file_response(report, fmt, *, public):
             handle = getattr(report, fmt).open("rb")
         except (FileNotFoundError, ValueError):
             raise Http404("The report's file is missing: generate the report again") from None
-        response = FileResponse(handle, content_type=FORMATS[fmt], as_attachment=fmt == "docx", filename=name)
+        # A PDF opens in the browser, a Word file is saved: either way under its own name.
+        response = FileResponse(
+            handle, content_type=FORMATS[fmt], as_attachment=fmt == "docx", filename=name
+        )
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
