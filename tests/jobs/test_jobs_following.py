@@ -11,7 +11,7 @@ from haveyoursay.analysis import theme_tasks
 from haveyoursay.jobs.models import Job, describe_duration
 from haveyoursay.jobs.running import run_job
 from haveyoursay.reports.generating import generate_report_impl
-from tests.analysis.test_themes_workflow import analyst, question  # noqa: F401 (fixtures)
+from tests.analysis.test_themes_workflow import question  # noqa: F401 (the fixture)
 from tests.factories import make_consultation
 from tests.reports.test_reports_generate import consultation  # noqa: F401 (the fixture)
 
