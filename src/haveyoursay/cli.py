@@ -113,6 +113,10 @@ def main(argv=None):
             help="don't run `haveyoursay worker` beside the server (run it yourself, elsewhere)",
         )
         args = parser.parse_args(argv[1:])
+        address = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+        if is_loopback(args.host):
+            # Links in reports lead back here; a server others reach sets SITE_URL to its public address.
+            os.environ.setdefault("SITE_URL", address)
         setup(local_http=is_loopback(args.host))
         prepare_database_and_static()
         if argv[0] == "demo":
@@ -120,7 +124,6 @@ def main(argv=None):
 
             call_command("load_demo")
             username, password = create_demo_officer()
-            address = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
             print(
                 f"\nhaveyoursay is running at {address}/\n"
                 f"Staff site: {address}/staff/  username: {username}  password: {password}\n"

@@ -367,6 +367,24 @@ if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
     # Preload is a one-way door for a council's whole domain; it is the council's choice.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+
+
+def _site_url(value):
+    """The address the public reach this site at, for links in documents that leave it (the
+    report's PDF and Word files): scheme and host, perhaps a path, no trailing slash."""
+    if value is None:
+        return ""
+    found = re.fullmatch(r"(https?)://([^/?#\s]+)(/[^?#\s]*)?", value.strip())
+    if found is None:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, like https://haveyoursay.example.gov.uk, not {value!r}."
+        )
+    return value.strip().rstrip("/")
+
+
+# Links in reports are built from this; without it, documents carry no links back to the site.
+SITE_URL = _site_url(env("SITE_URL"))
+
 # The council running this site: its name, logo and colour theme every page.
 COUNCIL_NAME = env("COUNCIL_NAME", "Leicestershire County Council")
 COUNCIL_URL = env("COUNCIL_URL", "https://www.leicestershire.gov.uk")

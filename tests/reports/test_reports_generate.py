@@ -89,7 +89,8 @@ def test_the_lead_council_is_not_its_own_partner(consultation, settings):
     assert "jointly with Leicestershire County Council" not in html
 
 
-def test_the_public_version_withholds_small_numbers(consultation):
+def test_the_public_version_withholds_small_numbers(consultation, settings):
+    settings.SITE_URL = "https://haveyoursay.leics.gov.uk"
     generate_report_impl(consultation.pk)
     public = EngagementReport.objects.get(consultation=consultation, audience="public")
     staff = EngagementReport.objects.get(consultation=consultation, audience="staff")

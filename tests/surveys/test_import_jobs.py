@@ -98,7 +98,13 @@ class TestTheQueuedCheck:
         assert waiting.status_code == 200 and "<h1 class=\"govuk-heading-l\">Checking the file</h1>" in html
         assert 'role="status"' in html and "Waiting to start" in html
         assert f'href="{url("check", questionnaire, token)}">Check again' in html
-        assert 'http-equiv="refresh"' not in html  # reloading by itself would fail WCAG 2.2.1
+        assert 'http-equiv="refresh"' not in html  # reloading by itself, unasked, would fail WCAG 2.2.1
+        # Without JavaScript the person may ask it to look again by itself, and stop it again.
+        assert f'href="{url("check", questionnaire, token)}?refresh=on">Look again by itself' in html
+        asked = officer_client.get(url("check", questionnaire, token) + "?refresh=on").content.decode()
+        assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in asked
+        assert f'href="{url("check", questionnaire, token)}?refresh=on">Check again' in asked
+        assert f'href="{url("check", questionnaire, token)}">Stop it doing so' in asked
         assert "no-cache" in waiting["Cache-Control"] or "no-store" in waiting["Cache-Control"]
 
         run_queued_work()

@@ -138,7 +138,7 @@ def load_dataset(questionnaire, *, until=None, in_database=True):
 def question_specs(questionnaire):
     """([closed QuestionSpec], [open QuestionSpec]) in questionnaire order."""
     closed, open_ = [], []
-    questions = questionnaire.ordered_questions().select_related("page").prefetch_related("options")
+    questions = list(questionnaire.ordered_questions().select_related("page").prefetch_related("options"))
     for question in questions:
         options = [(option.value, option.label) for option in question.options.all()]
         statements = []
@@ -147,12 +147,15 @@ def question_specs(questionnaire):
         if question.kind == "location":
             options = [(p["value"], p["label"]) for p in question.settings.get("places", [])]
             options.append((POSTCODE, "Gave a postcode"))
+        open_question = question.kind not in CLOSED_KINDS
         spec = QuestionSpec(
-            id=question.pk, code=question.code, kind=question.kind, text=question.text, profile=question.profile,
+            id=question.pk, code=question.code, kind=question.kind, profile=question.profile,
+            # An open question is named on its own ("What people wrote"), so as one that can't be mistaken.
+            text=question.distinct_text_among(questions) if open_question else question.text,
             options=options, statements=statements,
             conditions=[c for c in (question.page.condition, question.condition) if c],
         )
-        (closed if question.kind in CLOSED_KINDS else open_).append(spec)
+        (open_ if open_question else closed).append(spec)
     return closed, open_
 
 

@@ -232,7 +232,7 @@ def render_theme_page(request, consultation, question, frame, item, *, form=None
             "consultation": consultation, "question": question, "codeframe": frame, "theme": item, "form": form,
             "move_form": move_form, "assignments": page, "page": page, "paginator": paginator, "count": paginator.count,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "error_form": form if form.errors else move_form,
+            "error_form": form if form.errors else move_form, "job": job_to_show(consultation, question),
         },
         status=400 if form.errors or move_form.errors else 200,
     )
@@ -327,6 +327,7 @@ def code_answers(request, pk, code, queue):
         request, "analysis/themes/code.html",
         {
             "consultation": consultation, "question": question, "codeframe": frame, "form": form, "queue": queue, "blind": False,
+            "job": job_to_show(consultation, question),
         },
         status=400 if form.errors else 200,
     )

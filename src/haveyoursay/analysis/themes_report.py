@@ -87,7 +87,7 @@ def theme_blocks(codeframe, themes, commented, threshold):
     return [
         Paragraph(summary(themes, counts, commented, hidden)),
         Table(
-            f"Themes in the answers to “{codeframe.question.text}”",
+            f"Themes in the answers to “{codeframe.question.distinct_text}”",
             ["Theme", "Answers", "% of those who commented"], figure_rows(labelled, commented, withheld),
             number_columns={1}, percent_columns={2},
             notes=[
@@ -159,7 +159,7 @@ def stance_blocks(codeframe, commented, threshold):
     return [
         Paragraph(stance_summary(labelled[:-1], commented, withheld)),
         Table(
-            f"Stance in the answers to “{codeframe.question.text}”",
+            f"Stance in the answers to “{codeframe.question.distinct_text}”",
             ["Stance", "Answers", "% of those who commented"], figure_rows(labelled, commented, withheld),
             number_columns={1}, percent_columns={2},
             notes=[f"Base: {commented:,} who commented. Each answer has one stance at most.", stance_by_note(stances)],

@@ -9,12 +9,26 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 # Shown for a job that is still "running" but has not reported for this long: its worker
 # has most likely stopped (a restart, a crash, memory run out) and it will never finish.
 STALLED = "stalled"
+
+
+def describe_duration(delta):
+    """A length of time as staff would say it: "less than a minute", "3 minutes", "1 hour and 5 minutes"."""
+    minutes = int(max(delta, datetime.timedelta(0)).total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    counted = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in counted if n]
+    # Two units are enough: "2 days and 3 hours", not "2 days, 3 hours and 4 minutes".
+    return " and ".join(parts[:2])
 
 
 def stalled_after():
@@ -72,6 +86,10 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the work last reported.")
     finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(
+        null=True, blank=True,
+        help_text="What the finished work returned (numbers and primary keys only, never text from the data).",
+    )
 
     objects = JobQuerySet.as_manager()
 
@@ -129,4 +147,36 @@ class Job(models.Model):
     def duration(self):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
+        return None
+
+    @property
+    def duration_in_words(self):
+        """How long the work took, "less than a minute" or "3 minutes"; empty until it has finished."""
+        return describe_duration(self.duration) if self.duration is not None else ""
+
+    def last_heard_in_words(self, now=None):
+        return describe_duration((now or timezone.now()) - self.last_heard_at)
+
+    def result_link(self):
+        """(url, words) of the page showing what finished work made, or None: the report, a
+        question's themes, the imported responses. A check of a file has none: what it found is
+        shown only to the person who uploaded the file, on the pages of the import."""
+        if self.state != self.State.SUCCEEDED or self.consultation_id is None:
+            return None
+        if self.kind == self.Kind.REPORT:
+            return reverse("reports_staff:report", args=[self.consultation_id]), "See the report"
+        number = self.subject.removeprefix("question ")  # theme work's subject: `theme_tasks.job_subject`
+        if self.kind == self.Kind.ANALYSIS and number.isdigit():
+            from haveyoursay.surveys.models import Question
+
+            question = Question.objects.filter(
+                pk=int(number), page__questionnaire__consultation=self.consultation_id
+            ).first()
+            if question is not None:
+                return reverse("analysis_staff:codeframe", args=[self.consultation_id, question.code]), "See the themes"
+        if self.kind == self.Kind.IMPORT and isinstance(self.result, dict) and self.result.get("batch"):
+            return (
+                reverse("surveys_staff:import_done", args=[self.consultation_id, self.result["batch"]]),
+                "See what was imported",
+            )
         return None

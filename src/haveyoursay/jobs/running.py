@@ -137,7 +137,7 @@ def run_job(job_id, impl, *args, **kwargs):
         # The worker is being stopped (Ctrl+C, a second SIGTERM, a timeout): say so, and let it stop.
         record_failure(job_id, STOPPED)
         raise
-    record_success(job_id)
+    record_success(job_id, outcome)
     return outcome
 
 
@@ -195,9 +195,16 @@ def make_progress_reporter(job_id, every_seconds=PROGRESS_EVERY_SECONDS):
     return progress
 
 
-def record_success(job_id):
+def record_success(job_id, outcome=None):
+    """Mark the job done, keeping what the work returned for the page that shows its result
+    (an import's batch), if it is plain data the database can store."""
     now = timezone.now()
+    try:
+        result = normalize_json(outcome)
+    except (TypeError, ValueError):
+        result = None
     Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
+        result=result,
         state=Job.State.SUCCEEDED,
         finished_at=now,
         heartbeat_at=now,

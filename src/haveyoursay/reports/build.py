@@ -391,8 +391,11 @@ def comments_section(questionnaire, analysis, *, public, themes=None):
         if themes and code in themes:
             blocks += themes[code]
         elif not public and count:
-            link = reverse("analysis_staff:comments", args=[questionnaire.consultation_id, code])
-            blocks.append(Paragraph(f"Read the comments in the staff site: {link}"))
+            link = site_link(reverse("analysis_staff:comments", args=[questionnaire.consultation_id, code]))
+            if link:
+                blocks.append(Paragraph("Read the comments on the staff site:", link=link))
+            else:
+                blocks.append(Paragraph("Read the comments on the staff site, under “Themes in the comments”."))
         section.subsections.append(Section(text, blocks, anchor=f"comments-{code}"))
     return section
 
@@ -444,6 +447,12 @@ def with_base(notes, base, not_answered, not_asked):
 
 
 # -- Words -----------------------------------------------------------------------------------
+
+
+def site_link(path):
+    """The whole address of a page of this site, for a link in a report: the report is read
+    away from the site, where a bare path leads nowhere. Empty when SITE_URL is not set."""
+    return settings.SITE_URL + path if settings.SITE_URL else ""
 
 
 def suppressed_or(count, suppressed):

@@ -12,6 +12,7 @@ the two can never disagree, and a reader who cannot see the chart reads the tabl
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
 
 # A table cell: text, a count, an exact percentage (a float; every renderer rounds it the
 # same way with `format_cell`), or None for a suppressed or empty cell.
@@ -20,7 +21,15 @@ Cell = str | int | float | None
 
 @dataclass
 class Paragraph:
+    """Words, perhaps followed by a link. A report leaves the site (a PDF sent round, a Word
+    file printed), so a link is a whole address, shown as it is, or there is none."""
+
     text: str
+    link: str = ""
+
+    def __post_init__(self):
+        if self.link and urlsplit(self.link).scheme not in ("http", "https"):
+            raise ValueError(f"A link in a report must be a whole address (https://...), not {self.link!r}.")
 
 
 @dataclass

@@ -34,7 +34,7 @@ from haveyoursay.reports.render.word import render_docx
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 
 # Changing what a report contains changes this, so every report is made again.
-REPORT_VERSION = "2"
+REPORT_VERSION = "3"
 
 
 
@@ -53,6 +53,7 @@ def data_fingerprint(consultation):
         PopulationTable.objects.aggregate(n=Count("groups"), last=Max("loaded_at")),
         settings.REPORT_DISCLOSURE_THRESHOLD,
         settings.REPORT_FONT_FILES,  # a font added for a script the PDF couldn't show
+        settings.SITE_URL,  # the links in the staff version
     ]
     parts.append(themes_report.fingerprint(consultation))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -103,9 +104,7 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
     progress(8, 8, "Done")
 
 
-def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at,
-          missing_scripts):
-    name = f"{consultation.slug[:80]}-engagement-report{'' if audience == 'public' else '-staff'}"
+def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at, missing_scripts):
     with transaction.atomic():
         report = EngagementReport.objects.select_for_update().filter(consultation=consultation, audience=audience).first()
         old_names = [report.pdf.name, report.docx.name] if report else []
@@ -116,8 +115,8 @@ def store(consultation, audience, html, pdf, docx, respondents, fingerprint, gen
         report.data_fingerprint = fingerprint
         report.generated_at = generated_at
         report.scripts_without_glyphs = list(missing_scripts)
-        report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
-        report.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+        report.pdf.save(report.file_name("pdf"), ContentFile(pdf), save=False)
+        report.docx.save(report.file_name("docx"), ContentFile(docx), save=False)
         report.save()
         storage = report.pdf.storage
         transaction.on_commit(lambda: [storage.delete(old) for old in old_names if old])
@@ -130,6 +129,17 @@ def generate_report(job_id, consultation_id):
 
 def report_job_under_way(consultation):
     return Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).unfinished().first()
+
+
+def report_job_to_show(consultation, report):
+    """The report job the staff page should show: one waiting or under way, or one that failed
+    since the report (if any) was made, so that what stopped it is seen. None otherwise."""
+    latest = Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).order_by("-created_at", "-pk").first()
+    if latest is None or latest.state == Job.State.SUCCEEDED:
+        return None
+    if latest.state == Job.State.FAILED and report is not None and latest.created_at < report.generated_at:
+        return None
+    return latest
 
 
 def start_report(consultation, user):

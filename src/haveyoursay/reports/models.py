@@ -55,6 +55,12 @@ class EngagementReport(models.Model):
             "so they print as empty boxes."
         )
 
+    def file_name(self, extension):
+        """What a download of this version is called: the staff version says so, so that a copy
+        with the small numbers in it is never mistaken for the one the public may read."""
+        suffix = "-staff" if self.audience == self.Audience.STAFF else ""
+        return f"{self.consultation.slug[:80]}-engagement-report{suffix}.{extension}"
+
 
 class Publication(models.Model):
     """The consultation team's decision that the public may read the report."""

@@ -6,7 +6,8 @@ is queued (once) and the page says so, showing the last one meanwhile. A reader 
 (the staff viewer) is told the report is out of date and queues nothing: starting work is a
 change, whoever's request it rides on. The report is not queued by the change itself because
 that change is usually a resident sending a response, and thousands of those an hour must
-not each queue a report job.
+not each queue a report job. While a report is being made, whatever started it, the page shows
+the job and follows it.
 """
 
 from django.contrib import messages
@@ -34,7 +35,6 @@ def report(request, pk):
     questionnaire = getattr(consultation, "questionnaire", None)
     reports = {r.audience: r for r in EngagementReport.objects.filter(consultation=consultation)}
     staff_report = reports.get(EngagementReport.Audience.STAFF)
-    job = None
     up_to_date = False
     can_generate = request.user.has_perm(GENERATE)
     if questionnaire is not None:
@@ -42,9 +42,9 @@ def report(request, pk):
         up_to_date = staff_report is not None and staff_report.data_fingerprint == fingerprint
         if not up_to_date:
             if can_generate:
-                job = generating.start_report(consultation, request.user)  # or the one already under way
-            else:
-                job = generating.report_job_under_way(consultation)
+                generating.start_report(consultation, request.user)  # unless one is already under way
+    # Made again on request, or because the data changed: either way the page follows the job.
+    job = generating.report_job_to_show(consultation, staff_report) if questionnaire is not None else None
     return render(
         request, "reports/staff_report.html",
         {
@@ -72,7 +72,10 @@ def regenerate(request, pk):
 @never_cache
 def download(request, pk, audience, fmt):
     consultation = get_consultation_for_user(request, pk, VIEW)
-    report = EngagementReport.objects.filter(consultation=consultation, audience=audience).first()
+    report = (
+        EngagementReport.objects.filter(consultation=consultation, audience=audience)
+        .select_related("consultation").first()
+    )
     if report is None:
         messages.error(request, "The report has not been made yet.")
         return redirect("reports_staff:report", pk)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
 from haveyoursay.hub.models import Consultation, Status
 
@@ -141,10 +143,45 @@ class Question(models.Model):
     def answer_count(self):
         return self.answers.count()
 
+    @cached_property
+    def distinct_text(self):
+        """The question's words, and, when another question in the questionnaire has the same
+        words, what it follows: "Why do you say this? (after ‘How much do you agree with the
+        vision?’)". What staff and reports call a question wherever it is named on its own."""
+        questions = list(
+            Question.objects.filter(page__questionnaire=self.page.questionnaire_id)
+            .select_related("page").order_by("page__position", "page__pk", "position", "pk")
+        )
+        return self.distinct_text_among(questions)
+
+    def distinct_text_among(self, questions):
+        """`distinct_text`, given the questionnaire's questions in order (read once for many)."""
+        alike = [q for q in questions if same_words(q.text, self.text)]
+        if len(alike) < 2 or self not in alike:
+            return self.text
+        places = {q.pk: q.place_among(questions) for q in alike}
+        if len(set(places.values())) < len(places):
+            # Alike in what they follow too: only their numbers tell them apart.
+            number = questions.index(self) + 1
+            return f"{self.text} (question {number}, on the page ‘{self.page.title}’)"
+        return f"{self.text} ({places[self.pk]})"
+
+    def place_among(self, questions):
+        """"after ‘the question before’", or for the first question "on the page ‘its page’"."""
+        index = questions.index(self)
+        if index == 0:
+            return f"on the page ‘{self.page.title}’"
+        before = Truncator(questions[index - 1].text).words(12, truncate="…")
+        return f"after ‘{before}’"
+
     @property
     def is_locked(self):
         """A question with answers may not change in any way that would alter their meaning."""
         return self.answers.exists()
+
+
+def same_words(first, second):
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
 class Option(models.Model):

@@ -115,7 +115,7 @@ def paragraph_view(text):
 
 def block_view(block, numbers, web):
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", **paragraph_view(block.text)}
+        return {"kind": "paragraph", "link": block.link, **paragraph_view(block.text)}
     if isinstance(block, BulletList):
         return {"kind": "list", "items": [paragraph_view(item) for item in block.items]}
     if isinstance(block, Table):

@@ -13,6 +13,7 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -64,6 +65,8 @@ def render_docx(report):
         for block, following in zip(blocks, [*blocks[1:], None]):
             if isinstance(block, Paragraph):
                 paragraph = add_paragraph(document, block.text)
+                if block.link:
+                    add_link(paragraph, block.link)
                 # A paragraph introducing a chart goes to the next page with it, not alone.
                 paragraph.paragraph_format.keep_with_next = isinstance(following, Figure)
             elif isinstance(block, BulletList):
@@ -223,6 +226,25 @@ def add_paragraph(document, text, style=None):
         for run in paragraph.runs:
             run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
     return paragraph
+
+
+def add_link(paragraph, url):
+    """The address after the paragraph's words, as a link Word opens (and prints as it is)."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for tag, value in (("w:color", "1D70B8"), ("w:u", "single")):  # looks like a link, as on the site
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    run.append(properties)
+    text = OxmlElement("w:t")
+    text.text = url
+    run.append(text)
+    link.append(run)
+    paragraph.add_run(" ")
+    paragraph._p.append(link)
 
 
 def add_table(document, table):
