@@ -121,3 +121,11 @@ class TestTheConfirmationPage:
         assert erase_url(jo) not in analyst.get(url).content.decode()
         assert analyst.post(erase_url(jo), {"how": "delete"}).status_code == 403
         assert Response.objects.filter(pk=jo.pk).exists()
+
+
+def test_the_staff_download_names_an_erased_response_as_such(carers, jo, officer_client):
+    officer_client.post(erase_url(jo), {"how": "anonymise"})
+    export = officer_client.get(reverse("surveys_staff:responses_export", args=[carers.consultation_id]))
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    row = next(line for line in rows if jo.reference in line)
+    assert ",erased," in row and "Bloggs" not in row
