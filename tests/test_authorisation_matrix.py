@@ -131,6 +131,12 @@ MATRIX = {
     "decisions_staff:record_new": (NOBODY, NOBODY),
     "decisions_staff:record_edit": (NOBODY, NOBODY),
     "decisions_staff:record_delete": (NOBODY, NOBODY),
+    # Residents' rights over their personal data: the consultation team answers them.
+    "privacy_staff:retention": (TEAM_ONLY, TEAM_ONLY),
+    "privacy_staff:consultation_retention": (TEAM_ONLY, TEAM_ONLY),
+    "privacy_staff:erase_response": (TEAM_ONLY, TEAM_ONLY),
+    "privacy_staff:subject_access": (TEAM_ONLY, TEAM_ONLY),
+    "privacy_staff:subject_access_export": (TEAM_ONLY, TEAM_ONLY),
     "accounts_staff:people": (LEADS, LEADS),
     "accounts_staff:invite": (LEADS, LEADS),
     "accounts_staff:person": (LEADS, LEADS),

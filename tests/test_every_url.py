@@ -174,6 +174,8 @@ URL_PARAMETERS = {
     "reports:report": public,
     "reports:download": lambda w, c: {**public(w, c), "fmt": "pdf"},
     "reports:open_data": lambda w, c: {**public(w, c), "filename": "responses.csv"},
+    "privacy_staff:consultation_retention": consultation,
+    "privacy_staff:erase_response": response,
     "staff:consultation": consultation,
     "staff:consultation_edit": consultation,
     "staff:consultation_preview": consultation,

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "haveyoursay.reports",
     "haveyoursay.jobs",
     "haveyoursay.decisions",
+    # Before accounts: the roles it syncs after migrating hold this app's permissions.
+    "haveyoursay.privacy",
     "haveyoursay.accounts",
     "axes",
     "django_otp",
@@ -243,6 +245,15 @@ if TASKS_BACKEND == "rq":
 RESUME_VALID_DAYS = envint("RESUME_VALID_DAYS", 30)
 if not 1 <= RESUME_VALID_DAYS <= 366:
     raise ImproperlyConfigured(f"RESUME_VALID_DAYS must be between 1 and 366, not {RESUME_VALID_DAYS}.")
+
+# Personal data in responses (names, email addresses, free text) is kept for this many months
+# after a consultation closes, unless staff set another period for a consultation; then
+# `haveyoursay apply_retention`, run daily, removes it. Say the same in the privacy notice.
+RESPONSE_RETENTION_MONTHS = envint("RESPONSE_RETENTION_MONTHS", 24)
+if not 1 <= RESPONSE_RETENTION_MONTHS <= 120:
+    raise ImproperlyConfigured(
+        f"RESPONSE_RETENTION_MONTHS must be between 1 and 120 (ten years), not {RESPONSE_RETENTION_MONTHS}."
+    )
 
 # A job that has reported nothing for this long is shown to staff as stalled.
 JOB_STALLED_AFTER_MINUTES = envint("JOB_STALLED_AFTER_MINUTES", 30)
@@ -429,12 +440,33 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 # The council's template privacy notice for a consultation's page; staff adapt it for each one.
+# It names the lawful basis, says how long the information is kept (each consultation's page
+# adds the date its personal details will be removed, from its retention period) and sets
+# out residents' rights: a council adapts it to its own data protection officer and notice.
 PRIVACY_NOTICE_TEMPLATE = env(
     "PRIVACY_NOTICE_TEMPLATE",
-    "Your responses will be stored in line with the Data Protection Act 2018. Where you have shared your "
-    "experiences, responses may be used in the form of anonymous quotes to help illustrate key issues that "
-    "have been highlighted through this consultation.\n\n"
-    "We will only publish your name if you ask us to. We never publish email addresses or phone numbers.",
+    f"{COUNCIL_NAME} is the data controller for the information you give in this consultation. Your "
+    "responses will be stored in line with the UK General Data Protection Regulation (UK GDPR) and the Data "
+    "Protection Act 2018.\n\n"
+    "Why we use it, and our lawful basis: we use your answers to understand people's views and to inform the "
+    "decision the council makes. This is a task carried out in the public interest (UK GDPR Article 6(1)(e)). "
+    "The questions about you, such as your age, ethnicity, religion, sexual orientation or any disability, are "
+    "optional; we use the answers only to check that we have heard from a wide range of people, for reasons of "
+    "substantial public interest (UK GDPR Article 9(2)(g) and the Data Protection Act 2018, Schedule 1, "
+    "paragraph 8, equality of opportunity or treatment).\n\n"
+    "Who sees it: the officers running the consultation and the partner organisations named on this page. "
+    "Where you have shared your experiences, responses may be used in the form of anonymous quotes to help "
+    "illustrate key issues that have been highlighted through this consultation. We will only publish your "
+    "name if you ask us to. We never publish email addresses or phone numbers, and we never sell your "
+    "information.\n\n"
+    "How long we keep it: your name, contact details and any personal details in your comments are removed at "
+    "the end of the period shown below, counted from the day the consultation closes. The anonymous counts in "
+    "the published report are kept.\n\n"
+    "Your rights: you can ask for a copy of everything we hold about you, ask us to correct it, ask us to "
+    "delete your response, or object to how we use it. Contact the team named on this page, or the council's "
+    "data protection officer, giving your response's reference if you have it. We reply within one month. If "
+    "you are unhappy with how we have used your information, you can complain to the Information "
+    "Commissioner's Office: ico.org.uk/make-a-complaint or 0303 123 1113.",
 )
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
 HUB_PAGE_SIZE = envint("HUB_PAGE_SIZE", 20)

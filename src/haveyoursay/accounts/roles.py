@@ -33,6 +33,11 @@ ROLES = {
         "surveys.export_response",
         # Names and email addresses: only the team that answers and writes back to respondents.
         "surveys.export_contact_details",
+        # Residents' rights: erase a response on request, find and export everything held about
+        # a person, and follow what each consultation keeps and when it is removed.
+        "surveys.erase_response",
+        "privacy.search_personal_data",
+        "privacy.view_retentionrun",
         "surveys.add_importbatch",
         "surveys.add_eventnote",
         "surveys.change_eventnote",
@@ -88,7 +93,8 @@ ROLES = {
 
 ROLE_DESCRIPTIONS = {
     "Consultation team": (
-        "Writes, publishes and runs consultations; keys in and downloads responses, with contact details."
+        "Writes, publishes and runs consultations; keys in and downloads responses, with contact details; "
+        "answers residents' requests to see or erase what is held about them."
     ),
     "Analyst": "Reads and downloads anonymised responses, codes comments into themes, has the report made again.",
     "Staff viewer": "Reads consultations, drafts and reports; changes nothing.",

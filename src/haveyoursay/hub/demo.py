@@ -558,6 +558,21 @@ PRIVACY_NOTICE = (
     "experiences, responses may be used in the form of anonymous quotes to help illustrate key issues that have "
     "been highlighted through this piece of engagement."
 )
+# What every notice of the council's needs beyond the words on its pages: the lawful basis,
+# how long the information is kept (the page adds the date from the consultation's retention
+# period) and residents' rights.
+LAWFUL_BASIS_AND_RIGHTS = (
+    "Leicestershire County Council is the data controller for the information you give. Our lawful basis is "
+    "that consulting you is a task carried out in the public interest (UK GDPR Article 6(1)(e)). The questions "
+    "about you, such as ethnicity, religion or disability, are optional and used only to check we have heard "
+    "from a wide range of people (Article 9(2)(g), substantial public interest: equality of opportunity).\n\n"
+    "Your name, contact details and any personal details in your comments are removed at the end of the period "
+    "shown below; the anonymous counts in the published report are kept.\n\n"
+    "You can ask for a copy of the information we hold about you, ask us to correct it or delete your response, "
+    "or object to how we use it: contact the team named on this page, giving your response's reference if you "
+    "have it. We reply within one month. You can complain to the Information Commissioner's Office: "
+    "ico.org.uk/make-a-complaint or 0303 123 1113."
+)
 RESPOND_FIELDS = ("respond_online_url", "respond_email", "respond_phone", "respond_post", "respond_other")
 
 
@@ -569,7 +584,7 @@ def with_stand_ins(values):
         values.update(COUNCIL_CONTACT)
     if not any(values.get(field) for field in RESPOND_FIELDS):
         values["respond_post"] = COUNCIL_POST
-    values["privacy_notice"] = values.get("privacy_notice") or PRIVACY_NOTICE
+    values["privacy_notice"] = (values.get("privacy_notice") or PRIVACY_NOTICE) + "\n\n" + LAWFUL_BASIS_AND_RIGHTS
     return values
 
 

@@ -1,12 +1,14 @@
 """Consultations as the public meets them: "We asked", the documents, how to respond,
 and, once the council publishes it, "You said" and "We did"."""
 
+import calendar
 import copy
 import datetime
 import time
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Now
@@ -38,6 +40,23 @@ def as_moment(on):
     if isinstance(on, datetime.datetime):
         return on
     return datetime.datetime.combine(on, datetime.time(0, 0), tzinfo=timezone.get_current_timezone())
+
+
+def default_retention_months():
+    return settings.RESPONSE_RETENTION_MONTHS
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day if it is shorter: 31 January + 1 is 28 or 29 February."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+class FreeTextAfterRetention(models.TextChoices):
+    REDACT = "redact", "Keep the comments, with names, addresses and other personal details taken out"
+    DELETE = "delete", "Delete the comments"
 
 
 class Status(models.TextChoices):
@@ -314,6 +333,22 @@ class Consultation(RevisedModel):
         help_text="How the council uses the information people give: who holds it, why, for how long, their rights.",
     )
 
+    # How long the personal data in its responses is kept after it closes, and what becomes
+    # of free text then (`haveyoursay apply_retention`, docs/decisions/0011-personal-data.md).
+    retention_months = models.PositiveSmallIntegerField(
+        "months to keep personal data after closing",
+        default=default_retention_months,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Names, email addresses and personal details in comments are removed this many months after "
+        "the closing date. Say the same in the privacy notice.",
+    )
+    free_text_after_retention = models.CharField(
+        "comments at the end of the retention period",
+        max_length=10,
+        choices=FreeTextAfterRetention.choices,
+        default=FreeTextAfterRetention.REDACT,
+    )
+
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -375,6 +410,13 @@ class Consultation(RevisedModel):
 
     def get_status_display(self):
         return Status(self.status).label
+
+    @property
+    def retention_ends_on(self):
+        """The day its responses' personal data is due to be removed; None until it has a closing date."""
+        if self.closes_on is None:
+            return None
+        return add_months(self.closes_on, self.retention_months)
 
     @property
     def is_published(self):

@@ -330,7 +330,8 @@ def response_mark(request, pk, response_pk):
 def response_unmark(request, pk, response_pk):
     """Count a response again that was marked as a duplicate or withdrawn by mistake."""
     consultation, response = get_response_for_user(request, pk, response_pk, CORRECT_RESPONSES)
-    if response.excluded_as:
+    # An erased response is never counted again: the person asked for it to be gone.
+    if response.excluded_as and response.excluded_as != Response.Exclusion.ERASED:
         was = response.get_excluded_as_display().lower()
         with transaction.atomic():
             response.unmark()

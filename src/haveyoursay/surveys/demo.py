@@ -14,6 +14,7 @@ a questionnaire that exists is left as it is, so responses to it are never distu
 
 from django.db import transaction
 
+from haveyoursay.hub.demo import LAWFUL_BASIS_AND_RIGHTS
 from haveyoursay.hub.models import Consultation
 from haveyoursay.surveys.building import add_about_you, add_page, add_question
 from haveyoursay.surveys.models import Questionnaire
@@ -22,7 +23,8 @@ PRIVACY_NOTICE = (
     "Your responses will be stored in line with the Data Protection Act 2018. "
     "Where you have shared your experiences, responses may be used in the form of anonymous quotes "
     "to help illustrate key issues that have been highlighted through this piece of engagement.\n\n"
-    "We will only publish your name if you ask us to, below. We never publish email addresses."
+    "We will only publish your name if you ask us to, below. We never publish email addresses.\n\n"
+    + LAWFUL_BASIS_AND_RIGHTS
 )
 
 CARERS_PRIORITIES = [

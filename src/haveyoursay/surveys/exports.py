@@ -45,7 +45,7 @@ class ResponseExporter:
         ("synthetic", "Made up for the demo"),
     ]
     status_columns = [
-        ("status", "Counted in the results, or why not: duplicate, withdrawn, import_undone"),
+        ("status", "Counted in the results, or why not: duplicate, withdrawn, erased, import_undone"),
         ("duplicate_of", "The reference of the response it duplicates"),
     ]
     contact_columns = [

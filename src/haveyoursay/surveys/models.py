@@ -269,6 +269,21 @@ class Response(models.Model):
     class Exclusion(models.TextChoices):
         DUPLICATE = "duplicate", "Duplicate"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Anonymised at the respondent's request (UK GDPR Article 17): kept only as answers
+        # with no one's name or words, and never counted again.
+        ERASED = "erased", "Erased"
+
+    # Who sent it and how to reach them: removed when its retention period ends or the person
+    # asks for it to be erased. The organisation's own name is not personal and is kept.
+    PERSONAL_FIELDS = {
+        "respondent_name": "Name",
+        "organisation_role": "Role in the organisation",
+        "email": "Email address (for the outcome)",
+        "resume_email": "Email address for save and return",
+        "resume_code_hash": "Resume code",
+        "resume_link_hash": "Resume link",
+        "import_key": "Respondent ID from the imported file",
+    }
 
     # Keying in, correcting and marking are for staff; online responses are the respondent's own.
     KEYED_IN = ("paper", "email", "phone")
@@ -329,6 +344,8 @@ class Response(models.Model):
     excluded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When its names, contact details and free text were removed (retention or erasure).
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -337,6 +354,7 @@ class Response(models.Model):
         permissions = [
             ("export_response", "Can download raw responses"),
             ("export_contact_details", "Can download responses with respondents' names and email addresses"),
+            ("erase_response", "Can erase or anonymise a person's response at their request"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -369,6 +387,8 @@ class Response(models.Model):
             return "Duplicate"
         if self.excluded_as == self.Exclusion.WITHDRAWN:
             return "Withdrawn"
+        if self.excluded_as == self.Exclusion.ERASED:
+            return "Erased"
         if self.import_undone:
             return "Import undone"
         return ""
@@ -391,6 +411,41 @@ class Response(models.Model):
         self.save(update_fields=[
             "excluded_as", "duplicate_of", "exclusion_reason", "excluded_by", "excluded_at", "updated_at",
         ])
+
+    def personal_fields_held(self):
+        """The names of the personal fields that hold something."""
+        return [name for name in self.PERSONAL_FIELDS if getattr(self, name)]
+
+    def remove_personal_details(self):
+        """Empty every personal field, stop save and return, and stop outcome emails. Returns
+        the names of the fields that held something. The caller saves."""
+        held = self.personal_fields_held()
+        for name in self.PERSONAL_FIELDS:
+            setattr(self, name, "")
+        self.resume_code_expires_at = self.resume_link_expires_at = None
+        self.contact_about_outcome = False
+        self.personal_data_removed_at = timezone.now()
+        return held
+
+    def erase(self, user):
+        """Anonymise it at the respondent's request: no name, contact details or words of theirs
+        are kept, and it is no longer counted. Its closed answers stay, unattributable, so the
+        council can still say what a published report was made from."""
+        from haveyoursay.analysis.models import Quote
+
+        self.remove_personal_details()
+        self.excluded_as = self.Exclusion.ERASED
+        self.duplicate_of = None
+        self.exclusion_reason = ""
+        self.excluded_by = user
+        self.excluded_at = timezone.now()
+        self.save()
+        free_text = [answer for answer in self.answers.select_related("question") if answer.holds_free_text]
+        Quote.objects.filter(answer__in=free_text).delete()
+        for answer in free_text:
+            answer.remove_free_text()
+        Answer.objects.bulk_update(free_text, ["value"])
+        return len(free_text)
 
     @property
     def masked_resume_email(self):
@@ -415,6 +470,37 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+
+    # Put in place of a respondent's words that were deleted, so staff see why the answer is empty.
+    REMOVED_TEXT = "[removed]"
+    TEXT_KINDS = ("short_text", "long_text")
+
+    @property
+    def holds_free_text(self):
+        """The respondent's own words: a text answer, or the "other" of a choice."""
+        value = self.value or {}
+        if self.question.kind in self.TEXT_KINDS:
+            return bool(value.get("text")) and value["text"] != self.REMOVED_TEXT
+        return bool(value.get("other")) and value["other"] != self.REMOVED_TEXT
+
+    def _words_key(self):
+        return "text" if self.question.kind in self.TEXT_KINDS else "other"
+
+    def remove_free_text(self):
+        """Replace the respondent's words with a marker; the choice beside an "other" stays. The caller saves."""
+        self.value = {**self.value, self._words_key(): self.REMOVED_TEXT}
+
+    def redact_free_text(self):
+        """Take names, contact details and addresses out of the respondent's words
+        (`analysis.text.redact`). True if anything was taken out. The caller saves."""
+        from haveyoursay.analysis.text.redact import redact
+
+        key = self._words_key()
+        redacted = redact(self.value[key])
+        if redacted.text == self.value[key]:
+            return False
+        self.value = {**self.value, key: redacted.text}
+        return True
 
 
 class EventNote(models.Model):

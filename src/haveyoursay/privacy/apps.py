@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "haveyoursay.privacy"
+    verbose_name = "Personal data: retention, erasure and subject access"
