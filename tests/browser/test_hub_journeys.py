@@ -67,7 +67,7 @@ def test_a_consultation_page_reads_well_and_its_documents_download(page, axe_che
     expect(page.get_by_role("heading", level=1)).to_have_text(CARERS)
     expect(page.get_by_role("heading", name="We asked")).to_be_visible()
     expect(page.get_by_text("Run jointly by")).to_be_visible()
-    expect(page.get_by_text("This consultation closed on 31 July 2022")).to_be_visible()
+    expect(page.get_by_text("This consultation closed at 11:59pm on 31 July 2022")).to_be_visible()
     axe_check(page)
 
     link = page.locator(".hys-document__title a").first
