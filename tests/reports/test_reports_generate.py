@@ -12,6 +12,7 @@ from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.jobs.models import Job
 from haveyoursay.reports.generating import data_fingerprint, generate_report_impl
 from haveyoursay.reports.models import EngagementReport, Publication
+from haveyoursay.reports.render import fonts
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 from tests.factories import make_consultation, make_partner
@@ -145,6 +146,19 @@ class TestStaffPages:
     def test_adding_a_font_makes_the_report_again(self, consultation, settings):
         before = data_fingerprint(consultation)
         settings.REPORT_FONT_FILES = ["/usr/share/fonts/truetype/noto/NotoSansTibetan-Regular.ttf"]
+        assert data_fingerprint(consultation) != before
+
+    def test_other_fonts_in_the_package_make_the_report_again(self, consultation, monkeypatch, tmp_path):
+        before = data_fingerprint(consultation)
+        vendored = fonts.FONTS
+        for path in vendored.glob("*.[ot]tf"):
+            (tmp_path / path.name).symlink_to(path)
+        monkeypatch.setattr(fonts, "FONTS", tmp_path)
+        assert data_fingerprint(consultation) == before  # the same files, wherever they are installed
+        # A newer Noto Sans Thai, with more glyphs.
+        thai = tmp_path / "NotoSansThai-Regular.ttf"
+        thai.unlink()
+        thai.write_bytes((vendored / thai.name).read_bytes() + b"\0" * 4)
         assert data_fingerprint(consultation) != before
 
     def test_downloads_are_audited(self, officer_client, consultation):

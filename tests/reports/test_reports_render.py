@@ -16,6 +16,7 @@ import docx
 import pypdf
 import pytest
 from fontTools import unicodedata as font_unicodedata
+from fontTools.ttLib import TTFont
 
 from haveyoursay.reports.document import (
     BarChart,
@@ -41,7 +42,7 @@ from haveyoursay.reports.render.charts import (
     text_width,
 )
 from haveyoursay.reports.render.content import report_texts
-from haveyoursay.reports.render.fonts import scripts_without_glyphs
+from haveyoursay.reports.render.fonts import FONTS, report_faces, scripts_without_glyphs
 from haveyoursay.reports.render.html import render_html, render_print_html
 from haveyoursay.reports.render.pdf import render_pdf
 from haveyoursay.reports.render.word import render_docx
@@ -461,8 +462,10 @@ BENGALI = (
     "ফোন করলে আমরা উপযুক্ত ব্যক্তির ব্যবস্থা করবো।"
 )
 CHINESE = "假如閣下需要幫助，用你的語言去明白這些資訊，請致電 0116 305 6803，我們會安排有關人員為你提供幫助。"
+# The same line in Simplified Chinese, as councils whose residents came from mainland China print it.
+SIMPLIFIED_CHINESE = "假如阁下需要帮助，用你的语言去明白这些资讯，请致电 0116 305 6803，我们会安排有关人员为你提供帮助。"
 COUNCIL_FOOTER = [FOOTER[0], Paragraph(GUJARATI), Paragraph(PUNJABI), Paragraph(BENGALI), FOOTER[1],
-                  Paragraph(CHINESE), FOOTER[2]]
+                  Paragraph(CHINESE), Paragraph(SIMPLIFIED_CHINESE), FOOTER[2]]
 NOTDEF = ".notdef glyph rendered"
 
 
@@ -513,6 +516,7 @@ def test_pdf_prints_every_language_of_the_council_footer_with_the_fonts_it_comes
     footer = pdf.pages[-1].extract_text()
     assert "Other formats and languages" in footer
     assert CHINESE in footer.replace("\n", "")
+    assert SIMPLIFIED_CHINESE in footer.replace("\n", "")
     assert POLISH in words(footer)
     # Indic text is copied out of a PDF glyph by glyph, so a vowel sign drawn before its letter,
     # or a glyph two letters share, can copy back in another order; these runs have neither.
@@ -524,20 +528,49 @@ def test_pdf_prints_every_language_of_the_council_footer_with_the_fonts_it_comes
     assert scripts <= {"Latn", "Gujr", "Guru", "Beng", "Arab", "Hani", "Zyyy", "Zinh"}  # nothing else crept in
 
 
+def embedded_fonts(data):
+    """Each font embedded in the PDF: its name in the PDF, and the full name and version
+    recorded in the font program itself."""
+    fonts = {}
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            stream = next(descriptor[key] for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor)
+            with TTFont(io.BytesIO(stream.get_object().get_data())) as program:
+                fonts[str(font["/BaseFont"]).split("+", 1)[1]] = (
+                    program["name"].getDebugName(4), program["name"].getDebugName(5),
+                )
+    return fonts
+
+
 def test_pdf_fonts_are_the_ones_that_come_with_the_software(rendered_pdf):
-    fonts = {
-        str(font["/BaseFont"]).split("+", 1)[1]
-        for page in pypdf.PdfReader(io.BytesIO(rendered_pdf[0])).pages
-        for font in page["/Resources"]["/Font"].values()
-    }
+    fonts = embedded_fonts(rendered_pdf[0])
     assert {"Report-Sans", "Report-Sans-Bold", "Report-Gujarati", "Report-Gurmukhi", "Report-Bengali",
-            "Report-Arabic", "Report-Chinese"} <= fonts
+            "Report-Arabic", "Report-Chinese"} <= set(fonts)
     assert all(font.startswith("Report-") for font in fonts)
+    vendored = set()
+    for path in FONTS.glob("*.[ot]tf"):
+        with TTFont(path, lazy=True) as font:
+            vendored.add((font["name"].getDebugName(4), font["name"].getDebugName(5)))
+    assert set(fonts.values()) <= vendored  # each is one of the files in the package, not a look-alike
+    assert fonts["Report-Chinese"][0] == "Noto Sans CJK TC"
+
+
+def test_the_fonts_are_the_files_in_the_package_each_described_and_licensed():
+    faces = {face.path for face in report_faces()}
+    assert faces == set(FONTS.glob("*.[ot]tf"))  # each file is used; none comes from elsewhere
+    readme = (FONTS / "README.md").read_text()
+    assert all(f"`{path.name}`" in readme for path in faces)
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (FONTS / "OFL.txt").read_text()
 
 
 def test_fonts_name_the_scripts_none_of_them_has():
-    assert scripts_without_glyphs([GUJARATI, PUNJABI, BENGALI, URDU, CHINESE, POLISH, "Zażółć\u200d\u200e"]) == []
+    texts = [GUJARATI, PUNJABI, BENGALI, URDU, CHINESE, SIMPLIFIED_CHINESE, POLISH, "Zażółć\u200d\u200e"]
+    assert scripts_without_glyphs(texts) == []
     assert scripts_without_glyphs(["Tibetan: བོད་ཡིག", "Mongolian: ᠮᠣᠩᠭᠣᠯ", "བོད"]) == ["Tibetan", "Mongolian"]
+    # Korean, and a Chinese character beyond GB 2312 and Big5's common set (Cantonese 冇, "not have").
+    assert scripts_without_glyphs(["한국어", "冇"]) == ["Korean", "Chinese characters"]
 
 
 def test_the_fonts_say_what_weasyprint_cannot_draw(caplog):

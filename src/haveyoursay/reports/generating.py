@@ -52,6 +52,7 @@ def data_fingerprint(consultation):
         sorted(consultation.stakeholders.values_list("name", "responded_other_way_on")),
         PopulationTable.objects.aggregate(n=Count("groups"), last=Max("loaded_at")),
         settings.REPORT_DISCLOSURE_THRESHOLD,
+        fonts.vendored_fonts(),  # which scripts print, and how
         settings.REPORT_FONT_FILES,  # a font added for a script the PDF couldn't show
         settings.SITE_URL,  # the links in the staff version
     ]

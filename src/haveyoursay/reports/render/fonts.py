@@ -1,7 +1,8 @@
 """The fonts the PDF is set in, and which scripts they can't show.
 
-The fonts come with the software (the `manimgx-fonts` and `pylopdf-fonts-zh-tw` packages:
-Noto, under the SIL Open Font License), so a report prints every language of the council's
+The fonts come with the software, in `haveyoursay/reports/fonts/` (Noto, from Debian's
+`fonts-noto-core` and `fonts-noto-cjk` packages, under the SIL Open Font License; that folder's
+README says which file came from where), so a report prints every language of the council's
 alternative-formats footer (Urdu, Gujarati, Punjabi, Bengali, Chinese, Polish, …) on any
 server, without a font installed on it. The print stylesheet registers each file with
 `@font-face` and names them all, in `FONT_STACK` order, as the document's font: the first
@@ -21,16 +22,19 @@ from pathlib import Path
 from django.conf import settings
 from fontTools import unicodedata as font_unicodedata
 from fontTools.ttLib import TTFont
-import manimgx_fonts
-import pylopdf_fonts_zh_tw
 
-NOTO = Path(manimgx_fonts.__file__).parent
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
 # After Latin, Greek and Cyrillic (Noto Sans), the scripts of the languages spoken in
-# England's communities first; Chinese last, since its font also has some Latin.
+# England's communities first; Chinese last, since its font also has full-width Latin.
 SCRIPTS = [
     "Arabic", "Bengali", "Gujarati", "Gurmukhi", "Devanagari", "Tamil", "Telugu", "Kannada", "Malayalam",
     "Oriya", "Sinhala", "Ethiopic", "Hebrew", "Armenian", "Georgian", "Thai", "Lao", "Khmer", "Myanmar",
 ]
+# The scripts whose bold face comes too (the others' bold is drawn by thickening the regular).
+BOLD_SCRIPTS = ["Arabic", "Bengali", "Gujarati", "Gurmukhi", "Devanagari", "Tamil"]
+# Noto Sans CJK's Traditional Chinese face, cut down to the characters of GB 2312 (Simplified)
+# and Big5's common set (Traditional): what isn't in it is named by `scripts_without_glyphs`.
+CHINESE = "NotoSansCJKtc-Regular-subset.otf"
 
 
 # Scripts by the name a reader knows them by, where it isn't Unicode's.
@@ -44,21 +48,31 @@ class Face:
     family: str  # the name the print stylesheet knows it by, never a system font's
     path: Path
     style: str = "normal"
+    weight: int = 400
 
 
 @functools.cache
 def report_faces():
     """Every font file the PDF may use, in the order the stylesheet prefers them."""
     faces = [
-        Face("Report Sans", NOTO / "NotoSans[wght].ttf"),
-        Face("Report Sans", NOTO / "NotoSans-Italic[wght].ttf", style="italic"),
-        Face("Report Symbols", NOTO / "NotoSansSymbols[wght].ttf"),
-        *(Face(f"Report {script}", NOTO / f"NotoSans{script}[wght].ttf") for script in SCRIPTS),
-        Face("Report Chinese", pylopdf_fonts_zh_tw.sans_path()),
+        Face("Report Sans", FONTS / "NotoSans-Regular.ttf"),
+        Face("Report Sans", FONTS / "NotoSans-Bold.ttf", weight=700),
+        Face("Report Symbols", FONTS / "NotoSansSymbols-Regular.ttf"),
     ]
+    for script in SCRIPTS:
+        faces.append(Face(f"Report {script}", FONTS / f"NotoSans{script}-Regular.ttf"))
+        if script in BOLD_SCRIPTS:
+            faces.append(Face(f"Report {script}", FONTS / f"NotoSans{script}-Bold.ttf", weight=700))
+    faces.append(Face("Report Chinese", FONTS / CHINESE))
     added = settings.REPORT_FONT_FILES
     faces += [Face(f"Report added font {number}", Path(path)) for number, path in enumerate(added, 1)]
     return faces
+
+
+def vendored_fonts():
+    """The name and size of each font file that comes with the software: a report made with
+    other ones (after an update to newer Noto) is out of date."""
+    return [(path.name, path.stat().st_size) for path in sorted(FONTS.glob("*.[ot]tf"))]
 
 
 def font_stack():
@@ -70,7 +84,8 @@ def font_stack():
 def font_face_rules():
     """The `@font-face` rules that give WeasyPrint the font files."""
     return "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; src: url("{face.path.as_uri()}"); }}'
+        f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
+        f'src: url("{face.path.as_uri()}"); }}'
         for face in report_faces()
     )
 
