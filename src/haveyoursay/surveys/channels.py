@@ -114,7 +114,8 @@ def record_seen(request, response, seen, *, keyed_in=False):
     """Someone's name, email or answers were put on a screen: record who saw which response,
     and which page (`seen`), with its reference only, never what it says. One insert."""
     if request.method != "POST":
-        AuditEvent.record(request.user, "response.view_keyed_in" if keyed_in else "response.view", response, page=seen)
+        action = "response.view_keyed_in" if keyed_in else "response.view"
+        AuditEvent.record(request.user, action, response, page=seen)
 
 
 def channel_counts(questionnaire):
