@@ -180,3 +180,16 @@ class TestDownload:
     def test_the_page_links_to_the_download_of_what_it_shows(self, lead_client, log):
         html = lead_client.get(LOG, {"action": "document.add"}).content.decode()
         assert f'href="{DOWNLOAD}?action=document.add"' in html and "Download this event" in html
+
+
+def test_records_made_before_the_log_knew_their_consultation_are_given_it(officer, log):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("haveyoursay.accounts.migrations.0003_audit_consultation_and_view_permission")
+    AuditEvent.objects.update(consultation_pk=None)
+    migration.fill_in_consultations(apps, None)
+    assert dict(AuditEvent.objects.values_list("action", "consultation_pk")) == {
+        "response.view": log["carers"].pk, "document.add": log["carers"].pk, "consultation.publish": log["library"].pk,
+    }

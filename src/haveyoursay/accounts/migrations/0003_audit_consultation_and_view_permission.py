@@ -14,12 +14,12 @@ def fill_in_consultations(apps, schema_editor):
             continue
         events = AuditEvent.objects.filter(content_type=content_type)
         if model._meta.label == "hub.Consultation":
-            owners = {str(pk): pk for pk in model.objects.values_list("pk", flat=True)}
+            owners = {str(pk): pk for pk in model._base_manager.values_list("pk", flat=True)}
         elif any(field.name == "consultation" for field in model._meta.fields):
-            owners = {str(pk): owner for pk, owner in model.objects.values_list("pk", "consultation")}
+            owners = {str(pk): owner for pk, owner in model._base_manager.values_list("pk", "consultation")}
         elif any(field.name == "questionnaire" for field in model._meta.fields):
             owners = {
-                str(pk): owner for pk, owner in model.objects.values_list("pk", "questionnaire__consultation")
+                str(pk): owner for pk, owner in model._base_manager.values_list("pk", "questionnaire__consultation")
             }
         else:
             continue
