@@ -35,6 +35,24 @@ os.environ.setdefault("HAVEYOURSAY_HTTPS", "false")
 
 from pathlib import Path  # noqa: E402
 
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Property-based tests (tests/surveys/test_public_forms_properties.py): a modest number of
+# examples each, so the whole set runs in well under two minutes on two cores. Each example is
+# a real request through the test client, so no per-example deadline; the database fixture is
+# shared by a test's examples on purpose (the rate limits count, as they do for a person).
+# HYPOTHESIS_PROFILE=thorough tries many more; CI runs the same examples every time.
+hypothesis_settings.register_profile(
+    "haveyoursay", max_examples=40, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("haveyoursay"), derandomize=True)
+hypothesis_settings.register_profile("thorough", hypothesis_settings.get_profile("haveyoursay"), max_examples=1000)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "haveyoursay")
+)
+
 from django.conf import settings as django_settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402

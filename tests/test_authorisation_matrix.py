@@ -31,7 +31,7 @@ EVERYONE = {TEAM, ANALYST, VIEWER, LEAD, OUTSIDER, ANONYMOUS}
 STAFF = {TEAM, ANALYST, VIEWER}  # hub.view_consultation, reports.view_engagementreport
 ANALYSTS = {TEAM, ANALYST}  # responses, themes, making the report again
 TEAM_ONLY = {TEAM}
-LEADS = {LEAD}  # accounts.manage_staff
+LEADS = {LEAD}  # accounts.manage_staff, accounts.view_audit
 SIGNED_IN = {TEAM, ANALYST, VIEWER, LEAD, OUTSIDER}  # their own account, whatever their role
 NOBODY = set()
 
@@ -138,6 +138,8 @@ MATRIX = {
     "privacy_staff:subject_access": (TEAM_ONLY, TEAM_ONLY),
     "privacy_staff:subject_access_export": (TEAM_ONLY, TEAM_ONLY),
     "accounts_staff:people": (LEADS, LEADS),
+    "accounts_staff:audit_log": (LEADS, LEADS),  # GET only: a POST is a 405 once past the first check
+    "accounts_staff:audit_log_download": (LEADS, LEADS),
     "accounts_staff:invite": (LEADS, LEADS),
     "accounts_staff:person": (LEADS, LEADS),
     "accounts_staff:deactivate": (LEADS, LEADS),

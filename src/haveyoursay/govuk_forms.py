@@ -227,11 +227,15 @@ class GovukDateField(forms.Field):
         if missing:
             self.first_invalid_part = missing[0]
             raise forms.ValidationError(f"{name} must include a {' and '.join(missing)}", code="incomplete")
-        try:
-            day, month, year = (int(given[p]) for p in ("day", "month", "year"))
-        except ValueError:
-            self.first_invalid_part = next(p for p, t in given.items() if not t.isdigit())
-            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+        numbers = {}
+        for part, text in given.items():
+            # Digits only ("1_000" and "-1" are not a day), and few enough of them: a part of
+            # thousands of digits, or one of digits int() can't read ("²"), is no date either.
+            if not text.isdecimal() or len(text) > 8:
+                self.first_invalid_part = part
+                raise forms.ValidationError(f"{name} must be a real date", code="invalid")
+            numbers[part] = int(text)
+        day, month, year = numbers["day"], numbers["month"], numbers["year"]
         if year < 1000:
             self.first_invalid_part = "year"
             raise forms.ValidationError("Year must include 4 numbers", code="invalid")

@@ -90,7 +90,13 @@ def test_a_location_is_a_place_from_the_list_or_a_postcode(questionnaire, page):
         ("short_text", [], {"q_x": "x" * 501}, "Your answer must be 500 characters or fewer"),
         ("number", [], {"q_x": "lots"}, "must be a number"),
         ("number", [], {"q_x": "NaN"}, "must be a number"),
+        ("number", [], {"q_x": "1e999999999"}, "must be a smaller number, with at most 15 digits"),
+        ("number", [], {"q_x": "-1000000000000000"}, "must be a smaller number, with at most 15 digits"),
         ("date", [], {"q_x_day": "31", "q_x_month": "2", "q_x_year": "2022"}, "must be a real date"),
+        # Digits int() cannot read, and more digits than it will read: no date, and no server error.
+        ("date", [], {"q_x_day": "²", "q_x_month": "1", "q_x_year": "2022"}, "must be a real date"),
+        ("date", [], {"q_x_day": "1", "q_x_month": "1", "q_x_year": "9" * 5000}, "must be a real date"),
+        ("date", [], {"q_x_day": "1", "q_x_month": "1_0", "q_x_year": "2022"}, "must be a real date"),
         ("postcode", [], {"q_x": "LE99 ZZZZ"}, "Enter a real postcode"),
         ("ranking", ["A", "B"], {"q_x__a": "1", "q_x__b": "1"}, "1 is used twice"),
         ("ranking", ["A", "B", "C"], {"q_x__a": "1", "q_x__b": "3"}, "without gaps"),
@@ -101,6 +107,12 @@ def test_bad_answers_get_a_message_at_the_field(questionnaire, page, kind, optio
     values, errors = submit_page(questionnaire, page, data)
     assert values is None
     assert message in str(errors)
+
+
+def test_a_number_of_fifteen_digits_is_kept_exactly(questionnaire, page):
+    add_question(page, "number", "The question", code="x")
+    values, errors = submit_page(questionnaire, page, {"q_x": "999,999,999,999,999"})
+    assert values == {"x": {"number": 999_999_999_999_999}} and not errors
 
 
 def test_text_limits_follow_the_questions_setting(questionnaire):

@@ -1,5 +1,7 @@
 """Who did what on the staff site: every change a member of staff makes is recorded."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -59,6 +61,8 @@ SENTENCES = {
     "retention.change": "Retention period changed to {months} months by {by}",
     "subject_access.search": "Search for the information held about a person by {kind} made by {by}",
     "subject_access.export": "Information held about a person, found by {kind}, downloaded by {by}",
+    "response.view": "Response opened by {by}",
+    "response.view_keyed_in": "Keyed-in response opened by {by}",
     "responses.import": "Responses imported from “{file}” by {by}",
     "responses.import_undo": "Import of “{file}” undone by {by}",
     "responses.export": "Responses downloaded by {by}",
@@ -80,6 +84,17 @@ SENTENCES = {
     "themes.choose_quotes": "Quotes chosen by {by}",
     "themes.approve_quote": "Quote approved by {by}",
     "themes.withdraw_quote": "Quote withdrawn by {by}",
+    "staff.invite": "Invited by {by}",
+    "staff.invite_again": "Invitation sent again by {by}",
+    "staff.password_set": "Password set by {by}",
+    "staff.roles": "Roles changed by {by}",
+    "staff.deactivate": "Account deactivated by {by}",
+    "staff.reactivate": "Account reactivated by {by}",
+    "staff.unlock": "Sign-in unlocked by {by}",
+    "staff.two_factor_on": "Two-factor sign-in turned on by {by}",
+    "staff.two_factor_off": "Two-factor sign-in turned off by {by}",
+    "staff.two_factor_reset": "Two-factor sign-in reset by {by}",
+    "audit.export": "Audit log downloaded by {by}",
 }
 
 
@@ -105,6 +120,49 @@ SENTENCES.update(
 )
 
 
+# The headings the audit log's list of actions is grouped under, by the code's first part.
+ACTION_GROUPS = {
+    "consultation": "Consultations", "document": "Documents", "event": "Events", "event_note": "Event notes",
+    "stakeholder": "Stakeholders", "questionnaire": "Questionnaires", "page": "Questionnaire pages",
+    "question": "Questions", "response": "Responses", "responses": "Responses", "report": "Reports",
+    "opendata": "Reports", "themes": "Themes", "democracy": "Democratic records", "staff": "Staff accounts",
+    "audit": "Audit log",
+}  # fmt: skip
+
+
+def action_name(code):
+    """"Response opened": the sentence without who did it, for choosing an action from a list."""
+    template = SENTENCES.get(code, code)
+    for ending in (" at the request of {by}", " by {by}"):
+        template = template.replace(ending, "")
+    # A name in a sentence ("Document “{document}” added") is left out of the action's name.
+    for name in re.findall(r" “\{\w+\}”", template):
+        template = template.replace(name, "")
+    return template
+
+
+def action_choices():
+    """[(group, [(code, name)])] for a select of every known action, grouped and in order."""
+    groups = {}
+    for code in SENTENCES:
+        group = ACTION_GROUPS.get(code.split(".")[0], "Other")
+        groups.setdefault(group, []).append((code, action_name(code)))
+    return [(group, sorted(actions, key=lambda action: action[1])) for group, actions in groups.items()]
+
+
+def consultation_pk_of(obj):
+    """The consultation an action's object belongs to, if any, without asking the database
+    for more than the object already holds (a response's questionnaire is selected with it)."""
+    if obj is None:
+        return None
+    if obj._meta.label == "hub.Consultation":
+        return obj.pk
+    if getattr(obj, "consultation_id", None) is not None:
+        return obj.consultation_id
+    questionnaire = getattr(obj, "questionnaire", None)
+    return getattr(questionnaire, "consultation_id", None)
+
+
 class _Details(dict):
     def __missing__(self, key):
         return "(not recorded)"
@@ -118,9 +176,13 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The consultation the action concerned (itself, or a response, document or page of it),
+    # kept as a number so the record outlives the consultation.
+    consultation_pk = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
+        permissions = [("view_audit", "Can read and download the audit log of who saw and changed what")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
@@ -148,6 +210,7 @@ class AuditEvent(models.Model):
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=str(obj)[:200] if obj is not None else "",
             detail=detail,
+            consultation_pk=consultation_pk_of(obj),
         )
 
 

@@ -88,7 +88,8 @@ ROLES = {
     # Invites colleagues, gives and removes roles, deactivates accounts, lifts sign-in lockouts.
     # A role of its own, held beside another: who may grant rights is a smaller circle than
     # who runs consultations, and a whole team able to promote itself is no control at all.
-    "Consultation lead": ["accounts.manage_staff"],
+    # Reads the audit log: who saw whose response, who changed what. The same small circle.
+    "Consultation lead": ["accounts.manage_staff", "accounts.view_audit"],
 }
 
 ROLE_DESCRIPTIONS = {
@@ -101,7 +102,9 @@ ROLE_DESCRIPTIONS = {
     "Democratic services": (
         "Keeps the records of meetings: bodies, members, agendas, minutes, decisions and recorded votes."
     ),
-    "Consultation lead": "Manages staff on this page: invites, roles, deactivating accounts and unlocking sign-in.",
+    "Consultation lead": (
+        "Manages staff on this page: invites, roles, deactivating accounts and unlocking sign-in; reads the audit log."
+    ),
 }
 
 

@@ -1,12 +1,18 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import Group
+from django.db.models import Q
+from django.utils import timezone
 
-from haveyoursay.accounts.models import StaffMember
+from haveyoursay.accounts.models import AuditEvent, StaffMember, action_choices
 from haveyoursay.accounts.roles import ROLE_DESCRIPTIONS, ROLES
-from haveyoursay.govuk_forms import GovukForm
+from haveyoursay.govuk_forms import GovukDateField, GovukForm
+from haveyoursay.hub.models import Consultation
 
 MANAGE_STAFF = "accounts.manage_staff"
+VIEW_AUDIT = "accounts.view_audit"
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):
@@ -91,3 +97,94 @@ class FirstPasswordForm(SetPasswordForm):
         self.error_messages = {
             **self.error_messages, "password_mismatch": "The passwords do not match: enter the same password twice",
         }
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """A choice from a select: anything else sent (a NUL character too) is "not from the list"."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class PersonChoiceField(ListedChoiceField):
+    def label_from_instance(self, member):
+        name = member.get_full_name()
+        return f"{name} ({member.username})" if name else member.username
+
+
+class AuditFilterForm(GovukForm):
+    """The audit log's filters, from the address: each one optional, each one checked."""
+
+    person = PersonChoiceField(
+        label="Person", required=False, empty_label="Anyone",
+        queryset=StaffMember.objects.none(),
+        error_messages={"invalid_choice": "Select a person from the list"},
+    )
+    consultation = ListedChoiceField(
+        label="Consultation", required=False, empty_label="Any consultation", queryset=None,
+        error_messages={"invalid_choice": "Select a consultation from the list"},
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, error_messages={"invalid_choice": "Select an action from the list"},
+    )
+    since = GovukDateField(label="From", required=False, help_text="For example, 1 12 2026")
+    until = GovukDateField(label="To", required=False, help_text="For example, 31 12 2026")
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        # Everyone who holds or held a staff account: with a role, or named in the log.
+        self.fields["person"].queryset = (
+            StaffMember.objects.filter(
+                Q(is_staff=True) | Q(groups__isnull=False) | Q(pk__in=AuditEvent.objects.values("user"))
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["consultation"].queryset = Consultation.private_objects.order_by("title")
+        self.fields["action"].choices = [("", "Any action"), *action_choices()]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned
+
+    def events(self):
+        """The events these filters pick, newest first; every event while the filters are wrong."""
+        events = AuditEvent.objects.select_related("user", "content_type")
+        if not self.is_bound or not self.is_valid():
+            return events
+        chosen = self.cleaned_data
+        if chosen.get("person"):
+            events = events.filter(user=chosen["person"])
+        if chosen.get("consultation"):
+            events = events.filter(consultation_pk=chosen["consultation"].pk)
+        if chosen.get("action"):
+            events = events.filter(action=chosen["action"])
+        if chosen.get("since"):
+            events = events.filter(at__gte=start_of(chosen["since"]))
+        if chosen.get("until"):
+            events = events.filter(at__lt=start_of(chosen["until"] + datetime.timedelta(days=1)))
+        return events
+
+    def described(self):
+        """The filters in use, as words for the audit record of a download: never a person's name."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        chosen = self.cleaned_data
+        described = {
+            "person": chosen["person"].pk if chosen.get("person") else None,
+            "consultation": chosen["consultation"].pk if chosen.get("consultation") else None,
+            "action": chosen.get("action") or None,
+            "since": chosen["since"].isoformat() if chosen.get("since") else None,
+            "until": chosen["until"].isoformat() if chosen.get("until") else None,
+        }
+        return {key: value for key, value in described.items() if value is not None}
+
+
+def start_of(day):
+    """Midnight at the start of `day`, in the council's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

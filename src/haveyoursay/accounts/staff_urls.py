@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from haveyoursay.accounts import staff, two_factor
+from haveyoursay.accounts import audit, staff, two_factor
 
 app_name = "accounts_staff"
 urlpatterns = [
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/audit-log.csv", audit.audit_log_download, name="audit_log_download"),
     path("people/", staff.people, name="people"),
     path("people/invite/", staff.invite, name="invite"),
     path("people/<int:pk>/", staff.person, name="person"),

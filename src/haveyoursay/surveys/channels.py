@@ -110,6 +110,14 @@ def get_entry_for_user(request, pk, response_pk):
     return consultation, response
 
 
+def record_seen(request, response, seen, *, keyed_in=False):
+    """Someone's name, email or answers were put on a screen: record who saw which response,
+    and which page (`seen`), with its reference only, never what it says. One insert."""
+    if request.method != "POST":
+        action = "response.view_keyed_in" if keyed_in else "response.view"
+        AuditEvent.record(request.user, action, response, page=seen)
+
+
 def channel_counts(questionnaire):
     """[(label, counted, not counted, in progress)] for every channel, and the totals as a last row."""
     counted, not_counted, in_progress = {}, {}, {}
@@ -184,6 +192,7 @@ def response_detail(request, pk, response_pk):
         if response.channel in KEYED_IN and request.user.has_perm("surveys.add_response"):
             return redirect("surveys_staff:response_enter_check", consultation.pk, response.pk)
         raise Http404("This response has not been sent yet")
+    record_seen(request, response, "response")
     journey = submission.Journey(response)
     link_form = None
     if request.user.has_perm("surveys.change_stakeholder") and consultation.stakeholders.exists():
@@ -229,6 +238,7 @@ def response_correct_page(request, pk, response_pk, number):
     current = journey.page_at(number)
     if current is None:
         raise Http404("The response has no such section")
+    record_seen(request, response, f"correct section {number}", keyed_in=True)
     form = journey.form_for(current, request.POST if request.method == "POST" else None)
     form.fields["reason"] = CorrectionReasonField()
     if request.method == "POST":
@@ -262,6 +272,7 @@ def response_correct_page(request, pk, response_pk, number):
 def response_correct_details(request, pk, response_pk):
     """How and when a saved keyed-in response arrived and who it is from, corrected."""
     consultation, response = get_correctable_for_user(request, pk, response_pk)
+    record_seen(request, response, "correct details", keyed_in=True)
     form = CorrectDetailsForm(
         request.POST if request.method == "POST" else None, consultation=consultation, instance=response
     )
@@ -460,6 +471,7 @@ def response_enter_details(request, pk, response_pk):
     consultation, response = get_entry_for_user(request, pk, response_pk)
     if response.is_submitted:
         return redirect("surveys_staff:response", consultation.pk, response.pk)
+    record_seen(request, response, "details", keyed_in=True)
     form = ResponseDetailsForm(request.POST or None, consultation=consultation, instance=response)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -485,6 +497,7 @@ def response_enter_page(request, pk, response_pk, number):
     check_url = reverse("surveys_staff:response_enter_check", args=[consultation.pk, response.pk])
     if current is None:
         return redirect(check_url)
+    record_seen(request, response, f"section {number}", keyed_in=True)
     returning = request.GET.get("return") == "check"
     form = journey.form_for(current, request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -544,6 +557,7 @@ def response_enter_check(request, pk, response_pk):
             return redirect("surveys_staff:response", consultation.pk, response.pk)
     elif response.is_submitted:
         return redirect("surveys_staff:response", consultation.pk, response.pk)
+    record_seen(request, response, "check answers", keyed_in=True)
     journey = submission.Journey(response)
     return render(
         request, "surveys/staff/channels/entry_check.html",

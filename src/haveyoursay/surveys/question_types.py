@@ -368,6 +368,11 @@ class LongText(Text):
     widget = forms.Textarea
 
 
+# The most digits before the point a number answer may have: any such number is stored and
+# shown exactly, and a page is never asked to write out a number of millions of digits.
+MAX_DIGITS = 15
+
+
 class Number(QuestionType):
     kind = "number"
 
@@ -394,6 +399,9 @@ class Number(QuestionType):
             raise AnswerError(f"“{question.text}” must be a number, like 3 or 2.5") from None
         if not number.is_finite():
             raise AnswerError(f"“{question.text}” must be a number, like 3 or 2.5")
+        # 1e999999999 is a finite number, but one no answer means and no computer can write out.
+        if number.adjusted() >= MAX_DIGITS:
+            raise AnswerError(f"“{question.text}” must be a smaller number, with at most {MAX_DIGITS} digits")
         low, high = self.bounds(question)
         if low is not None and number < Decimal(str(low)):
             raise AnswerError(f"“{question.text}” must be {low} or more")
