@@ -129,8 +129,8 @@ class AuditFilterForm(GovukForm):
     action = forms.ChoiceField(
         label="Action", required=False, error_messages={"invalid_choice": "Select an action from the list"},
     )
-    since = GovukDateField(label="From", required=False, help_text="For example, 1 12 2026")
-    until = GovukDateField(label="To", required=False, help_text="For example, 31 12 2026")
+    since = GovukDateField(label="From", required=False)
+    until = GovukDateField(label="To", required=False)
 
     def __init__(self, data=None):
         super().__init__(data)
