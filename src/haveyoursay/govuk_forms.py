@@ -36,8 +36,11 @@ def _widget_class(widget):
 
 # Characters that change the direction text is shown in. In a stored answer they make it
 # read one way on screen and another in a file (a report, a spreadsheet, an email), so they
-# are taken out wherever they are typed.
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# are taken out wherever they are typed. So is NUL, which no keyboard types and PostgreSQL
+# cannot store or even look up: a filter sent with one would otherwise fail in the database.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\x00\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 # Letters that draw nothing, though Unicode files them as letters or symbols, not as format
 # characters or spaces.
 BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")

@@ -83,3 +83,15 @@ def test_it_cleans_the_declaration_too(client, started):
     })
     started.refresh_from_db()
     assert started.is_submitted and started.organisation_name == "Carers Trust"
+
+
+def test_it_takes_nul_out_of_whatever_is_sent():
+    assert typed_text("Carers\x00 group") == "Carers group"
+    assert typed_text(["\x00", "carers\x00"]) == ["", "carers"]
+
+
+@pytest.mark.parametrize("field", ["topic", "area", "partner", "q", "status"])
+def test_a_hub_filter_sent_with_nul_lists_consultations(client, field):
+    # PostgreSQL refuses NUL in a query's text: before it was taken out, a filter by slug was a 500 there.
+    response = client.get(reverse("hub:index"), {field: "\x00carers\x00"})
+    assert response.status_code == 200
