@@ -59,7 +59,7 @@ digits = st.text(
     st.sampled_from("0123456789²³¹①⑳٣۴१௫½") | st.characters(categories=("Nd", "No")), min_size=1, max_size=4
 )
 numberish = st.one_of(st.sampled_from(NUMBERISH), digits, any_text)
-# Text a person could mean: no NUL (refused wherever it is typed) and something visible in it.
+# Text a person could mean: no NUL (taken out wherever it is typed) and something visible in it.
 visible_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=120).filter(
     lambda text: typed_text(text).strip()
 )
