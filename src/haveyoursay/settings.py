@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "haveyoursay.reports",
     "haveyoursay.jobs",
     "haveyoursay.decisions",
+    "haveyoursay.outcomes",
     # Before accounts: the roles it syncs after migrating hold this app's permissions.
     "haveyoursay.privacy",
     "haveyoursay.accounts",
