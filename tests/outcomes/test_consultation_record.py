@@ -312,6 +312,14 @@ def test_the_page_marks_missing_evidence(officer_client):
     assert "of evidence missing" in html
 
 
+def test_only_those_who_may_change_the_consultation_are_sent_to_put_a_gap_right(officer_client, viewer_client):
+    consultation = strategic_plan()
+    fix = reverse("staff:consultation_edit", args=[consultation.pk]) + "#we_did"
+    assert fix in officer_client.get(record_url(consultation)).content.decode()
+    html = viewer_client.get(record_url(consultation)).content.decode()
+    assert fix not in html and "Put right" not in html
+
+
 def test_an_analyst_sees_the_record(make_user, plan, client):
     client.force_login(make_user("analyst", groups=["Analyst"]))
     assert client.get(record_url(plan)).status_code == 200

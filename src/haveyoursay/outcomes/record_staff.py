@@ -20,8 +20,15 @@ VIEW = "hub.view_consultation"
 @never_cache
 def record(request, pk):
     consultation = get_consultation_for_user(request, pk, VIEW)
+    record = gather_record(consultation)
+    # Where to put a gap right is for those who may change the consultation; the rest read.
+    can_fix = request.user.has_perm("hub.change_consultation")
+    principles = [
+        (principle, [(item, item.url if can_fix or not item.is_missing else "") for item in principle.evidence])
+        for principle in record.principles
+    ]
     return render(
-        request, "outcomes/record.html", {"consultation": consultation, "record": gather_record(consultation)}
+        request, "outcomes/record.html", {"consultation": consultation, "record": record, "principles": principles}
     )
 
 
