@@ -75,6 +75,8 @@ def plan():
     scrutiny = body("Scrutiny Commission", Organization.Classification.SCRUTINY)
     approval = item_at(cabinet, at(2021, 10, 26), "Draft Strategic Plan (2022-26)")
     consider(consultation, approval, Consideration.Stage.APPROVAL, "Approved a 12-week public consultation.")
+    engagement = item_at(scrutiny, at(2021, 11, 17, 10), "Engagement on the Draft Strategic Plan (2022-26)")
+    consider(consultation, engagement, Consideration.Stage.DURING)
     results = item_at(scrutiny, at(2022, 3, 9, 10), "Outcome of Consultation on the Draft Strategic Plan (2022-26)")
     consider(consultation, results, Consideration.Stage.RESULTS)
     decision_item = item_at(cabinet, at(2022, 3, 29), "Strategic Plan 2022-26", number=7)
@@ -135,6 +137,9 @@ def test_it_sets_the_consultation_dates_against_the_decision_dates(plan):
     assert closed.on == datetime.date(2022, 2, 18)
     assert "first set was 21 January 2022" in closed.detail
     assert items(record, "formative", "Consultation approved")[0].on == datetime.date(2021, 10, 26)
+    commented = items(record, "formative", "Commented on while it ran")[0]
+    assert commented.on == datetime.date(2021, 11, 17) and "Scrutiny Commission" in commented.detail
+    assert "item 5, “Engagement on the Draft Strategic Plan (2022-26)”" in commented.detail
     decision = items(record, "formative", "Decision made")[0]
     assert decision.on == datetime.date(2022, 3, 29) and not decision.needs_checking
     assert "Cabinet: Approved" in decision.detail

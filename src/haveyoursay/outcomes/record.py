@@ -168,6 +168,11 @@ def _weeks_and_days(days):
     return f"{text} and {_plural(extra, 'day')}" if extra else text
 
 
+def item_number(item):
+    """"7" or "8(a)": an agenda item's number inside a sentence, without the list's full stop."""
+    return item.display_number.rstrip(".")
+
+
 def vote_text(vote):
     """"Motion carried: 8 for, 2 against, 1 abstention (a recorded vote)"."""
     text = f"{vote.get_kind_display()} {vote.get_result_display().lower()}"
@@ -236,7 +241,18 @@ class _Gatherer:
                     what="Consultation approved",
                     detail=self.meeting_detail(consideration),
                     on=timezone.localdate(meeting.starts_at),
-                    source=f"{meeting.organization}, item {consideration.item.display_number}",
+                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
+                    url=self.meeting_url(consideration),
+                )
+            )
+        for consideration in stages[Consideration.Stage.DURING]:
+            meeting = consideration.item.meeting
+            evidence.append(
+                Evidence(
+                    what="Commented on while it ran",
+                    detail=self.meeting_detail(consideration),
+                    on=timezone.localdate(meeting.starts_at),
+                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
                     url=self.meeting_url(consideration),
                 )
             )
@@ -249,7 +265,7 @@ class _Gatherer:
                     what="Results considered",
                     detail=self.meeting_detail(consideration),
                     on=day,
-                    source=f"{meeting.organization}, item {consideration.item.display_number}",
+                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
                     url=self.meeting_url(consideration),
                     status=CHECK if early else RECORDED,
                     why="The meeting was before the consultation closed, so it cannot have had every response."
@@ -287,7 +303,7 @@ class _Gatherer:
                     what="Decision meeting",
                     detail=self.meeting_detail(consideration) + " No decision is recorded against the item yet.",
                     on=timezone.localdate(meeting.starts_at),
-                    source=f"{meeting.organization}, item {consideration.item.display_number}",
+                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
                     url=self.meeting_url(consideration),
                     status=CHECK if early else RECORDED,
                     why="The meeting was before the consultation closed." if early else "",
@@ -387,12 +403,12 @@ class _Gatherer:
 
     def decision_source(self, decision):
         if decision.item_id:
-            return f"Minutes of {decision.item.meeting}, item {decision.item.display_number}"
+            return f"Minutes of {decision.item.meeting}, item {item_number(decision.item)}"
         return "Officer decision under delegated powers"
 
     def meeting_detail(self, consideration):
         item = consideration.item
-        text = f"{item.meeting.organization}, {item.meeting.when()}: item {item.display_number}, “{item.title}”."
+        text = f"{item.meeting.organization}, {item.meeting.when()}: item {item_number(item)}, “{item.title}”."
         if consideration.note:
             text += f" {consideration.note}"
         return text
@@ -671,7 +687,7 @@ class _Gatherer:
                     what=consideration.get_stage_display(),
                     detail=" ".join([detail, *decisions, *votes]),
                     on=timezone.localdate(item.meeting.starts_at),
-                    source=f"Minutes of {item.meeting}, item {item.display_number}",
+                    source=f"Minutes of {item.meeting}, item {item_number(item)}",
                     url=self.meeting_url(consideration),
                 )
             )
@@ -805,9 +821,13 @@ def record_report(record):
             ),
         ],
     )
-    sections = [about]
+    principles = Section(
+        "The four principles",
+        anchor="principles",
+        blocks=[Paragraph("Each principle, then the evidence for it: what it is, when, and where it comes from.")],
+    )
     for principle in record.principles:
-        sections.append(
+        principles.subsections.append(
             Section(
                 principle.heading,
                 anchor=principle.key,
@@ -825,6 +845,7 @@ def record_report(record):
                 ],
             )
         )
+    sections = [about, principles]
     return Report(
         title="Consultation record",
         consultation_title=consultation.title,
