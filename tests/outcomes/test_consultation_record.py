@@ -13,6 +13,7 @@ import re
 
 import pypdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from haveyoursay.outcomes.models import ClosingDateChange, Consideration, WeDidE
 from haveyoursay.outcomes.record import gather_record, render_record_pdf
 from haveyoursay.reports.models import Publication
 from haveyoursay.surveys.models import Questionnaire
-from tests.factories import make_consultation, make_document
+from tests.factories import MINIMAL_PDF, make_consultation, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +228,24 @@ def test_missing_formats_questionnaire_and_equality_impact_assessment_are_listed
     ]
     easy_read = items(gather_record(consultation), "information", "Easy read version")[0]
     assert "learning disability" in easy_read.why
+
+
+def test_an_equality_impact_assessment_is_uploaded_shown_to_the_public_and_listed(officer_client, client):
+    consultation = strategic_plan()
+    form = officer_client.get(reverse("staff:document_new", args=[consultation.pk])).content.decode()
+    assert "Equality impact assessment" in form
+    upload = SimpleUploadedFile("eia.pdf", MINIMAL_PDF, content_type="application/pdf")
+    response = officer_client.post(
+        reverse("staff:document_new", args=[consultation.pk]),
+        {"title": "Strategic Plan equality impact assessment", "kind": "equality_impact", "file": upload},
+    )
+    assert response.status_code == 302
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Strategic Plan equality impact assessment" in page and "Equality impact assessment ·" in page
+    record = gather_record(consultation)
+    assert "Equality impact assessment" not in missing_names(record, "information")
+    listed = items(record, "information", "Equality impact assessment")[0]
+    assert "Audit log: Document “Strategic Plan equality impact assessment” added by Olu Officer" in listed.source
 
 
 def test_a_document_upload_is_evidenced_from_the_audit_log(plan, officer):

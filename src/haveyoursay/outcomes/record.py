@@ -35,6 +35,12 @@ TWELVE_WEEKS_IN_DAYS = 84
 
 RECORDED, MISSING, CHECK = "recorded", "missing", "check"
 
+# The audit log's actions that evidence a step: who published, uploaded or made what, and when.
+EVIDENCED_ACTIONS = [
+    "consultation.publish", "consultation.schedule", "document.add", "questionnaire.create", "report.publish",
+    "consultation.publish_outcome",
+]
+
 
 @dataclasses.dataclass(frozen=True)
 class Evidence:
@@ -198,8 +204,11 @@ class _Gatherer:
         self.now = now
         self.edit_url = reverse("staff:consultation_edit", args=[consultation.pk])
         self.staff_url = reverse("staff:consultation", args=[consultation.pk])
+        # Only the actions that are evidence: a consultation's log also holds every response opened.
         self.audit = list(
-            AuditEvent.objects.filter(consultation_pk=consultation.pk).select_related("user").order_by("at", "pk")
+            AuditEvent.objects.filter(consultation_pk=consultation.pk, action__in=EVIDENCED_ACTIONS)
+            .select_related("user")
+            .order_by("at", "pk")
         )
         self.considerations = list(
             consultation.considerations.select_related("item__meeting__organization").prefetch_related(
