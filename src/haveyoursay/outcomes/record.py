@@ -29,8 +29,8 @@ from haveyoursay.hub.models import Document
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.outcomes.models import Consideration
 
-# The period the Cabinet Office's consultation principles and the courts take as the norm for a
-# formal public consultation; a shorter one needs its reason recorded.
+# The period the government's Code of Practice on Consultation (2008) set, and many councils' own
+# standards keep, for a formal public consultation: a shorter one needs its reason recorded.
 TWELVE_WEEKS_IN_DAYS = 84
 
 RECORDED, MISSING, CHECK = "recorded", "missing", "check"
