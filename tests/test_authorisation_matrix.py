@@ -121,6 +121,9 @@ MATRIX = {
     "jobs_staff:jobs": (STAFF, STAFF),
     "jobs_staff:job": (STAFF, STAFF),
     "jobs_staff:consultation_jobs": (STAFF, STAFF),
+    # The consultation record: whoever may read the consultation may read and download it.
+    "record_staff:record": (STAFF, STAFF),
+    "record_staff:record_pdf": (STAFF, STAFF),
     # Everyone on the staff site reads the democratic records; only Democratic services change
     # them, a role none of these holds (its own tests are in tests/decisions).
     "decisions_staff:index": (STAFF, STAFF),

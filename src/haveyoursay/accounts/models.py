@@ -71,6 +71,7 @@ SENTENCES = {
     "report.publish": "Engagement report published by {by}",
     "report.unpublish": "Engagement report unpublished by {by}",
     "opendata.download": "Open data downloaded by {by}",
+    "record.download": "Consultation record downloaded by {by}",
     "themes.suggest": "Themes suggested at the request of {by}",
     "themes.apply": "Themes applied by {by}",
     "themes.add": "Theme added by {by}",
@@ -125,8 +126,8 @@ ACTION_GROUPS = {
     "consultation": "Consultations", "document": "Documents", "event": "Events", "event_note": "Event notes",
     "stakeholder": "Stakeholders", "questionnaire": "Questionnaires", "page": "Questionnaire pages",
     "question": "Questions", "response": "Responses", "responses": "Responses", "report": "Reports",
-    "opendata": "Reports", "themes": "Themes", "democracy": "Democratic records", "staff": "Staff accounts",
-    "audit": "Audit log",
+    "opendata": "Reports", "record": "Reports", "themes": "Themes", "democracy": "Democratic records",
+    "staff": "Staff accounts", "audit": "Audit log",
 }  # fmt: skip
 
 

@@ -295,6 +295,12 @@ class Consultation(RevisedModel):
     closes_at_time = models.TimeField(
         "closing time", default=END_OF_DAY, help_text="Responses are taken until the end of this minute."
     )
+    shorter_period_reason = models.TextField(
+        "why it runs for less than 12 weeks",
+        blank=True,
+        help_text="Only if it runs for less than 12 weeks: why that is enough time, for example a deadline set by "
+        "government or an earlier stage that asked the same people. The consultation record shows it.",
+    )
     partners = models.ManyToManyField(
         PartnerBody, blank=True, related_name="consultations", verbose_name="who is consulting"
     )
@@ -410,6 +416,14 @@ class Consultation(RevisedModel):
 
     def get_status_display(self):
         return Status(self.status).label
+
+    @property
+    def duration_days(self):
+        """How many days it takes responses, its opening and closing days included (3 January to
+        27 March is 84 days: 12 weeks); None until both dates are set."""
+        if self.opens_on is None or self.closes_on is None:
+            return None
+        return (self.closes_on - self.opens_on).days + 1
 
     @property
     def retention_ends_on(self):
@@ -528,6 +542,7 @@ class Document(RevisedModel):
         EASY_READ = "easy_read", "Easy read"
         LARGE_PRINT = "large_print", "Large print"
         TRANSLATION = "translation", "Translation"
+        EQUALITY_IMPACT = "equality_impact", "Equality impact assessment"
         SUPPORTING = "supporting", "Supporting document"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")

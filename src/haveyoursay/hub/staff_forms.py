@@ -54,7 +54,7 @@ class ConsultationForm(GovukModelForm):
     class Meta:
         model = Consultation
         fields = [
-            "title", "slug", "summary", "opens_on", "closes_on", "closes_at_time",
+            "title", "slug", "summary", "opens_on", "closes_on", "closes_at_time", "shorter_period_reason",
             "partners", "topics", "areas", "follows",
             "we_asked", "what_happens_next",
             "respond_online_url", "respond_email", "respond_phone", "respond_post", "respond_other",
@@ -73,6 +73,7 @@ class ConsultationForm(GovukModelForm):
             "respond_post": forms.Textarea(attrs={"rows": 4}),
             "respond_other": forms.Textarea(attrs={"rows": 3}),
             "privacy_notice": forms.Textarea(attrs={"rows": 8}),
+            "shorter_period_reason": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "slug": "The end of the page's web address. Leave empty to make one from the title.",
