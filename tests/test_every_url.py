@@ -27,6 +27,7 @@ from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
 from haveyoursay.decisions.models import AgendaItem, Attendance, Meeting, Organization, Person
 from haveyoursay.hub.models import Area, Event
+from haveyoursay.outcomes.models import ClosingDateChange, Consideration
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.building import add_page, add_question
@@ -117,6 +118,14 @@ class World:
         )
         Attendance.objects.create(meeting=self.meeting, person=self.member, status=Attendance.Status.PRESENT)
         self.item = AgendaItem.objects.create(meeting=self.meeting, number=1, title="Strategic Plan (2022-26)")
+        self.consideration = Consideration.objects.create(
+            consultation=self.consultation, item=self.item, stage=Consideration.Stage.DECISION
+        )
+        ClosingDateChange.objects.create(
+            consultation=self.consultation, closes_on=self.consultation.closes_on,
+            previous_closes_on=self.consultation.closes_on - datetime.timedelta(days=7),
+            reason="To enable further direct engagement.",
+        )  # fmt: skip
         # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
         AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
         AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
@@ -274,6 +283,9 @@ URL_PARAMETERS = {
     "decisions_staff:record_edit": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "decisions_staff:record_delete": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "jobs_staff:consultation_jobs": consultation,
+    "outcomes_staff:find_meeting": consultation,
+    "outcomes_staff:link_item": lambda w, c: {"pk": w.consultation.pk, "meeting_pk": w.meeting.pk},
+    "outcomes_staff:unlink_item": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
 }
 
 # Pages after which the person is signed in again, so the walk carries on as them.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/", include("haveyoursay.decisions.staff_urls")),
     path("staff/", include("haveyoursay.accounts.staff_urls")),
     path("staff/", include("haveyoursay.privacy.staff_urls")),
+    path("staff/", include("haveyoursay.outcomes.staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),
 ]
