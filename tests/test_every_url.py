@@ -283,6 +283,8 @@ URL_PARAMETERS = {
     "decisions_staff:record_edit": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "decisions_staff:record_delete": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "jobs_staff:consultation_jobs": consultation,
+    "outcomes:topic_closing_dates": lambda w, c: {"slug": w.consultation.topics.first().slug},
+    "outcomes:topic_feed": lambda w, c: {"slug": w.consultation.topics.first().slug},
     "outcomes_staff:find_meeting": consultation,
     "outcomes_staff:link_item": lambda w, c: {"pk": w.consultation.pk, "meeting_pk": w.meeting.pk},
     "outcomes_staff:unlink_item": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("haveyoursay.surveys.urls")),
     path("", include("haveyoursay.reports.urls")),
     path("", include("haveyoursay.decisions.urls")),
+    path("", include("haveyoursay.outcomes.urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
     path("staff/", include("haveyoursay.reports.staff_urls")),
