@@ -238,3 +238,20 @@ class TestClosingDateChanges:
         )
         assert response.status_code == 302
         assert not ClosingDateChange.objects.exists()
+
+
+def test_a_decision_recorded_by_democratic_services_shows_on_the_cached_timeline_at_once(
+    clerk_client, client, item, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation = make_consultation(status="closed")
+        Consideration.objects.create(consultation=consultation, item=item, stage="decision")
+    assert "The Cabinet approved the Strategic Plan." not in client.get(consultation.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk_client.post(
+            reverse("decisions_staff:record_new", args=["decisions"]),
+            {"item": item.pk, "decided_on_day": "26", "decided_on_month": "10", "decided_on_year": "2021",
+             "outcome": "approved", "text": "The Cabinet approved the Strategic Plan."},
+        )  # fmt: skip
+    assert response.status_code == 302
+    assert "The Cabinet approved the Strategic Plan." in client.get(consultation.get_absolute_url()).content.decode()
