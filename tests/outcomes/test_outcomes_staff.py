@@ -80,7 +80,7 @@ def test_the_consultation_team_links_and_removes_an_item(officer_client, consult
     officer_client.post(link_url(consultation, item.meeting), {"item": item.pk, "stage": "approval"})
     consideration = Consideration.objects.get()
     page = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
-    assert "Meetings that considered it" in page and "1 Draft Strategic Plan (2022-26)" in page
+    assert "Meetings that considered it" in page and "Item 1: Draft Strategic Plan (2022-26)</a>" in page
     remove = reverse("outcomes_staff:unlink_item", args=[consultation.pk, consideration.pk])
     assert "Are you sure you want to remove the link" in officer_client.get(remove).content.decode()
     assert officer_client.post(remove).status_code == 302
@@ -255,3 +255,11 @@ def test_a_decision_recorded_by_democratic_services_shows_on_the_cached_timeline
         )  # fmt: skip
     assert response.status_code == 302
     assert "The Cabinet approved the Strategic Plan." in client.get(consultation.get_absolute_url()).content.decode()
+
+
+def test_items_already_linked_are_named_so_when_choosing(officer_client, consultation, item):
+    Consideration.objects.create(consultation=consultation, item=item, stage="approval")
+    found = officer_client.get(find_url(consultation), {"q": "strategic"}).content.decode()
+    assert "Item 1: Draft Strategic Plan (2022-26)</a> – already linked" in found
+    choosing = officer_client.get(link_url(consultation, item.meeting)).content.decode()
+    assert "Item 1: Draft Strategic Plan (2022-26) – already linked</label>" in choosing

@@ -28,11 +28,11 @@ from haveyoursay.outcomes.models import ClosingDateChange, Consideration
 SLUG = "strategic-plan-2022-2026"
 Stage = Consideration.Stage
 
-# (body, meeting day, item title, stage, note): each note in the report's own words.
+# (body, meeting day, item title, stage, note): each note in the report's own words; none where the
+# meeting's recorded decision already says it.
 STRATEGIC_PLAN_TRAIL = (
     (
-        "Cabinet", datetime.date(2021, 10, 26), "Draft Strategic Plan (2022-26)", Stage.APPROVAL,
-        "The Cabinet approved a 12-week public consultation on the draft Strategic Plan.",
+        "Cabinet", datetime.date(2021, 10, 26), "Draft Strategic Plan (2022-26)", Stage.APPROVAL, "",
     ),
     (
         "Scrutiny Commission", datetime.date(2021, 11, 17), "Engagement on the Draft Strategic Plan (2022-26)",
@@ -47,9 +47,7 @@ STRATEGIC_PLAN_TRAIL = (
         "rate, whilst higher than usual, was not vast.",
     ),
     (
-        "Cabinet", datetime.date(2022, 3, 29), "Strategic Plan (2022-26)", Stage.RESULTS,
-        "The Cabinet noted the outcome of the consultation including the comments and views of the Scrutiny "
-        "Commission.",
+        "Cabinet", datetime.date(2022, 3, 29), "Strategic Plan (2022-26)", Stage.RESULTS, "",
     ),
     (
         "Leicestershire County Council", datetime.date(2022, 5, 18),

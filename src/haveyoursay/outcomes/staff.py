@@ -36,6 +36,7 @@ def find_meeting(request, pk):
     form = MeetingSearchForm(request.GET or None)
     page = Paginator(form.meetings(), MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     results = [(meeting, form.matching_items(meeting)) for meeting in page.object_list]
+    linked = set(consultation.considerations.values_list("item_id", flat=True))
     return render(
         request,
         "outcomes/staff/find_meeting.html",
@@ -44,6 +45,7 @@ def find_meeting(request, pk):
             "form": form,
             "page": page,
             "results": results,
+            "linked": linked,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         },
     )
@@ -74,11 +76,8 @@ def link_item(request, pk, meeting_pk):
         else:
             messages.success(request, f"{described(item)} is linked to “{consultation.title}”.")
             return redirect(back_to_section(consultation))
-    linked = set(consultation.considerations.filter(item__meeting=meeting).values_list("item_id", flat=True))
     return render(
-        request,
-        "outcomes/staff/link_item.html",
-        {"consultation": consultation, "meeting": meeting, "form": form, "linked": linked},
+        request, "outcomes/staff/link_item.html", {"consultation": consultation, "meeting": meeting, "form": form}
     )
 
 

@@ -56,9 +56,13 @@ class MeetingSearchForm(GovukForm):
 
 
 class ItemChoiceField(forms.ModelChoiceField):
+    linked = frozenset()  # the items already linked to the consultation, named as such
+
     def label_from_instance(self, item):
         label = f"Item {item.display_number.rstrip('.')}: {item.title}"
-        return f"{label} (taken in private)" if item.is_exempt else label
+        if item.is_exempt:
+            label += " (taken in private)"
+        return f"{label} – already linked" if item.pk in self.linked else label
 
 
 class ConsiderationForm(GovukForm):
@@ -85,6 +89,9 @@ class ConsiderationForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.consultation, self.meeting = consultation, meeting
         self.fields["item"].queryset = meeting.items.all()
+        self.fields["item"].linked = frozenset(
+            consultation.considerations.filter(item__meeting=meeting).values_list("item_id", flat=True)
+        )
 
     def clean_item(self):
         item = self.cleaned_data["item"]
