@@ -135,6 +135,7 @@ MATRIX = {
     # Democratic services, tested in tests/outcomes).
     "outcomes_staff:find_meeting": (TEAM_ONLY, TEAM_ONLY),
     "outcomes_staff:link_item": (TEAM_ONLY, TEAM_ONLY),
+    "outcomes_staff:change_link": (TEAM_ONLY, TEAM_ONLY),
     "outcomes_staff:unlink_item": (TEAM_ONLY, TEAM_ONLY),
     # Residents' rights over their personal data: the consultation team answers them.
     "privacy_staff:retention": (TEAM_ONLY, TEAM_ONLY),

@@ -287,6 +287,7 @@ URL_PARAMETERS = {
     "outcomes:topic_feed": lambda w, c: {"slug": w.consultation.topics.first().slug},
     "outcomes_staff:find_meeting": consultation,
     "outcomes_staff:link_item": lambda w, c: {"pk": w.consultation.pk, "meeting_pk": w.meeting.pk},
+    "outcomes_staff:change_link": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
     "outcomes_staff:unlink_item": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
 }
 

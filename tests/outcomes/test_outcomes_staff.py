@@ -246,7 +246,8 @@ def test_a_decision_recorded_by_democratic_services_shows_on_the_cached_timeline
     with django_capture_on_commit_callbacks(execute=True):
         consultation = make_consultation(status="closed")
         Consideration.objects.create(consultation=consultation, item=item, stage="decision")
-    assert "The Cabinet approved the Strategic Plan." not in client.get(consultation.get_absolute_url()).content.decode()
+    before = client.get(consultation.get_absolute_url()).content.decode()
+    assert "The Cabinet approved the Strategic Plan." not in before
     with django_capture_on_commit_callbacks(execute=True):
         response = clerk_client.post(
             reverse("decisions_staff:record_new", args=["decisions"]),
@@ -263,3 +264,33 @@ def test_items_already_linked_are_named_so_when_choosing(officer_client, consult
     assert "Item 1: Draft Strategic Plan (2022-26)</a> – already linked" in found
     choosing = officer_client.get(link_url(consultation, item.meeting)).content.decode()
     assert "Item 1: Draft Strategic Plan (2022-26) – already linked</label>" in choosing
+
+
+def test_a_link_of_another_consultation_cannot_be_removed_through_this_one(officer_client, consultation, item):
+    other = make_consultation(status="closed")
+    theirs = Consideration.objects.create(consultation=other, item=item, stage="approval")
+    url = reverse("outcomes_staff:unlink_item", args=[consultation.pk, theirs.pk])
+    assert officer_client.post(url).status_code == 404
+    assert Consideration.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_consultations_history_tells_of_links_added(officer_client, consultation, item):
+    officer_client.post(link_url(consultation, item.meeting), {"item": item.pk, "stage": "approval"})
+    page = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
+    sentence = "Meeting item “Cabinet, 26 October 2021, item 1: Draft Strategic Plan (2022-26)” linked by Olu Officer"
+    assert sentence in page
+
+
+def test_a_links_stage_and_note_are_put_right_and_audited(clerk_client, consultation, item):
+    consideration = Consideration.objects.create(consultation=consultation, item=item, stage="during", note="Typo")
+    url = reverse("outcomes_staff:change_link", args=[consultation.pk, consideration.pk])
+    assert "Change the link to item 1" in clerk_client.get(url).content.decode()
+    refused = clerk_client.post(url, {"note": "Approved the consultation."}).content.decode()
+    assert "Choose what the meeting did about the consultation" in refused
+    assert "Approved the consultation.</textarea>" in refused
+    assert clerk_client.post(url, {"stage": "approval", "note": "Approved the consultation."}).status_code == 302
+    consideration.refresh_from_db()
+    assert (consideration.stage, consideration.note, consideration.item) == ("approval", "Approved the consultation.", item)
+    event = AuditEvent.objects.get(action="consideration.change")
+    assert event.detail["fields"] == ["stage", "note"]
+    assert event.sentence.startswith("Link to meeting item “Cabinet, 26 October 2021, item 1")

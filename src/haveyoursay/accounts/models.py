@@ -24,6 +24,7 @@ SENTENCES = {
     "consultation.withdraw_outcome": "Outcome withdrawn by {by}",
     "consultation.move_closing_date": "Closing date moved from {previous} to {closes_on} by {by}",
     "consideration.add": "Meeting item “{item}” linked by {by}",
+    "consideration.change": "Link to meeting item “{item}” changed by {by}",
     "consideration.delete": "Link to meeting item “{item}” removed by {by}",
     "document.add": "Document “{document}” added by {by}",
     "document.change": "Document “{document}” changed by {by}",

@@ -56,6 +56,7 @@ ROLES = {
         "decisions.view_meeting",
         # The decision trail: link the consultation to the meeting items that considered it.
         "outcomes.add_consideration",
+        "outcomes.change_consideration",
         "outcomes.delete_consideration",
     ],
     # Turns responses into results: reads and downloads responses, codes free-text themes.
@@ -80,6 +81,7 @@ ROLES = {
         "hub.view_consultation",
         "decisions.view_meeting",
         "outcomes.add_consideration",
+        "outcomes.change_consideration",
         "outcomes.delete_consideration",
         *(
             f"decisions.{action}_{model}"

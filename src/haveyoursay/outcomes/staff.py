@@ -13,9 +13,10 @@ from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.decisions.models import Meeting
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.outcomes.models import Consideration
-from haveyoursay.outcomes.staff_forms import ConsiderationForm, MeetingSearchForm
+from haveyoursay.outcomes.staff_forms import ConsiderationChangeForm, ConsiderationForm, MeetingSearchForm
 
 ADD = "outcomes.add_consideration"
+CHANGE = "outcomes.change_consideration"
 REMOVE = "outcomes.delete_consideration"
 MEETINGS_PER_PAGE = 20
 
@@ -78,6 +79,36 @@ def link_item(request, pk, meeting_pk):
             return redirect(back_to_section(consultation))
     return render(
         request, "outcomes/staff/link_item.html", {"consultation": consultation, "meeting": meeting, "form": form}
+    )
+
+
+@staff_required(CHANGE)
+@require_http_methods(["GET", "POST"])
+def change_link(request, pk, consideration_pk):
+    """Put right what the meeting did about the consultation, or the note the timeline shows."""
+    consultation = get_consultation_for_user(request, pk, CHANGE)
+    consideration = get_object_or_404(
+        consultation.considerations.select_related("item__meeting__organization"), pk=consideration_pk
+    )
+    form = ConsiderationChangeForm(
+        request.POST or None, initial={"stage": consideration.stage, "note": consideration.note}
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            consideration.stage = form.cleaned_data["stage"]
+            consideration.note = form.cleaned_data["note"].strip()
+            with transaction.atomic():
+                consideration.save(update_fields=["stage", "note"])
+                AuditEvent.record(
+                    request.user, "consideration.change", consultation, item=described(consideration.item),
+                    fields=form.changed_data,
+                )  # fmt: skip
+            messages.success(request, f"The link to {described(consideration.item)} has been updated.")
+        return redirect(back_to_section(consultation))
+    return render(
+        request,
+        "outcomes/staff/change_link.html",
+        {"consultation": consultation, "consideration": consideration, "item": consideration.item, "form": form},
     )
 
 

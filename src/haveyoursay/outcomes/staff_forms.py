@@ -66,6 +66,8 @@ class ItemChoiceField(forms.ModelChoiceField):
 
 
 class ConsiderationForm(GovukForm):
+    """Which of the meeting's items considered the consultation, and what the meeting did."""
+
     item = ItemChoiceField(
         label="Agenda item", queryset=None, widget=forms.RadioSelect, empty_label=None,
         error_messages={"required": "Choose the agenda item that considered the consultation",
@@ -110,3 +112,10 @@ class ConsiderationForm(GovukForm):
                 None, "This meeting was cancelled, so it considered nothing. Choose the meeting the item was taken at"
             )
         return data
+
+
+class ConsiderationChangeForm(GovukForm):
+    """A linked item's stage and note, put right; the item itself stays (remove the link instead)."""
+
+    stage = ConsiderationForm.base_fields["stage"]
+    note = ConsiderationForm.base_fields["note"]
