@@ -134,6 +134,12 @@ MATRIX = {
     "decisions_staff:record_new": (NOBODY, NOBODY),
     "decisions_staff:record_edit": (NOBODY, NOBODY),
     "decisions_staff:record_delete": (NOBODY, NOBODY),
+    # The decision trail: the consultation team links meetings to its consultations (so does
+    # Democratic services, tested in tests/outcomes).
+    "outcomes_staff:find_meeting": (TEAM_ONLY, TEAM_ONLY),
+    "outcomes_staff:link_item": (TEAM_ONLY, TEAM_ONLY),
+    "outcomes_staff:change_link": (TEAM_ONLY, TEAM_ONLY),
+    "outcomes_staff:unlink_item": (TEAM_ONLY, TEAM_ONLY),
     # Residents' rights over their personal data: the consultation team answers them.
     "privacy_staff:retention": (TEAM_ONLY, TEAM_ONLY),
     "privacy_staff:consultation_retention": (TEAM_ONLY, TEAM_ONLY),
@@ -211,6 +217,7 @@ def world(db, make_user, settings):
         "stakeholder_pk": stakeholder.pk, "token": "0" * 32, "batch_pk": missing, "audience": "staff",
         "fmt": "pdf", "filename": "responses.csv", "code": question.code, "quote_pk": missing,
         "theme_pk": missing, "uidb64": "MQ", "kind": "meetings",
+        "meeting_pk": missing, "consideration_pk": missing,
     }
     return people, arguments
 

@@ -118,12 +118,14 @@ class World:
         )
         Attendance.objects.create(meeting=self.meeting, person=self.member, status=Attendance.Status.PRESENT)
         self.item = AgendaItem.objects.create(meeting=self.meeting, number=1, title="Strategic Plan (2022-26)")
-        # The decision trail the consultation record gathers.
-        Consideration.objects.create(consultation=self.consultation, item=self.item, stage="decision")
-        ClosingDateChange.objects.create(
-            consultation=self.consultation, previous_closes_on=self.consultation.opens_on,
-            closes_on=self.consultation.closes_on, reason="To reach more carers through group sessions.",
+        self.consideration = Consideration.objects.create(
+            consultation=self.consultation, item=self.item, stage=Consideration.Stage.DECISION
         )
+        ClosingDateChange.objects.create(
+            consultation=self.consultation, closes_on=self.consultation.closes_on,
+            previous_closes_on=self.consultation.closes_on - datetime.timedelta(days=7),
+            reason="To enable further direct engagement.",
+        )  # fmt: skip
         # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
         AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
         AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
@@ -283,6 +285,12 @@ URL_PARAMETERS = {
     "jobs_staff:consultation_jobs": consultation,
     "record_staff:record": consultation,
     "record_staff:record_pdf": consultation,
+    "outcomes:topic_closing_dates": lambda w, c: {"slug": w.consultation.topics.first().slug},
+    "outcomes:topic_feed": lambda w, c: {"slug": w.consultation.topics.first().slug},
+    "outcomes_staff:find_meeting": consultation,
+    "outcomes_staff:link_item": lambda w, c: {"pk": w.consultation.pk, "meeting_pk": w.meeting.pk},
+    "outcomes_staff:change_link": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
+    "outcomes_staff:unlink_item": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
 }
 
 # Pages after which the person is signed in again, so the walk carries on as them.

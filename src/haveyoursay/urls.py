@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("haveyoursay.surveys.urls")),
     path("", include("haveyoursay.reports.urls")),
     path("", include("haveyoursay.decisions.urls")),
+    path("", include("haveyoursay.outcomes.urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
     path("staff/", include("haveyoursay.reports.staff_urls")),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("staff/", include("haveyoursay.accounts.staff_urls")),
     path("staff/", include("haveyoursay.privacy.staff_urls")),
     path("staff/", include("haveyoursay.outcomes.record_urls")),
+    path("staff/", include("haveyoursay.outcomes.staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),
 ]

@@ -80,9 +80,9 @@ def test_a_consultation_page_reads_well_and_its_documents_download(page, axe_che
 def test_the_outcome_of_the_strategic_plan_is_shown(page, axe_check):
     page.goto("/?q=strategic+plan")
     page.get_by_role("link", name=re.compile("Strategic Plan")).click()
-    expect(page.get_by_role("heading", name="You said")).to_be_visible()
+    expect(page.get_by_role("heading", name="You said", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile("259 responses")).first).to_be_visible()
-    expect(page.get_by_role("heading", name="We did")).to_be_visible()
+    expect(page.get_by_role("heading", name="We did", exact=True)).to_be_visible()
     axe_check(page)
 
 

@@ -22,6 +22,10 @@ SENTENCES = {
     "consultation.unpublish": "Unpublished by {by}",
     "consultation.publish_outcome": "Outcome published by {by}",
     "consultation.withdraw_outcome": "Outcome withdrawn by {by}",
+    "consultation.move_closing_date": "Closing date moved from {previous} to {closes_on} by {by}",
+    "consideration.add": "Meeting item “{item}” linked by {by}",
+    "consideration.change": "Link to meeting item “{item}” changed by {by}",
+    "consideration.delete": "Link to meeting item “{item}” removed by {by}",
     "document.add": "Document “{document}” added by {by}",
     "document.change": "Document “{document}” changed by {by}",
     "document.delete": "Document “{document}” removed by {by}",
@@ -123,7 +127,8 @@ SENTENCES.update(
 
 # The headings the audit log's list of actions is grouped under, by the code's first part.
 ACTION_GROUPS = {
-    "consultation": "Consultations", "document": "Documents", "event": "Events", "event_note": "Event notes",
+    "consultation": "Consultations", "consideration": "Decision trail", "document": "Documents", "event": "Events",
+    "event_note": "Event notes",
     "stakeholder": "Stakeholders", "questionnaire": "Questionnaires", "page": "Questionnaire pages",
     "question": "Questions", "response": "Responses", "responses": "Responses", "report": "Reports",
     "opendata": "Reports", "record": "Reports", "themes": "Themes", "democracy": "Democratic records",

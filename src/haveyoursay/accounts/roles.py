@@ -54,6 +54,10 @@ ROLES = {
         "analysis.change_codeframe",
         "analysis.approve_quote",
         "decisions.view_meeting",
+        # The decision trail: link the consultation to the meeting items that considered it.
+        "outcomes.add_consideration",
+        "outcomes.change_consideration",
+        "outcomes.delete_consideration",
     ],
     # Turns responses into results: reads and downloads responses, codes free-text themes.
     "Analyst": [
@@ -76,6 +80,9 @@ ROLES = {
     "Democratic services": [
         "hub.view_consultation",
         "decisions.view_meeting",
+        "outcomes.add_consideration",
+        "outcomes.change_consideration",
+        "outcomes.delete_consideration",
         *(
             f"decisions.{action}_{model}"
             for model in (
@@ -100,7 +107,8 @@ ROLE_DESCRIPTIONS = {
     "Analyst": "Reads and downloads anonymised responses, codes comments into themes, has the report made again.",
     "Staff viewer": "Reads consultations, drafts and reports; changes nothing.",
     "Democratic services": (
-        "Keeps the records of meetings: bodies, members, agendas, minutes, decisions and recorded votes."
+        "Keeps the records of meetings: bodies, members, agendas, minutes, decisions and recorded votes; "
+        "links consultations to the meetings that considered them."
     ),
     "Consultation lead": (
         "Manages staff on this page: invites, roles, deactivating accounts and unlocking sign-in; reads the audit log."

@@ -33,6 +33,7 @@ from haveyoursay.decisions.models import (
 from haveyoursay.decisions.names import match_recorded_vote
 from haveyoursay.decisions.recording import record_vote_event, voters_at
 from haveyoursay.decisions.tasks import import_moderngov
+from haveyoursay.hub.models import Revision
 from haveyoursay.hub.staff import staff_required
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import start_job
@@ -185,6 +186,7 @@ def record_edit(request, kind, pk=None):
         try:
             with transaction.atomic():
                 saved = form.save()
+                Revision.bump()  # a consultation's timeline shows its meetings' items, decisions and votes
                 AuditEvent.record(
                     request.user, f"democracy.{kind.model._meta.model_name}.{'change' if obj else 'add'}",
                     audit_subject(kind, saved), record=str(saved)[:200], fields=form.changed_data,
@@ -211,6 +213,7 @@ def record_delete(request, kind, pk):
                 subject = audit_subject(kind, obj)
                 description = str(obj)[:200]
                 obj.delete()
+                Revision.bump()
                 AuditEvent.record(
                     request.user, f"democracy.{kind.model._meta.model_name}.delete",
                     subject if subject is not obj else None, record=description,
@@ -252,6 +255,7 @@ def recorded_vote(request, item_pk):
             except ValidationError as error:
                 problems = error.messages
             else:
+                Revision.bump()
                 AuditEvent.record(
                     request.user, "democracy.voteevent.add", item.meeting, item=str(item)[:200],
                     result=event.result, for_count=event.for_count, against_count=event.against_count,

@@ -7,6 +7,7 @@ from django_tasks import task
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.decisions.moderngov import ModernGovError, import_site
+from haveyoursay.hub.models import Revision
 from haveyoursay.jobs.running import JobError, ignore_progress, run_job
 
 MOST_PROBLEMS_SHOWN = 20
@@ -30,6 +31,7 @@ def import_moderngov_impl(site_url, since, until, user_id=None, *, progress=igno
             + "; ".join(shown)
             + (f"; and {more} more." if more else ".")
         ) from None
+    Revision.bump()  # consultations' timelines show the meetings imported
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     AuditEvent.record(
         user, "democracy.import_moderngov", None, site=site_url, since=since, until=until,

@@ -33,6 +33,8 @@ from haveyoursay.decisions.models import (
     VoteEvent,
 )
 from haveyoursay.govuk_forms import GovukDateField, GovukForm
+from haveyoursay.hub.models import Consultation
+from haveyoursay.outcomes.models import Consideration
 
 PAGE_SIZE = 20
 
@@ -81,9 +83,20 @@ def meetings(request):
     )
 
 
+def considered_consultations(lookup="considerations"):
+    """The published consultations each item considered, for "Consultation considered: …"."""
+    published = Consultation.public_objects.all()
+    return Prefetch(
+        lookup,
+        queryset=Consideration.objects.filter(consultation__in=published).select_related("consultation"),
+        to_attr="public_considerations",
+    )
+
+
 def agenda_for(meeting):
     """The meeting's items with everything each shows, in as few queries as the page needs."""
     return meeting.items.prefetch_related(
+        considered_consultations(),
         "documents",
         "decisions",
         Prefetch("vote_events", queryset=VoteEvent.objects.select_related("moved_by", "seconded_by")),
@@ -195,7 +208,9 @@ def replies_owed(request):
 
 
 def filtered_decisions(form):
-    queryset = Decision.objects.select_related("item__meeting__organization", "delegated_officer")
+    queryset = Decision.objects.select_related("item__meeting__organization", "delegated_officer").prefetch_related(
+        considered_consultations("item__considerations")
+    )
     if not form.is_valid():
         return queryset
     data = form.cleaned_data

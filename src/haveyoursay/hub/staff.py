@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.models import Consultation, Document, Event, OutcomeNotReady, Revision, Status
 from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventForm, ScheduleForm
-from haveyoursay.hub.templatetags.hys import clock
+from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.hub.views import consultation_context
+from haveyoursay.outcomes.models import ClosingDateChange
 
 
 def staff_required(permission):
@@ -102,9 +103,21 @@ def consultation_edit(request, pk):
             form.save()
             Revision.bump()  # the many-to-many fields change after the save that bumped it
             AuditEvent.record(request.user, "consultation.change", consultation, fields=form.changed_data)
+            if form.closing_date_moved():
+                record_closing_date_change(request.user, consultation, form)
         messages.success(request, "Your changes have been saved.")
         return redirect("staff:consultation", consultation.pk)
     return render(request, "staff/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+def record_closing_date_change(user, consultation, form):
+    change = ClosingDateChange.record(
+        consultation, form.previous_closes_on, form.cleaned_data["closing_date_reason"].strip(), by=user
+    )
+    AuditEvent.record(
+        user, "consultation.move_closing_date", consultation, previous=uk_date(change.previous_closes_on),
+        closes_on=uk_date(change.closes_on), reason=change.reason,
+    )  # fmt: skip
 
 
 @staff_required("hub.view_consultation")

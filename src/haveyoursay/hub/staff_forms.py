@@ -43,6 +43,15 @@ class ConsultationForm(GovukModelForm):
         help_text="Responses are taken until the end of this minute. For example, 11:59pm or 5pm. "
         "Leave empty for 11:59pm.",
     )
+    closing_date_reason = forms.CharField(
+        label="Why the closing date is changing",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if you change the closing date. The public page's timeline shows the reason beside "
+        "the new date, for example “To enable further direct engagement with County Council officers and members.”",
+        error_messages={"max_length": "The reason must be 1,000 characters or fewer"},
+    )
     respond_online_url = forms.URLField(
         label="Online questionnaire address",
         required=False,
@@ -101,6 +110,10 @@ class ConsultationForm(GovukModelForm):
         for name in ("title", "slug", "respond_online_url", "respond_email", "contact_email", "contact_name"):
             self.fields[name].widget.attrs.setdefault("spellcheck", "false" if name != "title" else "true")
         self.fields["closes_at_time"].widget.attrs["class"] = "govuk-input--width-5"
+        # Once the public can see the dates, moving the closing date needs a reason they can read.
+        self.previous_closes_on = self.instance.closes_on
+        if not (self.instance.pk and self.instance.is_published and self.previous_closes_on):
+            del self.fields["closing_date_reason"]
         self.initial["closes_at_time"] = clock(self.instance.closes_at_time or END_OF_DAY)
         if not self.instance.privacy_notice:
             self.initial["privacy_notice"] = settings.PRIVACY_NOTICE_TEMPLATE
@@ -129,9 +142,20 @@ class ConsultationForm(GovukModelForm):
             self.add_error("closes_on", "Enter a closing date")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "Closing date must be the same as or after the opening date")
+        if self.closing_date_moved() and not data.get("closing_date_reason", "").strip():
+            self.add_error(
+                "closing_date_reason",
+                "Say why the closing date is changing. The public page shows the reason beside the new date",
+            )
         if not data.get("slug") and "slug" not in self.errors and data.get("title"):
             self.add_error("slug", "Enter a web address using letters, numbers and hyphens")
         return data
+
+
+    def closing_date_moved(self):
+        """Whether a published consultation's closing date is being moved (its reason is asked for)."""
+        closes_on = self.cleaned_data.get("closes_on")
+        return "closing_date_reason" in self.fields and closes_on is not None and closes_on != self.previous_closes_on
 
 
 class DocumentForm(GovukModelForm):

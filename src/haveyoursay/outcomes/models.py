@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from haveyoursay.hub.models import RevisedModel
 
-class Consideration(models.Model):
+
+class Consideration(RevisedModel):
     """An agenda item at which a body considered a consultation: approving it, commenting on it
     while it ran, weighing its results, or making the decision it informed."""
 
@@ -37,8 +39,14 @@ class Consideration(models.Model):
     def __str__(self):
         return f"{self.consultation} at {self.item.meeting}: {self.get_stage_display().lower()}"
 
+    @property
+    def stage_phrase(self):
+        """ "approved the consultation": the stage as it follows the body's name in a sentence."""
+        label = self.get_stage_display()
+        return label[0].lower() + label[1:]
 
-class ClosingDateChange(models.Model):
+
+class ClosingDateChange(RevisedModel):
     """A published consultation's closing date moved, and why: the timeline shows an extension
     with its reason, and the consultation record weighs it against the decision dates."""
 
@@ -49,6 +57,11 @@ class ClosingDateChange(models.Model):
     closes_on = models.DateField()
     reason = models.TextField()
     changed_at = models.DateTimeField(default=timezone.now)
+    date_known = models.BooleanField(
+        default=True,
+        help_text="Whether the records say when it was moved. A change recorded from a report that says only "
+        "that the closing date was later extended is placed at the earlier closing date, and says so.",
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -62,6 +75,23 @@ class ClosingDateChange(models.Model):
     @property
     def is_extension(self):
         return self.closes_on > self.previous_closes_on
+
+    @property
+    def changed_on(self):
+        """The day it was moved; where the records don't say, the earlier closing date, by which
+        it must have been decided while the consultation was still open."""
+        return timezone.localdate(self.changed_at) if self.date_known else self.previous_closes_on
+
+    @classmethod
+    def record(cls, consultation, previous_closes_on, reason, by=None):
+        """The closing date of `consultation` has just moved from `previous_closes_on`, for `reason`."""
+        return cls.objects.create(
+            consultation=consultation,
+            previous_closes_on=previous_closes_on,
+            closes_on=consultation.closes_on,
+            reason=reason,
+            changed_by=by if by is not None and by.is_authenticated else None,
+        )
 
 
 class WeDidEntry(models.Model):

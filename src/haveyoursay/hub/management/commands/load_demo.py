@@ -1,13 +1,14 @@
 """`load_demo`: load the demo consultations (see haveyoursay.hub.demo), their questionnaires
-(haveyoursay.surveys.demo), synthetic responses to them (haveyoursay.surveys.demo_responses)
-and the population tables to compare respondents with (haveyoursay.analysis.demo). Safe to
-run again."""
+(haveyoursay.surveys.demo), synthetic responses to them (haveyoursay.surveys.demo_responses),
+the population tables to compare respondents with (haveyoursay.analysis.demo), the meetings
+(haveyoursay.decisions.demo) and the decision trail (haveyoursay.outcomes.demo). Safe to run again."""
 
 from django.core.management.base import BaseCommand
 
 from haveyoursay.analysis.demo import load_demo_population_tables
 from haveyoursay.decisions.demo import load_demo_records
 from haveyoursay.hub.demo import describe, load_demo
+from haveyoursay.outcomes.demo import load_demo_trail
 from haveyoursay.surveys.demo import load_demo_questionnaires
 from haveyoursay.surveys.demo_responses import load_demo_responses
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "Load the demo content: the consultations of Leicestershire County Council's "
         "'You said, we did' page (2022), with one open and one forthcoming, their questionnaires, "
         "synthetic (made-up, clearly labelled) responses to them, Census 2021 population figures, and the "
-        "council's meetings, decisions and votes from its minutes. "
+        "council's meetings, decisions and votes from its minutes, and the Strategic Plan's decision trail. "
         "Running it again changes nothing."
     )
 
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         responses = sum(load_demo_responses().values())
         tables = load_demo_population_tables()
         meetings = load_demo_records()
+        considered = load_demo_trail()
         self.stdout.write(
             f"Demo content loaded. {describe(summary)}; questionnaires: {questionnaires} created; "
             f"synthetic responses: {responses:,} created; population tables: {tables} created or updated; "
-            f"meetings: {meetings}."
+            f"meetings: {meetings}; meeting items linked to consultations: {considered}."
         )
