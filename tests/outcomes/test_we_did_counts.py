@@ -104,7 +104,7 @@ class TestRecount:
         values = ["council_website", "social_media"]
         shown = figure(entry(survey["consultation"], question=survey["heard"], values=values))
         table = multiple_choice_table(load_dataset(survey["questionnaire"]), "heard")
-        answers = [set(choices) for choices in counted_answers(survey["heard"]).values_list("value__choices", flat=True)]
+        answers = [set(chosen) for chosen in counted_answers(survey["heard"]).values_list("value__choices", flat=True)]
         assert shown.count == sum(1 for chosen in answers if chosen & set(values))
         assert shown.count < sum(r.count for r in table.rows if r.value in values)  # some chose both
         assert shown.base == table.base == len(answers)
@@ -162,7 +162,8 @@ class TestPublicFigures:
     def test_a_figure_made_of_a_withheld_row_is_withheld_too(self, survey):
         """Three said "Strongly disagree": shown with "Tend to disagree" as one figure, the
         published table's "Tend to disagree" row would give the three away."""
-        made = entry(survey["consultation"], question=survey["outcomes"], values=["strongly_disagree", "tend_to_disagree"])
+        disagree = ["strongly_disagree", "tend_to_disagree"]
+        made = entry(survey["consultation"], question=survey["outcomes"], values=disagree)
         Answer.objects.filter(question=survey["outcomes"], value__choice="strongly_disagree").exclude(
             pk__in=Answer.objects.filter(question=survey["outcomes"], value__choice="strongly_disagree")[:3]
         ).update(value={"choice": "neither", "other": ""})
