@@ -78,7 +78,8 @@ class TestAdding:
 
     def test_it_needs_a_reason_when_nothing_changed(self, officer_client, plan):
         response = add(officer_client, plan, action="not_changed")
-        assert "Say why nothing changed." in response.content.decode()
+        assert "Say why nothing changed<" in response.content.decode()
+        assert "Say why nothing changed." not in response.content.decode()
         assert 'href="#id_why_not"' in response.content.decode()
         assert not WeDidEntry.objects.exists()
         add(officer_client, plan, action="not_changed", why_not="The planning of housing is a district council matter.")

@@ -108,7 +108,7 @@ class WeDidEntry(models.Model):
 
     def clean(self):
         if self.action == self.Action.NOT_CHANGED and not self.why_not.strip():
-            raise ValidationError({"why_not": "Say why nothing changed."})
+            raise ValidationError({"why_not": "Say why nothing changed"})
 
     def move(self, step):
         """Swap places with the entry `step` (-1 up, 1 down) from it; False at either end.

@@ -17,7 +17,7 @@ from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.models import Revision
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.outcomes.counts import figures_for
-from haveyoursay.outcomes.we_did_forms import WeDidEntryForm
+from haveyoursay.outcomes.we_did_forms import WeDidEntryForm, decision_label
 
 
 def entries_of(consultation):
@@ -52,7 +52,13 @@ def outcome(request, pk):
     return render(
         request,
         "outcomes/staff/outcome.html",
-        {"consultation": consultation, "entries": [(entry, figures.get(entry.pk)) for entry in entries]},
+        {
+            "consultation": consultation,
+            "entries": [
+                (entry, figures.get(entry.pk), decision_label(entry.decision) if entry.decision_id else "")
+                for entry in entries
+            ],
+        },
     )
 
 
