@@ -30,9 +30,10 @@ DISAGREE = ("tend_to_disagree", "strongly_disagree")
 
 ENTRIES = [
     {
-        "you_said": "Whilst there was significant support for the vision statement (particularly the references to "
-        "inclusivity, greener living and healthy communities), some stated that it did not add value, as the vision "
-        "was already summarised by the five outcomes.",
+        "you_said": "There was a high level of support for the Council's vision. Whilst there was significant "
+        "support for the vision statement (particularly the references to inclusivity, greener living and healthy "
+        "communities), some stated that it did not add value, as the vision was already summarised by the five "
+        "outcomes.",
         "quotes": (OUTCOMES, AGREE),
         "we_did": "Removed the single-line vision statement.",
     },
