@@ -48,6 +48,11 @@ MATRIX = {
     "staff:unpublish": (TEAM_ONLY, TEAM_ONLY),
     "staff:publish_outcome": (TEAM_ONLY, TEAM_ONLY),
     "staff:withdraw_outcome": (TEAM_ONLY, TEAM_ONLY),
+    "staff:outcome": (STAFF, STAFF),
+    "staff:we_did_new": (TEAM_ONLY, TEAM_ONLY),
+    "staff:we_did_edit": (TEAM_ONLY, TEAM_ONLY),
+    "staff:we_did_delete": (TEAM_ONLY, TEAM_ONLY),
+    "staff:we_did_move": (STAFF, TEAM_ONLY),  # POST only: a GET is a 405 once past the first check
     "staff:document_new": (TEAM_ONLY, TEAM_ONLY),
     "staff:document_edit": (TEAM_ONLY, TEAM_ONLY),
     "staff:document_delete": (TEAM_ONLY, TEAM_ONLY),
@@ -217,7 +222,7 @@ def world(db, make_user, settings):
         "stakeholder_pk": stakeholder.pk, "token": "0" * 32, "batch_pk": missing, "audience": "staff",
         "fmt": "pdf", "filename": "responses.csv", "code": question.code, "quote_pk": missing,
         "theme_pk": missing, "uidb64": "MQ", "kind": "meetings",
-        "meeting_pk": missing, "consideration_pk": missing,
+        "meeting_pk": missing, "consideration_pk": missing, "entry_pk": missing,
     }
     return people, arguments
 

@@ -25,9 +25,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
-from haveyoursay.decisions.models import AgendaItem, Attendance, Meeting, Organization, Person
+from haveyoursay.decisions.models import AgendaItem, Attendance, Decision, Meeting, Organization, Person
 from haveyoursay.hub.models import Area, Event
-from haveyoursay.outcomes.models import ClosingDateChange, Consideration
+from haveyoursay.outcomes.models import ClosingDateChange, Consideration, WeDidEntry
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.building import add_page, add_question
@@ -126,6 +126,16 @@ class World:
             previous_closes_on=self.consultation.closes_on - datetime.timedelta(days=7),
             reason="To enable further direct engagement.",
         )  # fmt: skip
+        self.decision = Decision.objects.create(
+            item=self.item, decided_on=datetime.date(2022, 3, 29), outcome=Decision.Outcome.APPROVED,
+            text="The Cabinet noted the outcome of the consultation and approved the Strategic Plan.",
+        )
+        self.entry = WeDidEntry.objects.create(
+            consultation=self.consultation, you_said="Carers asked for more respite breaks.",
+            action=WeDidEntry.Action.CHANGED, we_did="Respite breaks are a priority.", decision=self.decision,
+            question=self.vision,
+        )
+        self.entry.options.set(self.vision.options.all()[:2])
         # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
         AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
         AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
@@ -193,6 +203,11 @@ URL_PARAMETERS = {
     "staff:unpublish": consultation,
     "staff:publish_outcome": consultation,
     "staff:withdraw_outcome": consultation,
+    "staff:outcome": consultation,
+    "staff:we_did_new": consultation,
+    "staff:we_did_edit": lambda w, c: {"pk": w.consultation.pk, "entry_pk": w.entry.pk},
+    "staff:we_did_delete": lambda w, c: {"pk": w.consultation.pk, "entry_pk": w.entry.pk},
+    "staff:we_did_move": lambda w, c: {"pk": w.consultation.pk, "entry_pk": w.entry.pk},
     "staff:document_new": consultation,
     "staff:document_edit": lambda w, c: {"pk": w.consultation.pk, "document_pk": w.document.pk},
     "staff:document_delete": lambda w, c: {"pk": w.consultation.pk, "item_pk": w.document.pk},

@@ -77,8 +77,16 @@ def crawl(client, start, limit):
 
 @pytest.fixture
 def demo():
+    from haveyoursay.decisions.demo import load_demo_records
+    from haveyoursay.outcomes.demo_we_did import load_demo_we_did
+    from haveyoursay.surveys.demo_strategic_plan import load_demo_strategic_plan_survey
+
     load_demo()
     load_demo_questionnaires()
+    # The Strategic Plan's "You said, we did", on its public page and the staff outcome page.
+    load_demo_strategic_plan_survey()
+    load_demo_records()
+    load_demo_we_did()
 
 
 def test_every_public_page_has_the_policy_and_nothing_inline(demo):

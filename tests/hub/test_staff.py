@@ -201,7 +201,8 @@ class TestPublishing:
 
     def test_the_outcome_cannot_be_published_empty(self, officer_client, consultation):
         response = officer_client.post(reverse("staff:publish_outcome", args=[consultation.pk]), follow=True)
-        assert "Write “You said” or “We did” before you publish the outcome" in response.content.decode()
+        refusal = "Write “You said” or “We did”, or add what the council did, before you publish the outcome"
+        assert refusal in response.content.decode()
         consultation.refresh_from_db()
         assert consultation.outcome_published_at is None
 

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from haveyoursay.hub.models import Area, Consultation, PartnerBody, Status, Topic
 
 PUBLIC_STATUSES = [(s.value, s.label) for s in (Status.OPEN, Status.FORTHCOMING, Status.CLOSED)]
+OUTCOMES = [("published", "Outcome published")]
 
 
 class SlugChoiceField(forms.ModelMultipleChoiceField):
@@ -29,6 +30,10 @@ class HubFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         label="Status", choices=PUBLIC_STATUSES, required=False, widget=forms.CheckboxSelectMultiple
     )
+    outcome = forms.MultipleChoiceField(
+        label="Outcome", choices=OUTCOMES, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Closed consultations whose “You said, we did” is published.",
+    )
     topic = SlugChoiceField(Topic.objects.all(), label="Topic")
     area = SlugChoiceField(Area.objects.all(), label="Area")
     partner = SlugChoiceField(
@@ -42,7 +47,7 @@ class HubFilterForm(forms.Form):
 
     def is_filtered(self):
         data = getattr(self, "cleaned_data", {})
-        return any(data.get(name) for name in ("q", "status", "topic", "area", "partner"))
+        return any(data.get(name) for name in ("q", "status", "outcome", "topic", "area", "partner"))
 
     def filter_query(self):
         """The filters as a query string (no page number), for the feed link."""
@@ -52,6 +57,8 @@ class HubFilterForm(forms.Form):
             query["q"] = data["q"]
         if data.get("status"):
             query.setlist("status", data["status"])
+        if data.get("outcome"):
+            query.setlist("outcome", data["outcome"])
         for name in self.RELATIONS:
             if data.get(name):
                 query.setlist(name, [obj.slug for obj in data[name]])
@@ -64,6 +71,7 @@ class HubFilterForm(forms.Form):
         applied = [("Search", data["q"], "q", data["q"])] if data.get("q") else []
         labels = dict(PUBLIC_STATUSES)
         applied += [("Status", labels[s], "status", s) for s in data.get("status") or []]
+        applied += [("Outcome", "Published", "outcome", o) for o in data.get("outcome") or []]
         for name in self.RELATIONS:
             applied += [(self.fields[name].label, obj.name, name, obj.slug) for obj in data.get(name) or []]
         query = QueryDict(self.filter_query())

@@ -233,6 +233,14 @@ class ConsultationQuerySet(models.QuerySet):
             "title",
         )
 
+    def with_outcome_published(self, on=None):
+        """Those whose "You said, we did" the public sees at `on` (now by default): published,
+        written (as prose or as entries), and closed."""
+        from haveyoursay.outcomes.models import WeDidEntry
+
+        written = ~Q(you_said="") | ~Q(we_did="") | Q(pk__in=WeDidEntry.objects.values("consultation"))
+        return self.with_status([Status.CLOSED], on).filter(written, outcome_published_at__isnull=False)
+
     def search(self, text):
         """Every word must appear in the title or the summary."""
         for word in text.split():
@@ -456,18 +464,20 @@ class Consultation(RevisedModel):
         return (self.opens_on - today()).days
 
     @property
+    def has_outcome(self):
+        """ "You said, we did" is written: as prose, or as entries of what the council did."""
+        return bool(self.you_said or self.we_did) or self.we_did_entries.exists()
+
+    @property
     def outcome_is_published(self):
         """Whether the public sees "You said" and "We did": published, written, and the
         consultation closed (a closing date moved later hides them until it has passed)."""
-        return (
-            self.outcome_published_at is not None and bool(self.you_said or self.we_did)
-            and self.status == Status.CLOSED
-        )
+        return self.outcome_published_at is not None and self.status == Status.CLOSED and self.has_outcome
 
     def outcome_not_ready_because(self):
         """Why the outcome can't be published yet, in words for staff; "" when it can."""
-        if not (self.you_said or self.we_did):
-            return "Write “You said” or “We did” before you publish the outcome."
+        if not self.has_outcome:
+            return "Write “You said” or “We did”, or add what the council did, before you publish the outcome."
         status = self.status
         if status == Status.CLOSED:
             return ""

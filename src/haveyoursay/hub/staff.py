@@ -138,15 +138,17 @@ def _state_change(action, permission, method, message):
     @require_POST
     def view(request, pk):
         consultation = get_consultation_for_user(request, pk, permission)
+        # The outcome page's buttons come back to it; every other button to the consultation.
+        back = "staff:outcome" if request.POST.get("back") == "outcome" else "staff:consultation"
         try:
             with transaction.atomic():
                 getattr(consultation, method)()
                 AuditEvent.record(request.user, action, consultation)
         except OutcomeNotReady as refusal:
             messages.error(request, str(refusal))
-            return redirect("staff:consultation", consultation.pk)
+            return redirect(back, consultation.pk)
         messages.success(request, message.format(title=consultation.title))
-        return redirect("staff:consultation", consultation.pk)
+        return redirect(back, consultation.pk)
 
     view.__name__ = method
     return view

@@ -61,6 +61,8 @@ def filtered_consultations(form):
         consultations = consultations.search(data["q"])
     if data.get("status"):
         consultations = consultations.with_status(data["status"])
+    if data.get("outcome"):
+        consultations = consultations.with_outcome_published()
     for field in ("topic", "area", "partner"):
         if data.get(field):
             consultations = consultations.filter(**{f"{form.RELATIONS[field]}__in": data[field]}).distinct()

@@ -138,4 +138,21 @@ class WeDidEntry(models.Model):
 
     def clean(self):
         if self.action == self.Action.NOT_CHANGED and not self.why_not.strip():
-            raise ValidationError({"why_not": "Say why nothing changed."})
+            raise ValidationError({"why_not": "Say why nothing changed"})
+
+    def move(self, step):
+        """Swap places with the entry `step` (-1 up, 1 down) from it; False at either end.
+        Positions are renumbered 0, 1, 2… as it goes, so gaps and ties left by deletions or
+        older data never stop an entry moving."""
+        siblings = list(WeDidEntry.objects.select_for_update().filter(consultation=self.consultation_id))
+        index = next(i for i, entry in enumerate(siblings) if entry.pk == self.pk)
+        other = index + step
+        if not 0 <= other < len(siblings):
+            return False
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, entry in enumerate(siblings):
+            if entry.position != position:
+                entry.position = position
+                entry.save(update_fields=["position"])
+        self.position = other
+        return True
