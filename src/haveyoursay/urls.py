@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("haveyoursay.surveys.urls")),
     path("", include("haveyoursay.reports.urls")),
     path("", include("haveyoursay.decisions.urls")),
+    path("", include("haveyoursay.outcomes.notify_urls")),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
     path("staff/", include("haveyoursay.reports.staff_urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("staff/", include("haveyoursay.decisions.staff_urls")),
     path("staff/", include("haveyoursay.accounts.staff_urls")),
     path("staff/", include("haveyoursay.privacy.staff_urls")),
+    path("staff/", include("haveyoursay.outcomes.notify_staff_urls")),
     path("theme.css", theme.stylesheet, name="theme"),
     path("django-admin/", admin.site.urls),
 ]

@@ -22,6 +22,8 @@ SENTENCES = {
     "consultation.unpublish": "Unpublished by {by}",
     "consultation.publish_outcome": "Outcome published by {by}",
     "consultation.withdraw_outcome": "Outcome withdrawn by {by}",
+    "outcome_emails.sent": "Outcome emails sent by the background worker: {sent}",
+    "outcome_emails.retry": "Failed outcome emails tried again ({emails}) by {by}",
     "document.add": "Document “{document}” added by {by}",
     "document.change": "Document “{document}” changed by {by}",
     "document.delete": "Document “{document}” removed by {by}",

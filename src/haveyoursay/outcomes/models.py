@@ -109,3 +109,7 @@ class WeDidEntry(models.Model):
     def clean(self):
         if self.action == self.Action.NOT_CHANGED and not self.why_not.strip():
             raise ValidationError({"why_not": "Say why nothing changed."})
+
+
+# Who asked to hear the outcome, and the emails that told them: in a file of their own.
+from haveyoursay.outcomes.notify_models import Delivery, Follower, Mailing  # noqa: E402, F401

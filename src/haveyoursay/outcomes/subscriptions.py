@@ -1,0 +1,103 @@
+"""Following a consultation or a body without responding, with double opt-in, and unsubscribing.
+
+Asking to follow stores nothing: the address and what it wants to follow travel inside a
+signed link emailed to it. Only following that link and pressing "Confirm" stores a
+`Follower`, so nobody can sign someone else up, and an address that never confirms leaves no
+trace. The page after asking says the same whether or not the address already follows, so it
+can't be used to find out who follows what. Unsubscribing deletes the follower, address and all.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from haveyoursay.outcomes.notify import UNSUBSCRIBE_SALT, unsubscribe_token
+from haveyoursay.outcomes.notify_models import Delivery, Follower, address_key
+
+CONFIRM_SALT = "haveyoursay.outcomes.follow"
+CONFIRM_VALID_DAYS = 7
+
+
+def confirmation_token(email, *, consultation=None, body=None):
+    what = {"c": consultation.pk} if consultation is not None else {"b": body.pk}
+    return signing.dumps({"e": email, **what}, salt=CONFIRM_SALT, compress=True)
+
+
+def read_confirmation_token(token):
+    """(email, consultation pk or None, body pk or None); signing.BadSignature (or its
+    SignatureExpired) when the link is not one we sent, or is too old."""
+    value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_VALID_DAYS * 24 * 60 * 60)
+    if not isinstance(value, dict) or not isinstance(value.get("e"), str):
+        raise signing.BadSignature("Not a confirmation link")
+    return value["e"], value.get("c"), value.get("b")
+
+
+def site_address(request):
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+def send_confirmation(request, email, *, consultation=None, body=None):
+    """Email `email` a link that confirms it wants updates about the consultation or the body."""
+    followed = consultation or body
+    token = confirmation_token(email, consultation=consultation, body=body)
+    context = {
+        "consultation": consultation, "body": body, "followed": followed,
+        "link": site_address(request) + reverse("outcomes:confirm", args=[token]),
+        "valid_days": CONFIRM_VALID_DAYS, "council_name": settings.COUNCIL_NAME,
+    }  # fmt: skip
+    name = consultation.title if consultation is not None else body.name
+    message = EmailMultiAlternatives(
+        subject=f"Confirm you want updates about {name}",
+        body=render_to_string("outcomes/email/confirm.txt", context),
+        to=[email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("outcomes/email/confirm.html", context), "text/html")
+    message.send()
+
+
+def follow(email, *, consultation=None, body=None):
+    """Store the confirmed follower, or find the one already there: (follower, created)."""
+    existing = Follower.objects.filter(email_key=address_key(email), consultation=consultation, body=body).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Follower.objects.create(email=email, consultation=consultation, body=body), True
+    except IntegrityError:  # confirmed twice at once
+        return Follower.objects.get(email_key=address_key(email), consultation=consultation, body=body), False
+
+
+def read_unsubscribe_token(token):
+    """{"r": response pk} or {"f": follower pk}; signing.BadSignature if it is not one we sent."""
+    value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(value, dict) or not ({"r", "f"} & value.keys()):
+        raise signing.BadSignature("Not an unsubscribe link")
+    return value
+
+
+def unsubscribe(value):
+    """Stop every email the token's holder would get, and delete the address kept for them.
+
+    Safe to do twice: the second time there is nothing left to delete."""
+    from haveyoursay.surveys.models import Response
+
+    waiting = [Delivery.State.PENDING, Delivery.State.FAILED, Delivery.State.GIVEN_UP]
+    with transaction.atomic():
+        if "r" in value:
+            Delivery.objects.filter(response_id=value["r"], state__in=waiting).update(
+                state=Delivery.State.NOT_SENT, address_key=""
+            )
+            Response.objects.filter(pk=value["r"]).update(contact_about_outcome=False, email="")
+        else:
+            Delivery.objects.filter(follower_id=value["f"], state__in=waiting).update(
+                state=Delivery.State.NOT_SENT, address_key=""
+            )
+            Follower.objects.filter(pk=value["f"]).delete()
+
+
+def follower_unsubscribe_url(request, follower):
+    return site_address(request) + reverse("outcomes:unsubscribe", args=[unsubscribe_token(follower=follower)])
