@@ -27,6 +27,7 @@ from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
 from haveyoursay.decisions.models import AgendaItem, Attendance, Meeting, Organization, Person
 from haveyoursay.hub.models import Area, Event
+from haveyoursay.outcomes import notify, subscriptions
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.building import add_page, add_question
@@ -117,6 +118,7 @@ class World:
         )
         Attendance.objects.create(meeting=self.meeting, person=self.member, status=Attendance.Status.PRESENT)
         self.item = AgendaItem.objects.create(meeting=self.meeting, number=1, title="Strategic Plan (2022-26)")
+        self.follower, _ = subscriptions.follow("jo.bloggs@example.org", body=self.body)
         # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
         AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
         AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
@@ -274,6 +276,14 @@ URL_PARAMETERS = {
     "decisions_staff:record_edit": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "decisions_staff:record_delete": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "jobs_staff:consultation_jobs": consultation,
+    "outcomes:follow_consultation": public,
+    "outcomes:follow_body": lambda w, c: {"slug": w.body.slug},
+    "outcomes:confirm": lambda w, c: {
+        "token": subscriptions.confirmation_token("jo.bloggs@example.org", consultation=w.consultation)
+    },
+    "outcomes:unsubscribe": lambda w, c: {"token": notify.unsubscribe_token(follower=w.follower)},
+    "outcomes_staff:outcome_emails": consultation,
+    "outcomes_staff:retry_outcome_emails": consultation,
 }
 
 # Pages after which the person is signed in again, so the walk carries on as them.

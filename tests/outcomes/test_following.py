@@ -178,3 +178,28 @@ def test_no_address_reaches_the_logs(client, net_zero, cabinet, caplog, django_c
         follower = Follower.objects.get()
         client.post(reverse("outcomes:unsubscribe", args=[notify.unsubscribe_token(follower=follower)]))
     assert "jo.bloggs" not in caplog.text
+
+
+class TestPersonalData:
+    def test_subject_access_finds_what_an_address_follows_and_staff_can_erase_it(
+        self, officer_client, net_zero, cabinet
+    ):
+        from haveyoursay.accounts.models import AuditEvent
+
+        subscriptions.follow("Jo.Bloggs@example.org", consultation=net_zero)
+        subscriptions.follow("jo.bloggs@example.org", body=cabinet)
+        subscriptions.follow("someone.else@example.org", body=cabinet)
+        html = officer_client.post(
+            reverse("privacy_staff:subject_access"), {"kind": "email", "term": "jo.bloggs@EXAMPLE.org"}
+        ).content.decode()
+        assert "Updates they asked for by email (2)" in html
+        assert "The outcome of Net Zero Leicestershire Strategy and Action Plan" in html
+        assert "Decisions of Cabinet" in html
+        officer_client.post(reverse("outcomes_staff:erase_followers"), {"email": "jo.bloggs@EXAMPLE.org"})
+        assert list(Follower.objects.values_list("email", flat=True)) == ["someone.else@example.org"]
+        event = AuditEvent.objects.get(action="followers.erase")
+        assert "jo.bloggs" not in str(event.detail).lower() and event.detail["deleted"] == "2"
+
+    def test_the_privacy_notice_says_what_happens_to_the_addresses(self, settings):
+        assert "We delete it once the email has gone" in settings.PRIVACY_NOTICE_TEMPLATE
+        assert "until you tell us to stop" in settings.PRIVACY_NOTICE_TEMPLATE

@@ -61,6 +61,7 @@ SENTENCES = {
     "response.erase_delete": "Response {reference} deleted at the respondent's request by {by}",
     "retention.apply": "Personal data past its retention period removed from {responses} by {by}",
     "retention.change": "Retention period changed to {months} months by {by}",
+    "followers.erase": "Email updates a person asked for stopped at their request by {by}",
     "subject_access.search": "Search for the information held about a person by {kind} made by {by}",
     "subject_access.export": "Information held about a person, found by {kind}, downloaded by {by}",
     "response.view": "Response opened by {by}",

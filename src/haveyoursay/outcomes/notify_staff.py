@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
-from haveyoursay.outcomes import notify
+from haveyoursay.outcomes import notify, subscriptions
 from haveyoursay.outcomes.notify_models import MOST_ATTEMPTS, Delivery, Mailing
 
 
@@ -42,3 +43,25 @@ def retry_outcome_emails(request, pk):
     else:
         messages.success(request, f"Trying {retried} email{'' if retried == 1 else 's'} again.")
     return redirect("outcomes_staff:outcome_emails", consultation.pk)
+
+
+@never_cache
+@staff_required("surveys.erase_response")
+@require_POST
+def erase_followers(request):
+    """At a person's request: stop every update their address asked for, and delete it. The
+    address comes by POST, from the subject access page, and is never written to the audit log."""
+    from haveyoursay.privacy.subject_access import search_hash
+
+    email = request.POST.get("email", "").strip()
+    if not email:
+        messages.error(request, "Search for the person's email address first.")
+        return redirect("privacy_staff:subject_access")
+    deleted = subscriptions.erase_follower_address(email)
+    AuditEvent.record(
+        request.user, "followers.erase", None, search_hash=search_hash("email", email), deleted=str(deleted)
+    )
+    messages.success(
+        request, f"Stopped {deleted} update{'' if deleted == 1 else 's'} and deleted the email address they went to."
+    )
+    return redirect("privacy_staff:subject_access")

@@ -9,4 +9,5 @@ urlpatterns = [
         "consultations/<int:pk>/outcome/emails/retry/", notify_staff.retry_outcome_emails,
         name="retry_outcome_emails",
     ),
+    path("personal-data/followers/erase/", notify_staff.erase_followers, name="erase_followers"),
 ]

@@ -99,5 +99,13 @@ def unsubscribe(value):
             Follower.objects.filter(pk=value["f"]).delete()
 
 
+def erase_follower_address(email):
+    """Delete every follower with this address (any case), as unsubscribing would; how many."""
+    pks = list(Follower.objects.filter(email_key=address_key(email)).values_list("pk", flat=True))
+    for pk in pks:
+        unsubscribe({"f": pk})
+    return len(pks)
+
+
 def follower_unsubscribe_url(request, follower):
     return site_address(request) + reverse("outcomes:unsubscribe", args=[unsubscribe_token(follower=follower)])
