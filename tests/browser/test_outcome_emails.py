@@ -103,7 +103,7 @@ def test_staff_see_how_the_outcome_emails_went_and_try_the_failed_ones_again(pag
     page.goto(f"/staff/consultations/{consultation.pk}/")
     press(page, page.get_by_role("link", name="Outcome emails to respondents and followers"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Outcome emails")
-    expect(page.locator(".govuk-summary-list")).to_contain_text("Given up after 5 tries")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Failed 5 times")
     axe_check(page)
     press(page, page.get_by_role("button", name="Try the failed emails again now"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Trying 1 email again")

@@ -1,6 +1,7 @@
 """Following a consultation or a body without responding: double opt-in, the same answer
 whoever asks, rate limits, updates about a body's meetings, and the addresses deleted."""
 
+import base64
 import datetime
 import logging
 import re
@@ -70,6 +71,12 @@ class TestDoubleOptIn:
         after = client.post(url, {"email": "jo@example.org"}).content.decode()
         strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"')
         assert strip.sub("", before) == strip.sub("", after)
+
+    def test_the_link_does_not_carry_the_address_where_it_could_be_read(self, client, net_zero):
+        token = subscriptions.confirmation_token("jo.bloggs@example.org", consultation=net_zero)
+        padded = token + "=" * (-len(token) % 4)
+        assert b"jo.bloggs" not in base64.urlsafe_b64decode(padded)
+        assert "jo.bloggs" not in token
 
     def test_a_link_that_was_tampered_with_is_refused(self, client, net_zero):
         token = subscriptions.confirmation_token("jo@example.org", consultation=net_zero)

@@ -81,10 +81,10 @@ def confirm(request, token):
     them does not sign anyone up; pressing it stores the follower."""
     try:
         email, consultation_pk, body_pk = subscriptions.read_confirmation_token(token)
-    except signing.SignatureExpired:
+    except subscriptions.LinkExpired:
         return render(request, "outcomes/link_expired.html", {"valid_days": subscriptions.CONFIRM_VALID_DAYS},
                       status=410)
-    except signing.BadSignature:
+    except subscriptions.NotOurLink:
         raise Http404("Not a link we sent") from None
     consultation = body = None
     if consultation_pk is not None:

@@ -1,12 +1,18 @@
 """Following a consultation or a body without responding, with double opt-in, and unsubscribing.
 
-Asking to follow stores nothing: the address and what it wants to follow travel inside a
-signed link emailed to it. Only following that link and pressing "Confirm" stores a
+Asking to follow stores nothing: the address and what it wants to follow travel inside an
+encrypted link emailed to it. Only following that link and pressing "Confirm" stores a
 `Follower`, so nobody can sign someone else up, and an address that never confirms leaves no
 trace. The page after asking says the same whether or not the address already follows, so it
 can't be used to find out who follows what. Unsubscribing deletes the follower, address and all.
 """
 
+import base64
+import hashlib
+import json
+import time
+
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -21,17 +27,39 @@ CONFIRM_SALT = "haveyoursay.outcomes.follow"
 CONFIRM_VALID_DAYS = 7
 
 
+class LinkExpired(Exception):
+    """A confirmation link we sent, too old to use."""
+
+
+class NotOurLink(Exception):
+    """A confirmation link we did not send, or one that was changed."""
+
+
+def _cipher():
+    # The address rides in the link, so the link is encrypted, not only signed: a signed value
+    # is readable by anyone, and links end up in browser histories and servers' access logs.
+    digest = hashlib.sha256(f"{CONFIRM_SALT}:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
 def confirmation_token(email, *, consultation=None, body=None):
     what = {"c": consultation.pk} if consultation is not None else {"b": body.pk}
-    return signing.dumps({"e": email, **what}, salt=CONFIRM_SALT, compress=True)
+    return _cipher().encrypt(json.dumps({"e": email, **what}).encode()).decode().rstrip("=")
 
 
-def read_confirmation_token(token):
-    """(email, consultation pk or None, body pk or None); signing.BadSignature (or its
-    SignatureExpired) when the link is not one we sent, or is too old."""
-    value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_VALID_DAYS * 24 * 60 * 60)
+def read_confirmation_token(token, now=None):
+    """(email, consultation pk or None, body pk or None); NotOurLink, or LinkExpired when it is
+    older than CONFIRM_VALID_DAYS."""
+    cipher, raw = _cipher(), (token + "=" * (-len(token) % 4)).encode()
+    try:
+        value = json.loads(cipher.decrypt(raw))
+        made = cipher.extract_timestamp(raw)
+    except (InvalidToken, ValueError, TypeError):
+        raise NotOurLink from None
     if not isinstance(value, dict) or not isinstance(value.get("e"), str):
-        raise signing.BadSignature("Not a confirmation link")
+        raise NotOurLink
+    if (now or time.time()) - made >= CONFIRM_VALID_DAYS * 24 * 60 * 60:
+        raise LinkExpired
     return value["e"], value.get("c"), value.get("b")
 
 
