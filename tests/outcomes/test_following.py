@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.decisions.models import AgendaItem, Decision, Meeting, Organization
 from haveyoursay.outcomes import notify, subscriptions
 from haveyoursay.outcomes.notify_models import Follower, Mailing
@@ -157,6 +158,9 @@ class TestBodyFollowers:
         assert "That the Net Zero Leicestershire Strategy and Action Plan be approved." in message.body
         assert f"{SITE}/meetings/{meeting.pk}/" in message.body
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert AuditEvent.objects.get(action="meeting_emails.sent").sentence == (
+            "Emails about a meeting's decisions sent by the background worker: 1 email"
+        )
         # A body's follower is kept for its next meeting, until they unsubscribe.
         assert Follower.objects.filter(body=cabinet).exists()
 
@@ -191,8 +195,6 @@ class TestPersonalData:
     def test_subject_access_finds_what_an_address_follows_and_staff_can_erase_it(
         self, officer_client, net_zero, cabinet
     ):
-        from haveyoursay.accounts.models import AuditEvent
-
         subscriptions.follow("Jo.Bloggs@example.org", consultation=net_zero)
         subscriptions.follow("jo.bloggs@example.org", body=cabinet)
         subscriptions.follow("someone.else@example.org", body=cabinet)

@@ -23,6 +23,7 @@ SENTENCES = {
     "consultation.publish_outcome": "Outcome published by {by}",
     "consultation.withdraw_outcome": "Outcome withdrawn by {by}",
     "outcome_emails.sent": "Outcome emails sent by the background worker: {sent}",
+    "meeting_emails.sent": "Emails about a meeting's decisions sent by the background worker: {sent}",
     "outcome_emails.retry": "Failed outcome emails tried again ({emails}) by {by}",
     "document.add": "Document “{document}” added by {by}",
     "document.change": "Document “{document}” changed by {by}",

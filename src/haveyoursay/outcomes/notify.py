@@ -181,8 +181,9 @@ def send_mailing_impl(mailing_id, *, progress=ignore_progress, now=None, batch_s
     counts = mailing.counts()
     if sent_now := counts["sent"] - sent_before:
         # Numbers only: who they went to is on no record.
+        action = "outcome_emails.sent" if mailing.kind == Mailing.Kind.OUTCOME else "meeting_emails.sent"
         AuditEvent.record(
-            None, "outcome_emails.sent", mailing.consultation or mailing.meeting,
+            None, action, mailing.consultation or mailing.meeting,
             sent=f"{sent_now} email{'' if sent_now == 1 else 's'}",
             failed=counts["failed"], given_up=counts["given_up"],
         )  # fmt: skip
