@@ -344,3 +344,17 @@ class TestTheWorkerRacing:
         assert notify.claim_batch(mailing) == []
         assert len(rival) == 3
         assert set(mailing.deliveries.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_consultation_with_only_followers_left_is_due_for_retention_and_they_are_deleted(db):
+    from haveyoursay.privacy.retention import due_consultations
+
+    closed = today() - datetime.timedelta(days=25 * 31)
+    consultation = make_consultation(
+        slug="carers-strategy", opens_on=closed - datetime.timedelta(days=60), closes_on=closed
+    )
+    subscriptions.follow("sam.follower@example.org", consultation=consultation)
+    assert due_consultations() == [consultation]
+    apply_retention(consultation)
+    assert not Follower.objects.exists()
+    assert AuditEvent.objects.get(action="retention.apply").detail["followers_deleted"] == 1
