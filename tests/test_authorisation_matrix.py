@@ -151,6 +151,9 @@ MATRIX = {
     "privacy_staff:erase_response": (TEAM_ONLY, TEAM_ONLY),
     "privacy_staff:subject_access": (TEAM_ONLY, TEAM_ONLY),
     "privacy_staff:subject_access_export": (TEAM_ONLY, TEAM_ONLY),
+    "outcomes_staff:outcome_emails": (STAFF, STAFF),
+    "outcomes_staff:retry_outcome_emails": (TEAM_ONLY, TEAM_ONLY),  # POST only: a GET is a 405 once past the check
+    "outcomes_staff:erase_followers": (TEAM_ONLY, TEAM_ONLY),
     "accounts_staff:people": (LEADS, LEADS),
     "accounts_staff:audit_log": (LEADS, LEADS),  # GET only: a POST is a 405 once past the first check
     "accounts_staff:audit_log_download": (LEADS, LEADS),

@@ -28,6 +28,7 @@ from haveyoursay.analysis.models import Codeframe, Quote, Theme
 from haveyoursay.decisions.models import AgendaItem, Attendance, Decision, Meeting, Organization, Person
 from haveyoursay.hub.models import Area, Event
 from haveyoursay.outcomes.models import ClosingDateChange, Consideration, WeDidEntry
+from haveyoursay.outcomes import notify, subscriptions
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.building import add_page, add_question
@@ -136,6 +137,7 @@ class World:
             question=self.vision,
         )
         self.entry.options.set(self.vision.options.all()[:2])
+        self.follower, _ = subscriptions.follow("jo.bloggs@example.org", body=self.body)
         # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
         AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
         AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
@@ -306,6 +308,14 @@ URL_PARAMETERS = {
     "outcomes_staff:link_item": lambda w, c: {"pk": w.consultation.pk, "meeting_pk": w.meeting.pk},
     "outcomes_staff:change_link": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
     "outcomes_staff:unlink_item": lambda w, c: {"pk": w.consultation.pk, "consideration_pk": w.consideration.pk},
+    "outcomes:follow_consultation": public,
+    "outcomes:follow_body": lambda w, c: {"slug": w.body.slug},
+    "outcomes:confirm": lambda w, c: {
+        "token": subscriptions.confirmation_token("jo.bloggs@example.org", consultation=w.consultation)
+    },
+    "outcomes:unsubscribe": lambda w, c: {"token": notify.unsubscribe_token(follower=w.follower)},
+    "outcomes_staff:outcome_emails": consultation,
+    "outcomes_staff:retry_outcome_emails": consultation,
 }
 
 # Pages after which the person is signed in again, so the walk carries on as them.

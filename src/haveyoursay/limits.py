@@ -126,3 +126,8 @@ RESUME_GUESSES_FROM_ADDRESS = Limit("resume-address", 100)
 # Resume links by email: a few for each response, and no flood from one address.
 RESUME_EMAILS_PER_RESPONSE = Limit("resume-email-response", 3)
 RESUME_EMAILS_FROM_ADDRESS = Limit("resume-email-address", 20)
+# Asking to follow a consultation or a body: each asks for a confirmation email, so a few to
+# any one address (beyond that nothing more is sent, and the page says the same), and no flood
+# from one connection.
+FOLLOW_REQUESTS_FROM_ADDRESS = Limit("follow-address", 20)
+FOLLOW_EMAILS_TO_ADDRESS = Limit("follow-email", 3)

@@ -463,6 +463,11 @@ PRIVACY_NOTICE_TEMPLATE = env(
     "How long we keep it: your name, contact details and any personal details in your comments are removed at "
     "the end of the period shown below, counted from the day the consultation closes. The anonymous counts in "
     "the published report are kept.\n\n"
+    "Emails about the outcome: if you ask us to tell you the outcome, by ticking the box when you respond or by "
+    "asking for updates on this page, we use your email address only to send you that one email. We delete it "
+    "once the email has gone, or at the end of the period shown below if that comes first. If you ask for updates "
+    "about a council committee's meetings, we keep your email address until you tell us to stop: every email has "
+    "a link to do so.\n\n"
     "Your rights: you can ask for a copy of everything we hold about you, ask us to correct it, ask us to "
     "delete your response, or object to how we use it. Contact the team named on this page, or the council's "
     "data protection officer, giving your response's reference if you have it. We reply within one month. If "
@@ -490,6 +495,30 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "outbox"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "haveyoursay@localhost")
+# Or through GOV.UK Notify (`pip install haveyoursay[notify]`): its API key, and the id of a
+# plain-text email template whose subject is ((subject)) and whose body is ((body)). It then
+# sends every email the site sends, in place of SMTP. NOTIFY_REPLY_TO_ID names one of the
+# service's reply-to addresses; NOTIFY_BASE_URL is for Notify's own test environments.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_ID = env("NOTIFY_TEMPLATE_ID")
+NOTIFY_REPLY_TO_ID = env("NOTIFY_REPLY_TO_ID")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if NOTIFY_API_KEY:
+    _uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    if not re.fullmatch(rf".+-{_uuid}-{_uuid}", NOTIFY_API_KEY.strip()):
+        raise ImproperlyConfigured(
+            "NOTIFY_API_KEY must be a GOV.UK Notify API key as Notify shows it: its name, then two long codes "
+            "joined by hyphens."
+        )
+    if not NOTIFY_TEMPLATE_ID or not re.fullmatch(_uuid, NOTIFY_TEMPLATE_ID.strip()):
+        raise ImproperlyConfigured(
+            "NOTIFY_TEMPLATE_ID must be the id of a GOV.UK Notify email template (like "
+            "f33517ff-2a88-4f6e-b855-c550268ce08a) whose subject is ((subject)) and whose body is ((body))."
+        )
+    if importlib.util.find_spec("notifications_python_client") is None:
+        raise ImproperlyConfigured("NOTIFY_API_KEY is set, but GOV.UK Notify's client is not installed: "
+                                   "pip install haveyoursay[notify]")
+    EMAIL_BACKEND = "haveyoursay.govuk_notify.NotifyEmailBackend"
 
 LOGGING = {
     "version": 1,

@@ -212,10 +212,31 @@ unpublish = _state_change(
     "consultation.unpublish", "hub.publish_consultation", "unpublish",
     "“{title}” is not published. Only staff can see it now.",
 )
-publish_outcome = _state_change(
-    "consultation.publish_outcome", "hub.publish_consultation", "publish_outcome",
-    "The outcome of “{title}” is published: “You said” and “We did” are on its page.",
-)
+
+
+@staff_required("hub.publish_consultation")
+@require_POST
+def publish_outcome(request, pk):
+    """Show the outcome, and email it to everyone who asked to hear it (outcomes/notify.py)."""
+    from haveyoursay.outcomes.notify import start_outcome_mailing
+
+    consultation = get_consultation_for_user(request, pk, "hub.publish_consultation")
+    try:
+        with transaction.atomic():
+            consultation.publish_outcome()
+            AuditEvent.record(request.user, "consultation.publish_outcome", consultation)
+            start_outcome_mailing(consultation, request.user)
+    except OutcomeNotReady as refusal:
+        messages.error(request, str(refusal))
+        return redirect("staff:consultation", consultation.pk)
+    messages.success(
+        request,
+        f"The outcome of “{consultation.title}” is published: “You said” and “We did” are on its page. "
+        "Everyone who asked to hear it is being sent an email.",
+    )
+    return redirect("staff:consultation", consultation.pk)
+
+
 withdraw_outcome = _state_change(
     "consultation.withdraw_outcome", "hub.publish_consultation", "withdraw_outcome",
     "The outcome of “{title}” is no longer shown to the public.",

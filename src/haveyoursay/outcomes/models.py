@@ -156,3 +156,7 @@ class WeDidEntry(models.Model):
                 entry.save(update_fields=["position"])
         self.position = other
         return True
+
+
+# Who asked to hear the outcome, and the emails that told them: in a file of their own.
+from haveyoursay.outcomes.notify_models import Delivery, Follower, Mailing  # noqa: E402, F401

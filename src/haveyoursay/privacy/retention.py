@@ -19,6 +19,7 @@ from django.db import transaction
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.models import Consultation, FreeTextAfterRetention, today
+from haveyoursay.outcomes.notify import forget_followers_of
 from haveyoursay.privacy.models import RetentionRun
 
 BATCH = 500
@@ -40,7 +41,10 @@ def due_consultations(on=None):
     """Consultations whose retention period has ended and that still hold personal data."""
     on = on or today()
     candidates = Consultation.private_objects.filter(closes_on__isnull=False, closes_on__lte=on)
-    return [consultation for consultation in candidates if is_due(consultation, on) and responses_held(consultation)]
+    return [
+        consultation for consultation in candidates
+        if is_due(consultation, on) and (responses_held(consultation) or consultation.followers.exists())
+    ]  # fmt: skip
 
 
 def apply_retention(consultation, *, user=None, on=None):
@@ -91,7 +95,9 @@ def apply_retention(consultation, *, user=None, on=None):
                 redacted += len(changed)
                 # A quote's text is already redacted; what redaction took out is the person's words.
                 Quote.objects.filter(answer__in=answers).exclude(removed=[]).update(removed=[])
-        if not (anonymised or unsent_deleted):
+        # Followers' addresses go too, and outcome emails not yet sent never will be.
+        followers_deleted = forget_followers_of(consultation)
+        if not (anonymised or unsent_deleted or followers_deleted):
             return None
         notes_changed = remove_free_text_of_event_notes(EventNote.objects.filter(consultation=consultation), deleting)
         run = RetentionRun.objects.create(
@@ -106,7 +112,7 @@ def apply_retention(consultation, *, user=None, on=None):
             user, "retention.apply", consultation, command_line=user is None,
             responses=f"{anonymised} response{'s' if anonymised != 1 else ''}",
             unsent_deleted=unsent_deleted, fields=sorted(fields), free_text=free_text,
-            answers_redacted=redacted, answers_deleted=deleted,
+            answers_redacted=redacted, answers_deleted=deleted, followers_deleted=followers_deleted,
         )
     return run
 

@@ -2,8 +2,8 @@
 
 `find_person(kind, term)` looks across every consultation: responses by their name, email
 addresses (for the outcome and for save and return) or reference; comments and "other"
-answers that mention the name or address; event notes that do; and stakeholder records by
-name. `Findings.responses` is what the exported file lists, each with its questions and
+answers that mention the name or address; event notes that do; stakeholder records by
+name; and, by email address, the updates the person asked for (followers). `Findings.responses` is what the exported file lists, each with its questions and
 answers in words.
 
 Who searched is audited, never what for: the audit holds a keyed hash of the search, so the
@@ -27,10 +27,14 @@ class Findings:
     mentions: list = field(default_factory=list)  # [Answer] in other people's responses
     event_notes: list = field(default_factory=list)
     stakeholders: list = field(default_factory=list)
+    followers: list = field(default_factory=list)  # [Follower]: updates asked for by email
 
     @property
     def total(self):
-        return len(self.responses) + len(self.mentions) + len(self.event_notes) + len(self.stakeholders)
+        return (
+            len(self.responses) + len(self.mentions) + len(self.event_notes) + len(self.stakeholders)
+            + len(self.followers)
+        )
 
 
 def search_hash(kind, term):
@@ -71,6 +75,12 @@ def find_person(kind, term):
             EventNote.objects.filter(Q(summary__icontains=term) | Q(title__icontains=term)).select_related(
                 "consultation"
             )
+        )
+    if kind == "email":
+        from haveyoursay.outcomes.notify_models import Follower, address_key
+
+        found.followers = list(
+            Follower.objects.filter(email_key=address_key(term)).select_related("consultation", "body")
         )
     if kind == "name":
         found.stakeholders = list(Stakeholder.objects.filter(name__icontains=term).select_related("consultation"))
