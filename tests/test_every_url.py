@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
-from haveyoursay.decisions.models import AgendaItem, Attendance, Meeting, Organization, Person
+from haveyoursay.decisions.models import AgendaItem, Attendance, Decision, Meeting, Organization, Person
 from haveyoursay.hub.models import Area, Event
 from haveyoursay.reports import generating
 from haveyoursay.surveys import submission
@@ -117,6 +117,10 @@ class World:
         )
         Attendance.objects.create(meeting=self.meeting, person=self.member, status=Attendance.Status.PRESENT)
         self.item = AgendaItem.objects.create(meeting=self.meeting, number=1, title="Strategic Plan (2022-26)")
+        self.decision = Decision.objects.create(
+            item=self.item, decided_on=datetime.date(2022, 3, 29), outcome=Decision.Outcome.APPROVED,
+            text="The Cabinet approved the Strategic Plan.",
+        )  # fmt: skip
         # What the sign-in limits and two-factor sign-in keep, so that their admin pages open too.
         AccessAttempt.objects.create(username="mistyped", ip_address="192.0.2.1", failures_since_start=1)
         AccessLog.objects.create(username="mistyped", ip_address="192.0.2.1")
@@ -274,6 +278,11 @@ URL_PARAMETERS = {
     "decisions_staff:record_edit": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "decisions_staff:record_delete": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "jobs_staff:consultation_jobs": consultation,
+    "api:consultation": public,
+    "api:body": lambda w, c: {"slug": w.body.slug},
+    "api:person": lambda w, c: {"slug": w.member.slug},
+    "api:meeting": lambda w, c: {"meeting_id": w.meeting.pk},
+    "api:decision": lambda w, c: {"decision_id": w.decision.pk},
 }
 
 # Pages after which the person is signed in again, so the walk carries on as them.

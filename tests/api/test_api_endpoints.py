@@ -302,13 +302,18 @@ def test_it_refuses_bad_consultation_parameters_with_a_422_naming_the_parameter(
     assert error["message"].startswith(f"{parameter}: ")
 
 
-def test_it_refuses_an_until_before_since(client, db):
-    response, error = get(client, "decisions", since="2022-03-01", until="2022-01-01")
-    assert response.status_code == 422
-    assert error == {"message": "until: until must be the same as or after since",
-                     "errors": [{"parameter": "until", "message": "until must be the same as or after since"}]}  # fmt: skip
-    response, _ = get(client, "meetings", since="2022-02-30")
-    assert response.status_code == 422
+def test_it_refuses_a_date_not_written_as_one(client, db):
+    for since in ("0", "2022-02-30", "29/03/2022"):
+        response, error = get(client, "decisions", since=since)
+        assert response.status_code == 422
+        assert error["errors"][0]["parameter"] == "since"
+    _, error = get(client, "meetings", until="0")
+    assert error["message"] == "until: Value error, Give the date as YYYY-MM-DD, for example 2022-03-29"
+
+
+def test_a_date_range_that_ends_before_it_starts_has_no_results(client, trail):
+    response, page = get(client, "decisions", since="2022-03-01", until="2022-01-01")
+    assert response.status_code == 200 and page["count"] == 0
 
 
 @pytest.mark.parametrize("path", ["meetings/0", "meetings/9223372036854775808", "decisions/-1", "meetings/abc"])

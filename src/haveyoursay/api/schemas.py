@@ -6,9 +6,11 @@ votes, Popolo for bodies, people and memberships.
 """
 
 import datetime
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 # A filter left empty, as a form sends it, means no filter.
@@ -20,6 +22,17 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 
 PublicStatus = Literal["forthcoming", "open", "closed"]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def written_as_a_date(value):
+    """A date must come as YYYY-MM-DD: pydantic would otherwise read a number as seconds since 1970."""
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("Give the date as YYYY-MM-DD, for example 2022-03-29")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(written_as_a_date)]
 
 
 # -- Query parameters -------------------------------------------------------------------------
@@ -33,10 +46,8 @@ class PageQuery(Schema):
 
 
 class DateRangeQuery(PageQuery):
-    since: datetime.date | None = Field(None, description="On or after this date (YYYY-MM-DD).")
-    until: datetime.date | None = Field(
-        None, description="On or before this date (YYYY-MM-DD): the same as or after `since`."
-    )
+    since: Day | None = Field(None, description="On or after this date (YYYY-MM-DD).")
+    until: Day | None = Field(None, description="On or before this date (YYYY-MM-DD).")
 
 
 class ConsultationQuery(PageQuery):

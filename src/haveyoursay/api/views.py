@@ -56,14 +56,6 @@ def parameter_of(location):
     return names[0] if names else ""
 
 
-def check_dates(filters):
-    """`until` before `since` matches nothing, and is more likely a mistake: say so."""
-    if filters.since and filters.until and filters.until < filters.since:
-        raise ValidationError(
-            [{"loc": ("query", "until"), "msg": "until must be the same as or after since"}]
-        )
-
-
 @api.exception_handler(ValidationError)
 def invalid_parameters(request, exc):
     errors = [{"parameter": parameter_of(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
@@ -261,7 +253,6 @@ def person(request, slug: str = Path(..., description="The person's slug.")):
 def meetings(request, filters: Query[schemas.MeetingQuery]):
     """Meetings of every body, or of one, newest first; `since` and `until` are the days they
     are held on, where the council is."""
-    check_dates(filters)
     queryset = Meeting.objects.select_related("organization")
     if filters.body:
         queryset = queryset.filter(organization__slug=filters.body)
@@ -280,12 +271,10 @@ def meetings(request, filters: Query[schemas.MeetingQuery]):
     tags=["Democracy"],
     summary="A meeting",
 )
-def meeting(request, meeting_id: int = Path(..., description="The meeting's id.")):
+def meeting(request, meeting_id: int = Path(..., ge=1, le=schemas.MAX_ID, description="The meeting's id.")):
     """A meeting (an Open Civic Data Event) with who took part, and its agenda: each item with
     its papers, decisions and votes, named votes with each member's vote. An item taken in
     private shows its title and exemption paragraph alone."""
-    if not 1 <= meeting_id <= schemas.MAX_ID:
-        raise Http404(f"There is no meeting {meeting_id}")
     found = by_id(Meeting.objects.select_related("organization"), meeting_id, "meeting")
     items = found.items.select_related("meeting__organization").prefetch_related(
         "documents",
@@ -315,7 +304,6 @@ def meeting(request, meeting_id: int = Path(..., description="The meeting's id."
 )
 def decisions(request, filters: Query[schemas.DecisionQuery]):
     """Decisions of the council's bodies and of officers under delegated powers, newest first."""
-    check_dates(filters)
     queryset = Decision.objects.select_related("item__meeting__organization", "delegated_officer")
     if filters.body:
         queryset = queryset.filter(item__meeting__organization__slug=filters.body)
@@ -337,10 +325,8 @@ def decisions(request, filters: Query[schemas.DecisionQuery]):
     tags=["Democracy"],
     summary="A decision",
 )
-def decision(request, decision_id: int = Path(..., description="The decision's id.")):
+def decision(request, decision_id: int = Path(..., ge=1, le=schemas.MAX_ID, description="The decision's id.")):
     """A decision; for one taken in private, its outcome, date and maker, without its text."""
-    if not 1 <= decision_id <= schemas.MAX_ID:
-        raise Http404(f"There is no decision {decision_id}")
     queryset = Decision.objects.select_related("item__meeting__organization", "delegated_officer")
     return Shaper(request).decision(by_id(queryset, decision_id, "decision"))
 
