@@ -17,6 +17,11 @@ EXAMPLE_QUERIES = {
     "decisions": "?outcome=approved",
     "people": "?body=cabinet",
 }
+# What each status an operation can answer with means, for a person reading the page.
+STATUSES = {
+    "404": "404 if there is no such record",
+    "422": "422 if a parameter is not right, saying which and why",
+}
 EXAMPLE_PATH_VALUES = {"slug": "{slug}", "meeting_id": "{meeting_id}", "decision_id": "{decision_id}"}
 
 
@@ -37,7 +42,7 @@ class Operation:
     summary: str
     description: str
     parameters: tuple
-    responses: tuple
+    errors: tuple
     example: str
 
 
@@ -53,15 +58,17 @@ def kind_of(schema):
     if schema.get("type") == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")
         words = "whole number"
-        if low is not None and high is not None:
+        if low is not None and high is not None and high < 2**31:
             words += f", {low:,} to {high:,}"
+        elif low is not None:
+            words += f", from {low:,}"
         if "default" in schema:
             words += f" (default {schema['default']})"
         return words
     if schema.get("format") == "date":
         return "date, YYYY-MM-DD"
     if schema.get("pattern"):
-        return "slug: letters, numbers, hyphens and underscores"
+        return "letters, numbers, hyphens and underscores"
     return "text"
 
 
@@ -82,6 +89,7 @@ def operations():
                 for p in operation.get("parameters", [])
             )
             name = operation["operationId"]
+            codes = sorted(operation.get("responses", {}))
             example = path
             for key, value in EXAMPLE_PATH_VALUES.items():
                 example = example.replace("{" + key + "}", value)
@@ -93,7 +101,7 @@ def operations():
                     summary=operation.get("summary", ""),
                     description=" ".join(operation.get("description", "").split()),
                     parameters=parameters,
-                    responses=tuple(sorted(operation.get("responses", {}))),
+                    errors=tuple(STATUSES[code] for code in codes if code in STATUSES),
                     example=example + EXAMPLE_QUERIES.get(name, ""),
                 )
             )

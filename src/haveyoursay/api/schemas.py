@@ -39,31 +39,29 @@ Day = Annotated[datetime.date, BeforeValidator(written_as_a_date)]
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page of results, from 1.")
-    limit: int = Field(
-        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"How many results a page holds, 1 to {MAX_LIMIT}."
-    )
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page of results.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many results a page holds.")
 
 
 class DateRangeQuery(PageQuery):
-    since: Day | None = Field(None, description="On or after this date (YYYY-MM-DD).")
-    until: Day | None = Field(None, description="On or before this date (YYYY-MM-DD).")
+    since: Day | None = Field(None, description="On or after this day.")
+    until: Day | None = Field(None, description="On or before this day.")
 
 
 class ConsultationQuery(PageQuery):
     status: list[PublicStatus] = Field(
         default_factory=list, description="Only consultations with this status; repeat it for several."
     )
-    topic: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="A topic's slug.")
-    area: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="An area's slug.")
+    topic: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only consultations on this topic (its slug).")
+    area: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only consultations about this area (its slug).")
 
 
 class MeetingQuery(DateRangeQuery):
-    body: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only this body's meetings.")
+    body: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only this body’s meetings (its slug).")
 
 
 class DecisionQuery(DateRangeQuery):
-    body: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only this body's decisions.")
+    body: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only this body’s decisions (its slug).")
     outcome: Literal["approved", "amended", "noted", "deferred", "rejected", "referred"] | None = Field(
         None, description="Only decisions with this outcome."
     )
@@ -71,7 +69,7 @@ class DecisionQuery(DateRangeQuery):
 
 class PersonQuery(PageQuery):
     body: str | None = Field(
-        None, pattern=FILTER_PATTERN, max_length=120, description="Only people who are members of this body today."
+        None, pattern=FILTER_PATTERN, max_length=120, description="Only people who are members of this body today (its slug)."
     )
 
 

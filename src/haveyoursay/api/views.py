@@ -32,9 +32,9 @@ from haveyoursay.outcomes.models import WeDidEntry
 from haveyoursay.outcomes.timeline import timeline_for
 
 DESCRIPTION = """Consultations, their timelines and what the council did about what people said,
-and the council's meetings, decisions and votes, as JSON. Read-only and open to all: no key is
+and the council’s meetings, decisions and votes, as JSON. Read-only and open to all: no key is
 needed. Nothing personal about anyone who responded to a consultation is ever included.
-Meetings and votes follow Open Civic Data's Event and VoteEvent; bodies and people, Popolo."""
+Meetings and votes follow Open Civic Data’s Event and VoteEvent; bodies and people, Popolo."""
 
 api = NinjaAPI(
     title="Have your say open data API",
@@ -149,7 +149,7 @@ def consultations(request, filters: Query[schemas.ConsultationQuery]):
     tags=["Consultations"],
     summary="A consultation",
 )
-def consultation(request, slug: str = Path(..., description="The consultation's id (its slug).")):
+def consultation(request, slug: str = Path(..., description="The consultation’s id (its slug).")):
     """A consultation with its documents, dates, how to respond, how many responses count, its
     timeline from approval to decision, and "You said, we did" once the outcome is published."""
     queryset = with_labels(Consultation.public_objects.select_related("follows")).prefetch_related(
@@ -193,7 +193,7 @@ def bodies(request, filters: Query[schemas.PageQuery]):
     tags=["Democracy"],
     summary="A body",
 )
-def body(request, slug: str = Path(..., description="The body's slug.")):
+def body(request, slug: str = Path(..., description="The body’s slug.")):
     """A body with its members today."""
     organization = by_slug(Organization.objects.select_related("parent"), slug, "body")
     shaper = Shaper(request)
@@ -231,7 +231,7 @@ def people(request, filters: Query[schemas.PersonQuery]):
     tags=["Democracy"],
     summary="A person",
 )
-def person(request, slug: str = Path(..., description="The person's slug.")):
+def person(request, slug: str = Path(..., description="The person’s slug.")):
     """A person with every membership they have held."""
     found = by_slug(Person.objects.all(), slug, "person")
     shaper = Shaper(request)
@@ -251,8 +251,8 @@ def person(request, slug: str = Path(..., description="The person's slug.")):
     summary="Meetings",
 )
 def meetings(request, filters: Query[schemas.MeetingQuery]):
-    """Meetings of every body, or of one, newest first; `since` and `until` are the days they
-    are held on, where the council is."""
+    """Meetings of every body, or of one, newest first. The dates are the days they are held
+    on, where the council is."""
     queryset = Meeting.objects.select_related("organization")
     if filters.body:
         queryset = queryset.filter(organization__slug=filters.body)
@@ -271,9 +271,9 @@ def meetings(request, filters: Query[schemas.MeetingQuery]):
     tags=["Democracy"],
     summary="A meeting",
 )
-def meeting(request, meeting_id: int = Path(..., ge=1, le=schemas.MAX_ID, description="The meeting's id.")):
+def meeting(request, meeting_id: int = Path(..., ge=1, le=schemas.MAX_ID, description="The meeting’s id.")):
     """A meeting (an Open Civic Data Event) with who took part, and its agenda: each item with
-    its papers, decisions and votes, named votes with each member's vote. An item taken in
+    its papers, decisions and votes, named votes with each member’s vote. An item taken in
     private shows its title and exemption paragraph alone."""
     found = by_id(Meeting.objects.select_related("organization"), meeting_id, "meeting")
     items = found.items.select_related("meeting__organization").prefetch_related(
@@ -303,7 +303,7 @@ def meeting(request, meeting_id: int = Path(..., ge=1, le=schemas.MAX_ID, descri
     summary="Decisions",
 )
 def decisions(request, filters: Query[schemas.DecisionQuery]):
-    """Decisions of the council's bodies and of officers under delegated powers, newest first."""
+    """Decisions of the council’s bodies and of officers under delegated powers, newest first."""
     queryset = Decision.objects.select_related("item__meeting__organization", "delegated_officer")
     if filters.body:
         queryset = queryset.filter(item__meeting__organization__slug=filters.body)
@@ -325,7 +325,7 @@ def decisions(request, filters: Query[schemas.DecisionQuery]):
     tags=["Democracy"],
     summary="A decision",
 )
-def decision(request, decision_id: int = Path(..., ge=1, le=schemas.MAX_ID, description="The decision's id.")):
+def decision(request, decision_id: int = Path(..., ge=1, le=schemas.MAX_ID, description="The decision’s id.")):
     """A decision; for one taken in private, its outcome, date and maker, without its text."""
     queryset = Decision.objects.select_related("item__meeting__organization", "delegated_officer")
     return Shaper(request).decision(by_id(queryset, decision_id, "decision"))
