@@ -5,6 +5,7 @@ anything about a respondent)."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from haveyoursay.analysis.models import Codeframe, Theme
 from haveyoursay.decisions.demo import load_demo_records
@@ -34,7 +35,9 @@ def trail(db):
     load_demo()
     load_demo_records()
     plan = Consultation.public_objects.get(slug=STRATEGIC_PLAN)
-    make_document(plan, title="Strategic Plan 2022-26: easy read", kind="easy_read", name="strategic-plan-easy-read.pdf")
+    make_document(
+        plan, title="Strategic Plan 2022-26: easy read", kind="easy_read", name="strategic-plan-easy-read.pdf"
+    )
     october = AgendaItem.objects.get(meeting__organization__slug="cabinet", title="Draft Strategic Plan (2022-26)")
     march = AgendaItem.objects.get(meeting__organization__slug="cabinet", title="Strategic Plan (2022-26)")
     Consideration.objects.create(consultation=plan, item=october, stage=Consideration.Stage.APPROVAL)
@@ -49,7 +52,7 @@ def trail(db):
     )  # fmt: skip
     AgendaDocument.objects.create(item=secret, title="Valuation report", url="https://example.org/valuation.pdf")
     Decision.objects.create(
-        item=secret, decided_on=march.meeting.starts_at.date(), outcome=Decision.Outcome.APPROVED,
+        item=secret, decided_on=timezone.localdate(march.meeting.starts_at), outcome=Decision.Outcome.APPROVED,
         text=f"{SECRET_TEXT} £1.2m.",
     )  # fmt: skip
     VoteEvent.objects.create(item=secret, motion_text=f"{SECRET_TEXT} £1.2m", result=VoteEvent.Result.CARRIED)
@@ -123,7 +126,9 @@ def test_a_consultation_has_its_documents_dates_outcome_timeline_and_we_did_entr
     kinds = [step["kind"] for step in plan["timeline"]]
     assert kinds[:2] == ["approved", "opened"] and "closed" in kinds and "decision" in kinds
     decision_step = next(step for step in plan["timeline"] if step["kind"] == "decision")
-    assert decision_step["detail"] == "The Cabinet approved the Strategic Plan, changed in the light of the consultation."
+    assert decision_step["detail"] == (
+        "The Cabinet approved the Strategic Plan, changed in the light of the consultation."
+    )
     assert decision_step["decisions"][0]["text"].startswith("The Cabinet noted the outcome of the consultation")
     assert decision_step["decisions"][0]["is_key_decision"] is True
     [entry] = plan["we_did_entries"]
@@ -277,7 +282,8 @@ def test_pages_link_to_each_other_and_a_page_past_the_end_is_empty(client, trail
     assert first["pages"] == -(-total // 2) and first["previous"] is None
     assert first["next"] == "http://testserver/api/v1/meetings?limit=2&body=&page=2"
     _, second = get(client, "meetings", limit=2, page=2)
-    assert second["previous"].endswith("page=1") and second["results"][0]["id"] not in [m["id"] for m in first["results"]]
+    assert second["previous"].endswith("page=1")
+    assert second["results"][0]["id"] not in [m["id"] for m in first["results"]]
     _, beyond = get(client, "meetings", limit=2, page=1000)
     assert beyond["results"] == [] and beyond["next"] is None and beyond["count"] == total
 

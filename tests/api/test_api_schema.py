@@ -63,11 +63,14 @@ def records(db, settings):
     meeting = Meeting.objects.create(
         organization=cabinet, starts_at=datetime.datetime(2022, 3, 29, 14, tzinfo=datetime.UTC), venue="County Hall"
     )
-    Meeting.objects.create(organization=cabinet, starts_at=timezone.now() + datetime.timedelta(days=30), time_known=False)
+    next_month = timezone.now() + datetime.timedelta(days=30)
+    Meeting.objects.create(organization=cabinet, starts_at=next_month, time_known=False)
     for person in (rushton, breckon):
         Attendance.objects.create(meeting=meeting, person=person, status=Attendance.Status.PRESENT)
     item = AgendaItem.objects.create(meeting=meeting, number=1, title="Strategic Plan (2022-26)")
-    AgendaDocument.objects.create(item=item, title="Report of the Chief Executive", url="https://example.org/report.pdf")
+    AgendaDocument.objects.create(
+        item=item, title="Report of the Chief Executive", url="https://example.org/report.pdf"
+    )
     decision = Decision.objects.create(
         item=item, decided_on=datetime.date(2022, 3, 29), outcome="approved", is_key_decision=True,
         text="The Cabinet noted the outcome of the consultation and approved the Strategic Plan.",

@@ -38,6 +38,12 @@ Day = Annotated[datetime.date, BeforeValidator(written_as_a_date)]
 # -- Query parameters -------------------------------------------------------------------------
 
 
+def slug_filter(description):
+    """An optional filter by a record's slug (letters, digits, hyphens): anything else is refused
+    before it reaches the database."""
+    return Field(None, pattern=FILTER_PATTERN, max_length=120, description=description)
+
+
 class PageQuery(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page of results.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many results a page holds.")
@@ -52,25 +58,23 @@ class ConsultationQuery(PageQuery):
     status: list[PublicStatus] = Field(
         default_factory=list, description="Only consultations with this status; repeat it for several."
     )
-    topic: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only consultations on this topic (its slug).")
-    area: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only consultations about this area (its slug).")
+    topic: str | None = slug_filter("Only consultations on this topic (its slug).")
+    area: str | None = slug_filter("Only consultations about this area (its slug).")
 
 
 class MeetingQuery(DateRangeQuery):
-    body: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only this body’s meetings (its slug).")
+    body: str | None = slug_filter("Only this body’s meetings (its slug).")
 
 
 class DecisionQuery(DateRangeQuery):
-    body: str | None = Field(None, pattern=FILTER_PATTERN, max_length=120, description="Only this body’s decisions (its slug).")
+    body: str | None = slug_filter("Only this body’s decisions (its slug).")
     outcome: Literal["approved", "amended", "noted", "deferred", "rejected", "referred"] | None = Field(
         None, description="Only decisions with this outcome."
     )
 
 
 class PersonQuery(PageQuery):
-    body: str | None = Field(
-        None, pattern=FILTER_PATTERN, max_length=120, description="Only people who are members of this body today (its slug)."
-    )
+    body: str | None = slug_filter("Only people who are members of this body today (its slug).")
 
 
 # -- Errors and pages -------------------------------------------------------------------------

@@ -110,8 +110,10 @@ class Shaper:
         }
 
     def we_did_entry(self, entry):
-        """One line of "You said, we did". The count of people behind it, once it is worked
-        out from the analysis, is added here as `count`, beside the references it is made from."""
+        """One line of "You said, we did". How many people said it (the themes' and answers'
+        counts, taken live from the analysis) belongs here as "count", beside the references it
+        is made from, and in `schemas.WeDidEntry`; until it is worked out it is left out, never
+        guessed."""
         question = entry.question
         return {
             "position": entry.position,
@@ -145,7 +147,9 @@ class Shaper:
         item = item or decision.item
         if item is not None:
             organization = item.meeting.organization
-            maker = {"entity_type": "organization", "id": f"organization/{organization.slug}", "name": organization.name}
+            maker = {
+                "entity_type": "organization", "id": f"organization/{organization.slug}", "name": organization.name
+            }
             url = self.url("decisions:meeting", item.meeting_id) + f"#item-{item.pk}"
         else:
             officer = decision.delegated_officer
@@ -167,11 +171,8 @@ class Shaper:
         }
 
     def vote_event(self, event):
-        counts = [
-            {"option": option, "value": value}
-            for option, value in (("yes", event.for_count), ("no", event.against_count), ("abstain", event.abstain_count))
-            if value is not None
-        ]
+        totals = (("yes", event.for_count), ("no", event.against_count), ("abstain", event.abstain_count))
+        counts = [{"option": option, "value": value} for option, value in totals if value is not None]
         return {
             "id": f"vote_event/{event.pk}",
             "motion_text": event.motion_text,
@@ -255,7 +256,8 @@ class Shaper:
             }
             for a in attendance
         ]  # fmt: skip
-        return {**self.meeting(meeting), "participants": participants, "agenda": [self.agenda_entry(i, considered) for i in items]}
+        agenda = [self.agenda_entry(item, considered) for item in items]
+        return {**self.meeting(meeting), "participants": participants, "agenda": agenda}
 
     def agenda_entry(self, item, considered):
         entry = {
