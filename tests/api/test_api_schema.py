@@ -8,7 +8,9 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -37,7 +39,19 @@ EXAMPLES = 25
 
 
 @pytest.fixture
-def records(db, settings):
+def one_connection():
+    """Requests through the WSGI application keep the test's database connection, as Django's
+    test client does: closing it at the end of each request would end the test's transaction
+    (on PostgreSQL; SQLite's in-memory database ignores the close)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def records(db, settings, one_connection):
     """A little of everything the API shows, from the council's own records: a closed consultation
     with its outcome and We did, an open one, the Cabinet meeting that decided, a recorded vote,
     an item taken in private, and an officer's delegated decision."""
