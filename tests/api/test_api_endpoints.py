@@ -397,3 +397,8 @@ def test_the_documentation_page_describes_each_operation_and_its_parameters(clie
 
 def test_every_page_links_to_the_api_from_its_footer(client, db):
     assert '<a class="govuk-footer__link" href="/api/">Open data API</a>' in client.get("/").content.decode()
+
+
+def test_the_api_root_leads_to_its_documentation(client, db):
+    response = client.get("/api/v1/")
+    assert response.status_code == 302 and response["Location"] == "/api/"
