@@ -316,6 +316,11 @@ URL_PARAMETERS = {
     "outcomes:unsubscribe": lambda w, c: {"token": notify.unsubscribe_token(follower=w.follower)},
     "outcomes_staff:outcome_emails": consultation,
     "outcomes_staff:retry_outcome_emails": consultation,
+    "api:consultation": public,
+    "api:body": lambda w, c: {"slug": w.body.slug},
+    "api:person": lambda w, c: {"slug": w.member.slug},
+    "api:meeting": lambda w, c: {"meeting_id": w.meeting.pk},
+    "api:decision": lambda w, c: {"decision_id": w.decision.pk},
 }
 
 # Pages after which the person is signed in again, so the walk carries on as them.

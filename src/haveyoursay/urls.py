@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from haveyoursay.api import docs as api_docs
+from haveyoursay.api.urls import api_urls
 from haveyoursay.hub import theme
 
 urlpatterns = [
@@ -9,6 +11,8 @@ urlpatterns = [
     path("", include("haveyoursay.reports.urls")),
     path("", include("haveyoursay.decisions.urls")),
     path("", include("haveyoursay.outcomes.urls")),
+    path("api/", api_docs.page, name="api_docs"),
+    path("api/v1/", api_urls()),
     path("staff/", include("haveyoursay.hub.staff_urls")),
     path("staff/", include("haveyoursay.surveys.staff_urls")),
     path("staff/", include("haveyoursay.reports.staff_urls")),

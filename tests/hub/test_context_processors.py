@@ -17,10 +17,10 @@ def our_links(html):
 def test_every_page_links_its_theme_feed_home_and_staff_sign_in(client):
     links = our_links(client.get("/no-such-page/").content.decode())
     # Head: theme, feed; header: home, then the menu: consultations, meetings, decisions; body (the
-    # 404 page's own link): home; footer: home, feed, staff.
+    # 404 page's own link): home; footer: home, feed, API, staff.
     assert links == [
         "/theme.css", "/consultations.atom", "/", "/", "/meetings/", "/decisions/", "/", "/", "/consultations.atom",
-        "/staff/",
+        "/api/", "/staff/",
     ]  # fmt: skip
 
 
@@ -33,7 +33,8 @@ def test_served_under_a_prefix_every_link_starts_with_it(client):
         set_script_prefix("/")
     assert prefixed == [
         "/consult/theme.css", "/consult/consultations.atom", "/consult/", "/consult/", "/consult/meetings/",
-        "/consult/decisions/", "/consult/", "/consult/", "/consult/consultations.atom", "/consult/staff/",
+        "/consult/decisions/", "/consult/", "/consult/", "/consult/consultations.atom", "/consult/api/",
+        "/consult/staff/",
     ]  # fmt: skip
     # Each prefix has its own: the addresses without one are unchanged.
     assert our_links(client.get("/no-such-page/").content.decode())[0] == "/theme.css"

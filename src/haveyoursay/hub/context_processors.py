@@ -27,6 +27,7 @@ def site_urls(script_prefix):
         "feed": reverse("hub:feed"),
         "meetings": reverse("decisions:meetings"),
         "decisions": reverse("decisions:decisions"),
+        "api": reverse("api_docs"),
         "theme": reverse("theme"),
         "staff": reverse("staff:consultations"),
     }
