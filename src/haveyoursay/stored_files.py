@@ -32,7 +32,12 @@ def open_for_download(field_file):
     """The file behind a FileField, open for reading; FileNotFoundError if it is missing."""
     if not field_file.name:
         raise FileNotFoundError("No file was ever stored")
-    handle = field_file.storage.open(field_file.name, "rb")
+    return open_stored(field_file.storage, field_file.name)
+
+
+def open_stored(storage, name):
+    """A stored file, open for reading from start to end; FileNotFoundError if it is missing."""
+    handle = storage.open(name, "rb")
     stored_object = getattr(handle, "obj", None)  # django-storages' S3 file, already known to exist
     if stored_object is None:
         return handle
