@@ -48,7 +48,8 @@ def redis_site(settings, read_settings, redis_url):  # noqa: F811
 
 def test_without_redis_sessions_and_rate_limits_are_in_the_database(read_settings):
     configured = read_settings()
-    assert configured.get("SESSION_ENGINE", "django.contrib.sessions.backends.db") == "django.contrib.sessions.backends.db"
+    default = "django.contrib.sessions.backends.db"
+    assert configured.get("SESSION_ENGINE", default) == default
     assert configured["CACHES"]["limits"]["BACKEND"] == "haveyoursay.limits.DatabaseCounterCache"
 
 

@@ -348,7 +348,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", DATA_DIR / "media"))
 # With S3_BUCKET, uploaded documents, generated reports and files of responses waiting to be
 # imported are kept in that bucket of any S3-compatible object store instead, where every web
 # server and worker finds them. The bucket stays private: files are still only ever served
-# through the site's own views (docs/decisions/0013-several-machines.md), so there is
+# through the site's own views (docs/decisions/0014-several-machines.md), so there is
 # no public address or custom domain to configure. Static files stay with whitenoise.
 S3_BUCKET = env("S3_BUCKET")
 if S3_BUCKET:
@@ -415,7 +415,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 if CACHE_URL:
     # Sessions are read from Redis and written through to the database, so that every web
     # server sees them and a Redis restart or eviction signs nobody out and loses no import
-    # under way (docs/decisions/0013-several-machines.md). Without Redis, the database.
+    # under way (docs/decisions/0014-several-machines.md). Without Redis, the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = []

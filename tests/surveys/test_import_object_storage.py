@@ -48,7 +48,9 @@ def test_an_upload_waits_in_the_bucket_and_is_imported_from_it_then_deleted(
     assert list(private_temp.iterdir()) == []  # and no copy of it left on the worker
 
 
-def test_a_check_lists_the_problems_it_found_from_the_bucket(bucket, officer_client, questionnaire, committed):  # noqa: F811
+def test_a_check_lists_the_problems_it_found_from_the_bucket(
+    bucket, officer_client, questionnaire, committed  # noqa: F811
+):
     token = upload(officer_client, questionnaire, [HEADER, ROWS[0], ["LLR-002", "Quite keen", ""]])
     committed(officer_client.post, url("mapping", questionnaire, token), MAPPED)
     html = officer_client.get(url("check", questionnaire, token)).content.decode()
