@@ -345,6 +345,45 @@ STORAGES = {
 # Uploaded documents live outside the static folder and are only ever served by a view
 # that checks the consultation is published and sets safe headers.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", DATA_DIR / "media"))
+# With S3_BUCKET, uploaded documents, generated reports and files of responses waiting to be
+# imported are kept in that bucket of any S3-compatible object store instead, where every web
+# server and worker finds them. The bucket stays private: files are still only ever served
+# through the site's own views (docs/decisions/0018-several-machines.md), so there is
+# no public address or custom domain to configure. Static files stay with whitenoise.
+S3_BUCKET = env("S3_BUCKET")
+if S3_BUCKET:
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured("S3_BUCKET keeps files in object storage: pip install 'haveyoursay[s3]'.")
+    if bool(env("S3_ACCESS_KEY_ID")) != bool(env("S3_SECRET_ACCESS_KEY")):
+        raise ImproperlyConfigured(
+            "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the machine's own AWS credentials)."
+        )
+    _s3_endpoint = env("S3_ENDPOINT_URL")
+    if _s3_endpoint is not None and not re.fullmatch(r"https?://[^/?#\s]+/?", _s3_endpoint):
+        raise ImproperlyConfigured(
+            f"S3_ENDPOINT_URL must be the object store's address, like https://s3.example.net, not {_s3_endpoint!r}."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": env("S3_REGION"),
+            "access_key": env("S3_ACCESS_KEY_ID"),
+            "secret_key": env("S3_SECRET_ACCESS_KEY"),
+            # Several sites may share a bucket, each under its own prefix.
+            "location": env("S3_PREFIX", "").strip("/"),
+            # Two documents called the same never replace each other, as on a disk.
+            "file_overwrite": False,
+            # No ACL is sent: objects are as private as the bucket, and providers that refuse
+            # ACLs (S3 with "bucket owner enforced") accept the uploads.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A file read whole (a report's parts, a file of responses) spills to disk past 10 MB.
+            "max_memory_size": 10 * 1024 * 1024,
+        },
+    }
 MEDIA_URL = None
 FILE_UPLOAD_PERMISSIONS = 0o640
 HAVEYOURSAY_MAX_UPLOAD_MB = envint("HAVEYOURSAY_MAX_UPLOAD_MB", 50)
@@ -373,6 +412,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
+if CACHE_URL:
+    # Sessions are read from Redis and written through to the database, so that every web
+    # server sees them and a Redis restart or eviction signs nobody out and loses no import
+    # under way (docs/decisions/0018-several-machines.md). Without Redis, the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = []
 if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:

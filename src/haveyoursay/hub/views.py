@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -16,6 +16,7 @@ from haveyoursay.hub import files
 from haveyoursay.hub.forms import HubFilterForm
 from haveyoursay.hub.models import Consultation, Document, Revision, now, today
 from haveyoursay.hub.templatetags.hys import date_range_text
+from haveyoursay.stored_files import file_response
 
 PUBLIC_CACHE_SECONDS = 24 * 60 * 60
 
@@ -127,12 +128,11 @@ def document(request, pk, name):
         raise Http404("No such document")
     fmt = files.format_of(document.file.name)
     try:
-        handle = document.file.open("rb")
+        response = file_response(
+            document.file, content_type=fmt.content_type, as_attachment=not fmt.inline, filename=document.download_name
+        )
     except FileNotFoundError:
         raise Http404("The document's file is missing") from None
-    response = FileResponse(
-        handle, content_type=fmt.content_type, as_attachment=not fmt.inline, filename=document.download_name
-    )
     # Nothing in an uploaded file may run as this site: no scripts, no forms, no framing.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"

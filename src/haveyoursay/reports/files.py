@@ -5,8 +5,10 @@ it: a member of staff who downloads the public version gets the file the public 
 """
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+
+from haveyoursay.stored_files import file_response
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -26,13 +28,12 @@ def report_file_response(report, fmt, *, public):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
         try:
-            handle = getattr(report, fmt).open("rb")
-        except (FileNotFoundError, ValueError):
+            # A PDF opens in the browser, a Word file is saved: either way under its own name.
+            response = file_response(
+                getattr(report, fmt), content_type=FORMATS[fmt], as_attachment=fmt == "docx", filename=name
+            )
+        except FileNotFoundError:
             raise Http404("The report's file is missing: generate the report again") from None
-        # A PDF opens in the browser, a Word file is saved: either way under its own name.
-        response = FileResponse(
-            handle, content_type=FORMATS[fmt], as_attachment=fmt == "docx", filename=name
-        )
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response

@@ -30,12 +30,12 @@ REMAPPED = (
 )
 
 
-def _open(questionnaire_id, stored, file_name, sheet, chosen):
-    """(questionnaire, table, mapping) for an upload, or JobError saying what to do."""
+def _open(questionnaire_id, stored, path, file_name, sheet, chosen):
+    """(questionnaire, table, mapping) for an upload at `path` on this machine, or JobError
+    saying what to do."""
     questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).select_related("consultation").first()
     if questionnaire is None:
         raise JobError("The questionnaire was deleted, so the file can't be checked or imported.")
-    path = importing.stored_upload_path(stored)
     if path is None:
         raise JobError(GONE)
     try:
@@ -65,7 +65,11 @@ def counts_of(check):
 def read_upload_impl(job_id, stored, file_name, sheet, *, progress=ignore_progress):
     """Read an upload through once: its columns, a few values of each, and its rows counted.
     A file that can't be read, or that is beyond the limits, is deleted, and the job says why."""
-    path = importing.stored_upload_path(stored)
+    with importing.local_upload(stored) as path:
+        return _read_upload(job_id, stored, path, file_name, sheet, progress)
+
+
+def _read_upload(job_id, stored, path, file_name, sheet, progress):
     if path is None:
         raise JobError(GONE)
     try:
@@ -83,7 +87,12 @@ def read_upload_impl(job_id, stored, file_name, sheet, *, progress=ignore_progre
 def check_upload_impl(job_id, questionnaire_id, stored, file_name, sheet, chosen, *, progress=ignore_progress):
     """The dry run of an upload. A check that finds problems has done its work: the job succeeds
     and the problems are in its result."""
-    questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
+    with importing.local_upload(stored) as path:
+        return _check_upload(job_id, questionnaire_id, stored, path, file_name, sheet, chosen, progress)
+
+
+def _check_upload(job_id, questionnaire_id, stored, path, file_name, sheet, chosen, progress):
+    questionnaire, table, mapping = _open(questionnaire_id, stored, path, file_name, sheet, chosen)
     try:
         check = importing.check_rows(questionnaire, table, mapping, progress=progress)
     except importing.FileRefused as error:
@@ -101,7 +110,14 @@ def import_upload_impl(
 ):
     """Import an upload, all of it or none, recorded in the audit trail with the import itself.
     `include_early`: the person importing confirmed the rows dated before the consultation opened."""
-    questionnaire, table, mapping = _open(questionnaire_id, stored, file_name, sheet, chosen)
+    with importing.local_upload(stored) as path:
+        return _import_upload(
+            job_id, questionnaire_id, stored, path, file_name, sheet, chosen, user_id, include_early, progress
+        )
+
+
+def _import_upload(job_id, questionnaire_id, stored, path, file_name, sheet, chosen, user_id, include_early, progress):
+    questionnaire, table, mapping = _open(questionnaire_id, stored, path, file_name, sheet, chosen)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
     def record(batch, check):

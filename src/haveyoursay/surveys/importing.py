@@ -37,19 +37,25 @@ import math
 import os
 import re
 import secrets
+import shutil
+import tempfile
 import time
 import zipfile
 from collections import Counter, defaultdict
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
+from haveyoursay.stored_files import open_stored
 from haveyoursay.surveys.models import ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers
@@ -608,32 +614,91 @@ def upload_folder():
     return Path(settings.MEDIA_ROOT) / UPLOAD_FOLDER
 
 
+def _object_storage():
+    """The object store uploads are kept in (S3_BUCKET), where every web server and worker
+    finds them; None when files are on this machine's disk, in `upload_folder()`."""
+    storage = storages["default"]
+    return None if isinstance(storage, FileSystemStorage) else storage
+
+
+def _object_name(name):
+    return f"{UPLOAD_FOLDER}/{name}"
+
+
 def store_upload(upload, file_name):
     """Keep an uploaded file server-side under a random name; (stored name, SHA-256)."""
     suffix = check_file_name(file_name)
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}{suffix}"
     digest = hashlib.sha256()
+    blocks = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
+    storage = _object_storage()
+    if storage is not None:
+        for block in blocks:
+            digest.update(block)
+        upload.seek(0)
+        storage.save(_object_name(stored_name), upload)
+        return stored_name, digest.hexdigest()
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
     with open(folder / stored_name, "xb") as out:
         os.chmod(out.fileno(), settings.FILE_UPLOAD_PERMISSIONS or 0o640)
-        for block in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+        for block in blocks:
             digest.update(block)
             out.write(block)
     return stored_name, digest.hexdigest()
 
 
 def stored_upload_path(stored_name):
-    """The path of a stored upload, or None if the name isn't one we made or the file is gone."""
+    """The path of a stored upload on this machine's disk, or None if the name isn't one we
+    made or the file is gone. (In object storage: `upload_exists`, `local_upload`.)"""
     if not STORED_NAME.match(stored_name or ""):
         return None
     path = upload_folder() / stored_name
     return path if path.is_file() else None
 
 
+def upload_exists(stored_name):
+    """Whether an upload is still kept, wherever uploads are kept."""
+    storage = _object_storage()
+    if storage is None:
+        return stored_upload_path(stored_name) is not None
+    return bool(STORED_NAME.match(stored_name or "")) and storage.exists(_object_name(stored_name))
+
+
+@contextmanager
+def local_upload(stored_name):
+    """The path of an upload on this machine, for the readers, while the block runs; None if it
+    is gone. From object storage it is copied to a private temporary folder, deleted after."""
+    storage = _object_storage()
+    if storage is None:
+        yield stored_upload_path(stored_name)
+        return
+    if not STORED_NAME.match(stored_name or ""):
+        yield None
+        return
+    try:
+        source = open_stored(storage, _object_name(stored_name))
+    except FileNotFoundError:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="haveyoursay-import-") as folder:
+        path = Path(folder) / stored_name
+        with closing(source), open(path, "xb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+        yield path
+
+
 def delete_upload(stored_name):
     """Delete the upload and whatever jobs found in it."""
     if not STORED_NAME.match(stored_name or ""):
+        return
+    storage = _object_storage()
+    if storage is not None:
+        _, names = storage.listdir(UPLOAD_FOLDER)
+        for name in names:
+            if name.startswith(f"{stored_name}.job") and RESULT_NAME.match(name):
+                storage.delete(_object_name(name))
+        storage.delete(_object_name(stored_name))
         return
     folder = upload_folder()
     if not folder.is_dir():
@@ -652,8 +717,14 @@ def result_path(stored_name, job_id):
 
 def save_result(stored_name, job_id, data):
     """Keep what job `job_id` found in an upload, for the uploading person's page. Written
-    whole then renamed, so a page never reads half of it."""
+    whole then renamed (or, in object storage, stored whole), so a page never reads half of it."""
     path = result_path(stored_name, job_id)
+    storage = _object_storage()
+    if storage is not None:
+        name = _object_name(path.name)
+        storage.delete(name)  # a job that runs again finds afresh
+        storage.save(name, ContentFile(json.dumps(data, ensure_ascii=False).encode()))
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     with open(partial, "w", encoding="utf-8") as out:
@@ -665,7 +736,12 @@ def save_result(stored_name, job_id, data):
 def load_result(stored_name, job_id):
     """What job `job_id` found in an upload, or None if it found nothing or it has been deleted."""
     try:
-        with open(result_path(stored_name, job_id), encoding="utf-8") as source:
+        path = result_path(stored_name, job_id)
+        storage = _object_storage()
+        if storage is not None:
+            with storage.open(_object_name(path.name), "rb") as source:
+                return json.loads(source.read().decode("utf-8"))
+        with open(path, encoding="utf-8") as source:
             return json.load(source)
     except (OSError, ValueError):
         return None
@@ -673,11 +749,23 @@ def load_result(stored_name, job_id):
 
 def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
     """Delete uploads nobody finished importing within a day. Returns how many."""
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    storage = _object_storage()
+    if storage is not None:
+        _, names = storage.listdir(UPLOAD_FOLDER)
+        for name in names:
+            if STORED_NAME.match(name) or RESULT_NAME.match(name):
+                try:
+                    if storage.get_modified_time(_object_name(name)).timestamp() < cutoff:
+                        storage.delete(_object_name(name))
+                        removed += 1
+                except FileNotFoundError:
+                    pass  # deleted meanwhile by its import
+        return removed
     folder = upload_folder()
     if not folder.is_dir():
         return 0
-    cutoff = time.time() - older_than.total_seconds()
-    removed = 0
     for path in folder.iterdir():
         if STORED_NAME.match(path.name) or RESULT_NAME.match(path.name) or path.name.endswith(".json.part"):
             try:

@@ -1,7 +1,8 @@
 """Importing responses from other survey tools, on the staff site: upload a file, map its
 columns to questions, see the dry run, import, see what was done.
 
-The uploaded file stays on the server between the steps, in MEDIA_ROOT/imports/ under a
+The uploaded file stays on the server between the steps, in MEDIA_ROOT/imports/ (or imports/
+in the object store, with S3_BUCKET, where workers on other machines find it) under a
 random name that only the uploading session knows; the browser holds nothing but a token
 for it. The file is deleted once imported, and by the next upload after a day if the import
 was never finished. The work itself is in `surveys/importing.py`.
@@ -254,7 +255,7 @@ def mapping(request, pk, token):
     if not entry or entry.get("consultation") != consultation.pk:
         raise Http404("No such upload")
     job = _job(consultation, entry, "read_job")
-    if job is None or importing.stored_upload_path(entry["stored"]) is None and job.state != Job.State.FAILED:
+    if job is None or not importing.upload_exists(entry["stored"]) and job.state != Job.State.FAILED:
         return _expired(request, consultation)
     if not job.is_finished:
         return _waiting(request, consultation, entry, token, job, "Reading the file", stage="read")
@@ -343,7 +344,7 @@ def _mapped_upload(request, pk, token, need_file=True):
     entry = _uploads(request).get(token)
     if not entry or entry.get("consultation") != consultation.pk:
         raise Http404("No such upload")
-    if need_file and importing.stored_upload_path(entry["stored"]) is None:
+    if need_file and not importing.upload_exists(entry["stored"]):
         return _expired(request, consultation), None
     if entry.get("mapping") is None:
         return redirect("surveys_staff:import_mapping", consultation.pk, token), None
@@ -419,7 +420,7 @@ def run(request, pk, token):
     consultation, questionnaire, entry = prepared
     job = _job(consultation, entry, "import_job")
     if request.method == "POST" and (job is None or job.state == Job.State.FAILED or job.is_stalled()):
-        if importing.stored_upload_path(entry["stored"]) is None:
+        if not importing.upload_exists(entry["stored"]):
             return _expired(request, consultation)
         checked = _job(consultation, entry, "check_job")
         found = _found(entry, checked) if checked is not None and checked.state == Job.State.SUCCEEDED else None
