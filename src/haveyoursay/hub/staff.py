@@ -221,6 +221,8 @@ def publish_outcome(request, pk):
     from haveyoursay.outcomes.notify import start_outcome_mailing
 
     consultation = get_consultation_for_user(request, pk, "hub.publish_consultation")
+    # The outcome page's button comes back to it; the consultation page's to that.
+    back = "staff:outcome" if request.POST.get("back") == "outcome" else "staff:consultation"
     try:
         with transaction.atomic():
             consultation.publish_outcome()
@@ -228,13 +230,13 @@ def publish_outcome(request, pk):
             start_outcome_mailing(consultation, request.user)
     except OutcomeNotReady as refusal:
         messages.error(request, str(refusal))
-        return redirect("staff:consultation", consultation.pk)
+        return redirect(back, consultation.pk)
     messages.success(
         request,
         f"The outcome of “{consultation.title}” is published: “You said” and “We did” are on its page. "
         "Everyone who asked to hear it is being sent an email.",
     )
-    return redirect("staff:consultation", consultation.pk)
+    return redirect(back, consultation.pk)
 
 
 withdraw_outcome = _state_change(
