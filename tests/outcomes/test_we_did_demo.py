@@ -80,3 +80,14 @@ def test_the_consultation_page_shows_259_responses_and_each_change(client, demo)
     assert "wordcount reduced by 25%" in html
     assert "The sub-outcome around housing has been removed" in html
     assert html.count("Cabinet, 29 March 2022: Strategic Plan (2022-26) (approved)") == len(ENTRIES)
+
+
+def test_the_api_gives_each_entry_the_figure_the_page_shows(demo, client):
+    plan = WeDidEntry.objects.filter(consultation__slug="strategic-plan-2022-2026")
+    figures = figures_for(plan.order_by("position", "pk"), public=True)
+    body = client.get(reverse("api:consultation", args=["strategic-plan-2022-2026"])).json()
+    given = [entry["figure"] for entry in body["we_did_entries"]]
+    expected = [figures[entry.pk] for entry in plan.order_by("position", "pk")]
+    assert len(given) == len(expected) == len(ENTRIES)
+    assert [f and (f["count"], f["base"]) for f in given] == [e and (e.count, e.base) for e in expected]
+    assert given[0]["count"] == 205 and given[0]["base"] == 259 and given[0]["of_whom"] == "who answered"

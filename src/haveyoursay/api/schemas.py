@@ -253,6 +253,15 @@ class OptionReference(Schema):
     label: str
 
 
+class WeDidFigure(Schema):
+    count: int | None = Field(description="How many people said it; null where too few to publish.")
+    base: int = Field(description="Out of how many: those who answered the question, or who commented.")
+    percent: float | None = Field(description="The count as a percentage of the base; null where withheld.")
+    of_whom: str = Field(description="Who the base is: “who answered” or “who commented”.")
+    question: str = Field(description="The words of the question answered.")
+    withheld: bool = Field(description="Whether the count is withheld to protect people's privacy.")
+
+
 class WeDidEntry(Schema):
     position: int
     you_said: str
@@ -264,6 +273,10 @@ class WeDidEntry(Schema):
     question: QuestionReference | None = Field(description="A closed question whose result says this.")
     options: list[OptionReference] = Field(description="The answers to that question whose share is quoted.")
     decision: Decision | None = Field(description="The decision that made the change.")
+    figure: WeDidFigure | None = Field(
+        description="How many people said it, counted afresh from the responses; null where the entry quotes no "
+        "result, or only themes no analyst has reviewed yet."
+    )
 
 
 class ConsultationDetail(ConsultationSummary):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haveyoursay.decisions.models import Meeting
+from haveyoursay.outcomes.counts import figures_for
 from haveyoursay.surveys.models import Response
 
 VOTE_OPTIONS = {"for": "yes", "against": "no", "abstain": "abstain"}
@@ -81,8 +82,13 @@ class Shaper:
             "follows": follows.slug if follows is not None and follows.is_published else None,
             "followed_by": [c.slug for c in consultation.followed_by.published()],
             "timeline": [self.timeline_entry(entry) for entry in timeline],
-            "we_did_entries": [self.we_did_entry(e) for e in consultation.we_did_entries.all()] if outcome else [],
+            "we_did_entries": self.we_did_entries(consultation) if outcome else [],
         }
+
+    def we_did_entries(self, consultation):
+        entries = list(consultation.we_did_entries.all())
+        figures = figures_for(entries, public=True)
+        return [self.we_did_entry(entry, figures.get(entry.pk)) for entry in entries]
 
     def document(self, document):
         return {
@@ -109,11 +115,9 @@ class Shaper:
             "vote_events": [] if private else [self.vote_event(v) for v in entry.votes],
         }
 
-    def we_did_entry(self, entry):
-        """One line of "You said, we did". How many people said it (the themes' and answers'
-        counts, taken live from the analysis) belongs here as "count", beside the references it
-        is made from, and in `schemas.WeDidEntry`; until it is worked out it is left out, never
-        guessed."""
+    def we_did_entry(self, entry, figure=None):
+        """One line of "You said, we did", with how many people said it (`outcomes/counts.py`:
+        worked out afresh from the analysis, small numbers withheld as on the public page)."""
         question = entry.question
         return {
             "position": entry.position,
@@ -128,6 +132,17 @@ class Shaper:
             "question": {"code": question.code, "text": question.text} if question is not None else None,
             "options": [{"value": o.value, "label": o.label} for o in entry.options.all()],
             "decision": self.decision(entry.decision) if entry.decision_id else None,
+            "figure": self.figure(figure) if figure is not None else None,
+        }
+
+    def figure(self, figure):
+        return {
+            "count": figure.count,
+            "base": figure.base,
+            "percent": figure.percent if figure.count is not None else None,
+            "of_whom": figure.of_whom,
+            "question": figure.question,
+            "withheld": figure.withheld,
         }
 
     # -- Democratic records -------------------------------------------------------------------
