@@ -440,12 +440,6 @@ def choose_floor_and_most(probability, codes, thresholds):
     return chosen
 
 
-def choose_floor(probability, codes, thresholds, max_themes):
-    """The floor for giving an answer its likeliest theme when none passes: best micro-F1 held out."""
-    scores = [f1(codes, decide(probability, thresholds, floor, max_themes)) for floor in FLOORS]
-    return float(FLOORS[int(np.argmax(scores))])
-
-
 def f1(truth, predicted):
     """F1 of 0/1 decisions over all cells (micro-F1 for a 2-D array); 1.0 when neither has any 1."""
     truth, predicted = np.asarray(truth).astype(bool), np.asarray(predicted).astype(bool)
