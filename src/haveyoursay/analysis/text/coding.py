@@ -463,10 +463,11 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     nearly so (an answer identical to a coded one counts as coded), and none is in `coded`.
 
     Measured by bench/themes.py on the NHS feedback (100 at random, then 50 at a time; seeds
-    0–2), micro/macro-F1 after 1,000 coded: labels 0.686/0.476 against 0.671/0.476 all at
-    random; subcategories 0.542/0.194 against 0.546/0.191. Putting forward the least sure
-    and the most typical of each theme, as before, did worse than random (0.661/0.443 and
-    0.528/0.150): the typical answers were much alike and taught little.
+    0–1), micro/macro-F1 after 1,000 coded: labels 0.684/0.519 against 0.671/0.514 all at
+    random; subcategories 0.558/0.250 against 0.543/0.227. At 250 and 500 coded the picks
+    are level with random or a little behind on the labels (0.619 against 0.623, 0.651
+    against 0.653). Putting forward the least sure and the most typical of each theme, as
+    before, did worse than random: the typical answers were much alike and taught little.
     """
     vectors = vectors if vectors is not None else coder.vectorise(texts)
     _, first_answer = np.unique(vectors.inverse, return_index=True)
