@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -5,6 +7,7 @@ from haveyoursay.analysis.text.coding import (
     Coding,
     CodingError,
     agreement_per_theme,
+    choose_form,
     cohens_kappa,
     f1,
     macro_f1,
@@ -264,3 +267,101 @@ def test_coding_the_machines_picks_in_rounds_never_puts_an_answer_forward_twice(
         assert picked and not set(picked) & set(coded)
         coded += picked
     assert len(coded) == len(set(coded))
+
+
+# The engine's form, chosen from the coded answers it is given.
+
+ONE_EACH = [(text, codes) for text, codes in CODED if sum(codes) == 1]
+ONE_EACH_TEXTS = [text for text, _ in ONE_EACH]
+ONE_EACH_CODES = np.array([codes for _, codes in ONE_EACH])
+
+
+def test_on_coded_answers_with_one_theme_each_it_gives_every_answer_one_theme():
+    form = choose_form(ONE_EACH_TEXTS, ONE_EACH_CODES)
+    assert form.one_code_per_answer
+    coder = train_coder(ONE_EACH_TEXTS, ONE_EACH_CODES, THEMES, unlabelled=UNCODED, random_state=0)
+    coding = coder.apply(UNCODED + ["Free car parking and a later bus home, and cycle lanes."])
+    assert (coding.assigned.sum(axis=1) == 1).all()
+    assert list(coding.assigned[0]) == [1, 0, 0] and list(coding.assigned[1]) == [0, 1, 0]
+    assert list(coding.assigned[2]) == [0, 0, 1]
+    # One model over all themes: their probabilities compete, as the person's codes did.
+    assert (coding.probability.sum(axis=1) <= 1 + 1e-9).all()
+
+
+def test_on_coded_answers_with_one_theme_or_none_no_theme_is_one_of_the_choices():
+    texts = ONE_EACH_TEXTS + [text for text, codes in CODED if sum(codes) == 0]
+    codes = np.vstack([ONE_EACH_CODES, np.zeros((len(texts) - len(ONE_EACH_TEXTS), 3), dtype=int)])
+    assert choose_form(texts, codes).one_code_per_answer
+    coding = train_coder(texts, codes, THEMES, unlabelled=UNCODED, random_state=0).apply(
+        ["Nothing, it is fine as it is.", "Free parking please", "Cleaner streets and fewer empty shops."]
+    )
+    assert list(coding.assigned[0]) == [0, 0, 0]
+    assert list(coding.assigned[1]) == [1, 0, 0]
+    assert 0 in coding.without_theme()
+
+
+def test_on_coded_answers_with_several_themes_it_can_give_several(coder):
+    assert not coder.form.one_code_per_answer
+    assert not choose_form(TEXTS, CODES).one_code_per_answer
+    assert coder.apply(["Let me take my bike on the bus, and more cycle lanes."]).assigned.sum() >= 1
+    assert coder.max_themes <= int(CODES.sum(axis=1).max())
+
+
+def test_it_refuses_to_learn_answers_with_several_themes_one_theme_each():
+    form = dataclasses.replace(choose_form(TEXTS, CODES), one_code_per_answer=True)
+    with pytest.raises(CodingError, match="several themes"):
+        train_coder(TEXTS, CODES, THEMES, form=form)
+
+
+def test_rare_themes_are_weighted_up_only_when_some_theme_is_rare():
+    even = np.eye(3, dtype=int)[[0, 1, 2] * 10]
+    assert not choose_form(["a b"] * 30, even).rare_theme_weights
+    rare = np.eye(3, dtype=int)[[0] * 50 + [1] * 20 + [2] * 9]  # the commonest coded 5.6 times as often
+    assert choose_form(["a b"] * 79, rare).rare_theme_weights
+
+
+def test_weighting_a_rare_theme_up_makes_it_likelier():
+    texts = [f"the bus was late again on route {n}" for n in range(12)] + ["a cycle lane please", "cycle lanes"]
+    codes = np.array([[1, 0]] * 12 + [[0, 1]] * 2)
+    form = choose_form(texts, codes)
+    assert form.rare_theme_weights
+    asked = ["more cycle lanes and a bus"]
+    weighted = train_coder(texts, codes, ["buses", "cycling"], random_state=0).apply(asked).probability[0, 1]
+    plain = train_coder(
+        texts, codes, ["buses", "cycling"], random_state=0, form=dataclasses.replace(form, rare_theme_weights=False)
+    ).apply(asked).probability[0, 1]
+    assert weighted > plain
+
+
+def test_naive_bayes_joins_the_regression_for_short_answers_only():
+    codes = np.eye(2, dtype=int)[[0, 1] * 5]
+    assert choose_form(["More buses please"] * 10, codes).naive_bayes
+    long_answers = [" ".join(["the buses into town are never on time and cost too much"] * 3)] * 10
+    assert not choose_form(long_answers, codes).naive_bayes
+    # Naive Bayes is a choice among themes: never for several themes per answer.
+    assert not choose_form(TEXTS, CODES).naive_bayes
+
+
+def test_few_coded_answers_share_one_threshold_many_have_one_each():
+    assert choose_form(TEXTS, CODES).shared_threshold
+    coder = train_coder(TEXTS, CODES, THEMES, random_state=0)
+    assert len(set(coder.thresholds)) == 1
+    many_texts, many_codes = TEXTS * 6, np.vstack([CODES] * 6)  # 168 coded answers
+    assert not choose_form(many_texts, many_codes).shared_threshold
+
+
+def test_the_fewer_answers_are_coded_the_more_the_model_is_held_back():
+    def regularisation(n):
+        return choose_form(["a"] * n, np.eye(2, dtype=int)[np.arange(n) % 2]).regularisation
+
+    assert regularisation(100) == 0.5
+    assert regularisation(1000) == 0.5
+    assert regularisation(4000) == 2.0
+    assert regularisation(8000) == 3.0
+
+
+def test_the_form_is_described_in_words():
+    words = choose_form(ONE_EACH_TEXTS, ONE_EACH_CODES).describe()
+    assert "one theme per answer" in words and "naive Bayes" in words
+    assert "a threshold per theme" not in words
+    assert "one threshold for all themes" in choose_form(TEXTS, CODES).describe()

@@ -164,7 +164,7 @@ def test_the_removals_say_what_was_removed_and_where():
 def test_each_kind_has_its_own_marker():
     text = (
         "Mr Smith, jo@example.org, www.example.org, 07700 900123, LE11 3AB, 12 High Street, "
-        "NHS number 943 476 5919, NI number JG 10 37 49 A"
+        "NHS number 943 476 5919, NI number JG 10 37 49 A, hospital number RX1234567"
     )
     markers = {removal.kind: removal.marker for removal in redact(text).removed}
 
@@ -177,21 +177,148 @@ def test_each_kind_has_its_own_marker():
         "address": "[address]",
         "nhs_number": "[NHS number]",
         "ni_number": "[NI number]",
+        "id_number": "[ID number]",
     }
 
 
-def test_an_nhs_number_needs_its_check_digit_unless_it_is_called_one():
+def test_an_nhs_number_with_a_wrong_check_digit_is_still_removed_as_an_id_number():
     assert nhs_check_digit_ok("9434765919")
     assert not nhs_check_digit_ok("9434765918")
-    assert redact("Order 9434765918 arrived").text == "Order 9434765918 arrived"
+    # Shaped like an NHS number: a mistyped one as likely as not.
+    assert redact("Order 9434765918 arrived").text == "Order [ID number] arrived"
+    assert redact("Ref 943-476-5918 please").text == "Ref [ID number] please"
+    assert redact("My number is 943 476 5918").removed[0].kind == "id_number"
+    # Called an NHS number, it is one whatever its check digit.
     assert redact("NHS no 943 476 5918").text == "NHS no [NHS number]"
+    # A phone number is still a phone number, and other numbers stay.
+    assert redact("Call +44 (0)116 305 0000 today").text == "Call [phone] today"
+    assert redact("Parcel 1234567890 was lost").text == "Parcel [ID number] was lost"
+    assert redact("6,120 of 13,498 surveys came back by 12345 routes").removed == ()
 
 
-def test_national_insurance_prefixes_hmrc_never_issues_are_kept():
-    # D, F, I, Q, U and V never start a number; BG, GB, NK, KN, TN, NT and ZZ are not allocated.
-    assert redact("Code QQ 12 34 56 C").text == "Code QQ 12 34 56 C"
-    assert redact("Code GB 12 34 56 C").text == "Code GB 12 34 56 C"
+def test_a_national_insurance_number_is_removed_whatever_its_prefix():
+    # D, F, I, Q, U and V never start a number; BG, GB, NK, KN, TN, NT and ZZ are not allocated:
+    # a number shaped like one is still someone's, mistyped.
+    assert redact("Code QQ 12 34 56 C").text == "Code [NI number]"
+    assert redact("Code GB123456C").text == "Code [NI number]"
     assert redact("Code JG 12 34 56 C").text == "Code [NI number]"
+    assert redact("my NI is qq 12 34 56").text == "my NI is [NI number]"
+
+
+@pytest.mark.parametrize(
+    "written, redacted",
+    [
+        ("My hospital number is RX1234567, please check it", "My hospital number is [ID number], please check it"),
+        ("Patient no. 4410-2291 was sent home", "Patient no. [ID number] was sent home"),
+        ("MRN: 00123456", "MRN: [ID number]"),
+        ("passport number 123456789 was kept", "passport number [ID number] was kept"),
+        ("driving licence number MORGA753116SM9IJ", "driving licence number [ID number]"),
+    ],
+)
+def test_a_number_called_a_persons_reference_is_removed(written, redacted):
+    result = redact(written)
+    assert result.text == redacted
+    assert result.counts() == {"id_number": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The reference number was on the letter.",  # no number after it
+        "Case number 2 of 3 was heard.",  # fewer than three digits
+        "Ward 7 is on floor 2, and the account was paid in 2021.",
+    ],
+)
+def test_ordinary_words_about_references_stay(text):
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    "written, redacted",
+    [
+        ("Hi, I'm Priya Mistry and I live near the park", "Hi, I'm [name] and I live near the park"),
+        ("I am Tomasz Nowak. The buses are late.", "I am [name]. The buses are late."),
+        ("i'm sarah and the bus is always late", "i'm [name] and the bus is always late"),
+        ("This is Amina from the Highfields group", "This is [name] from the Highfields group"),
+        ("I'm Hope Smith, a carer", "I'm [name], a carer"),  # an ordinary word, but a surname follows
+    ],
+)
+def test_a_name_that_introduces_the_comment_is_removed(written, redacted):
+    assert redact(written).text == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm Hope-ful the library stays open.",
+        "I'm British and proud of the city.",
+        "I am disabled and the bus is hard to use.",
+        "This is Leicester, not London.",
+    ],
+)
+def test_an_introduction_without_a_name_stays(text):
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    "written, redacted",
+    [
+        # Capitalised words after "Thanks," closing the answer: a name, known or not.
+        ("Please keep the library open. Thanks, Zbigniew", "Please keep the library open. Thanks, [name]"),
+        ("Keep it open.\nRegards - Ana Popescu", "Keep it open.\nRegards - [name]"),
+        ("More buses please. Cheers, Dave x", "More buses please. Cheers, [name] x"),
+        ("Good work. Many thanks, Gurpreet.", "Good work. Many thanks, [name]."),
+    ],
+)
+def test_a_name_that_signs_off_the_comment_is_removed(written, redacted):
+    assert redact(written).text == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great service. Thanks, Team",
+        "Thanks, everyone",
+        "Thank you, NHS.",
+        "Thanks, Leicester!",
+        "Thanks, and well done.",
+    ],
+)
+def test_thanks_to_no_one_in_particular_stays(text):
+    assert redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    "written, redacted",
+    [
+        # Given names and surnames of the communities Leicester serves, from the lists in data/.
+        ("Hitesh Chauhan at the desk was kind", "[name] at the desk was kind"),
+        ("Gurpreet Sandhu sorted it out", "[name] sorted it out"),
+        ("Agnieszka Kowalska translated for us", "[name] translated for us"),
+        ("Ask Ionela Popescu on reception", "Ask [name] on reception"),
+        ("Jakub Horváth helped my mum", "[name] helped my mum"),
+        ("Tomas Kazlauskas and Fatima Begum were great", "[name] and [name] were great"),
+        # With or without accents.
+        ("Łukasz Wójcik and Lukasz Wojcik", "[name] and [name]"),
+        ("thanks to the team and Zofia", "thanks to the team and [name]"),
+    ],
+)
+def test_names_of_the_communities_a_council_serves_are_recognised(written, redacted):
+    assert redact(written).text == redacted
+
+
+def test_places_that_are_also_baby_names_stay():
+    places = ("The 2015 Paris Agreement binds us.", "He lives at 10 Downing St, London", "Our stay on Kingsley ward")
+    for text in places:
+        assert "[name]" not in redact(text).text, text
+
+
+def test_the_figures_per_kind_cover_every_kind_removed():
+    text = (
+        "I'm Priya Mistry, NHS number 943 476 5918, NI QQ 12 34 56 C, hospital number RX1234567, "
+        "order 9434765918. Thanks, Zbigniew"
+    )
+    assert redact(text).counts() == {"name": 2, "nhs_number": 1, "ni_number": 1, "id_number": 2}
 
 
 def test_nothing_and_no_answer_give_empty_text():

@@ -16,26 +16,32 @@ How the model works:
   and character 3- to 5-grams, beside their LSA vectors. The vocabulary and the LSA are
   learnt from the coded and the uncoded answers together (the texts are all there; only
   their codes are not), which helps most when few are coded.
-- One logistic regression per theme (an answer can carry several themes, or none). Its
-  probability is the theme's probability for an answer.
-- The probability above which a theme is given is chosen per theme by cross-validation on
-  the coded answers (the one with the best F1 on answers the model did not learn from).
-- An answer that passes no threshold gets its most probable theme if that probability
-  reaches a floor, also chosen by cross-validation; an answer below it gets no theme
-  ("other / unclear"). When the person never gave an answer more than N themes, the
-  machine gives at most N either.
+- Its form is chosen from the coded answers it is given (`choose_form`; each choice can be
+  set by hand with `form=`):
+  - one theme per answer (no coded answer has two): one multinomial logistic regression
+    over the themes, with "no theme" as one more class if some coded answers have none;
+    each answer gets its likeliest class. Several themes per answer: one logistic
+    regression per theme, each with a threshold chosen by cross-validation on the coded
+    answers (the one with the best F1 on answers the model did not learn from); an answer
+    that passes none gets its most probable theme if that reaches a floor, and no answer
+    gets more themes than the number, from 1 to the most a person gave one, that did best
+    held out (floor and number chosen together);
+  - rare themes weighted up when the commonest theme is coded 5 times as often as the
+    rarest or more (weights tempered: the square root of the ratio of counts);
+  - complement naive Bayes blended into the regression's probabilities when the answers are
+    short (median 20 words or fewer) and each has one theme;
+  - one threshold for all themes when fewer than 150 answers with several themes are coded;
+  - the single model held back less (C from 0.5 to 3) the more answers are coded.
 - The confidence of each 0/1 decision is the probability of the theme for a 1, one minus
   it for a 0: near 0.5 the machine is unsure either way.
 
-Why no more than that: on the NHS patient feedback in `bench/themes.py` (1,000 coded, 9
-labels and 44 subcategories), none of these beat it on micro- and macro-F1 together: one
-softmax model over themes when each answer has one theme; class weights (balanced or
-tempered: they raise macro-F1 by 0.01–0.03 and lower micro-F1 as much); NB-weighted
-features or naive Bayes beside the regression; self-training on confident uncoded answers;
-label spreading over the LSA; other weights of LSA against TF-IDF; C from 3 to 100.
-They all land within about 0.01 of it. Learning from ~8,270 coded answers instead of 1,000,
-the same model reaches micro-F1 0.73 on the labels (0.67 from 1,000; the ceiling in the
-benchmark): the people gave one code per answer where many answers speak of several.
+`bench/themes.py` shows what each choice does, made the other way, on the NHS patient
+feedback where the rules were set (1,000 coded, 9 labels) and on data they were not set
+on (44 subcategories; answers joined in pairs with several labels; long answers). Tried on
+the NHS labels and dropped: self-training on confident uncoded answers, label spreading
+over the LSA, other weights of LSA against TF-IDF, more LSA dimensions (300), fully
+balanced class weights (macro-F1 up, micro-F1 down 0.02), complement naive Bayes alone
+(0.63 micro-F1).
 
 Agreement between a person and the machine is Cohen's kappa per theme, on a random sample
 the person codes blind (`sample_for_agreement`, `agreement_per_theme`).
@@ -45,25 +51,101 @@ learnt the same way from answers a person has marked (`train_stance`), one stanc
 answer with its confidence, for a person to review like any code.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
+from sklearn.naive_bayes import ComplementNB
 from threadpoolctl import threadpool_limits
 
 from haveyoursay.analysis.text.suggest import fit_text_space
 
-REGULARISATION = 10.0  # LogisticRegression's C: the features are many and the coded answers few
+REGULARISATION = 10.0  # LogisticRegression's C for one model per theme: the features are many, the coded answers few
+# C of the single model over all themes (one code per answer): C = coded answers / 2,000, from 0.5 to 3.
+# On the NHS labels, 0.5 did best from 1,000 coded (micro/macro-F1 0.674/0.518 against 0.667/0.510
+# at C=3), 3 from 8,000 (0.710/0.598 against 0.703/0.589 at 0.5): the more answers, the less the
+# model need be held back.
+ONE_CODE_REGULARISATION = (0.5, 3.0)
+ANSWERS_PER_UNIT_C = 2000
 FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 FLOORS = np.round(np.concatenate([np.arange(0.0, 0.951, 0.05), [1.01]]), 3)  # 1.01: never
 REVIEW_BELOW = 0.7
 SIMILAR_ENOUGH = 0.95  # answers this close (cosine of LSA vectors) are not both put forward to code
 
+# How the engine chooses its form from the coded answers it is given (`choose_form`).
+RARE_RATIO = 5  # the commonest theme coded this many times as often as the rarest: rare themes are weighted up
+RARE_WEIGHT_POWER = 0.5  # a theme's weight is (commonest count / its count) ** this: tempered, not fully balanced
+SHORT_WORDS = 20  # answers of at most this many words (median) are short: naive Bayes joins the regression
+NAIVE_BAYES_SHARE = 0.3  # its share of the log-probabilities when it does
+NAIVE_BAYES_ALPHA = 0.1
+FEW_CODED = 150  # fewer coded answers than this: one threshold for every theme, not one each
+
 
 class CodingError(ValueError):
     """Coded answers the model cannot learn from; the message says what to put right."""
+
+
+@dataclass(frozen=True)
+class Form:
+    """The shape of model the coded answers call for (`choose_form`); each part can be set by hand."""
+
+    one_code_per_answer: bool  # one model choosing among the themes, rather than one yes/no model per theme
+    rare_theme_weights: bool  # rarer themes weigh more in learning
+    naive_bayes: bool  # complement naive Bayes blended into the regression's probabilities
+    shared_threshold: bool  # one threshold for all themes (several codes per answer only)
+    regularisation: float = 1.0  # C of the single model over all themes: larger with more coded answers
+
+    def describe(self):
+        """The choices in words, for the analyst and the benchmark."""
+        return "; ".join(
+            [
+                "one theme per answer, one model over all themes" if self.one_code_per_answer
+                else "several themes per answer, one model per theme",
+                "rare themes weighted up" if self.rare_theme_weights else "themes weighted as coded",
+                "naive Bayes blended in (short answers)" if self.naive_bayes else "regression alone",
+            ]
+            + ([f"C {self.regularisation:g}"] if self.one_code_per_answer else [])
+            + ([] if self.one_code_per_answer else
+               ["one threshold for all themes (few coded)" if self.shared_threshold else "a threshold per theme"])
+        )
+
+
+def choose_form(texts, codes):
+    """The form of model the coded answers call for.
+
+    - One code per answer when no coded answer has more than one: a single multinomial
+      regression over the themes (with "no theme" as one more class if some coded answers
+      have none) gives every answer its likeliest theme; the probabilities of the themes
+      compete, as the person's codes did. Otherwise one logistic regression per theme,
+      each with its own threshold.
+    - Rare themes weighted up when the commonest theme was coded `RARE_RATIO` times as
+      often as the rarest or more: a theme coded 14 times in 1,000 is otherwise never
+      given, and macro-F1 (each theme counting the same) suffers most.
+    - Naive Bayes blended in when the answers are short (median `SHORT_WORDS` words or
+      fewer), one code per answer: on short texts its word counts are a sturdy second
+      opinion beside the regression (Wang and Manning, 2012, "Baselines and bigrams").
+    - One threshold shared by all themes when fewer than `FEW_CODED` answers are coded
+      (several codes per answer): a threshold per theme from so few is mostly noise.
+    - The single model held back more (smaller C) the fewer answers are coded.
+    """
+    codes = np.asarray(codes)
+    per_answer = codes.sum(axis=1) if codes.size else np.zeros(len(codes))
+    one_code = bool(len(codes)) and int(per_answer.max()) <= 1
+    counts = codes.sum(axis=0)
+    if one_code and (per_answer == 0).any():
+        counts = np.append(counts, (per_answer == 0).sum())
+    counts = counts[counts > 0]
+    rare = len(counts) > 1 and counts.max() >= RARE_RATIO * counts.min()
+    words = np.median([len(str(text).split()) for text in texts]) if len(texts) else 0
+    return Form(
+        one_code_per_answer=one_code,
+        rare_theme_weights=bool(rare),
+        naive_bayes=bool(one_code and words <= SHORT_WORDS),
+        shared_threshold=bool(not one_code and len(codes) < FEW_CODED),
+        regularisation=float(np.clip(len(codes) / ANSWERS_PER_UNIT_C, *ONE_CODE_REGULARISATION)),
+    )
 
 
 @dataclass
@@ -91,28 +173,65 @@ class Coding:
 
 
 @dataclass
+class SingleChoice:
+    """One model choosing one class per answer among the themes (and "no theme"): the one-code form."""
+
+    classes: np.ndarray  # the theme column of each class the model knows, -1 for "no theme"
+    regression: LogisticRegression
+    naive_bayes: ComplementNB | None
+    n_themes: int
+    columns: np.ndarray | None = None  # the features some coded answer has: the others would weigh 0
+    tfidf_columns: np.ndarray | None = None
+
+    def theme_probabilities(self, features, tfidf):
+        """Per answer and theme, the probability that it is the answer's theme (they sum to 1 with "no theme")."""
+        if features.shape[0] == 0:
+            return np.zeros((0, self.n_themes))
+        if self.columns is not None:
+            features = features[:, self.columns]
+        log_probability = self.regression.predict_log_proba(features)
+        if self.naive_bayes is not None:
+            log_probability = (1 - NAIVE_BAYES_SHARE) * log_probability + NAIVE_BAYES_SHARE * np.log(
+                np.clip(self.naive_bayes.predict_proba(tfidf[:, self.tfidf_columns]), 1e-12, None)
+            )
+        log_probability -= log_probability.max(axis=1, keepdims=True)
+        probability = np.exp(log_probability)
+        probability /= probability.sum(axis=1, keepdims=True)
+        result = np.zeros((features.shape[0], self.n_themes))
+        known = self.classes >= 0
+        result[:, self.classes[known]] = probability[:, known]
+        return result
+
+
+@dataclass
 class Coder:
     """What `train_coder` learnt: apply it to any answers to the same question."""
 
     themes: list
     space: object
-    models: list  # per theme: a LogisticRegression, or a float when the coded answers all agree
+    models: list  # per theme: a LogisticRegression, or a float when the coded answers all agree; or one SingleChoice
     thresholds: np.ndarray
     floor: float
     max_themes: int
+    form: Form = field(default_factory=lambda: Form(False, False, False, False))
 
     def vectorise(self, texts):
         return self.space.transform(list(texts))
 
     def probabilities(self, vectors):
         """Each theme's probability for each distinct answer in `vectors` (rows as in `vectors.texts`)."""
+        if self.models and isinstance(self.models[0], SingleChoice):
+            return self.models[0].theme_probabilities(vectors.combined(), vectors.sparse)
         return theme_probabilities(self.models, vectors.combined())
 
     def apply(self, texts=None, vectors=None):
         """The codeframe applied to `texts` (or to `vectors` already made with this coder's space)."""
         vectors = vectors if vectors is not None else self.vectorise(texts)
         probability = self.probabilities(vectors)
-        assigned = decide(probability, self.thresholds, self.floor, self.max_themes)
+        if self.form.one_code_per_answer:
+            assigned = decide_one(probability)
+        else:
+            assigned = decide(probability, self.thresholds, self.floor, self.max_themes)
         return Coding(list(self.themes), assigned[vectors.inverse], probability[vectors.inverse])
 
 
@@ -126,6 +245,21 @@ def theme_probabilities(models, features):
         for model in models
     ]
     return np.column_stack(columns)
+
+
+def decide_one(probability):
+    """0/1 per theme when each answer has one theme at most: its likeliest, unless "no theme" is likelier.
+
+    The themes' probabilities and "no theme"'s sum to 1, so "no theme" is what is left over.
+    """
+    assigned = np.zeros(probability.shape, dtype=np.int8)
+    if probability.shape[1] == 0 or probability.shape[0] == 0:
+        return assigned
+    top = probability.argmax(axis=1)
+    rows = np.arange(len(probability))
+    best = probability[rows, top]
+    assigned[rows, top] = best >= 1.0 - probability.sum(axis=1)
+    return assigned
 
 
 def decide(probability, thresholds, floor, max_themes):
@@ -169,71 +303,141 @@ def check_codes(texts, codes, themes):
     return codes.astype(np.int8)
 
 
-def train_coder(texts, codes, themes, unlabelled=(), random_state=0, space=None, folds=FOLDS):
+def train_coder(texts, codes, themes, unlabelled=(), random_state=0, space=None, folds=FOLDS, form=None):
     """Learn the codeframe from `texts` coded as `codes` (n × themes, 0/1).
 
     `unlabelled`: the question's other answers, uncoded; they shape the vocabulary and the LSA.
     `space`: a `TextSpace` already learnt from all the answers, to reuse instead.
+    `form`: a `Form` to use instead of the one `choose_form` finds in the coded answers.
     """
     texts, themes = list(texts), list(themes)
     codes = check_codes(texts, codes, themes)
+    form = form or choose_form(texts, codes)
+    if form.one_code_per_answer and codes.sum(axis=1).max() > 1:
+        raise CodingError("Some coded answers have several themes: they cannot be learnt one theme per answer.")
     if space is None:
         space = fit_text_space(texts + list(unlabelled), random_state=random_state)
     vectors = space.transform(texts)
     # One row per coded answer, duplicates included: each counts as the person coded it.
     features = vectors.combined()[vectors.inverse]
+    tfidf = vectors.sparse[vectors.inverse]
     # Each fit is small and single-threaded: BLAS and OpenMP threads left waiting for work
     # only slow it down (ten times, measured, once k-means or the SVD had run before it).
     with threadpool_limits(limits=1):
-        held_out = out_of_fold_probabilities(features, codes, folds, random_state)
-        thresholds = choose_thresholds(held_out, codes)
-        max_themes = int(max(1, codes.sum(axis=1).max()))
-        floor = choose_floor(held_out, codes, thresholds, max_themes)
-        models = fit_theme_models(features, codes, random_state)
-    return Coder(themes, space, models, thresholds, floor, max_themes)
+        if form.one_code_per_answer:
+            model = fit_single_choice(features, tfidf, codes, form, random_state)
+            return Coder(themes, space, [model], np.full(len(themes), 0.5), 0.0, 1, form)
+        held_out = out_of_fold_probabilities(features, codes, folds, random_state, form)
+        thresholds = choose_thresholds(held_out, codes, shared=form.shared_threshold)
+        floor, max_themes = choose_floor_and_most(held_out, codes, thresholds)
+        models = fit_theme_models(features, codes, random_state, form)
+    return Coder(themes, space, models, thresholds, floor, max_themes, form)
 
 
-def fit_theme_models(features, codes, random_state):
+def fit_single_choice(features, tfidf, codes, form, random_state):
+    """The one-code form: a multinomial regression (and naive Bayes) over the themes and "no theme"."""
+    target = np.where(codes.sum(axis=1) > 0, codes.argmax(axis=1), -1)
+    classes = np.unique(target)
+    if len(classes) == 1:
+        # Every coded answer has the same theme (or none): nothing to choose between.
+        regression = _Constant(classes)
+        return SingleChoice(classes, regression, None, codes.shape[1])
+    weights = rare_weights(target) if form.rare_theme_weights else None
+    # A feature no coded answer has gets no weight under L2 regularisation: leaving them out
+    # changes nothing but the time (ten times less, from a vocabulary of all the answers).
+    columns = used_columns(features)
+    # newton-cg: on the NHS feedback as accurate as lbfgs, ten to thirty times faster (7 iterations, not 50).
+    regression = LogisticRegression(
+        C=form.regularisation, class_weight=weights, solver="newton-cg", max_iter=200, random_state=random_state
+    ).fit(features[:, columns], target)
+    naive_bayes, tfidf_columns = None, None
+    if form.naive_bayes:
+        tfidf_columns = used_columns(tfidf)
+        sample = None if weights is None else np.array([weights[value] for value in target])
+        naive_bayes = ComplementNB(alpha=NAIVE_BAYES_ALPHA).fit(tfidf[:, tfidf_columns], target, sample_weight=sample)
+    return SingleChoice(regression.classes_, regression, naive_bayes, codes.shape[1], columns, tfidf_columns)
+
+
+def used_columns(matrix):
+    return np.flatnonzero(np.diff(matrix.tocsc().indptr))
+
+
+class _Constant:
+    """A model for coded answers that all have one class: that class, with probability 1."""
+
+    def __init__(self, classes):
+        self.classes_ = classes
+
+    def predict_log_proba(self, features):
+        return np.zeros((features.shape[0], 1))
+
+
+def rare_weights(target):
+    """{class: weight}: (commonest count / its count) ** RARE_WEIGHT_POWER."""
+    values, counts = np.unique(target, return_counts=True)
+    return {value: float((counts.max() / count) ** RARE_WEIGHT_POWER) for value, count in zip(values, counts)}
+
+
+def fit_theme_models(features, codes, random_state, form=None):
     models = []
     for column in codes.T:
         if column.min() == column.max():
             models.append(float(column[0]))
             continue
+        weights = None
+        if form is not None and form.rare_theme_weights:
+            # A rare theme's yes weighs as its share calls for, tempered; its no stays 1.
+            weights = {0: 1.0, 1: float(max(1.0, (len(column) - column.sum()) / column.sum()) ** RARE_WEIGHT_POWER)}
         # liblinear: on the NHS feedback's rare themes, ten times faster than lbfgs, as accurate.
-        model = LogisticRegression(C=REGULARISATION, solver="liblinear", max_iter=1000, random_state=random_state)
+        model = LogisticRegression(
+            C=REGULARISATION, solver="liblinear", max_iter=1000, random_state=random_state, class_weight=weights
+        )
         models.append(model.fit(features, column))
     return models
 
 
-def out_of_fold_probabilities(features, codes, folds, random_state):
+def out_of_fold_probabilities(features, codes, folds, random_state, form=None):
     """Each coded answer's probabilities from models that did not see it (k-fold)."""
     n_answers = codes.shape[0]
     held_out = np.zeros(codes.shape, dtype=float)
     if n_answers < 4:
         # Too few to hold any out: judge the models on what they learnt from (thresholds stay near 0.5).
-        held_out[:] = theme_probabilities(fit_theme_models(features, codes, random_state), features)
+        held_out[:] = theme_probabilities(fit_theme_models(features, codes, random_state, form), features)
         return held_out
     splitter = KFold(n_splits=min(folds, n_answers), shuffle=True, random_state=random_state)
     for learn, judge in splitter.split(features):
-        models = fit_theme_models(features[learn], codes[learn], random_state)
+        models = fit_theme_models(features[learn], codes[learn], random_state, form)
         held_out[judge] = theme_probabilities(models, features[judge])
     return held_out
 
 
-def choose_thresholds(probability, codes):
-    """Per theme, the threshold with the best F1 on held-out probabilities; ties go to the one nearest 0.5."""
-    nearest_half = np.argsort(np.abs(THRESHOLDS - 0.5), kind="stable")
+def choose_thresholds(probability, codes, shared=False):
+    """Per theme, the threshold with the best F1 on held-out probabilities; ties go to the one nearest 0.5.
+
+    `shared`: one threshold for all themes, the one with the best micro-F1.
+    """
+    nearest_half = THRESHOLDS[np.argsort(np.abs(THRESHOLDS - 0.5), kind="stable")]
+    if shared:
+        scores = [f1(codes, probability >= threshold) for threshold in nearest_half]
+        return np.full(codes.shape[1], nearest_half[int(np.argmax(scores))])
     chosen = np.empty(codes.shape[1])
     for theme in range(codes.shape[1]):
-        scores = [f1(codes[:, theme], probability[:, theme] >= threshold) for threshold in THRESHOLDS[nearest_half]]
-        chosen[theme] = THRESHOLDS[nearest_half][int(np.argmax(scores))]
+        scores = [f1(codes[:, theme], probability[:, theme] >= threshold) for threshold in nearest_half]
+        chosen[theme] = nearest_half[int(np.argmax(scores))]
     return chosen
 
 
-def choose_floor(probability, codes, thresholds, max_themes):
-    """The floor for giving an answer its likeliest theme when none passes: best micro-F1 held out."""
-    scores = [f1(codes, decide(probability, thresholds, floor, max_themes)) for floor in FLOORS]
-    return float(FLOORS[int(np.argmax(scores))])
+def choose_floor_and_most(probability, codes, thresholds):
+    """The floor for giving an answer its likeliest theme when none passes, and the most themes an answer is
+    given (from 1 to the most a person gave one): the pair with the best micro-F1 held out."""
+    most_coded = int(max(1, codes.sum(axis=1).max()))
+    best, chosen = -1.0, (0.0, most_coded)
+    for most in range(most_coded, 0, -1):
+        for floor in FLOORS:
+            score = f1(codes, decide(probability, thresholds, floor, most))
+            if score > best + 1e-12:
+                best, chosen = score, (float(floor), most)
+    return chosen
 
 
 def f1(truth, predicted):
@@ -259,10 +463,11 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     nearly so (an answer identical to a coded one counts as coded), and none is in `coded`.
 
     Measured by bench/themes.py on the NHS feedback (100 at random, then 50 at a time; seeds
-    0–2), micro/macro-F1 after 1,000 coded: labels 0.686/0.476 against 0.671/0.476 all at
-    random; subcategories 0.542/0.194 against 0.546/0.191. Putting forward the least sure
-    and the most typical of each theme, as before, did worse than random (0.661/0.443 and
-    0.528/0.150): the typical answers were much alike and taught little.
+    0–1), micro/macro-F1 after 1,000 coded: labels 0.684/0.519 against 0.671/0.514 all at
+    random; subcategories 0.558/0.250 against 0.543/0.227. At 250 and 500 coded the picks
+    are level with random or a little behind on the labels (0.619 against 0.623, 0.651
+    against 0.653). Putting forward the least sure and the most typical of each theme, as
+    before, did worse than random: the typical answers were much alike and taught little.
     """
     vectors = vectors if vectors is not None else coder.vectorise(texts)
     _, first_answer = np.unique(vectors.inverse, return_index=True)

@@ -31,8 +31,15 @@ What is caught, and the marker it gets:
   too after "I live at" or "my address is".
 - "[NHS number]": 10 digits (often 3 3 4) whose modulus 11 check digit is right; any 10
   digits straight after "NHS number", "NHS no" or "CHI number", check digit or not.
-- "[NI number]": National Insurance numbers (AB 12 34 56 C) with a prefix HMRC can issue;
-  after "NI number" or "National Insurance" also without the final letter, in any case.
+- "[NI number]": anything shaped like a National Insurance number (AB 12 34 56 C), whether
+  or not HMRC could issue its prefix; after "NI number" or "National Insurance" also without
+  the final letter, in any case.
+- "[ID number]": other numbers shaped like a person's: 10 digits (3 3 4 or unbroken, not a
+  phone number) whose NHS check digit is wrong, a mistyped NHS number as likely as not; and
+  whatever holds three digits or more straight after "hospital number", "patient number",
+  "MRN", "reference number", "passport number", "driving licence number" and the like.
+  Where a string is shaped like personal data, it is removed: a wrong check digit or a prefix
+  never issued is more often a slip than proof that the number is no one's.
 - "[name]": people's names where they can be recognised: after a title (Mr, Mrs, Ms, Miss,
   Dr, Prof, Cllr, Rev, Sir, Dame; and Nurse, Sister, Matron, Doctor, Lady, Lord when a
   known name follows), with initials (Mrs. A. J. Hack); after "my name is", "called",
@@ -40,10 +47,15 @@ What is caught, and the marker it gets:
   family, carer and professional relations; after "the nurse", "a receptionist" and other
   roles, and after "thanks to", when a known given name follows (lists of names too:
   "Amy, Tom and Grace"); in a signature after "Kind regards", "Thanks", "Yours sincerely" or
-  alone on the last line; a capitalised given name followed by a surname from the lists in
-  data/ (Sarah Jones, Mohammed Khan); and a capitalised given name from the lists inside a
-  sentence ("thanks to the team and Lisa"), unless it is also an ordinary word or part of a
-  place's name.
+  alone on the last line, and any capitalised words after "Thanks," or "Regards," that end
+  the answer ("Thanks, Zbigniew"), known or not; after "I'm", "I am" or "this is" a given
+  name from the lists, with its surname ("Hi, I'm Priya Mistry and ..."); a capitalised given
+  name followed by a surname from the lists in data/ (Sarah Jones, Mohammed Khan); and a
+  capitalised given name from the lists inside a sentence ("thanks to the team and Lisa"),
+  unless it is also an ordinary word or part of a place's name. The lists hold the names of
+  the communities a council serves (South Asian, Eastern European, Somali, Arabic and others,
+  from the ONS's baby names and other public lists; data/README.md says which), and a name
+  is found with or without its accents ("Wójcik", "Wojcik").
 
 What is kept: ordinary numbers (years, times, money, percentages, ages, counts such as
 "22 mile round trip", "2 to 3 times", "call 111"); places and organisations (Leicester,
@@ -65,6 +77,7 @@ Redaction lowers the risk; a person still reads quotes before they are published
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,6 +92,7 @@ MARKERS = {
     "address": "[address]",
     "nhs_number": "[NHS number]",
     "ni_number": "[NI number]",
+    "id_number": "[ID number]",
     "name": "[name]",
 }
 
@@ -89,6 +103,7 @@ PRIORITY = {
     "url": 80,
     "nhs_number": 70,
     "ni_number": 65,
+    "id_number": 55,  # below a phone number: "+44 (0)116 305 0000" holds 10 digits
     "phone": 60,
     "address": 50,
     "postcode": 45,
@@ -152,10 +167,11 @@ def _find_all(text):
     if DIGIT_RE.search(text):
         finds += _find_nhs_numbers(text, words)
         finds += _find_ni_numbers(text, words)
+        finds += _find_id_numbers(text, words)
         finds += _find_phones(text, words)
         finds += _find_addresses(text, words)
         finds += _find_postcodes(text, words)
-    if CAPITAL_RE.search(text):
+    if CAPITAL_RE.search(text) or _mentions(words, INTRODUCTION_HINTS):
         finds += _find_names(text, words)
     return finds
 
@@ -170,7 +186,10 @@ def _hints(text):
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:&[^\W\d_]+)?")
 DIGIT_RE = re.compile(r"\d")
-CAPITAL_RE = re.compile(r"[A-Z][a-z]")
+# Capital and small letters, with those of the Latin alphabets of Europe ("Łukasz", "Şerban").
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽȘȚ"
+LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňőœŕřśşšţťūůűųźżžșț"
+CAPITAL_RE = re.compile(rf"[{UPPER}][{LOWER}]")
 
 
 def _choose(finds):
@@ -325,12 +344,21 @@ NHS_CONTEXT_RE = re.compile(
     r"(?i:\b(?:NHS|CHI|H&C)\s*(?:number|no\b\.?|num\b|#)?[\s:#=.-]*(?:is\s+|was\s+)?)"
     r"(\d{3}[ -]?\d{3}[ -]?\d{4})(?![\d.,]\d|\d)"
 )
+# The prefixes HMRC issues; a number shaped like one with another prefix is removed all the same.
 NI_PREFIX = r"(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-NI_RE = re.compile(rf"\b{NI_PREFIX} ?\d{{2}} ?\d{{2}} ?\d{{2}} ?[A-D]\b")
+NI_RE = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 NI_CONTEXT_RE = re.compile(
     r"(?i:\b(?:national insurance|NI|NINO)(?:\s+(?:number|no\b\.?))?[\s:#=.-]*(?:is\s+|was\s+)?)"
-    rf"((?i:{NI_PREFIX} ?\d{{2}} ?\d{{2}} ?\d{{2}}(?: ?[A-D])?))\b"
+    r"((?i:[A-Z]{2} ?\d{2} ?\d{2} ?\d{2}(?: ?[A-D])?))\b"
 )
+ID_CONTEXT_RE = re.compile(
+    r"(?i:\b(?:hospital|patient|unit|case|reference|ref|account|customer|passport|driving\s+licen[cs]e|licen[cs]e"
+    r"|membership|council\s+tax|benefit|claim|tenancy|pension|NHS|CHI)\s*(?:number|no\b\.?|num\b|#|id\b)"
+    r"|\bMRN\b)[\s:#=.-]*(?:is\s+|was\s+)?"
+    r"(?=[A-Za-z0-9/-]*\d[A-Za-z0-9/-]*\d[A-Za-z0-9/-]*\d)([A-Za-z0-9](?:[A-Za-z0-9/-]*[A-Za-z0-9])?)"
+)
+ID_HINTS = _hints("hospital patient unit case reference ref account customer passport licence license membership "
+                  "tax benefit claim tenancy pension nhs chi mrn")
 
 
 def nhs_check_digit_ok(digits):
@@ -354,9 +382,16 @@ def _find_nhs_numbers(text, words):
     for m in NHS_DIGITS_RE.finditer(text):
         digits = m.group(1) + m.group(3) + m.group(4)
         # A number starting 0 is a phone number (0800 123 4567), even with a right check digit.
-        if digits[0] != "0" and nhs_check_digit_ok(digits):
-            finds.append((m.start(), m.end(), "nhs_number"))
+        if digits[0] != "0":
+            finds.append((m.start(), m.end(), "nhs_number" if nhs_check_digit_ok(digits) else "id_number"))
     return finds
+
+
+def _find_id_numbers(text, words):
+    """Whatever holds three digits or more after "hospital number", "passport no" and the like."""
+    if not _mentions(words, ID_HINTS):
+        return []
+    return [(m.start(1), m.end(1), "id_number") for m in ID_CONTEXT_RE.finditer(text)]
 
 
 NI_HINTS = _hints("ni insurance nino")
@@ -460,13 +495,24 @@ def name_lists():
 
     def read(filename):
         lines = (DATA_DIR / filename).read_text(encoding="utf-8").splitlines()
-        return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+        names = {line.strip().lower() for line in lines if line.strip() and not line.startswith("#")}
+        return frozenset(names | {without_accents(name) for name in names})
 
     return read("given_names.txt"), read("surnames.txt"), read("name_words.txt")
 
 
-# One word of a name: Smith, O'Neill, McDonald, MacLeod, Smith-Jones.
-NAME_WORD = r"\b(?:[A-Z]['’])?(?:Ma?c)?[A-Z][a-z]+(?:-(?:[A-Z]['’])?[A-Z][a-z]+)?"
+# Letters that lose more than an accent when written without it.
+UNACCENTED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ı": "i", "ß": "ss", "œ": "oe", "æ": "ae"})
+
+
+def without_accents(word):
+    """ "wójcik" -> "wojcik", "łukasz" -> "lukasz": as a name is often typed on an English keyboard."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(UNACCENTED))
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
+# One word of a name: Smith, O'Neill, McDonald, MacLeod, Smith-Jones, Wójcik.
+NAME_WORD = rf"\b(?:[A-Z]['’])?(?:Ma?c)?[{UPPER}][{LOWER}]+(?:-(?:[A-Z]['’])?[{UPPER}][{LOWER}]+)?"
 NAME_WORD_RE = re.compile(NAME_WORD)
 INITIALS = r"(?:[A-Z](?:\.\s?|\s))+"
 NAME_RUN_RE = re.compile(rf"{NAME_WORD}(?:[ \t]+{NAME_WORD})+")
@@ -535,6 +581,19 @@ ROLE_HINTS = ROLE_HINTS | frozenset(word + "s" for word in ROLE_HINTS)
 THANKS_HINTS = _hints("thanks thank thankyou grateful praise done")
 NAME_HINTS = _hints("name names surname")
 SIGN_OFF_HINTS = _hints("thanks thank thankyou regards wishes best yours cheers love")
+# "Hi, I'm Priya", "I am Tomasz Nowak and ...", "This is Amina from ...": the answer introduces its writer.
+INTRODUCTION_RE = re.compile(
+    r"(?i:\b(?:i['’]?m|i\s+am|this\s+is|it['’]?s)[,:]?[ \t]+)"
+    rf"(?P<name>[{UPPER}{LOWER}]+(?:['’-][{UPPER}{LOWER}]+)?)"
+)
+INTRODUCTION_HINTS = _hints("im i this it its")
+# "Thanks, Zbigniew" or "Regards - Ana Popescu" closing the answer: a name, known or not.
+CLOSING_NAME_RE = re.compile(
+    r"(?i:\b(?:many\s+thanks|thanks|thank\s+you|thankyou|kind\s+regards|best\s+regards|warm\s+regards|regards"
+    r"|best\s+wishes|yours\s+sincerely|yours\s+faithfully|yours\s+truly|cheers|love\s+from))"
+    r"[ \t]*(?:,|[-–—])\s*"
+    rf"(?P<name>(?:{INITIALS})?{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,2}})[ \t]*(?:[.!]+|[ \t]+x+)?\s*\Z"
+)
 LAST_LINE_NAME_RE = re.compile(
     rf"\n[ \t]*[-–—]?[ \t]*(?P<name>{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,2}})[ \t]*\.?\s*\Z"
 )
@@ -554,7 +613,14 @@ NOT_NAMES = FUNCTION_WORDS | frozenset(
     english british french scottish welsh irish indian polish christian muslim hindu sikh jewish
     royal general major king queen prince princess duke earl baron lord lady sir dame saint st forest
     doctor nurse sister matron mr mrs ms miss dr
-    god jesus allah covid corona forum said sad mad man loot raid nail harsh lucky more date deep din""".split()
+    god jesus allah covid corona forum said sad mad man loot raid nail harsh lucky more date deep din
+    achilles""".split()
+) | frozenset(
+    # Places that parents in England and Wales also give as names (ONS baby names): the place is meant far more often.
+    # Not those that are surnames too ("Neil Boston").
+    """london paris brooklyn dallas memphis denver india china kenya africa america asia egypt leicester
+    milan madrid vienna verona berlin dubai cairo lagos nairobi kabul lahore karachi dhaka sylhet gujarat
+    punjab delhi mumbai goa kerala""".split()
 )
 # A word after a name that makes it a place or an organisation: "Victoria Park", "Grace Road",
 # "Brandon Unit", "Florence Ward".
@@ -567,7 +633,7 @@ PLACE_WORDS = frozenset(
     city county borough district estate farm bridge market leisure sports memorial stadium airport
     gate row mews walk rise view parade meadow meadows fields vale quay wharf campus building suite
     home homes hospice society association club charity project programme nursery primary
-    department dept ltd limited plc inc""".split()
+    department dept ltd limited plc inc agreement accord treaty convention""".split()
 )
 # "my mum Parkinson's": an illness named after a person is not a name here.
 EPONYMS = frozenset(
@@ -600,6 +666,8 @@ def _find_names(text, words):
         finds += _lone_given_names(text, given, name_words)
     if _mentions(words, NAME_HINTS):
         finds += [span for m in NAME_IS_RE.finditer(text) for span in _stated_name(m, given, surnames)]
+    if _mentions(words, INTRODUCTION_HINTS):
+        finds += _names_introduced(text, given, surnames, name_words)
     if _mentions(words, SIGN_OFF_HINTS) or "\n" in text:
         finds += _names_in_signatures(text, given, surnames)
     if finds:
@@ -758,11 +826,42 @@ def _names_in_signatures(text, given, surnames):
         # On its own line after "Kind regards", two words are a name even if the lists lack them.
         if known or (on_own_line and (len(words) > 1 or words[0].lower() in surnames)):
             spans.append(m.span("name"))
+    m = CLOSING_NAME_RE.search(text)
+    if m:
+        words = NAME_WORD_RE.findall(m.group("name"))
+        if all(_could_be_name(word) and word.lower() not in THANKED_NOT_NAMED for word in words):
+            spans.append(m.span("name"))
     m = LAST_LINE_NAME_RE.search(text)
     if m:
         words = NAME_WORD_RE.findall(m.group("name"))
         if words[0].lower() in given and all(_could_be_name(word) for word in words):
             spans.append(m.span("name"))
+    return spans
+
+
+# Capitalised words thanked at the end of an answer that are not a person: "Thanks, Team".
+THANKED_NOT_NAMED = frozenset(
+    """team teams everyone everybody all you guys folks staff doctors nurses leicester leicestershire rutland
+    loughborough council nhs again anyway lots""".split()
+)
+
+
+def _names_introduced(text, given, surnames, ordinary):
+    """A given name from the lists after "I'm", "I am", "this is", and the surname after it.
+
+    In capitals or not ("i'm sarah"), unless the word is also an ordinary one ("I'm Hope-ful",
+    "I am Will-ing") and no surname follows it.
+    """
+    spans = []
+    for m in INTRODUCTION_RE.finditer(text):
+        start, end = m.span("name")
+        word = m.group("name").lower()
+        if word not in given or word in NOT_NAMES or _starts_place(text, end):
+            continue
+        extended = _extend_name(text, end, given, surnames)
+        if word in ordinary and extended == end:
+            continue
+        spans.append((start, extended))
     return spans
 
 
@@ -809,7 +908,10 @@ def _lone_given_names(text, given, ordinary):
 
 
 def _names_a_place(text, end):
-    """True if the capitalised words that follow end in a place or an organisation."""
+    """True if the capitalised words that follow end in a place or an organisation ("Kingsley ward" too)."""
+    m = NEXT_WORD_RE.match(text, end)
+    if m and m.group(1).lower() in PLACE_WORDS:
+        return True
     for _ in range(3):
         m = FOLLOWING_WORD_RE.match(text, end)
         if not m:
@@ -821,6 +923,7 @@ def _names_a_place(text, end):
 
 
 PLACE_BEFORE_RE = re.compile(r"\b(?:in|at|from|to|near|via|towards|St\.?|Saint)\s+$", re.IGNORECASE)
+NEXT_WORD_RE = re.compile(r"[ \t]+([A-Za-z]+)\b")
 FOLLOWING_WORD_RE = re.compile(rf"[ \t]+({NAME_WORD}|[A-Z]{{2,4}}s?)\b")
 ORGANISATION_ABBREVIATIONS = frozenset("FT NHS CCG CCGs ICB ICS PCN PCT PTS LPT UHL EMAS UK Ltd LLP CIC PLC".split())
 DIGIT_AFTER_RE = re.compile(r"[ \t]+\d")
