@@ -198,7 +198,7 @@ def test_the_spam_trap_on_the_start_page_is_neither_seen_nor_heard_nor_tabbed_to
 
 def hub_fields():
     form = HubFilterForm()
-    boxes = [label for name in ("status", "topic", "area", "partner") for _, label in form.fields[name].choices]
+    boxes = [label for name in ("status", "outcome", "topic", "area", "partner") for _, label in form.fields[name].choices]
     return ["searchbox “Search consultations”", "button “Search”", *[f"checkbox “{b}”" for b in boxes],
             "button “Apply filters”"]  # fmt: skip
 
@@ -207,7 +207,8 @@ def test_every_public_form_shows_exactly_its_own_fields(page, every_question_typ
     page.goto("/")
     assert_fields(page, hub_fields())
     page.goto(f"/consultations/{SLUG}/")
-    assert_fields(page, [])  # "Respond online" is a link
+    # "Respond online" is a link; the one form asks for an address to hear the outcome at.
+    assert_fields(page, ["textbox “Email address”", "button “Get updates”"])
 
     page.goto(START)
     assert_fields(page, ["button “Start now”"])
