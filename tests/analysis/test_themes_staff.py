@@ -308,3 +308,35 @@ def test_stance_is_asked_for_only_where_an_analyst_says_the_question_wants_it(
     analyst_client.post(url("stance", question), {"asks_for_stance": "no"})
     codeframe.refresh_from_db()
     assert not codeframe.asks_for_stance
+
+
+def test_a_held_back_application_is_shown_and_reaches_the_figures_only_when_accepted(
+    question, codeframe, analyst_client, analyst, monkeypatch  # noqa: F811
+):
+    monkeypatch.setattr(themes, "MAX_SHARE_MOVED", -1.0)  # every re-application waits
+    theme = codeframe.themes.exclude(nothing_to_add=True).first()
+    themes.code_answers(codeframe, analyst, {pk: [theme.pk] for pk in answer_ids_with(question, "respite")})
+    machine_before = set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer"))
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal
+    machine_now = set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer"))
+    assert machine_now <= machine_before  # only the answers the person coded left the machine's
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert "The machine&#x27;s new application is waiting for you" in page or "The machine's new application is waiting for you" in page
+    assert "What the new application would change" in page and "Other or unclear (no theme)" in page
+
+    response = analyst_client.post(url("decide_proposal", question), {"decision": "discard"})
+    assert response.url == url("codeframe", question)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal == {} and not codeframe.proposed_assignments.exists()
+    assert set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer")) == machine_now
+
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    proposed = set(codeframe.proposed_assignments.values_list("theme", "answer"))
+    analyst_client.post(url("decide_proposal", question), {"decision": "accept"})
+    assert set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer")) == proposed
+    assert 'id="proposal"' not in analyst_client.get(url("codeframe", question)).content.decode()
+    response = analyst_client.post(url("decide_proposal", question), {"decision": "accept"}, follow=True)
+    assert "There is no new application waiting" in response.content.decode()

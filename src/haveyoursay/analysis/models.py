@@ -68,6 +68,11 @@ class Codeframe(models.Model):
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The last job queued to apply the codeframe again, learning from the latest coding.",
     )
+    proposal = models.JSONField(
+        default=dict, blank=True,
+        help_text="An application held back for a person to accept, because it would move many answers between "
+        "themes or empty a theme: {answers, moved, emptied, themes: [{theme, label, now, proposed}], other}.",
+    )
     asks_for_stance = models.BooleanField(
         "The question asks for a view for or against",
         default=False,
@@ -125,6 +130,9 @@ class CodeframeEvent(models.Model):
         SAMPLED = "sampled", "Drew a blind sample"
         QUOTES = "quotes", "Chose or approved quotes"
         STANCE = "stance", "Said whether the question asks for a stance"
+        PROPOSED = "proposed", "Held back a new application for a person to accept"
+        ACCEPTED = "accepted", "Accepted the new application"
+        DISCARDED = "discarded", "Kept the themes as they were, discarding the new application"
 
     codeframe = models.ForeignKey(Codeframe, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -189,6 +197,18 @@ class ThemeAssignment(models.Model):
     @property
     def by_machine(self):
         return self.assigned_by_id is None
+
+
+class ProposedAssignment(models.Model):
+    """A theme the machine would give an answer in an application held back for a person to accept."""
+
+    codeframe = models.ForeignKey(Codeframe, on_delete=models.CASCADE, related_name="proposed_assignments")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    confidence = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["theme", "answer"], name="proposed_once_per_answer")]
 
 
 class AgreementSample(models.Model):

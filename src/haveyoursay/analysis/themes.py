@@ -28,19 +28,23 @@ from haveyoursay.analysis.models import (
     AnswerCoding,
     Codeframe,
     CodeframeEvent,
+    ProposedAssignment,
     Quote,
     Theme,
     ThemeAssignment,
 )
 from haveyoursay.analysis.text.coding import (
     REVIEW_BELOW,
+    Coding,
     CodingError,
     agreement_per_theme,
+    decide,
     sample_for_agreement,
     select_for_review,
     train_coder,
 )
 from haveyoursay.analysis.text.duplicates import describe, group_duplicates
+from haveyoursay.analysis.text.non_answers import is_non_answer
 from haveyoursay.analysis.text.redact import redact
 from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
 from haveyoursay.surveys.models import Answer, Question, Response
@@ -48,6 +52,11 @@ from haveyoursay.surveys.models import Answer, Question, Response
 OPEN_KINDS = ("short_text", "long_text")
 # Fewer person-coded answers than this teach the model less than the suggestion does.
 MIN_PERSON_CODED = 20
+# A theme is learnt from people's codes alone once they have given it to this many answers;
+# until then its suggested members stay among what it learns from.
+PERSON_CODED_PER_THEME = 10
+# A re-application changing the themes of more than this share of answers waits for a person to accept it.
+MAX_SHARE_MOVED = 0.10
 # Learning from the suggestion's memberships needs no more than this many answers to find its shape.
 MAX_SUGGESTION_TRAINING = 3_000
 REVIEW_QUEUE_LENGTH = 200
@@ -456,10 +465,19 @@ def sampled_answers(codeframe):
 def apply_codeframe(codeframe, progress=None):
     """Code every answer the machine may code; a person's codes stay as they are.
 
-    The model learns from the answers people have coded when there are at least
-    MIN_PERSON_CODED of them; otherwise from the codeframe's current memberships (the
-    suggestion's, as people have edited it). A theme no answer has yet is left out of the
-    model: only people give it. Returns a short summary for the job.
+    People's codes add to what the codeframe knew, never erase it. A theme is learnt from
+    the answers people have coded alone once they have coded at least PERSON_CODED_PER_THEME
+    answers with it (and MIN_PERSON_CODED in all); until then it learns from the codeframe's
+    current memberships (the suggestion's, as people have edited and coded it) with the
+    person-coded answers among them. A theme no answer has yet is left out: only people give it.
+
+    Answers that say nothing ("-", "n/a", "Not really") are recognised first: they go to the
+    codeframe's "nothing to add" theme, if it has one, and are never left for the model.
+
+    A re-application that would change the themes of more than MAX_SHARE_MOVED of the answers,
+    or leave a theme with none, is held back as a proposal (`accept_proposal`,
+    `discard_proposal`): the figures a person has seen do not change under them unasked.
+    Returns a short summary for the job.
     """
     progress = progress or (lambda *args, **kwargs: None)
     comments = load_comments(codeframe.question)
@@ -482,23 +500,32 @@ def apply_codeframe(codeframe, progress=None):
     for answer_id, theme_id in ThemeAssignment.objects.filter(theme__codeframe=codeframe).values_list("answer_id", "theme_id"):
         if answer_id in row_of:
             codes[row_of[answer_id], column_of[theme_id]] = 1
-    from_people = len(person_rows) >= MIN_PERSON_CODED
-    training = np.array(person_rows, dtype=np.int64) if from_people else suggestion_rows(codes, person_rows)
-    learnt = [column for column in range(len(themes)) if codes[training, column].any()]
-    if not learnt:
-        raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
+    silent = np.array([is_non_answer(text) for text in texts], dtype=bool)
+    nothing_column = next((column for column, theme in enumerate(themes) if theme.nothing_to_add), None)
+    # What an answer that says nothing teaches is that it says nothing, whatever theme it was put in.
+    machine_silent = silent.copy()
+    machine_silent[person_rows] = False
+    codes[machine_silent] = 0
+    if nothing_column is not None:
+        codes[machine_silent, nothing_column] = 1
     progress(1, 4, "Learning the codeframe")
     space = fit_text_space(texts)
-    try:
-        coder = train_coder(
-            [texts[row] for row in training], codes[np.ix_(training, learnt)], [themes[c].label for c in learnt], space=space
-        )
-    except CodingError as error:
-        raise ThemeError(str(error)) from None
+    coder = learn_codeframe(texts, codes, person_rows, [theme.label for theme in themes], space)
+    learnt = coder.columns
     progress(2, 4, "Coding every answer")
     vectors = space.transform(texts)
     coding = coder.apply(vectors=vectors)
-    review_order = select_for_review(coder, texts, coded=person_rows + sample_rows, how_many=REVIEW_QUEUE_LENGTH, vectors=vectors)
+    recognised = set(np.flatnonzero(silent).tolist())
+    if recognised:
+        coding.assigned[silent] = 0
+        coding.probability[silent] = 0.0
+        if nothing_column is not None and nothing_column in learnt:
+            column = learnt.index(nothing_column)
+            coding.assigned[silent, column] = 1
+            coding.probability[silent, column] = 1.0
+    review_order = select_for_review(
+        coder, texts, coded=person_rows + sample_rows + sorted(recognised), how_many=REVIEW_QUEUE_LENGTH, vectors=vectors
+    )
     progress(3, 4, "Saving the themes")
     with transaction.atomic():
         lock(codeframe)
@@ -509,26 +536,203 @@ def apply_codeframe(codeframe, progress=None):
             if pk in row_of
         }
         alive = set(codeframe.themes.values_list("pk", flat=True))
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=True).delete()
-        ThemeAssignment.objects.bulk_create(
-            (
-                ThemeAssignment(theme=themes[learnt[column]], answer_id=ids[row], confidence=float(coding.probability[row, column]))
-                for row, column in zip(*np.nonzero(coding.assigned))
-                if row not in person and themes[learnt[column]].pk in alive
-            ),
-            batch_size=1000,
-        )
+        given = [
+            (themes[learnt[column]].pk, ids[row], float(coding.probability[row, column]))
+            for row, column in zip(*np.nonzero(coding.assigned))
+            if row not in person and themes[learnt[column]].pk in alive
+        ]
+        change = compare_application(codeframe, ids, person, given) if codeframe.state == Codeframe.State.APPLIED else None
+        codeframe.proposed_assignments.all().delete()
+        held_back = change is not None and change.needs_acceptance()
+        if held_back:
+            ProposedAssignment.objects.bulk_create(
+                (ProposedAssignment(codeframe=codeframe, theme_id=theme_id, answer_id=answer_id, confidence=confidence)
+                 for theme_id, answer_id, confidence in given),
+                batch_size=1000,
+            )
+            codeframe.proposal = change.as_dict()
+        else:
+            replace_machine_assignments(codeframe, given)
+            codeframe.proposal = {}
         save_confidence(codeframe, ids, coding, person, review_order)
         codeframe.state = Codeframe.State.APPLIED
-        codeframe.trained_on_people = len(person_rows) if from_people else 0
-        codeframe.save(update_fields=["state", "trained_on_people", "updated_at"])
-        needing_review = int(sum(1 for row in coding.needs_review() if row not in person))
+        codeframe.trained_on_people = coder.from_people
+        codeframe.save(update_fields=["state", "trained_on_people", "proposal", "updated_at"])
+        needing_review = int(sum(1 for row in coding.needs_review() if row not in person and row not in recognised))
         codeframe.record(
             None, Action.APPLIED, answers=len(ids), coded_by_people=len(person_rows),
-            learnt_from="people" if from_people else "suggestion", needs_review=needing_review,
+            learnt_from="people" if coder.from_people else "suggestion", needs_review=needing_review,
+            themes_from_people=len(coder.people_columns),
         )
+        if held_back:
+            codeframe.record(None, Action.PROPOSED, moved=change.moved, answers=change.answers, emptied=change.emptied_labels())
     progress(4, 4, "Done")
-    return {"answers": len(ids), "needs_review": needing_review}
+    return {"answers": len(ids), "needs_review": needing_review, "held_back": held_back}
+
+
+@dataclass
+class LearntCodeframe:
+    """The codeframe learnt in up to two parts over the same `TextSpace`: the themes people
+    have coded enough of, from their codes alone; the others, from the codeframe's memberships.
+    Decides as one coder: every theme's probability against its threshold, then the likeliest."""
+
+    parts: list  # [(Coder, [codeframe column of each of its themes])]
+    people_columns: list
+    from_people: int  # person-coded answers the people's part learnt from; 0 if none
+
+    @property
+    def columns(self):
+        return [column for _, columns in self.parts for column in columns]
+
+    @property
+    def thresholds(self):
+        return np.concatenate([coder.thresholds for coder, _ in self.parts])
+
+    @property
+    def max_themes(self):
+        return max(coder.max_themes for coder, _ in self.parts)
+
+    @property
+    def floor(self):
+        # The codeframe's part knows the answers no theme fits; the people's part alone, if it is all there is.
+        return self.parts[-1][0].floor
+
+    def vectorise(self, texts):
+        return self.parts[0][0].vectorise(texts)
+
+    def probabilities(self, vectors):
+        return np.hstack([coder.probabilities(vectors) for coder, _ in self.parts])
+
+    def apply(self, texts=None, vectors=None):
+        vectors = vectors if vectors is not None else self.vectorise(texts)
+        probability = self.probabilities(vectors)
+        assigned = decide(probability, self.thresholds, self.floor, self.max_themes)
+        return Coding([None] * probability.shape[1], assigned[vectors.inverse], probability[vectors.inverse])
+
+
+def learn_codeframe(texts, codes, person_rows, labels, space):
+    """A `LearntCodeframe` from `codes` (every answer × theme, people's and the machine's)."""
+    person_rows = np.array(person_rows, dtype=np.int64)
+    people_columns = []
+    if len(person_rows) >= MIN_PERSON_CODED:
+        coded_per_theme = codes[person_rows].sum(axis=0)
+        people_columns = [int(column) for column in np.flatnonzero(coded_per_theme >= PERSON_CODED_PER_THEME)]
+    training = suggestion_rows(codes, person_rows)
+    others = [
+        column for column in range(codes.shape[1])
+        if column not in people_columns and codes[training, column].any()
+    ]
+    if not people_columns and not others:
+        raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
+    parts = []
+    try:
+        if people_columns:
+            coder = train_coder(
+                [texts[row] for row in person_rows], codes[np.ix_(person_rows, people_columns)],
+                [labels[c] for c in people_columns], space=space,
+            )
+            parts.append((coder, people_columns))
+        if others:
+            coder = train_coder(
+                [texts[row] for row in training], codes[np.ix_(training, others)], [labels[c] for c in others], space=space
+            )
+            parts.append((coder, others))
+    except CodingError as error:
+        raise ThemeError(str(error)) from None
+    return LearntCodeframe(parts, people_columns, len(person_rows) if people_columns else 0)
+
+
+@dataclass
+class Change:
+    """How far an application would move the machine's codes from those in the report now."""
+
+    answers: int  # answers the machine codes
+    moved: int  # of those, how many would get different themes
+    themes: list  # [{theme, label, now, proposed}], counts of every answer (people's codes included)
+    other: dict  # {now, proposed}: answers with no theme
+
+    @property
+    def emptied(self):
+        return [row for row in self.themes if row["now"] > 0 and row["proposed"] == 0]
+
+    def emptied_labels(self):
+        return [row["label"] for row in self.emptied]
+
+    def needs_acceptance(self):
+        return bool(self.emptied) or (self.answers > 0 and self.moved / self.answers > MAX_SHARE_MOVED)
+
+    def as_dict(self):
+        return {
+            "answers": self.answers, "moved": self.moved, "themes": self.themes, "other": self.other,
+            "emptied": self.emptied_labels(),
+        }
+
+
+def compare_application(codeframe, ids, person, given):
+    """The `Change` from the codeframe's current assignments to `given` [(theme pk, answer pk, confidence)]."""
+    person_ids = {ids[row] for row in person}
+    machine_ids = [pk for pk in ids if pk not in person_ids]
+    now, proposed = {}, {}
+    for theme_id, answer_id, by in ThemeAssignment.objects.filter(
+        theme__codeframe=codeframe, answer_id__in=Answer.objects.counted()
+    ).values_list("theme_id", "answer_id", "assigned_by"):
+        now.setdefault(answer_id, set()).add(theme_id)
+        if by is not None or answer_id in person_ids:
+            proposed.setdefault(answer_id, set()).add(theme_id)
+    for theme_id, answer_id, _ in given:
+        proposed.setdefault(answer_id, set()).add(theme_id)
+    moved = sum(1 for pk in machine_ids if now.get(pk, set()) != proposed.get(pk, set()))
+    rows = []
+    for theme in codeframe.themes.all():
+        rows.append({
+            "theme": theme.pk, "label": theme.label,
+            "now": sum(1 for pk in ids if theme.pk in now.get(pk, ())),
+            "proposed": sum(1 for pk in ids if theme.pk in proposed.get(pk, ())),
+        })
+    other = {"now": sum(1 for pk in ids if not now.get(pk)), "proposed": sum(1 for pk in ids if not proposed.get(pk))}
+    return Change(len(machine_ids), moved, rows, other)
+
+
+def replace_machine_assignments(codeframe, given):
+    ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=True).delete()
+    ThemeAssignment.objects.bulk_create(
+        (ThemeAssignment(theme_id=theme_id, answer_id=answer_id, confidence=confidence) for theme_id, answer_id, confidence in given),
+        batch_size=1000,
+    )
+
+
+def accept_proposal(codeframe, user):
+    """Put the held-back application into the figures: the machine's codes are replaced by its
+    codes, but for answers a person has coded since and themes deleted since."""
+    with transaction.atomic():
+        lock(codeframe)
+        if not codeframe.proposal:
+            raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
+        person_ids = set(codeframe.codings.filter(coded_at__isnull=False).values_list("answer_id", flat=True))
+        given = [
+            (theme_id, answer_id, confidence)
+            for theme_id, answer_id, confidence in codeframe.proposed_assignments.values_list("theme_id", "answer_id", "confidence")
+            if answer_id not in person_ids
+        ]
+        replace_machine_assignments(codeframe, given)
+        codeframe.proposed_assignments.all().delete()
+        moved = codeframe.proposal.get("moved", 0)
+        codeframe.proposal = {}
+        codeframe.save(update_fields=["proposal", "updated_at"])
+        codeframe.record(user, Action.ACCEPTED, moved=moved)
+
+
+def discard_proposal(codeframe, user):
+    """Keep the themes as they are; the held-back application is dropped."""
+    with transaction.atomic():
+        lock(codeframe)
+        if not codeframe.proposal:
+            raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
+        codeframe.proposed_assignments.all().delete()
+        moved = codeframe.proposal.get("moved", 0)
+        codeframe.proposal = {}
+        codeframe.save(update_fields=["proposal", "updated_at"])
+        codeframe.record(user, Action.DISCARDED, moved=moved)
 
 
 def lock(codeframe):
@@ -539,7 +743,7 @@ def lock(codeframe):
 
 
 def suggestion_rows(codes, person_rows):
-    """Answers to learn from when too few are person-coded: those with a theme, a sample if many."""
+    """The codeframe's answers to learn from: those with a theme (a sample if many) and every person-coded one."""
     rows = np.flatnonzero(codes.any(axis=1))
     if len(rows) > MAX_SUGGESTION_TRAINING:
         rng = np.random.default_rng(0)
