@@ -44,6 +44,7 @@ from haveyoursay.analysis.text.coding import (
     train_coder,
 )
 from haveyoursay.analysis.text.duplicates import describe, group_duplicates
+from haveyoursay.analysis.text.duplicates import normalise as normalise_text
 from haveyoursay.analysis.text.non_answers import is_non_answer
 from haveyoursay.analysis.text.redact import redact
 from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
@@ -62,6 +63,8 @@ MAX_SUGGESTION_TRAINING = 3_000
 REVIEW_QUEUE_LENGTH = 200
 AGREEMENT_SAMPLE_SIZE = 50
 QUOTES_PER_THEME = 3
+# Typical answers are looked for among this many more of a theme's surest, past those that say nothing or repeat.
+TYPICAL_LOOKAHEAD = 12
 QUOTE_LENGTH = (25, 600)  # characters: shorter says too little, longer is not a quote
 CONSENTING = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
 Action = CodeframeEvent.Action
@@ -160,18 +163,28 @@ def themes_of_answers(codeframe, answer_ids):
 
 def typical_answers(codeframe, how_many=3):
     """{theme pk: its most typical answers}, a person's first, then those the machine is
-    surest of; one query for every theme."""
+    surest of; one query for every theme. An answer that says nothing ("-", "Not really")
+    is evidence of no theme: it is shown only for the "nothing to add" theme, and the same
+    text is shown once."""
     ranked = (
         ThemeAssignment.objects.filter(theme__codeframe=codeframe)
         .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
-        .filter(rank__lte=how_many)
-        .select_related("answer")
+        .filter(rank__lte=how_many + TYPICAL_LOOKAHEAD)
+        .select_related("answer", "theme")
         .order_by("theme_id", "rank")
     )
-    result = {}
+    result, seen = {}, {}
     for assignment in ranked:
-        result.setdefault(assignment.theme_id, []).append(assignment.answer)
-    return result
+        chosen = result.setdefault(assignment.theme_id, [])
+        text = str(assignment.answer.value.get("text", ""))
+        key = normalise_text(text)
+        if len(chosen) >= how_many or key in seen.setdefault(assignment.theme_id, set()):
+            continue
+        if not assignment.theme.nothing_to_add and is_non_answer(text):
+            continue
+        seen[assignment.theme_id].add(key)
+        chosen.append(assignment.answer)
+    return {theme_id: answers for theme_id, answers in result.items() if answers}
 
 
 # -- Suggesting -----------------------------------------------------------------------------------
@@ -435,19 +448,45 @@ def counted_codings(codeframe):
 
 
 def next_to_code(codeframe, how_many=5):
-    """Uncoded answers for a person to code next: those that teach the machine most, then the oldest."""
+    """Uncoded answers for a person to code next: those that teach the machine most, then the oldest.
+
+    Never an answer that says nothing, and never the same text twice: coding one teaches what coding its copies would.
+    """
     codings = counted_codings(codeframe).filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
-    ranked = list(codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True)[:how_many])
+    ranked = distinct_answers(
+        codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True), how_many
+    )
     if len(ranked) < how_many:
         rest = codings.filter(review_rank__isnull=True).order_by("answer_id").values_list("answer_id", flat=True)
-        ranked += list(rest[: how_many - len(ranked)])
-    return ordered_answers(ranked)
+        ranked += distinct_answers(rest, how_many - len(ranked), besides=ranked)
+    return ranked
 
 
 def low_confidence_queue(codeframe, how_many=5):
-    """Machine-coded answers it was unsure of, least sure first."""
+    """Machine-coded answers it was unsure of, least sure first; each text once, and none that says nothing."""
     codings = counted_codings(codeframe).filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
-    return ordered_answers(list(codings.values_list("answer_id", flat=True)[:how_many]))
+    return distinct_answers(codings.values_list("answer_id", flat=True), how_many)
+
+
+def distinct_answers(answer_ids, how_many, besides=(), chunk=200):
+    """Up to `how_many` answers from the query `answer_ids`, in its order: each text once (as
+    normalised for copies), none that says nothing, none with the text of one in `besides`."""
+    chosen, seen, start = [], {normalise_text(str(answer.value.get("text", ""))) for answer in besides}, 0
+    while len(chosen) < how_many:
+        ids = list(answer_ids[start : start + chunk])
+        if not ids:
+            break
+        start += chunk
+        for answer in ordered_answers(ids):
+            text = str(answer.value.get("text", ""))
+            key = normalise_text(text)
+            if key in seen or is_non_answer(text):
+                continue
+            seen.add(key)
+            chosen.append(answer)
+            if len(chosen) >= how_many:
+                break
+    return chosen
 
 
 def ordered_answers(answer_ids):
@@ -870,7 +909,7 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
             chosen = []
             for assignment in assignments.iterator():
                 text = str(assignment.answer.value.get("text", "")).strip()
-                if QUOTE_LENGTH[0] <= len(text) <= QUOTE_LENGTH[1]:
+                if QUOTE_LENGTH[0] <= len(text) <= QUOTE_LENGTH[1] and not is_non_answer(text):
                     chosen.append(make_quote(theme, assignment.answer_id, text))
                 if len(chosen) >= per_theme:
                     break
