@@ -95,9 +95,11 @@ def test_a_suggestion_is_stored_as_a_codeframe_with_its_history_and_campaign(que
     # Every comment is in exactly one suggested theme: none dropped, the campaign's copies included.
     assert ThemeAssignment.objects.filter(theme__codeframe=codeframe).count() == 60
     assert not ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=False).exists()
+    today = timezone.now().date().isoformat()
     assert codeframe.campaigns == [
         {"answer": answer_ids_with(question, "Loughborough")[0], "size": 10, "kind": "identical", "campaign": True,
-         "description": "a campaign response, 10 copies"}
+         "description": "a campaign response, 10 copies", "text": CAMPAIGN, "channels": {"Online": 10}, "batches": [],
+         "first": today, "last": today}
     ]
     event = codeframe.events.get()
     assert event.action == CodeframeEvent.Action.SUGGESTED and event.by_machine
@@ -280,3 +282,14 @@ def test_answers_that_say_nothing_are_never_evidence_of_a_theme_nor_queued_and_n
         assert len(texts) == 20 and len(set(texts)) == len(texts)
         assert not {answer.pk for answer in queue} & set(silent)
     assert texts.count(repeated) <= 1
+
+
+def test_a_short_sentence_many_people_wrote_is_a_common_answer_not_a_campaign(question):
+    short = "I do not really have anything more to say about it"  # eight words and more, but short
+    add_responses(question.page.questionnaire, [short] * 12 + ["Not really"] * 6)
+    codeframe = themes.suggest_codeframe(question)
+    campaigns = [group for group in codeframe.campaigns if group["campaign"]]
+    assert [group["text"] for group in campaigns] == [CAMPAIGN]
+    common = [(group["text"], group["size"]) for group in codeframe.campaigns if group["kind"] == "common"]
+    assert (short, 12) in common and ("Not really", 6) in common
+    assert codeframe.events.get().detail["campaigns"] == 1

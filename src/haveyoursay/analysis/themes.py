@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Window
+from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -61,6 +61,11 @@ MAX_SHARE_MOVED = 0.10
 # Learning from the suggestion's memberships needs no more than this many answers to find its shape.
 MAX_SUGGESTION_TRAINING = 3_000
 REVIEW_QUEUE_LENGTH = 200
+# A campaign is a substantial text sent many times: shorter ones ("Not really", "Keep it open")
+# many people write independently, and they are counted as common answers instead.
+MIN_CAMPAIGN_CHARACTERS = 80
+COMMON_ANSWER_COPIES = 5
+COMMON_ANSWERS_SHOWN = 10
 AGREEMENT_SAMPLE_SIZE = 50
 QUOTES_PER_THEME = 3
 # Typical answers are looked for among this many more of a theme's surest, past those that say nothing or repeat.
@@ -208,16 +213,10 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
     texts = [comment.text for comment in comments]
     groups = group_duplicates(texts)
     campaigns = [
-        {
-            "answer": comments[group.representative_index].answer_id,
-            "size": group.size,
-            "kind": group.kind,
-            "campaign": group.is_campaign(),
-            "description": describe(group),
-        }
-        for group in groups
-        if group.is_campaign()
+        describe_campaign(group, comments) for group in groups
+        if group.is_campaign() and len(texts[group.representative_index].strip()) >= MIN_CAMPAIGN_CHARACTERS
     ]
+    campaigns += common_answers(texts)
     suggestion = suggest_themes(texts, n_themes=n_themes)
     with transaction.atomic():
         codeframe, _ = Codeframe.objects.get_or_create(question=question)
@@ -242,9 +241,46 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         AnswerCoding.objects.bulk_create(AnswerCoding(codeframe=codeframe, answer_id=c.answer_id) for c in comments)
         codeframe.record(
             user, Action.SUGGESTED, themes=[theme.label for theme in themes], answers=len(comments),
-            campaigns=len(campaigns), duplicate_groups=len(groups) - len(campaigns),
+            campaigns=sum(1 for group in campaigns if group["campaign"]),
+            duplicate_groups=len(groups) - sum(1 for group in campaigns if group["campaign"]),
         )
     return codeframe
+
+
+def describe_campaign(group, comments):
+    """A campaign as staff see it: its text, how many copies, and where they came from."""
+    answer_ids = [comments[index].answer_id for index in group.indexes]
+    responses = Response.objects.filter(answers__in=answer_ids)
+    channels = {
+        Response.Channel(row["channel"]).label: row["n"]
+        for row in responses.values("channel").annotate(n=Count("pk")).order_by("-n", "channel")
+    }
+    batches = [
+        {"file": row["import_batch__file_name"], "copies": row["n"]}
+        for row in responses.exclude(import_batch=None).values("import_batch__file_name").annotate(n=Count("pk"))
+        .order_by("-n", "import_batch__file_name")
+    ]
+    dates = responses.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    return {
+        "answer": comments[group.representative_index].answer_id, "size": group.size, "kind": group.kind,
+        "campaign": True, "description": describe(group), "text": comments[group.representative_index].text,
+        "channels": channels, "batches": batches,
+        "first": dates["first"].date().isoformat() if dates["first"] else "",
+        "last": dates["last"].date().isoformat() if dates["last"] else "",
+    }
+
+
+def common_answers(texts, how_many=COMMON_ANSWERS_SHOWN):
+    """The short answers many people gave in the same words ("Not really"): counted as what
+    they are, ordinary answers, never as a campaign."""
+    counts = {}
+    for text in texts:
+        key = normalise_text(text)
+        if key and len(text.strip()) < MIN_CAMPAIGN_CHARACTERS:
+            entry = counts.setdefault(key, [0, text.strip()])
+            entry[0] += 1
+    common = sorted(((n, text) for n, text in counts.values() if n >= COMMON_ANSWER_COPIES), key=lambda item: (-item[0], item[1]))
+    return [{"text": text, "size": n, "campaign": False, "kind": "common"} for n, text in common[:how_many]]
 
 
 def capitalise(label):
