@@ -342,3 +342,26 @@ def test_a_held_back_application_is_shown_and_reaches_the_figures_only_when_acce
     assert 'id="proposal"' not in analyst_client.get(url("codeframe", question)).content.decode()
     response = analyst_client.post(url("decide_proposal", question), {"decision": "accept"}, follow=True)
     assert "There is no new application waiting" in response.content.decode()
+
+
+def test_suggested_names_are_phrases_people_wrote_and_unconfirmed_ones_are_flagged_until_a_person_saves_them(
+    question, codeframe, analyst_client  # noqa: F811
+):
+    written = " ".join(answer.value["text"].lower() for answer in themes.comment_answers(question))
+    for theme in codeframe.themes.filter(nothing_to_add=False):
+        assert 2 <= len(theme.label.split()) <= 6 and ", " not in theme.label, theme.label
+        assert theme.label.lower() in written, theme.label
+        assert theme.description.startswith("Words that set it apart: ")
+    unconfirmed = codeframe.themes.count()
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert f"{unconfirmed} theme names were made by the machine" in page and "Name not confirmed" in page
+    consultation = question.page.questionnaire.consultation
+    report_page = analyst_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
+    assert f"{unconfirmed} theme names in this report were made by the machine" in report_page
+
+    for theme in codeframe.themes.all():
+        analyst_client.post(url("theme", question, theme.pk), {"label": theme.label, "description": theme.description})
+    assert not themes.unconfirmed_names([codeframe]).exists()
+    assert "Name not confirmed" not in analyst_client.get(url("codeframe", question)).content.decode()
+    report_page = analyst_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
+    assert "made by the machine" not in report_page

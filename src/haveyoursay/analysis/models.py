@@ -106,6 +106,11 @@ class Theme(models.Model):
     terms = models.JSONField(default=list, blank=True, help_text="The words and phrases that define it.")
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
     nothing_to_add = models.BooleanField(default=False)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who gave or confirmed its name; empty while the name is the machine's, unconfirmed.",
+    )
+    named_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -114,6 +119,11 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def name_unconfirmed(self):
+        """The machine named it and no person has confirmed or changed the name."""
+        return self.named_at is None
 
 
 class CodeframeEvent(models.Model):

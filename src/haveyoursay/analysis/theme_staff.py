@@ -110,6 +110,7 @@ def codeframe(request, pk, code):
             coded=frame.codings.filter(coded_at__isnull=False).count(),
             sampled=frame.agreement_sample.count(),
             proposal=proposal_rows(frame),
+            unconfirmed=sum(1 for theme in theme_list if theme.name_unconfirmed),
             campaigns=[group for group in frame.campaigns if group.get("campaign", True)],
             common=[group for group in frame.campaigns if group.get("kind") == "common"],
             min_campaign_characters=themes.MIN_CAMPAIGN_CHARACTERS, common_copies=themes.COMMON_ANSWER_COPIES,

@@ -45,6 +45,7 @@ from haveyoursay.analysis.text.coding import (
 )
 from haveyoursay.analysis.text.duplicates import describe, group_duplicates
 from haveyoursay.analysis.text.duplicates import normalise as normalise_text
+from haveyoursay.analysis.text.naming import name_theme
 from haveyoursay.analysis.text.non_answers import is_non_answer
 from haveyoursay.analysis.text.redact import redact
 from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
@@ -229,8 +230,9 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         codeframe.save()
         themes = Theme.objects.bulk_create(
             Theme(
-                codeframe=codeframe, label=capitalise(suggested.label), terms=list(suggested.terms),
-                nothing_to_add=suggested.nothing_to_add, position=number, origin=Theme.Origin.MACHINE,
+                codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
+                description=distinguishing_words(suggested), nothing_to_add=suggested.nothing_to_add, position=number,
+                origin=Theme.Origin.MACHINE,
             )
             for number, suggested in enumerate(suggestion.themes)
         )
@@ -283,6 +285,24 @@ def common_answers(texts, how_many=COMMON_ANSWERS_SHOWN):
     return [{"text": text, "size": n, "campaign": False, "kind": "common"} for n, text in common[:how_many]]
 
 
+def suggested_name(suggested, texts):
+    """A phrase the theme's members wrote ("Food could be better"), not its word list."""
+    if suggested.nothing_to_add:
+        return capitalise(suggested.label)
+    return name_theme([texts[position] for position in suggested.members], suggested.terms)
+
+
+def distinguishing_words(suggested):
+    if suggested.nothing_to_add or not suggested.terms:
+        return ""
+    return f"Words that set it apart: {', '.join(suggested.terms[:6])}."
+
+
+def unconfirmed_names(codeframes):
+    """The themes of the codeframes whose name is still the machine's, unconfirmed."""
+    return Theme.objects.filter(codeframe__in=codeframes, named_at__isnull=True)
+
+
 def capitalise(label):
     return label[:1].upper() + label[1:]
 
@@ -307,7 +327,9 @@ def rename_theme(theme, user, label, description=None):
     theme.label = label
     if description is not None:
         theme.description = description.strip()
-    theme.save(update_fields=["label", "description"])
+    # Saved by a person, changed or not, the name is theirs: confirmed.
+    theme.named_by, theme.named_at = user, timezone.now()
+    theme.save(update_fields=["label", "description", "named_by", "named_at"])
     theme.codeframe.record(user, Action.RENAMED, theme=theme.pk, before=before, after={"label": theme.label, "description": theme.description})
     return theme
 
@@ -318,7 +340,8 @@ def add_theme(codeframe, user, label, description=""):
         raise ThemeError("Enter a name for the theme.")
     position = (codeframe.themes.aggregate(last=Max("position"))["last"] or 0) + 1
     theme = Theme.objects.create(
-        codeframe=codeframe, label=label, description=description.strip(), origin=Theme.Origin.PERSON, position=position
+        codeframe=codeframe, label=label, description=description.strip(), origin=Theme.Origin.PERSON, position=position,
+        named_by=user, named_at=timezone.now(),
     )
     codeframe.record(user, Action.ADDED, theme=theme.pk, label=label)
     return theme
@@ -355,8 +378,10 @@ def merge_themes(themes, user, label=""):
         Quote.objects.filter(theme__in=others).exclude(answer_id__in=keep.quotes.values("answer_id")).update(theme=keep)
         keep.terms = list(dict.fromkeys(keep.terms + [term for other in others for term in other.terms]))
         keep.label = label.strip() or keep.label
+        if label.strip():
+            keep.named_by, keep.named_at = user, timezone.now()
         keep.nothing_to_add = keep.nothing_to_add and all(other.nothing_to_add for other in others)
-        keep.save(update_fields=["terms", "label", "nothing_to_add"])
+        keep.save(update_fields=["terms", "label", "nothing_to_add", "named_by", "named_at"])
         keep.codeframe.record(user, Action.MERGED, theme=keep.pk, label=keep.label, merged=[other.label for other in others])
         for other in others:
             other.delete()
@@ -378,9 +403,9 @@ def split_theme(theme, user, parts=2):
         new_themes = []
         for number, suggested in enumerate(suggestion.themes):
             new_themes.append(Theme.objects.create(
-                codeframe=codeframe, label=capitalise(suggested.label), terms=list(suggested.terms),
+                codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
                 nothing_to_add=suggested.nothing_to_add, origin=Theme.Origin.MACHINE,
-                position=theme.position, description=theme.description,
+                position=theme.position, description=distinguishing_words(suggested),
             ))
         new_theme_of = {}
         for assignment, number in zip(assignments, suggestion.assignments):
