@@ -58,7 +58,7 @@ def test_the_review_page_shows_each_theme_with_its_count_share_and_typical_answe
         assert f"{round(100 * counts[theme.pk] / 60)}%" in page
     assert "10 identical copies" in page and "Keep the carers centre in Loughborough open" in page
     assert "Online: 10" in page and "No copy was imported" in page
-    assert "at least 80 characters" in page
+    assert "at least 100 characters" in page
     assert "Not measured" in page
 
 

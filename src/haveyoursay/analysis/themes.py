@@ -64,7 +64,7 @@ MAX_SUGGESTION_TRAINING = 3_000
 REVIEW_QUEUE_LENGTH = 200
 # A campaign is a substantial text sent many times: shorter ones ("Not really", "Keep it open")
 # many people write independently, and they are counted as common answers instead.
-MIN_CAMPAIGN_CHARACTERS = 80
+MIN_CAMPAIGN_CHARACTERS = 100
 COMMON_ANSWER_COPIES = 5
 COMMON_ANSWERS_SHOWN = 10
 AGREEMENT_SAMPLE_SIZE = 50
