@@ -192,7 +192,9 @@ def test_what_a_person_does_while_the_machine_learns_stands_and_the_job_still_fi
     assert AnswerCoding.objects.get(codeframe=codeframe, answer_id=answer).coded_by_person
 
 
-def test_the_model_learns_from_people_once_enough_answers_are_coded(question, analyst):
+def test_the_model_learns_from_people_once_enough_answers_are_coded(question, analyst, monkeypatch):
+    # Sixty comments: a theme stands on people's codes here once they have given it to ten.
+    monkeypatch.setattr(themes, "PERSON_CODED_PER_THEME", 10)
     codeframe = themes.suggest_codeframe(question)
     money = themes.add_theme(codeframe, analyst, "Money")
     other = themes.add_theme(codeframe, analyst, "Everything else")

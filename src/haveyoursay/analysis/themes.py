@@ -55,8 +55,9 @@ OPEN_KINDS = ("short_text", "long_text")
 # Fewer person-coded answers than this teach the model less than the suggestion does.
 MIN_PERSON_CODED = 20
 # A theme is learnt from people's codes alone once they have given it to this many answers;
-# until then its suggested members stay among what it learns from.
-PERSON_CODED_PER_THEME = 10
+# until then its suggested members stay among what it learns from. On the NHS feedback, ten
+# were too few: the largest theme, learnt from ten, lost half its answers to "no theme".
+PERSON_CODED_PER_THEME = 30
 # A re-application changing the themes of more than this share of answers waits for a person to accept it.
 MAX_SHARE_MOVED = 0.10
 # Learning from the suggestion's memberships needs no more than this many answers to find its shape.
@@ -694,8 +695,9 @@ class LearntCodeframe:
 
     @property
     def floor(self):
-        # The codeframe's part knows the answers no theme fits; the people's part alone, if it is all there is.
-        return self.parts[-1][0].floor
+        # Each part knows only its own themes: an answer none of them is sure of gets its likeliest
+        # theme if either part would have given it one.
+        return min(coder.floor for coder, _ in self.parts)
 
     def vectorise(self, texts):
         return self.parts[0][0].vectorise(texts)
@@ -718,23 +720,31 @@ def learn_codeframe(texts, codes, person_rows, labels, space):
         coded_per_theme = codes[person_rows].sum(axis=0)
         people_columns = [int(column) for column in np.flatnonzero(coded_per_theme >= PERSON_CODED_PER_THEME)]
     training = suggestion_rows(codes, person_rows)
+    if people_columns:
+        # An answer of a theme learnt from people is no example of "no theme" for the others.
+        codeframe_rows = training[~codes[np.ix_(training, people_columns)].any(axis=1)]
+    else:
+        codeframe_rows = training
     others = [
         column for column in range(codes.shape[1])
-        if column not in people_columns and codes[training, column].any()
+        if column not in people_columns and codes[codeframe_rows, column].any()
     ]
     if not people_columns and not others:
         raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
     parts = []
     try:
-        if people_columns:
-            coder = train_coder(
-                [texts[row] for row in person_rows], codes[np.ix_(person_rows, people_columns)],
-                [labels[c] for c in people_columns], space=space,
-            )
-            parts.append((coder, people_columns))
+        for column in people_columns:
+            # Learnt from the people's answers. Where they have given few answers anything else,
+            # the codeframe's members of other themes stand for what this theme is not.
+            rows = person_rows
+            if (codes[person_rows, column] == 0).sum() < PERSON_CODED_PER_THEME:
+                rows = np.union1d(person_rows, np.setdiff1d(codeframe_rows, person_rows))
+            coder = train_coder([texts[row] for row in rows], codes[rows, column][:, None], [labels[column]], space=space)
+            parts.append((coder, [column]))
         if others:
             coder = train_coder(
-                [texts[row] for row in training], codes[np.ix_(training, others)], [labels[c] for c in others], space=space
+                [texts[row] for row in codeframe_rows], codes[np.ix_(codeframe_rows, others)], [labels[c] for c in others],
+                space=space,
             )
             parts.append((coder, others))
     except CodingError as error:
