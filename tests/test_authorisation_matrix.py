@@ -111,6 +111,7 @@ MATRIX = {
     "analysis_staff:codeframe": (ANALYSTS, ANALYSTS),
     "analysis_staff:suggest_themes": (ANALYSTS, ANALYSTS),
     "analysis_staff:apply_themes": (ANALYSTS, ANALYSTS),
+    "analysis_staff:decide_proposal": (ANALYSTS, ANALYSTS),
     "analysis_staff:add_theme": (ANALYSTS, ANALYSTS),
     "analysis_staff:merge_themes": (ANALYSTS, ANALYSTS),
     "analysis_staff:code_next": (ANALYSTS, ANALYSTS),

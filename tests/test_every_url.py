@@ -276,6 +276,7 @@ URL_PARAMETERS = {
     "analysis_staff:codeframe": question,
     "analysis_staff:suggest_themes": question,
     "analysis_staff:apply_themes": question,
+    "analysis_staff:decide_proposal": question,
     "analysis_staff:add_theme": question,
     "analysis_staff:merge_themes": question,
     "analysis_staff:code_next": question,

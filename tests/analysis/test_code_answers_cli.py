@@ -146,7 +146,7 @@ def bad_input(capsys, *arguments):
         ("a theme column that isn't 0/1", [("Free parking", "yes", 0)], ["answer", "parking", "buses"], "row 2, column 'parking': 'yes' is not 0 or 1"),
         ("an empty cell", [("Free parking", "", 0)], ["answer", "parking", "buses"], "'' is not 0 or 1"),
         ("an empty training set", [], ["answer", "parking", "buses"], "no coded answers"),
-        ("a theme with no positive examples", [("Free parking", 1, 0), ("Cheap parking", 1, 0)], ["answer", "parking", "buses"], "No coded answer has the theme 'buses'"),
+        ("no theme with a coded answer", [("Free parking", 0, 0), ("Cheap parking", 0, 0)], ["answer", "parking", "buses"], "no coded answer has any of the themes"),
         ("no theme columns", [("Free parking",)], ["answer"], "no theme columns"),
         ("no text column", [("Free parking", 1, 0)], ["comment", "parking", "buses"], "has no column 'answer'; its header row has: 'comment', 'parking', 'buses'"),
         ("a differently spelt text column", [("Free parking", 1, 0)], ["Answer ", "parking", "buses"], "but it has 'Answer '"),
@@ -161,6 +161,21 @@ def test_bad_coded_files_are_refused_with_a_clear_message(tmp_path, new, capsys,
     assert message.startswith("haveyoursay code-answers: ")
     assert expected in message, problem
     assert not out.exists()
+
+
+def test_a_theme_no_coded_answer_has_is_written_as_0_with_confidence_0_and_the_others_learnt(tmp_path, new, capsys):
+    rows = [(text, parking, 0, buses) for text, parking, buses in CODED_ROWS]
+    coded = write_csv(tmp_path / "coded.csv", ["answer", "parking", "toilets", "buses"], rows)
+    out = tmp_path / "out.csv"
+    assert run("--train", coded, "--predict", new, "--text-column", "answer", "--out", out) == 0
+    header, *written = read_csv(out)
+    assert header[3:] == ["parking", "parking_confidence", "toilets", "toilets_confidence", "buses", "buses_confidence"]
+    assert len(written) == len(NEW_ROWS)
+    assert all(row[5:7] == ["0", "0.000"] for row in written)
+    assert written[0][3] == "1" and written[1][7] == "1"
+    printed = capsys.readouterr()
+    assert "no coded answer has the theme 'toilets', so it cannot be learnt" in printed.err
+    assert "Learnt 2 themes from 14 coded answers" in printed.out
 
 
 def test_missing_files_and_columns_are_refused_with_a_clear_message(tmp_path, coded, new, capsys):

@@ -56,7 +56,9 @@ def test_the_review_page_shows_each_theme_with_its_count_share_and_typical_answe
     for theme in codeframe.themes.all():
         assert theme.label in page
         assert f"{round(100 * counts[theme.pk] / 60)}%" in page
-    assert "a campaign response, 10 copies" in page.lower()
+    assert "10 identical copies" in page and "Keep the carers centre in Loughborough open" in page
+    assert "Online: 10" in page and "No copy was imported" in page
+    assert "at least 100 characters" in page
     assert "Not measured" in page
 
 
@@ -308,3 +310,58 @@ def test_stance_is_asked_for_only_where_an_analyst_says_the_question_wants_it(
     analyst_client.post(url("stance", question), {"asks_for_stance": "no"})
     codeframe.refresh_from_db()
     assert not codeframe.asks_for_stance
+
+
+def test_a_held_back_application_is_shown_and_reaches_the_figures_only_when_accepted(
+    question, codeframe, analyst_client, analyst, monkeypatch  # noqa: F811
+):
+    monkeypatch.setattr(themes, "MAX_SHARE_MOVED", -1.0)  # every re-application waits
+    theme = codeframe.themes.exclude(nothing_to_add=True).first()
+    themes.code_answers(codeframe, analyst, {pk: [theme.pk] for pk in answer_ids_with(question, "respite")})
+    machine_before = set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer"))
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal
+    machine_now = set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer"))
+    assert machine_now <= machine_before  # only the answers the person coded left the machine's
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert "The machine&#x27;s new application is waiting for you" in page or "The machine's new application is waiting for you" in page
+    assert "What the new application would change" in page and "Other or unclear (no theme)" in page
+
+    response = analyst_client.post(url("decide_proposal", question), {"decision": "discard"})
+    assert response.url == url("codeframe", question)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal == {} and not codeframe.proposed_assignments.exists()
+    assert set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer")) == machine_now
+
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    proposed = set(codeframe.proposed_assignments.values_list("theme", "answer"))
+    analyst_client.post(url("decide_proposal", question), {"decision": "accept"})
+    assert set(ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by=None).values_list("theme", "answer")) == proposed
+    assert 'id="proposal"' not in analyst_client.get(url("codeframe", question)).content.decode()
+    response = analyst_client.post(url("decide_proposal", question), {"decision": "accept"}, follow=True)
+    assert "There is no new application waiting" in response.content.decode()
+
+
+def test_suggested_names_are_phrases_people_wrote_and_unconfirmed_ones_are_flagged_until_a_person_saves_them(
+    question, codeframe, analyst_client  # noqa: F811
+):
+    written = " ".join(answer.value["text"].lower() for answer in themes.comment_answers(question))
+    for theme in codeframe.themes.filter(nothing_to_add=False):
+        assert 2 <= len(theme.label.split()) <= 6 and ", " not in theme.label, theme.label
+        assert theme.label.lower() in written, theme.label
+        assert theme.description.startswith("Words that set it apart: ")
+    unconfirmed = codeframe.themes.count()
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert f"{unconfirmed} theme names were made by the machine" in page and "Name not confirmed" in page
+    consultation = question.page.questionnaire.consultation
+    report_page = analyst_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
+    assert f"{unconfirmed} theme names in this report were made by the machine" in report_page
+
+    for theme in codeframe.themes.all():
+        analyst_client.post(url("theme", question, theme.pk), {"label": theme.label, "description": theme.description})
+    assert not themes.unconfirmed_names([codeframe]).exists()
+    assert "Name not confirmed" not in analyst_client.get(url("codeframe", question)).content.decode()
+    report_page = analyst_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
+    assert "made by the machine" not in report_page

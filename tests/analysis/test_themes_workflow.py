@@ -95,9 +95,11 @@ def test_a_suggestion_is_stored_as_a_codeframe_with_its_history_and_campaign(que
     # Every comment is in exactly one suggested theme: none dropped, the campaign's copies included.
     assert ThemeAssignment.objects.filter(theme__codeframe=codeframe).count() == 60
     assert not ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=False).exists()
+    today = timezone.now().date().isoformat()
     assert codeframe.campaigns == [
         {"answer": answer_ids_with(question, "Loughborough")[0], "size": 10, "kind": "identical", "campaign": True,
-         "description": "a campaign response, 10 copies"}
+         "description": "a campaign response, 10 copies", "text": CAMPAIGN, "channels": {"Online": 10}, "batches": [],
+         "first": today, "last": today}
     ]
     event = codeframe.events.get()
     assert event.action == CodeframeEvent.Action.SUGGESTED and event.by_machine
@@ -190,7 +192,9 @@ def test_what_a_person_does_while_the_machine_learns_stands_and_the_job_still_fi
     assert AnswerCoding.objects.get(codeframe=codeframe, answer_id=answer).coded_by_person
 
 
-def test_the_model_learns_from_people_once_enough_answers_are_coded(question, analyst):
+def test_the_model_learns_from_people_once_enough_answers_are_coded(question, analyst, monkeypatch):
+    # Sixty comments: a theme stands on people's codes here once they have given it to ten.
+    monkeypatch.setattr(themes, "PERSON_CODED_PER_THEME", 10)
     codeframe = themes.suggest_codeframe(question)
     money = themes.add_theme(codeframe, analyst, "Money")
     other = themes.add_theme(codeframe, analyst, "Everything else")
@@ -250,3 +254,44 @@ def test_quotes_come_only_from_consenting_respondents_with_personal_details_remo
     themes.approve_quote(with_phone, analyst)
     with_phone.refresh_from_db()
     assert with_phone.approved_by == analyst
+
+
+def test_answers_that_say_nothing_are_never_evidence_of_a_theme_nor_queued_and_no_text_is_queued_twice(question, analyst):
+    add_responses(question.page.questionnaire, ["-"] * 5 + ["Not really."] * 3 + ["n/a"] * 2)
+    repeated = "Carers need more respite so that they can rest properly"
+    add_responses(question.page.questionnaire, [repeated] * 4)
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    silent = answer_ids_with(question, "Not really") + list(
+        Answer.objects.filter(question=question, value__text__in=["-", "n/a"]).values_list("pk", flat=True)
+    )
+    substantive = codeframe.themes.filter(nothing_to_add=False).first()
+    nothing = codeframe.themes.get(nothing_to_add=True)
+    # Recognised first: they are in "nothing to add", the machine sure of it, and in no other theme.
+    assert set(nothing.assignments.filter(answer_id__in=silent).values_list("answer_id", flat=True)) == set(silent)
+    assert not ThemeAssignment.objects.filter(answer_id__in=silent).exclude(theme=nothing).exists()
+    # Even where the machine puts one in a theme, surest of all, it is not shown as typical of it or quoted.
+    ThemeAssignment.objects.create(theme=substantive, answer_id=silent[0], confidence=1.0)
+    typical = themes.typical_answers(codeframe, 3)
+    assert typical[substantive.pk] and not {answer.pk for answer in typical[substantive.pk]} & set(silent)
+    themes.choose_quotes(codeframe)
+    assert not Quote.objects.filter(answer_id__in=silent).exists()
+    # Unsure of them all: the queue offers each text once, and none that says nothing.
+    AnswerCoding.objects.filter(codeframe=codeframe).update(needs_review=True, confidence=0.5)
+    AnswerCoding.objects.filter(codeframe=codeframe, answer_id__in=silent + answer_ids_with(question, repeated)).update(confidence=0.1)
+    for queue in (themes.low_confidence_queue(codeframe, how_many=20), themes.next_to_code(codeframe, how_many=20)):
+        texts = [answer.value["text"] for answer in queue]
+        assert len(texts) == 20 and len(set(texts)) == len(texts)
+        assert not {answer.pk for answer in queue} & set(silent)
+    assert texts.count(repeated) <= 1
+
+
+def test_a_short_sentence_many_people_wrote_is_a_common_answer_not_a_campaign(question):
+    short = "I do not really have anything more to say about it"  # eight words and more, but short
+    add_responses(question.page.questionnaire, [short] * 12 + ["Not really"] * 6)
+    codeframe = themes.suggest_codeframe(question)
+    campaigns = [group for group in codeframe.campaigns if group["campaign"]]
+    assert [group["text"] for group in campaigns] == [CAMPAIGN]
+    common = [(group["text"], group["size"]) for group in codeframe.campaigns if group["kind"] == "common"]
+    assert (short, 12) in common and ("Not really", 6) in common
+    assert codeframe.events.get().detail["campaigns"] == 1

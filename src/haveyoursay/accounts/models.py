@@ -86,6 +86,8 @@ SENTENCES = {
     "record.download": "Consultation record downloaded by {by}",
     "themes.suggest": "Themes suggested at the request of {by}",
     "themes.apply": "Themes applied by {by}",
+    "themes.accept_application": "A new application of the themes accepted by {by}",
+    "themes.discard_application": "A new application of the themes discarded by {by}",
     "themes.add": "Theme added by {by}",
     "themes.rename": "Theme renamed by {by}",
     "themes.merge": "Themes merged by {by}",

@@ -68,6 +68,11 @@ class Codeframe(models.Model):
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The last job queued to apply the codeframe again, learning from the latest coding.",
     )
+    proposal = models.JSONField(
+        default=dict, blank=True,
+        help_text="An application held back for a person to accept, because it would move many answers between "
+        "themes or empty a theme: {answers, moved, emptied, themes: [{theme, label, now, proposed}], other}.",
+    )
     asks_for_stance = models.BooleanField(
         "The question asks for a view for or against",
         default=False,
@@ -101,6 +106,11 @@ class Theme(models.Model):
     terms = models.JSONField(default=list, blank=True, help_text="The words and phrases that define it.")
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
     nothing_to_add = models.BooleanField(default=False)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who gave or confirmed its name; empty while the name is the machine's, unconfirmed.",
+    )
+    named_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,6 +119,11 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def name_unconfirmed(self):
+        """The machine named it and no person has confirmed or changed the name."""
+        return self.named_at is None
 
 
 class CodeframeEvent(models.Model):
@@ -125,6 +140,9 @@ class CodeframeEvent(models.Model):
         SAMPLED = "sampled", "Drew a blind sample"
         QUOTES = "quotes", "Chose or approved quotes"
         STANCE = "stance", "Said whether the question asks for a stance"
+        PROPOSED = "proposed", "Held back a new application for a person to accept"
+        ACCEPTED = "accepted", "Accepted the new application"
+        DISCARDED = "discarded", "Kept the themes as they were, discarding the new application"
 
     codeframe = models.ForeignKey(Codeframe, on_delete=models.CASCADE, related_name="events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -189,6 +207,18 @@ class ThemeAssignment(models.Model):
     @property
     def by_machine(self):
         return self.assigned_by_id is None
+
+
+class ProposedAssignment(models.Model):
+    """A theme the machine would give an answer in an application held back for a person to accept."""
+
+    codeframe = models.ForeignKey(Codeframe, on_delete=models.CASCADE, related_name="proposed_assignments")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    confidence = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["theme", "answer"], name="proposed_once_per_answer")]
 
 
 class AgreementSample(models.Model):

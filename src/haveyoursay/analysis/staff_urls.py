@@ -10,6 +10,7 @@ urlpatterns = [
     path(question, theme_staff.codeframe, name="codeframe"),
     path(question + "suggest/", theme_staff.suggest, name="suggest_themes"),
     path(question + "apply/", theme_staff.apply, name="apply_themes"),
+    path(question + "proposal/", theme_staff.decide_proposal, name="decide_proposal"),
     path(question + "add/", theme_staff.add_theme, name="add_theme"),
     path(question + "merge/", theme_staff.merge, name="merge_themes"),
     path(question + "next/", theme_staff.code_next, name="code_next"),

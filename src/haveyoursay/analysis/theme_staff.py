@@ -109,8 +109,32 @@ def codeframe(request, pk, code):
             needs_review=frame.codings.filter(coded_at__isnull=True, needs_review=True).count(),
             coded=frame.codings.filter(coded_at__isnull=False).count(),
             sampled=frame.agreement_sample.count(),
+            proposal=proposal_rows(frame),
+            unconfirmed=sum(1 for theme in theme_list if theme.name_unconfirmed),
+            campaigns=[group for group in frame.campaigns if group.get("campaign", True)],
+            common=[group for group in frame.campaigns if group.get("kind") == "common"],
+            min_campaign_characters=themes.MIN_CAMPAIGN_CHARACTERS, common_copies=themes.COMMON_ANSWER_COPIES,
         )
     return render(request, "analysis/themes/codeframe.html", context)
+
+
+def proposal_rows(frame):
+    """The held-back application, theme by theme with the change, for the analyst to judge; None if none."""
+    proposal = frame.proposal
+    if not proposal:
+        return None
+    alive = set(frame.themes.values_list("pk", flat=True))
+    rows = [
+        {**row, "change": row["proposed"] - row["now"], "emptied": row["now"] > 0 and row["proposed"] == 0}
+        for row in proposal["themes"] if row["theme"] in alive
+    ]
+    rows.sort(key=lambda row: -abs(row["change"]))
+    other = proposal["other"]
+    return {
+        "rows": rows, "moved": proposal["moved"], "limit": format_percent(100 * themes.MAX_SHARE_MOVED), "answers": proposal["answers"], "emptied": proposal["emptied"],
+        "percent": format_percent(100 * proposal["moved"] / proposal["answers"] if proposal["answers"] else 0),
+        "other": {**other, "change": other["proposed"] - other["now"]},
+    }
 
 
 @staff_required(SUGGEST)
@@ -133,6 +157,29 @@ def apply(request, pk, code):
     else:
         AuditEvent.record(request.user, "themes.apply", consultation, question=question.code)
         messages.success(request, "The codeframe is being applied to every answer in the background. This page shows how far it has got.")
+    return redirect(codeframe_url(consultation, question))
+
+
+@staff_required(EDIT)
+@require_POST
+def decide_proposal(request, pk, code):
+    """Accept the held-back application into the figures, or keep the themes as they are."""
+    consultation, question = get_question_for_user(request, pk, code, EDIT)
+    frame = get_codeframe_or_404(question)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        (themes.accept_proposal if accept else themes.discard_proposal)(frame, request.user)
+    except themes.ThemeError as error:
+        messages.error(request, str(error))
+        return redirect(codeframe_url(consultation, question))
+    AuditEvent.record(
+        request.user, "themes.accept_application" if accept else "themes.discard_application", frame, question=question.code
+    )
+    messages.success(
+        request,
+        "The new application is in the figures and the report." if accept
+        else "The themes stay as they were. Code more answers, or edit the themes, and apply the codeframe again.",
+    )
     return redirect(codeframe_url(consultation, question))
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Window
+from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -28,19 +28,25 @@ from haveyoursay.analysis.models import (
     AnswerCoding,
     Codeframe,
     CodeframeEvent,
+    ProposedAssignment,
     Quote,
     Theme,
     ThemeAssignment,
 )
 from haveyoursay.analysis.text.coding import (
     REVIEW_BELOW,
+    Coding,
     CodingError,
     agreement_per_theme,
+    decide,
     sample_for_agreement,
     select_for_review,
     train_coder,
 )
 from haveyoursay.analysis.text.duplicates import describe, group_duplicates
+from haveyoursay.analysis.text.duplicates import normalise as normalise_text
+from haveyoursay.analysis.text.naming import name_theme
+from haveyoursay.analysis.text.non_answers import is_non_answer
 from haveyoursay.analysis.text.redact import redact
 from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
 from haveyoursay.surveys.models import Answer, Question, Response
@@ -48,11 +54,24 @@ from haveyoursay.surveys.models import Answer, Question, Response
 OPEN_KINDS = ("short_text", "long_text")
 # Fewer person-coded answers than this teach the model less than the suggestion does.
 MIN_PERSON_CODED = 20
+# A theme is learnt from people's codes alone once they have given it to this many answers;
+# until then its suggested members stay among what it learns from. On the NHS feedback, ten
+# were too few: the largest theme, learnt from ten, lost half its answers to "no theme".
+PERSON_CODED_PER_THEME = 30
+# A re-application changing the themes of more than this share of answers waits for a person to accept it.
+MAX_SHARE_MOVED = 0.10
 # Learning from the suggestion's memberships needs no more than this many answers to find its shape.
 MAX_SUGGESTION_TRAINING = 3_000
 REVIEW_QUEUE_LENGTH = 200
+# A campaign is a substantial text sent many times: shorter ones ("Not really", "Keep it open")
+# many people write independently, and they are counted as common answers instead.
+MIN_CAMPAIGN_CHARACTERS = 100
+COMMON_ANSWER_COPIES = 5
+COMMON_ANSWERS_SHOWN = 10
 AGREEMENT_SAMPLE_SIZE = 50
 QUOTES_PER_THEME = 3
+# Typical answers are looked for among this many more of a theme's surest, past those that say nothing or repeat.
+TYPICAL_LOOKAHEAD = 12
 QUOTE_LENGTH = (25, 600)  # characters: shorter says too little, longer is not a quote
 CONSENTING = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
 Action = CodeframeEvent.Action
@@ -151,18 +170,28 @@ def themes_of_answers(codeframe, answer_ids):
 
 def typical_answers(codeframe, how_many=3):
     """{theme pk: its most typical answers}, a person's first, then those the machine is
-    surest of; one query for every theme."""
+    surest of; one query for every theme. An answer that says nothing ("-", "Not really")
+    is evidence of no theme: it is shown only for the "nothing to add" theme, and the same
+    text is shown once."""
     ranked = (
         ThemeAssignment.objects.filter(theme__codeframe=codeframe)
         .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
-        .filter(rank__lte=how_many)
-        .select_related("answer")
+        .filter(rank__lte=how_many + TYPICAL_LOOKAHEAD)
+        .select_related("answer", "theme")
         .order_by("theme_id", "rank")
     )
-    result = {}
+    result, seen = {}, {}
     for assignment in ranked:
-        result.setdefault(assignment.theme_id, []).append(assignment.answer)
-    return result
+        chosen = result.setdefault(assignment.theme_id, [])
+        text = str(assignment.answer.value.get("text", ""))
+        key = normalise_text(text)
+        if len(chosen) >= how_many or key in seen.setdefault(assignment.theme_id, set()):
+            continue
+        if not assignment.theme.nothing_to_add and is_non_answer(text):
+            continue
+        seen[assignment.theme_id].add(key)
+        chosen.append(assignment.answer)
+    return {theme_id: answers for theme_id, answers in result.items() if answers}
 
 
 # -- Suggesting -----------------------------------------------------------------------------------
@@ -186,16 +215,10 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
     texts = [comment.text for comment in comments]
     groups = group_duplicates(texts)
     campaigns = [
-        {
-            "answer": comments[group.representative_index].answer_id,
-            "size": group.size,
-            "kind": group.kind,
-            "campaign": group.is_campaign(),
-            "description": describe(group),
-        }
-        for group in groups
-        if group.is_campaign()
+        describe_campaign(group, comments) for group in groups
+        if group.is_campaign() and len(texts[group.representative_index].strip()) >= MIN_CAMPAIGN_CHARACTERS
     ]
+    campaigns += common_answers(texts)
     suggestion = suggest_themes(texts, n_themes=n_themes)
     with transaction.atomic():
         codeframe, _ = Codeframe.objects.get_or_create(question=question)
@@ -208,8 +231,9 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         codeframe.save()
         themes = Theme.objects.bulk_create(
             Theme(
-                codeframe=codeframe, label=capitalise(suggested.label), terms=list(suggested.terms),
-                nothing_to_add=suggested.nothing_to_add, position=number, origin=Theme.Origin.MACHINE,
+                codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
+                description=distinguishing_words(suggested), nothing_to_add=suggested.nothing_to_add, position=number,
+                origin=Theme.Origin.MACHINE,
             )
             for number, suggested in enumerate(suggestion.themes)
         )
@@ -220,9 +244,64 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         AnswerCoding.objects.bulk_create(AnswerCoding(codeframe=codeframe, answer_id=c.answer_id) for c in comments)
         codeframe.record(
             user, Action.SUGGESTED, themes=[theme.label for theme in themes], answers=len(comments),
-            campaigns=len(campaigns), duplicate_groups=len(groups) - len(campaigns),
+            campaigns=sum(1 for group in campaigns if group["campaign"]),
+            duplicate_groups=len(groups) - sum(1 for group in campaigns if group["campaign"]),
         )
     return codeframe
+
+
+def describe_campaign(group, comments):
+    """A campaign as staff see it: its text, how many copies, and where they came from."""
+    answer_ids = [comments[index].answer_id for index in group.indexes]
+    responses = Response.objects.filter(answers__in=answer_ids)
+    channels = {
+        Response.Channel(row["channel"]).label: row["n"]
+        for row in responses.values("channel").annotate(n=Count("pk")).order_by("-n", "channel")
+    }
+    batches = [
+        {"file": row["import_batch__file_name"], "copies": row["n"]}
+        for row in responses.exclude(import_batch=None).values("import_batch__file_name").annotate(n=Count("pk"))
+        .order_by("-n", "import_batch__file_name")
+    ]
+    dates = responses.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    return {
+        "answer": comments[group.representative_index].answer_id, "size": group.size, "kind": group.kind,
+        "campaign": True, "description": describe(group), "text": comments[group.representative_index].text,
+        "channels": channels, "batches": batches,
+        "first": dates["first"].date().isoformat() if dates["first"] else "",
+        "last": dates["last"].date().isoformat() if dates["last"] else "",
+    }
+
+
+def common_answers(texts, how_many=COMMON_ANSWERS_SHOWN):
+    """The short answers many people gave in the same words ("Not really"): counted as what
+    they are, ordinary answers, never as a campaign."""
+    counts = {}
+    for text in texts:
+        key = normalise_text(text)
+        if key and len(text.strip()) < MIN_CAMPAIGN_CHARACTERS:
+            entry = counts.setdefault(key, [0, text.strip()])
+            entry[0] += 1
+    common = sorted(((n, text) for n, text in counts.values() if n >= COMMON_ANSWER_COPIES), key=lambda item: (-item[0], item[1]))
+    return [{"text": text, "size": n, "campaign": False, "kind": "common"} for n, text in common[:how_many]]
+
+
+def suggested_name(suggested, texts):
+    """A phrase the theme's members wrote ("Food could be better"), not its word list."""
+    if suggested.nothing_to_add:
+        return capitalise(suggested.label)
+    return name_theme([texts[position] for position in suggested.members], suggested.terms)
+
+
+def distinguishing_words(suggested):
+    if suggested.nothing_to_add or not suggested.terms:
+        return ""
+    return f"Words that set it apart: {', '.join(suggested.terms[:6])}."
+
+
+def unconfirmed_names(codeframes):
+    """The themes of the codeframes whose name is still the machine's, unconfirmed."""
+    return Theme.objects.filter(codeframe__in=codeframes, named_at__isnull=True)
 
 
 def capitalise(label):
@@ -249,7 +328,9 @@ def rename_theme(theme, user, label, description=None):
     theme.label = label
     if description is not None:
         theme.description = description.strip()
-    theme.save(update_fields=["label", "description"])
+    # Saved by a person, changed or not, the name is theirs: confirmed.
+    theme.named_by, theme.named_at = user, timezone.now()
+    theme.save(update_fields=["label", "description", "named_by", "named_at"])
     theme.codeframe.record(user, Action.RENAMED, theme=theme.pk, before=before, after={"label": theme.label, "description": theme.description})
     return theme
 
@@ -260,7 +341,8 @@ def add_theme(codeframe, user, label, description=""):
         raise ThemeError("Enter a name for the theme.")
     position = (codeframe.themes.aggregate(last=Max("position"))["last"] or 0) + 1
     theme = Theme.objects.create(
-        codeframe=codeframe, label=label, description=description.strip(), origin=Theme.Origin.PERSON, position=position
+        codeframe=codeframe, label=label, description=description.strip(), origin=Theme.Origin.PERSON, position=position,
+        named_by=user, named_at=timezone.now(),
     )
     codeframe.record(user, Action.ADDED, theme=theme.pk, label=label)
     return theme
@@ -297,8 +379,10 @@ def merge_themes(themes, user, label=""):
         Quote.objects.filter(theme__in=others).exclude(answer_id__in=keep.quotes.values("answer_id")).update(theme=keep)
         keep.terms = list(dict.fromkeys(keep.terms + [term for other in others for term in other.terms]))
         keep.label = label.strip() or keep.label
+        if label.strip():
+            keep.named_by, keep.named_at = user, timezone.now()
         keep.nothing_to_add = keep.nothing_to_add and all(other.nothing_to_add for other in others)
-        keep.save(update_fields=["terms", "label", "nothing_to_add"])
+        keep.save(update_fields=["terms", "label", "nothing_to_add", "named_by", "named_at"])
         keep.codeframe.record(user, Action.MERGED, theme=keep.pk, label=keep.label, merged=[other.label for other in others])
         for other in others:
             other.delete()
@@ -320,9 +404,9 @@ def split_theme(theme, user, parts=2):
         new_themes = []
         for number, suggested in enumerate(suggestion.themes):
             new_themes.append(Theme.objects.create(
-                codeframe=codeframe, label=capitalise(suggested.label), terms=list(suggested.terms),
+                codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
                 nothing_to_add=suggested.nothing_to_add, origin=Theme.Origin.MACHINE,
-                position=theme.position, description=theme.description,
+                position=theme.position, description=distinguishing_words(suggested),
             ))
         new_theme_of = {}
         for assignment, number in zip(assignments, suggestion.assignments):
@@ -426,19 +510,45 @@ def counted_codings(codeframe):
 
 
 def next_to_code(codeframe, how_many=5):
-    """Uncoded answers for a person to code next: those that teach the machine most, then the oldest."""
+    """Uncoded answers for a person to code next: those that teach the machine most, then the oldest.
+
+    Never an answer that says nothing, and never the same text twice: coding one teaches what coding its copies would.
+    """
     codings = counted_codings(codeframe).filter(coded_at__isnull=True).exclude(answer_id__in=sampled_answers(codeframe))
-    ranked = list(codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True)[:how_many])
+    ranked = distinct_answers(
+        codings.filter(review_rank__isnull=False).order_by("review_rank").values_list("answer_id", flat=True), how_many
+    )
     if len(ranked) < how_many:
         rest = codings.filter(review_rank__isnull=True).order_by("answer_id").values_list("answer_id", flat=True)
-        ranked += list(rest[: how_many - len(ranked)])
-    return ordered_answers(ranked)
+        ranked += distinct_answers(rest, how_many - len(ranked), besides=ranked)
+    return ranked
 
 
 def low_confidence_queue(codeframe, how_many=5):
-    """Machine-coded answers it was unsure of, least sure first."""
+    """Machine-coded answers it was unsure of, least sure first; each text once, and none that says nothing."""
     codings = counted_codings(codeframe).filter(coded_at__isnull=True, needs_review=True).order_by("confidence", "answer_id")
-    return ordered_answers(list(codings.values_list("answer_id", flat=True)[:how_many]))
+    return distinct_answers(codings.values_list("answer_id", flat=True), how_many)
+
+
+def distinct_answers(answer_ids, how_many, besides=(), chunk=200):
+    """Up to `how_many` answers from the query `answer_ids`, in its order: each text once (as
+    normalised for copies), none that says nothing, none with the text of one in `besides`."""
+    chosen, seen, start = [], {normalise_text(str(answer.value.get("text", ""))) for answer in besides}, 0
+    while len(chosen) < how_many:
+        ids = list(answer_ids[start : start + chunk])
+        if not ids:
+            break
+        start += chunk
+        for answer in ordered_answers(ids):
+            text = str(answer.value.get("text", ""))
+            key = normalise_text(text)
+            if key in seen or is_non_answer(text):
+                continue
+            seen.add(key)
+            chosen.append(answer)
+            if len(chosen) >= how_many:
+                break
+    return chosen
 
 
 def ordered_answers(answer_ids):
@@ -456,10 +566,19 @@ def sampled_answers(codeframe):
 def apply_codeframe(codeframe, progress=None):
     """Code every answer the machine may code; a person's codes stay as they are.
 
-    The model learns from the answers people have coded when there are at least
-    MIN_PERSON_CODED of them; otherwise from the codeframe's current memberships (the
-    suggestion's, as people have edited it). A theme no answer has yet is left out of the
-    model: only people give it. Returns a short summary for the job.
+    People's codes add to what the codeframe knew, never erase it. A theme is learnt from
+    the answers people have coded alone once they have coded at least PERSON_CODED_PER_THEME
+    answers with it (and MIN_PERSON_CODED in all); until then it learns from the codeframe's
+    current memberships (the suggestion's, as people have edited and coded it) with the
+    person-coded answers among them. A theme no answer has yet is left out: only people give it.
+
+    Answers that say nothing ("-", "n/a", "Not really") are recognised first: they go to the
+    codeframe's "nothing to add" theme, if it has one, and are never left for the model.
+
+    A re-application that would change the themes of more than MAX_SHARE_MOVED of the answers,
+    or leave a theme with none, is held back as a proposal (`accept_proposal`,
+    `discard_proposal`): the figures a person has seen do not change under them unasked.
+    Returns a short summary for the job.
     """
     progress = progress or (lambda *args, **kwargs: None)
     comments = load_comments(codeframe.question)
@@ -482,23 +601,32 @@ def apply_codeframe(codeframe, progress=None):
     for answer_id, theme_id in ThemeAssignment.objects.filter(theme__codeframe=codeframe).values_list("answer_id", "theme_id"):
         if answer_id in row_of:
             codes[row_of[answer_id], column_of[theme_id]] = 1
-    from_people = len(person_rows) >= MIN_PERSON_CODED
-    training = np.array(person_rows, dtype=np.int64) if from_people else suggestion_rows(codes, person_rows)
-    learnt = [column for column in range(len(themes)) if codes[training, column].any()]
-    if not learnt:
-        raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
+    silent = np.array([is_non_answer(text) for text in texts], dtype=bool)
+    nothing_column = next((column for column, theme in enumerate(themes) if theme.nothing_to_add), None)
+    # What an answer that says nothing teaches is that it says nothing, whatever theme it was put in.
+    machine_silent = silent.copy()
+    machine_silent[person_rows] = False
+    codes[machine_silent] = 0
+    if nothing_column is not None:
+        codes[machine_silent, nothing_column] = 1
     progress(1, 4, "Learning the codeframe")
     space = fit_text_space(texts)
-    try:
-        coder = train_coder(
-            [texts[row] for row in training], codes[np.ix_(training, learnt)], [themes[c].label for c in learnt], space=space
-        )
-    except CodingError as error:
-        raise ThemeError(str(error)) from None
+    coder = learn_codeframe(texts, codes, person_rows, [theme.label for theme in themes], space)
+    learnt = coder.columns
     progress(2, 4, "Coding every answer")
     vectors = space.transform(texts)
     coding = coder.apply(vectors=vectors)
-    review_order = select_for_review(coder, texts, coded=person_rows + sample_rows, how_many=REVIEW_QUEUE_LENGTH, vectors=vectors)
+    recognised = set(np.flatnonzero(silent).tolist())
+    if recognised:
+        coding.assigned[silent] = 0
+        coding.probability[silent] = 0.0
+        if nothing_column is not None and nothing_column in learnt:
+            column = learnt.index(nothing_column)
+            coding.assigned[silent, column] = 1
+            coding.probability[silent, column] = 1.0
+    review_order = select_for_review(
+        coder, texts, coded=person_rows + sample_rows + sorted(recognised), how_many=REVIEW_QUEUE_LENGTH, vectors=vectors
+    )
     progress(3, 4, "Saving the themes")
     with transaction.atomic():
         lock(codeframe)
@@ -509,26 +637,212 @@ def apply_codeframe(codeframe, progress=None):
             if pk in row_of
         }
         alive = set(codeframe.themes.values_list("pk", flat=True))
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=True).delete()
-        ThemeAssignment.objects.bulk_create(
-            (
-                ThemeAssignment(theme=themes[learnt[column]], answer_id=ids[row], confidence=float(coding.probability[row, column]))
-                for row, column in zip(*np.nonzero(coding.assigned))
-                if row not in person and themes[learnt[column]].pk in alive
-            ),
-            batch_size=1000,
-        )
+        given = [
+            (themes[learnt[column]].pk, ids[row], float(coding.probability[row, column]))
+            for row, column in zip(*np.nonzero(coding.assigned))
+            if row not in person and themes[learnt[column]].pk in alive
+        ]
+        change = compare_application(codeframe, ids, person, given) if codeframe.state == Codeframe.State.APPLIED else None
+        codeframe.proposed_assignments.all().delete()
+        held_back = change is not None and change.needs_acceptance()
+        if held_back:
+            ProposedAssignment.objects.bulk_create(
+                (ProposedAssignment(codeframe=codeframe, theme_id=theme_id, answer_id=answer_id, confidence=confidence)
+                 for theme_id, answer_id, confidence in given),
+                batch_size=1000,
+            )
+            codeframe.proposal = change.as_dict()
+        else:
+            replace_machine_assignments(codeframe, given)
+            codeframe.proposal = {}
         save_confidence(codeframe, ids, coding, person, review_order)
         codeframe.state = Codeframe.State.APPLIED
-        codeframe.trained_on_people = len(person_rows) if from_people else 0
-        codeframe.save(update_fields=["state", "trained_on_people", "updated_at"])
-        needing_review = int(sum(1 for row in coding.needs_review() if row not in person))
+        codeframe.trained_on_people = coder.from_people
+        codeframe.save(update_fields=["state", "trained_on_people", "proposal", "updated_at"])
+        needing_review = int(sum(1 for row in coding.needs_review() if row not in person and row not in recognised))
         codeframe.record(
             None, Action.APPLIED, answers=len(ids), coded_by_people=len(person_rows),
-            learnt_from="people" if from_people else "suggestion", needs_review=needing_review,
+            learnt_from="people" if coder.from_people else "suggestion", needs_review=needing_review,
+            themes_from_people=len(coder.people_columns),
         )
+        if held_back:
+            codeframe.record(None, Action.PROPOSED, moved=change.moved, answers=change.answers, emptied=change.emptied_labels())
     progress(4, 4, "Done")
-    return {"answers": len(ids), "needs_review": needing_review}
+    return {"answers": len(ids), "needs_review": needing_review, "held_back": held_back}
+
+
+@dataclass
+class LearntCodeframe:
+    """The codeframe learnt in up to two parts over the same `TextSpace`: the themes people
+    have coded enough of, from their codes alone; the others, from the codeframe's memberships.
+    Decides as one coder: every theme's probability against its threshold, then the likeliest."""
+
+    parts: list  # [(Coder, [codeframe column of each of its themes])]
+    people_columns: list
+    from_people: int  # person-coded answers the people's part learnt from; 0 if none
+
+    @property
+    def columns(self):
+        return [column for _, columns in self.parts for column in columns]
+
+    @property
+    def thresholds(self):
+        return np.concatenate([coder.thresholds for coder, _ in self.parts])
+
+    @property
+    def max_themes(self):
+        return max(coder.max_themes for coder, _ in self.parts)
+
+    @property
+    def floor(self):
+        # Each part knows only its own themes: an answer none of them is sure of gets its likeliest
+        # theme if either part would have given it one.
+        return min(coder.floor for coder, _ in self.parts)
+
+    def vectorise(self, texts):
+        return self.parts[0][0].vectorise(texts)
+
+    def probabilities(self, vectors):
+        return np.hstack([coder.probabilities(vectors) for coder, _ in self.parts])
+
+    def apply(self, texts=None, vectors=None):
+        vectors = vectors if vectors is not None else self.vectorise(texts)
+        probability = self.probabilities(vectors)
+        assigned = decide(probability, self.thresholds, self.floor, self.max_themes)
+        return Coding([None] * probability.shape[1], assigned[vectors.inverse], probability[vectors.inverse])
+
+
+def learn_codeframe(texts, codes, person_rows, labels, space):
+    """A `LearntCodeframe` from `codes` (every answer × theme, people's and the machine's)."""
+    person_rows = np.array(person_rows, dtype=np.int64)
+    people_columns = []
+    if len(person_rows) >= MIN_PERSON_CODED:
+        coded_per_theme = codes[person_rows].sum(axis=0)
+        people_columns = [int(column) for column in np.flatnonzero(coded_per_theme >= PERSON_CODED_PER_THEME)]
+    training = suggestion_rows(codes, person_rows)
+    if people_columns:
+        # An answer of a theme learnt from people is no example of "no theme" for the others.
+        codeframe_rows = training[~codes[np.ix_(training, people_columns)].any(axis=1)]
+    else:
+        codeframe_rows = training
+    others = [
+        column for column in range(codes.shape[1])
+        if column not in people_columns and codes[codeframe_rows, column].any()
+    ]
+    if not people_columns and not others:
+        raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
+    parts = []
+    try:
+        for column in people_columns:
+            # Learnt from the people's answers. Where they have given few answers anything else,
+            # the codeframe's members of other themes stand for what this theme is not.
+            rows = person_rows
+            if (codes[person_rows, column] == 0).sum() < PERSON_CODED_PER_THEME:
+                rows = np.union1d(person_rows, np.setdiff1d(codeframe_rows, person_rows))
+            coder = train_coder([texts[row] for row in rows], codes[rows, column][:, None], [labels[column]], space=space)
+            parts.append((coder, [column]))
+        if others:
+            coder = train_coder(
+                [texts[row] for row in codeframe_rows], codes[np.ix_(codeframe_rows, others)], [labels[c] for c in others],
+                space=space,
+            )
+            parts.append((coder, others))
+    except CodingError as error:
+        raise ThemeError(str(error)) from None
+    return LearntCodeframe(parts, people_columns, len(person_rows) if people_columns else 0)
+
+
+@dataclass
+class Change:
+    """How far an application would move the machine's codes from those in the report now."""
+
+    answers: int  # answers the machine codes
+    moved: int  # of those, how many would get different themes
+    themes: list  # [{theme, label, now, proposed}], counts of every answer (people's codes included)
+    other: dict  # {now, proposed}: answers with no theme
+
+    @property
+    def emptied(self):
+        return [row for row in self.themes if row["now"] > 0 and row["proposed"] == 0]
+
+    def emptied_labels(self):
+        return [row["label"] for row in self.emptied]
+
+    def needs_acceptance(self):
+        return bool(self.emptied) or (self.answers > 0 and self.moved / self.answers > MAX_SHARE_MOVED)
+
+    def as_dict(self):
+        return {
+            "answers": self.answers, "moved": self.moved, "themes": self.themes, "other": self.other,
+            "emptied": self.emptied_labels(),
+        }
+
+
+def compare_application(codeframe, ids, person, given):
+    """The `Change` from the codeframe's current assignments to `given` [(theme pk, answer pk, confidence)]."""
+    person_ids = {ids[row] for row in person}
+    machine_ids = [pk for pk in ids if pk not in person_ids]
+    now, proposed = {}, {}
+    for theme_id, answer_id, by in ThemeAssignment.objects.filter(
+        theme__codeframe=codeframe, answer_id__in=Answer.objects.counted()
+    ).values_list("theme_id", "answer_id", "assigned_by"):
+        now.setdefault(answer_id, set()).add(theme_id)
+        if by is not None or answer_id in person_ids:
+            proposed.setdefault(answer_id, set()).add(theme_id)
+    for theme_id, answer_id, _ in given:
+        proposed.setdefault(answer_id, set()).add(theme_id)
+    moved = sum(1 for pk in machine_ids if now.get(pk, set()) != proposed.get(pk, set()))
+    rows = []
+    for theme in codeframe.themes.all():
+        rows.append({
+            "theme": theme.pk, "label": theme.label,
+            "now": sum(1 for pk in ids if theme.pk in now.get(pk, ())),
+            "proposed": sum(1 for pk in ids if theme.pk in proposed.get(pk, ())),
+        })
+    other = {"now": sum(1 for pk in ids if not now.get(pk)), "proposed": sum(1 for pk in ids if not proposed.get(pk))}
+    return Change(len(machine_ids), moved, rows, other)
+
+
+def replace_machine_assignments(codeframe, given):
+    ThemeAssignment.objects.filter(theme__codeframe=codeframe, assigned_by__isnull=True).delete()
+    ThemeAssignment.objects.bulk_create(
+        (ThemeAssignment(theme_id=theme_id, answer_id=answer_id, confidence=confidence) for theme_id, answer_id, confidence in given),
+        batch_size=1000,
+    )
+
+
+def accept_proposal(codeframe, user):
+    """Put the held-back application into the figures: the machine's codes are replaced by its
+    codes, but for answers a person has coded since and themes deleted since."""
+    with transaction.atomic():
+        lock(codeframe)
+        if not codeframe.proposal:
+            raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
+        person_ids = set(codeframe.codings.filter(coded_at__isnull=False).values_list("answer_id", flat=True))
+        given = [
+            (theme_id, answer_id, confidence)
+            for theme_id, answer_id, confidence in codeframe.proposed_assignments.values_list("theme_id", "answer_id", "confidence")
+            if answer_id not in person_ids
+        ]
+        replace_machine_assignments(codeframe, given)
+        codeframe.proposed_assignments.all().delete()
+        moved = codeframe.proposal.get("moved", 0)
+        codeframe.proposal = {}
+        codeframe.save(update_fields=["proposal", "updated_at"])
+        codeframe.record(user, Action.ACCEPTED, moved=moved)
+
+
+def discard_proposal(codeframe, user):
+    """Keep the themes as they are; the held-back application is dropped."""
+    with transaction.atomic():
+        lock(codeframe)
+        if not codeframe.proposal:
+            raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
+        codeframe.proposed_assignments.all().delete()
+        moved = codeframe.proposal.get("moved", 0)
+        codeframe.proposal = {}
+        codeframe.save(update_fields=["proposal", "updated_at"])
+        codeframe.record(user, Action.DISCARDED, moved=moved)
 
 
 def lock(codeframe):
@@ -539,7 +853,7 @@ def lock(codeframe):
 
 
 def suggestion_rows(codes, person_rows):
-    """Answers to learn from when too few are person-coded: those with a theme, a sample if many."""
+    """The codeframe's answers to learn from: those with a theme (a sample if many) and every person-coded one."""
     rows = np.flatnonzero(codes.any(axis=1))
     if len(rows) > MAX_SUGGESTION_TRAINING:
         rng = np.random.default_rng(0)
@@ -666,7 +980,7 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
             chosen = []
             for assignment in assignments.iterator():
                 text = str(assignment.answer.value.get("text", "")).strip()
-                if QUOTE_LENGTH[0] <= len(text) <= QUOTE_LENGTH[1]:
+                if QUOTE_LENGTH[0] <= len(text) <= QUOTE_LENGTH[1] and not is_non_answer(text):
                     chosen.append(make_quote(theme, assignment.answer_id, text))
                 if len(chosen) >= per_theme:
                     break

@@ -192,10 +192,11 @@ def stance_by_note(stances):
 
 
 def campaign_blocks(codeframe, *, public, threshold=None):
-    if not codeframe.campaigns:
+    groups = [group for group in codeframe.campaigns if group.get("campaign", True)]
+    if not groups:
         return []
     items = []
-    for group in codeframe.campaigns:
+    for group in groups:
         if public and threshold and group["size"] < threshold:
             items.append(f"One text was sent several times (how many is not shown, {PRIVACY}).")
         elif public:

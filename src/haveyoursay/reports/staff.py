@@ -52,8 +52,17 @@ def report(request, pk):
             "public_report": reports.get(EngagementReport.Audience.PUBLIC), "up_to_date": up_to_date, "job": job,
             "publication": Publication.objects.filter(consultation=consultation).first(),
             "can_publish": request.user.has_perm(PUBLISH), "can_generate": can_generate,
+            "unconfirmed_names": unconfirmed_theme_names(consultation),
         },
     )
+
+
+def unconfirmed_theme_names(consultation):
+    """How many of the consultation's theme names are the machine's, with no person confirming them."""
+    from haveyoursay.analysis import themes
+
+    codeframes = themes.Codeframe.objects.filter(question__page__questionnaire__consultation=consultation)
+    return themes.unconfirmed_names(codeframes).count()
 
 
 @staff_required(GENERATE)

@@ -15,9 +15,13 @@ Runs without Django or a database. The model is `haveyoursay.analysis.text.codin
   bar, whichever makes COL one of the columns (`csv_files`). OUT.csv is written in
   NEW.csv's encoding, with its separator and line endings.
 - Rows are numbered in messages as a spreadsheet shows them: the header is row 1.
+- A theme no coded answer has (real codeframes have codes nobody used) cannot be learnt:
+  the others are, and that theme is written as 0 with confidence 0 for every row (0: the
+  machine knows nothing of it), with a line on stderr naming it. If no theme has a coded
+  answer there is nothing to learn, and that is bad input.
 - Bad input (no such file, no column COL, a theme cell that is not 0 or 1, no coded
-  answers, a theme no answer has) prints one line saying what is wrong and what to do, and
-  exits with status 2; OUT.csv is then not written.
+  answers, no theme any answer has) prints one line saying what is wrong and what to do,
+  and exits with status 2; OUT.csv is then not written.
 """
 
 import argparse
@@ -90,17 +94,43 @@ def code_answers(train_path, predict_path, column, out_path, themes=None, random
         )
     texts = coded.column(column)
     new_texts = new.column(column)
+    learnt = [number for number in range(len(names)) if codes[:, number].any()]
+    if not learnt:
+        raise BadInput(
+            f"{train_path}: no coded answer has any of the themes; give at least one answer 1 in some theme column"
+        )
+    unused = [name for number, name in enumerate(names) if number not in learnt]
+    if unused:
+        print(
+            f"{PROG}: no coded answer has the theme{'s' if len(unused) > 1 else ''} {', '.join(map(repr, unused))}, "
+            "so it cannot be learnt; it is written as 0 with confidence 0 for every answer",
+            file=sys.stderr,
+        )
     try:
-        coder = train_coder(texts, codes, names, unlabelled=new_texts, random_state=random_state)
+        coder = train_coder(
+            texts, codes[:, learnt], [names[number] for number in learnt], unlabelled=new_texts,
+            random_state=random_state,
+        )
     except CodingError as error:
         raise BadInput(f"{train_path}: {error}") from None
     coding = coder.apply(new_texts)
-    write_coded(new, names, coding, out_path)
+    write_coded(new, names, widen(coding, learnt, len(names)), out_path)
     review = len(coding.needs_review())
     return (
-        f"Learnt {len(names)} themes from {len(texts):,} coded answers; coded {len(new_texts):,} answers "
+        f"Learnt {len(learnt)} themes from {len(texts):,} coded answers; coded {len(new_texts):,} answers "
         f"({len(coding.without_theme()):,} with no theme, {review:,} for a person to check). Written to {out_path}"
     )
+
+
+def widen(coding, learnt, width):
+    """(assigned, confidence) with a column for every theme: those not learnt are 0, confidence 0."""
+    import numpy as np
+
+    assigned = np.zeros((len(coding.assigned), width), dtype=np.int8)
+    confidence = np.zeros((len(coding.assigned), width))
+    assigned[:, learnt] = coding.assigned
+    confidence[:, learnt] = coding.confidence
+    return assigned, confidence
 
 
 class Table:
@@ -176,17 +206,17 @@ def read_codes(coded, names, path):
     return codes
 
 
-def write_coded(new, names, coding, out_path):
+def write_coded(new, names, codes, out_path):
     header = list(new.header)
     for name in names:
         header += [name, name + CONFIDENCE_SUFFIX]
     with csv_files.replacing(out_path, new.encoding) as output:
         writer = csv.writer(output, delimiter=new.separator, lineterminator=new.line_ending)
         writer.writerow(header)
-        confidence = coding.confidence
+        assigned, confidence = codes
         width = len(new.header)
         for number, row in enumerate(new.rows):
             cells = list(row) + [""] * (width - len(row))
             for theme in range(len(names)):
-                cells += [int(coding.assigned[number, theme]), f"{confidence[number, theme]:.3f}"]
+                cells += [int(assigned[number, theme]), f"{confidence[number, theme]:.3f}"]
             writer.writerow(cells)

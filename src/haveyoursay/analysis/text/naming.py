@@ -1,0 +1,93 @@
+"""A theme's suggested name: a phrase its members actually wrote, not a list of words.
+
+"Better, carer, years" tells an analyst which words set a theme apart; it is no name to
+publish. The name suggested is the phrase of 2 to 6 words that most of the theme's answers
+share, taken as people wrote it ("waiting times for appointments"), among those that carry
+the theme's distinguishing words; the words themselves stay as the theme's description.
+
+    name_theme(member_texts, terms)   # "Waiting times for appointments"
+
+A phrase never runs across a sentence or clause (split at . , ; : ! ? and brackets), never
+begins or ends with a little word ("the", "and", "to", "not"), and must be written in at
+least two different answers (three when a theme has thirty or more; a fifth of them when
+it has fewer than ten), so that one person's words, a name among them, are not the name. A phrase is scored by the
+answers that wrote it, times the distinguishing words it holds, with a little more for
+each word beyond two; when nothing passes, the most distinguishing phrase among the words.
+"""
+
+import re
+from collections import Counter
+
+from haveyoursay.analysis.text.suggest import LABEL_STOP_WORDS, NEGATIONS
+
+MIN_WORDS, MAX_WORDS = 2, 6
+CLAUSE_RE = re.compile(r"[.,;:!?()\[\]\n\r\"“”]+|\s[-–—]\s")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
+EDGE_WORDS = LABEL_STOP_WORDS | NEGATIONS | {"i", "im", "ive", "id", "youre"}
+MAX_ANSWERS_READ = 2000
+
+
+def name_theme(texts, terms):
+    """A name for a theme from its members' `texts` and its distinguishing `terms` (best first)."""
+    # Each text once: copies of one answer are one person's words (or one campaign's), not a shared phrase.
+    texts = list(dict.fromkeys(str(text).strip() for text in texts if str(text).strip()))[:MAX_ANSWERS_READ]
+    term_words = {word for term in terms[:6] for word in term.lower().split()}
+    written = Counter()
+    as_written = {}
+    for text in texts:
+        seen = set()
+        for clause in CLAUSE_RE.split(text):
+            words = WORD_RE.findall(clause)
+            lowered = [word.lower().replace("’", "'") for word in words]
+            for size in range(MIN_WORDS, MAX_WORDS + 1):
+                for start in range(len(words) - size + 1):
+                    phrase = lowered[start : start + size]
+                    if plain(phrase[0]) in EDGE_WORDS or plain(phrase[-1]) in EDGE_WORDS:
+                        continue
+                    key = " ".join(phrase)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    written[key] += 1
+                    as_written.setdefault(key, Counter())[" ".join(words[start : start + size])] += 1
+    best = None
+    for enough in thresholds(len(texts)):
+        best = best_phrase(written, term_words, enough)
+        if best is not None:
+            break
+    if best is None:
+        phrases = [term for term in terms if len(term.split()) >= MIN_WORDS]
+        chosen = phrases[0] if phrases else ", ".join(terms[:3]) or "Other"
+        return sentence_case(chosen)
+    return sentence_case(as_written[best].most_common(1)[0][0])
+
+
+def thresholds(answers):
+    """How many answers must have written a phrase, the strictest first."""
+    if answers < 10:
+        return [max(2, answers // 5)]
+    return [3, 2] if answers >= 30 else [2]
+
+
+def best_phrase(written, term_words, enough):
+    best, best_score = None, 0.0
+    for key, answers in written.items():
+        if answers < enough:
+            continue
+        words = key.split()
+        distinguishing = sum(1 for word in words if plain(word) in term_words)
+        if not distinguishing:
+            continue
+        score = answers * distinguishing * (1 + 0.1 * (len(words) - MIN_WORDS))
+        if score > best_score or (score == best_score and best is not None and key < best):
+            best, best_score = key, score
+    return best
+
+
+def plain(word):
+    return word.replace("'", "")
+
+
+def sentence_case(phrase):
+    """The first letter a capital; the rest as written, so "GP" and "A&E" stay as they are."""
+    return phrase[:1].upper() + phrase[1:]
