@@ -21,7 +21,7 @@ from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "nhs-patient-feedback" / "text_data.csv"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "nhs-patient-feedback" / "text_data.csv"
 ANSWERS = 1500
 STEPS = (20, 50, 100)
 # How far "Other or unclear" may rise from the suggestion's figure as people code.
