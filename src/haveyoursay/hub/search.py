@@ -109,8 +109,11 @@ def term_q(field, words, phrase):
         pattern = r"\W+".join([*(re.escape(word) for word in words[:-1]), re.escape(stem(words[-1]))])
     else:
         pattern = re.escape(stem(words[0]))
-    # From the start of a word: "cycle" finds "cycling" but not "recycling".
-    return Q(**{f"{field}__iregex": r"\b" + pattern})
+    # From the start of a word: "cycle" finds "cycling" but not "recycling". The regular
+    # expression (a Python function called by SQLite) only runs on the rows LIKE has found.
+    return Q(**{f"{field}__icontains": stem(words[0]) if not phrase else words[0]}) & Q(
+        **{f"{field}__iregex": r"\b" + pattern}
+    )
 
 
 def search_with_like(queryset, text):
