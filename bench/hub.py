@@ -167,7 +167,7 @@ with transaction.atomic():
         batch_size=1000,
     )
     Revision.bump()
-topic = Topic.objects.filter(consultations__in=Consultation.public_objects.all()).order_by("?").first()
+topic = Topic.objects.filter(consultations__in=Consultation.public_objects.all()).order_by("slug").first()
 print(json.dumps({
     "consultations": Consultation.private_objects.count(),
     "published": Consultation.public_objects.count(),
@@ -621,7 +621,12 @@ def report(args, database_label, info, scale, measured, sizes, results, elapsed,
         )
     print()
     runs = "  ".join(f"{'run ' + str(run + 1):>8}" for run in range(args.runs))
-    print(f"  {'requests/s':<18} {'path':<44} {runs}  {'median':>8}  {'/ bare':>6}  target")
+    shown = {
+        name: path + ("&fresh=…" if "?" in path else "?fresh=…") if fresh else path
+        for name, (path, fresh, _) in measured.items()
+    }
+    width = max(len(path) for path in shown.values())
+    print(f"  {'requests/s':<18} {'path':<{width}} {runs}  {'median':>8}  {'/ bare':>6}  target")
     within = targets = 0
     for name, (path, fresh, has_target) in measured.items():
         ratio = medians[name] / medians["bare"]
@@ -634,9 +639,8 @@ def report(args, database_label, info, scale, measured, sizes, results, elapsed,
             verdict = "none (no page from the cache: each request rendered)"
         else:
             verdict = ""
-        shown = path + ("&fresh=…" if "?" in path else "?fresh=…") if fresh else path
         figures = "  ".join(f"{value:8.1f}" for value in results[name])
-        print(f"  {name:<18} {shown:<44} {figures}  {medians[name]:8.1f}  {ratio:6.2f}  {verdict}")
+        print(f"  {name:<18} {shown[name]:<{width}} {figures}  {medians[name]:8.1f}  {ratio:6.2f}  {verdict}".rstrip())
     print()
     print(f"total time: {elapsed:.0f}s")
     return within, targets, medians["hub"] / medians["bare"]
