@@ -525,7 +525,8 @@ def cpu_busy(seconds=1.0):
 def measure(args, data_dir, database_url):
     Path(data_dir).mkdir(exist_ok=True)
     env = bench_environment(data_dir, database_url)
-    log(f"Setting up {data_dir}" + (f" ({urllib.parse.urlsplit(database_url).scheme})" if database_url else " (SQLite)"))
+    vendor = urllib.parse.urlsplit(database_url).scheme if database_url else "SQLite"
+    log(f"Setting up {data_dir} ({vendor})")
     manage(env, data_dir, "migrate", "--noinput", "-v", "0")
     manage(env, data_dir, "collectstatic", "--noinput", "-v", "0")
     manage(env, data_dir, "load_demo")
