@@ -4,7 +4,9 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 
-from haveyoursay.hub.models import Area, Consultation, PartnerBody, Status, Topic
+from django.db.models import Count
+
+from haveyoursay.hub.models import Area, Consultation, PartnerBody, Status, Topic, now, status_q
 
 PUBLIC_STATUSES = [(s.value, s.label) for s in (Status.OPEN, Status.FORTHCOMING, Status.CLOSED)]
 OUTCOMES = [("published", "Outcome published")]
@@ -40,6 +42,53 @@ class HubFilterForm(forms.Form):
         PartnerBody.objects.filter(consultations__in=Consultation.public_objects.all()).distinct(), label="Who is consulting"
     )
     page = forms.IntegerField(required=False, min_value=1)
+
+    def filter(self, consultations, leave_out=None):
+        """`consultations` narrowed by the search and every filter chosen, but `leave_out`'s."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("q") and leave_out != "q":
+            consultations = consultations.search(data["q"])
+        if data.get("status") and leave_out != "status":
+            consultations = consultations.with_status(data["status"])
+        if data.get("outcome") and leave_out != "outcome":
+            consultations = consultations.filter(pk__in=Consultation.public_objects.with_outcome_published().values("pk"))
+        for name in self.RELATIONS:
+            if data.get(name) and name != leave_out:
+                # A subquery on the link table rather than a join: no duplicates to remove with
+                # DISTINCT, which would have to sort every matching row.
+                through, consultation_field, label_field = self._links(name)
+                linked = through.objects.filter(**{f"{label_field}__in": data[name]}).values(consultation_field)
+                consultations = consultations.filter(pk__in=linked)
+        return consultations
+
+    def _links(self, name):
+        field = Consultation._meta.get_field(self.RELATIONS[name])
+        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def count_options(self):
+        """Put beside each filter option how many consultations it would show, given the search
+        and the other filters chosen (an option of the same filter adds to what is shown).
+        One query for the statuses and one for each other filter, however many options."""
+        published = Consultation.public_objects.all()
+        moment = now()
+        counts = published.filter(pk__in=self.filter(published, leave_out="status").values("pk")).aggregate(
+            **{value: Count("pk", filter=status_q(value, moment)) for value, _ in PUBLIC_STATUSES}
+        )
+        self.fields["status"].choices = [(value, f"{label} ({counts[value]})") for value, label in PUBLIC_STATUSES]
+        outcome = self.filter(published, leave_out="outcome").filter(
+            pk__in=published.with_outcome_published().values("pk")
+        )
+        self.fields["outcome"].choices = [(value, f"{label} ({outcome.count()})") for value, label in OUTCOMES]
+        for name in self.RELATIONS:
+            through, consultation_field, label_field = self._links(name)
+            matching = self.filter(published, leave_out=name).values("pk")
+            counts = dict(
+                through.objects.filter(**{f"{consultation_field}__in": matching})
+                .values_list(f"{label_field}_id")
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+            self.fields[name].label_from_instance = lambda obj, counts=counts: f"{obj.name} ({counts.get(obj.pk, 0)})"
 
     @property
     def page_size(self):

@@ -211,9 +211,9 @@ class ConsultationQuerySet(models.QuerySet):
             query |= status_q(status, on)
         return self.filter(query)
 
-    def in_hub_order(self, on=None):
+    def in_hub_order(self, on=None, first=()):
         """Open first, soonest closing; then forthcoming, soonest opening; then closed,
-        most recently closed first."""
+        most recently closed first. `first`: orderings that come before all that."""
         on = as_moment(on)
         day = timezone.localtime(on).date()
         far_future = datetime.date(9999, 12, 31)
@@ -226,6 +226,7 @@ class ConsultationQuerySet(models.QuerySet):
                 output_field=IntegerField(),
             ),
         ).order_by(
+            *first,
             "status_rank",
             Case(When(status_rank=0, then=F("closes_on")), default=Value(far_future)).asc(nulls_last=True),
             Case(When(status_rank=1, then=F("opens_on")), default=Value(far_future)).asc(nulls_last=True),
@@ -242,10 +243,11 @@ class ConsultationQuerySet(models.QuerySet):
         return self.with_status([Status.CLOSED], on).filter(written, outcome_published_at__isnull=False)
 
     def search(self, text):
-        """Every word must appear in the title or the summary."""
-        for word in text.split():
-            self = self.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-        return self
+        """Those whose title, summary or "We asked" match `text` as a web search reads it,
+        annotated with `search_rank`, higher for better matches (`haveyoursay.hub.search`)."""
+        from haveyoursay.hub.search import search
+
+        return search(self, text)
 
 
 class PublicManager(models.Manager.from_queryset(ConsultationQuerySet)):
@@ -374,6 +376,13 @@ class Consultation(RevisedModel):
         ordering = ["-closes_on", "title"]
         default_manager_name = "private_objects"
         permissions = [("publish_consultation", "Can publish and unpublish consultations")]
+        # What the hub filters and orders by and what decides how long its pages are cached;
+        # the full-text index is PostgreSQL's only (migration 0005, haveyoursay.hub.search).
+        indexes = [
+            models.Index(fields=["published_at"], name="hub_consultation_published"),
+            models.Index(fields=["closes_on", "closes_at_time"], name="hub_consultation_closes"),
+            models.Index(fields=["opens_on"], name="hub_consultation_opens"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_on__isnull=True) | Q(opens_on__isnull=True) | Q(closes_on__gte=F("opens_on")),

@@ -6,7 +6,8 @@ from functools import wraps
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import F
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -55,18 +56,11 @@ def public_cache_seconds():
 
 
 def filtered_consultations(form):
-    """Published consultations matching the hub's filters, in hub order."""
-    consultations = Consultation.public_objects.all()
-    data = form.cleaned_data
-    if data.get("q"):
-        consultations = consultations.search(data["q"])
-    if data.get("status"):
-        consultations = consultations.with_status(data["status"])
-    if data.get("outcome"):
-        consultations = consultations.with_outcome_published()
-    for field in ("topic", "area", "partner"):
-        if data.get(field):
-            consultations = consultations.filter(**{f"{form.RELATIONS[field]}__in": data[field]}).distinct()
+    """Published consultations matching the hub's filters: the best matches first when
+    searching, then in hub order."""
+    consultations = form.filter(Consultation.public_objects.all())
+    if form.cleaned_data.get("q"):
+        return consultations.in_hub_order(first=[F("search_rank").desc()])
     return consultations.in_hub_order()
 
 
@@ -75,6 +69,7 @@ def filtered_consultations(form):
 def index(request):
     form = HubFilterForm(request.GET)
     form.is_valid()
+    form.count_options()
     consultations = filtered_consultations(form).prefetch_related("partners")
     paginator = Paginator(consultations, form.page_size, allow_empty_first_page=True)
     page = paginator.get_page(form.cleaned_data.get("page") or 1)

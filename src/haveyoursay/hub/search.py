@@ -1,0 +1,137 @@
+"""Searching consultations: PostgreSQL's full-text search where the site runs on it, and the
+same query language done with LIKE on SQLite (docs/decisions/0014-hub-search.md).
+
+Both read what people type into the hub's search box the way web search engines do: every
+word must match, "quoted words" must match as a phrase, -word leaves out what has it, and
+`or` between words accepts either. Both ignore case and the commonest English words, and
+match the forms of a word (cycling, cycle, cycles). Only what the public page of a
+published consultation shows is searched: its title, summary and "We asked"; never "You
+said" or "We did", which may be written long before they are published.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, Value, When
+
+CONFIG = "english"
+
+# Field, weight for PostgreSQL's ranking, and points for SQLite's: a match in the title counts most.
+FIELDS = (("title", "A", 4), ("summary", "B", 2), ("we_asked", "C", 1))
+
+# The GIN index of migration hub 0005 is on exactly this expression; PostgreSQL uses an
+# index on an expression only for a query with the identical expression, so the two must
+# change together (tests/hub/test_search.py checks the plan uses it).
+INDEX_NAME = "hub_consultation_search"
+
+
+def search_vector():
+    vector = None
+    for field, weight, _ in FIELDS:
+        part = SearchVector(field, weight=weight, config=CONFIG)
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def search(queryset, text):
+    """`queryset` narrowed to what matches `text`, annotated with `search_rank` (higher is better)."""
+    if connections[queryset.db].vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        return queryset.annotate(search_document=search_vector()).filter(search_document=query).annotate(
+            search_rank=SearchRank(search_vector(), query)
+        )
+    return search_with_like(queryset, text)
+
+
+# --------------------------------------------------------------------------- SQLite
+
+# The words PostgreSQL's English configuration leaves out of both documents and queries,
+# the ones people type into a search box.
+STOP_WORDS = frozenset(
+    """a about after all also an and any are as at be been but by can could did do does for from had has
+    have he her his how i if in into is it its just more my no not now of on once only or other our out
+    over she so some such than that the their them then there these they this those to too under until
+    up very was we were what when where which while who why will with would you your s t""".split()
+)
+
+# Endings taken off a word before matching, longest first, so "libraries" finds "library"
+# and "cycling" finds "cycle" and "cyclists", as PostgreSQL's English stemmer does.
+ENDINGS = ("ations", "ation", "ings", "ies", "ing", "ers", "ed", "es", "er", "s", "y", "e")
+SHORTEST_STEM = 4
+
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+WORD = re.compile(r"\w+")
+
+
+def stem(word):
+    word = word.lower()
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+def parse(text):
+    """`text` as web search reads it: a list of alternatives (split by `or`), each a list of
+    (negated, words, is_phrase). Stop words are dropped, as PostgreSQL drops them."""
+    alternatives, current, pending_or = [], [], False
+    for match in TOKEN.finditer(text):
+        if match.group(2) is not None:
+            negated, raw, phrase = bool(match.group(1)), match.group(2), True
+        else:
+            raw, phrase = match.group(3), False
+            negated = raw.startswith("-") and len(raw) > 1
+            raw = raw[1:] if negated else raw
+            if raw.lower() == "or" and not negated:
+                pending_or = bool(current)
+                continue
+        words = [w for w in WORD.findall(raw) if w.lower() not in STOP_WORDS]
+        if not words:
+            continue
+        if pending_or:
+            alternatives.append(current)
+            current, pending_or = [], False
+        if phrase and len(words) > 1:
+            current.append((negated, words, True))
+        else:
+            # Each word of "car-parking" or "Leicestershire's" must match, by its stem.
+            current.extend((negated, [word], False) for word in words)
+    if current:
+        alternatives.append(current)
+    return alternatives
+
+
+def term_q(field, words, phrase):
+    if phrase:
+        # The words in order with anything but letters and digits between them, as PostgreSQL's
+        # phrase search finds "car parking" in "car-parking" or "car, parking"; the last word by its stem.
+        pattern = r"\W+".join([*(re.escape(word) for word in words[:-1]), re.escape(stem(words[-1]))])
+    else:
+        pattern = re.escape(stem(words[0]))
+    # From the start of a word: "cycle" finds "cycling" but not "recycling". The regular
+    # expression (a Python function called by SQLite) only runs on the rows LIKE has found.
+    return Q(**{f"{field}__icontains": stem(words[0]) if not phrase else words[0]}) & Q(
+        **{f"{field}__iregex": r"\b" + pattern}
+    )
+
+
+def search_with_like(queryset, text):
+    alternatives = parse(text)
+    if not alternatives:
+        return queryset.none().annotate(search_rank=Value(0, output_field=IntegerField()))
+    condition = Q(pk__in=[])
+    points = []
+    for terms in alternatives:
+        matches_all = Q()
+        for negated, words, phrase in terms:
+            anywhere = Q(pk__in=[])
+            for field, _, score in FIELDS:
+                field_q = term_q(field, words, phrase)
+                anywhere |= field_q
+                if not negated:
+                    points.append(Case(When(field_q, then=Value(score)), default=Value(0), output_field=IntegerField()))
+            matches_all &= ~anywhere if negated else anywhere
+        condition |= matches_all
+    rank = sum(points[1:], points[0]) if points else Value(0, output_field=IntegerField())
+    return queryset.filter(condition).annotate(search_rank=rank)
