@@ -431,7 +431,7 @@ BUILDING_WORDS = "House|Lodge|Court|Mansions|Tower|Towers|Buildings|Cottages|Fla
 STREET_WORD = r"(?:[A-Z][A-Za-z'’-]*\.?)"
 SPACE = r"[ \t]+"  # an address is on one line: "4\nOur Communities Approach" is a contents page
 HOUSE_NUMBER = r"\d{1,4}[A-Za-z]?(?:\s?[-–]\s?\d{1,4}[A-Za-z]?)?"
-FLAT = rf"(?:Flat|Apartment|Apt|Unit|Suite)\.?[ \t]+\d{{1,4}}[A-Za-z]?"
+FLAT = r"(?:Flat|Apartment|Apt|Unit|Suite)\.?[ \t]+\d{1,4}[A-Za-z]?"
 ADDRESS_RE = re.compile(
     rf"\b(?:{FLAT},?{SPACE})?{HOUSE_NUMBER},?{SPACE}(?P<street>(?:{STREET_WORD}{SPACE}){{1,3}}?)(?:{ROAD_WORDS})\b"
     rf"|\b{FLAT},?{SPACE}(?P<building>(?:{STREET_WORD}{SPACE}){{1,3}}?)(?:{BUILDING_WORDS}|{ROAD_WORDS})\b"
