@@ -28,7 +28,7 @@ def test_the_question_is_read_once_from_the_title_of_each_theme_job():
             page=page, position=1, code="why_vision", kind="long_text", text="Why do you say this?"
         )
         Job = apps.get_model("jobs", "Job")
-        path = "haveyoursay.analysis.themes.tasks."
+        path = "haveyoursay.analysis.theme_tasks."
         suggesting = Job.objects.create(kind="analysis", title="Suggest themes for why_vision", consultation=consultation,
                                         task_path=path + "suggest_and_apply")  # fmt: skip
         applying = Job.objects.create(kind="analysis", title="Apply the themes for why_vision", consultation=consultation,
