@@ -84,11 +84,11 @@ def step_build(comments):
     from django.contrib.auth.models import Group
 
     from haveyoursay.analysis.demo import load_demo_population_tables
+    from haveyoursay.analysis.themes import workflow as themes
     from haveyoursay.hub.demo import load_demo
     from haveyoursay.surveys.demo import CARERS_SLUG, load_demo_questionnaires
     from haveyoursay.surveys.demo_responses import generate_responses, load_demo_responses, save_responses
     from haveyoursay.surveys.models import Questionnaire
-    from haveyoursay.analysis import themes
 
     started = time.perf_counter()
     load_demo()

@@ -55,7 +55,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.model_selection import KFold
 
-from haveyoursay.analysis.text.coding import (
+from haveyoursay.analysis.themes.text.coding import (
     FOLDS,
     agreement_per_theme,
     choose_form,
@@ -64,7 +64,7 @@ from haveyoursay.analysis.text.coding import (
     select_for_review,
     train_coder,
 )
-from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
+from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "nhs-patient-feedback" / "text_data.csv"
 CODED_SIZES = (100, 250, 500, 1000)

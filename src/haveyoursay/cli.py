@@ -20,8 +20,8 @@ LOOPBACK_NAMES = {"localhost"}
 
 # Commands that work on files alone: they run without Django or a database.
 FILE_COMMANDS = {
-    "redact": "haveyoursay.analysis.text.redact_cli",
-    "code-answers": "haveyoursay.analysis.text.code_answers_cli",
+    "redact": "haveyoursay.analysis.themes.text.redact_cli",
+    "code-answers": "haveyoursay.analysis.themes.text.code_answers_cli",
 }
 
 

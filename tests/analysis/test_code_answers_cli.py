@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from haveyoursay import cli
-from haveyoursay.analysis.text.code_answers_cli import main
+from haveyoursay.analysis.themes.text.code_answers_cli import main
 
 CODED_ROWS = [
     ("There is never enough parking in the town centre on a Saturday.", 1, 0),

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from haveyoursay.analysis.text.redact_cli import main
+from haveyoursay.analysis.themes.text.redact_cli import main
 
 
 def run(capsys, *argv):

@@ -3,7 +3,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from haveyoursay.analysis.text.coding import (
+from haveyoursay.analysis.themes.text.coding import (
     Coding,
     CodingError,
     agreement_per_theme,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from haveyoursay.analysis.text import csv_files
-from haveyoursay.analysis.text.code_answers_cli import main as code_answers
-from haveyoursay.analysis.text.redact_cli import main as redact
+from haveyoursay.analysis.themes.text import csv_files
+from haveyoursay.analysis.themes.text.code_answers_cli import main as code_answers
+from haveyoursay.analysis.themes.text.redact_cli import main as redact
 from tests.analysis.test_code_answers_cli import CODED_ROWS
 
 

@@ -2,7 +2,7 @@
 
 import random
 
-from haveyoursay.analysis.text.duplicates import (
+from haveyoursay.analysis.themes.text.duplicates import (
     Group,
     campaigns,
     count_once,

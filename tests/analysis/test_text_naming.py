@@ -2,8 +2,8 @@
 
 import pytest
 
-from haveyoursay.analysis.text.naming import name_theme
-from haveyoursay.analysis.text.non_answers import is_non_answer
+from haveyoursay.analysis.themes.text.naming import name_theme
+from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 
 
 @pytest.mark.parametrize("text", ["", "  ", "-", "?", "...", "n/a", "N/A", "No", "Nothing to add", "Not really.", "Don't know", "See above"])

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from haveyoursay.analysis.text.redact import Removal, nhs_check_digit_ok, redact
+from haveyoursay.analysis.themes.text.redact import Removal, nhs_check_digit_ok, redact
 
 # (answer as written, as it must read after redaction)
 PERSONAL_DETAILS = [
@@ -331,7 +331,7 @@ def test_nothing_and_no_answer_give_empty_text():
 def test_it_works_without_django():
     """The command line redacts files on machines with no database and no settings."""
     code = (
-        "import sys; from haveyoursay.analysis.text.redact import redact; "
+        "import sys; from haveyoursay.analysis.themes.text.redact import redact; "
         "assert redact('Mrs Patel').text == 'Mrs [name]'; "
         "assert 'django' not in sys.modules, 'redact imported Django'"
     )

@@ -1,7 +1,7 @@
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from haveyoursay.analysis.text.suggest import (
+from haveyoursay.analysis.themes.text.suggest import (
     NOTHING_LABEL,
     collapse_duplicates,
     fit_text_space,

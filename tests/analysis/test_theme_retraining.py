@@ -2,8 +2,8 @@
 
 import pytest
 
-from haveyoursay.analysis import theme_tasks
 from haveyoursay.analysis.models import Codeframe
+from haveyoursay.analysis.themes import tasks as theme_tasks
 from haveyoursay.jobs.models import Job
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Questionnaire

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from haveyoursay.analysis import themes
 from haveyoursay.analysis.models import ThemeAssignment
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 from tests.factories import make_consultation

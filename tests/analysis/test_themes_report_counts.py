@@ -4,8 +4,10 @@ the public version withholding small numbers as every other table does."""
 import pytest
 from django.utils import timezone
 
-from haveyoursay.analysis import tables, themes, themes_report
+from haveyoursay.analysis import tables
 from haveyoursay.analysis.models import AnswerCoding, Codeframe
+from haveyoursay.analysis.themes import report as themes_report
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.reports.build import build_report
 from haveyoursay.reports.document import BulletList, Paragraph, Table
 from haveyoursay.surveys.building import add_page, add_question

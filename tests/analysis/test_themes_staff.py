@@ -7,8 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from haveyoursay.analysis import theme_staff, theme_tasks, themes, themes_report
 from haveyoursay.analysis.models import AnswerCoding, Codeframe, Quote, ThemeAssignment
+from haveyoursay.analysis.themes import report as themes_report
+from haveyoursay.analysis.themes import staff as theme_staff
+from haveyoursay.analysis.themes import tasks as theme_tasks
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import record_failure
 from haveyoursay.reports.document import BulletList, Paragraph, Table

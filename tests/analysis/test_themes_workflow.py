@@ -5,8 +5,8 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from haveyoursay.analysis import themes
 from haveyoursay.analysis.models import AnswerCoding, CodeframeEvent, Quote, Theme, ThemeAssignment
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 from tests.factories import make_consultation

@@ -5,8 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from haveyoursay.analysis import theme_staff, theme_tasks, themes
 from haveyoursay.analysis.models import Quote
+from haveyoursay.analysis.themes import staff as theme_staff
+from haveyoursay.analysis.themes import tasks as theme_tasks
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.jobs.models import Job
 from tests.analysis.test_themes_workflow import analyst, question  # noqa: F401 (fixtures)
 from tests.browser.test_staff_publishing import sign_in

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from haveyoursay.analysis import theme_tasks
+from haveyoursay.analysis.themes import tasks as theme_tasks
 from haveyoursay.jobs.models import Job, describe_duration
 from haveyoursay.jobs.running import run_job
 from haveyoursay.reports.generating import generate_report_impl
@@ -172,7 +172,7 @@ def test_the_themes_page_follows_the_job_suggesting_them(make_user, question):  
 def test_the_coding_pages_show_the_learning_their_coding_queued(
     make_user, question, django_capture_on_commit_callbacks  # noqa: F811
 ):
-    from haveyoursay.analysis import themes
+    from haveyoursay.analysis.themes import workflow as themes
 
     consultation = question.page.questionnaire.consultation
     frame = themes.suggest_codeframe(question)

@@ -7,11 +7,11 @@ import random
 import pytest
 from django.utils import timezone
 
-from haveyoursay.analysis import themes
 from haveyoursay.analysis.dataset import load_dataset
 from haveyoursay.analysis.models import Codeframe, Theme, ThemeAssignment
 from haveyoursay.analysis.tables import frequency_table, multiple_choice_table
-from haveyoursay.analysis.themes_report import question_blocks
+from haveyoursay.analysis.themes import workflow as themes
+from haveyoursay.analysis.themes.report import question_blocks
 from haveyoursay.outcomes.counts import figures_for
 from haveyoursay.outcomes.models import WeDidEntry
 from haveyoursay.reports.document import Table, format_percent

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.analysis import themes
 from haveyoursay.analysis.models import Codeframe
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.decisions.demo import body, decide, item, meeting
 from haveyoursay.decisions.models import Decision, Organization
 from haveyoursay.outcomes.models import Consideration, WeDidEntry

@@ -252,8 +252,8 @@ def table_row(html, label):
 
 
 def test_themes_and_stance_reach_both_versions_the_public_one_without_small_numbers(consultation, make_user):
-    from haveyoursay.analysis import themes
     from haveyoursay.analysis.models import Codeframe
+    from haveyoursay.analysis.themes import workflow as themes
 
     analyst = make_user("analyst", groups=["Analyst"], is_staff=True)
     question = consultation.questionnaire.ordered_questions().get(code="why")

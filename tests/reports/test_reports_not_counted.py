@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from haveyoursay.analysis import themes
 from haveyoursay.analysis.dataset import load_dataset
 from haveyoursay.analysis.models import AnswerCoding, Codeframe, Theme, ThemeAssignment
 from haveyoursay.analysis.tables import analyse, stakeholder_summary
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.reports import opendata
 from haveyoursay.reports.generating import data_fingerprint, generate_report_impl
 from haveyoursay.reports.models import EngagementReport

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from haveyoursay.analysis import staff, theme_staff
+from haveyoursay.analysis import staff
+from haveyoursay.analysis.themes import staff as theme_staff
 
 app_name = "analysis_staff"
 question = "consultations/<int:pk>/themes/<slug:code>/"

@@ -3,7 +3,7 @@ time it is shown, never typed in.
 
 - **Themes** (of one question's codeframe): the respondents whose comment carries any of the
   entry's themes, out of those who commented, the base of the themes report
-  (`analysis/themes_report.py`). A comment with two of the themes counts once.
+  (`analysis/themes/report.py`). A comment with two of the themes counts once.
 - **A closed question's answers**: the respondents who chose any of the entry's options, out
   of those who answered the question, the base of its table (`analysis/tables.py`). For a
   single-choice or scale question that is the sum of those rows; for a multiple-choice
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from haveyoursay.analysis import themes as workflow
 from haveyoursay.analysis.dataset import CHOICE_KINDS, item_column, load_dataset
 from haveyoursay.analysis.models import ThemeAssignment
 from haveyoursay.analysis.suppression import suppress
 from haveyoursay.analysis.tables import frequency_table, multiple_choice_table, percent
-from haveyoursay.analysis.themes_report import OTHER, withheld_rows
+from haveyoursay.analysis.themes import workflow
+from haveyoursay.analysis.themes.report import OTHER, withheld_rows
 from haveyoursay.reports.document import format_percent
 
 # Closed questions whose answers an entry can quote: each answer is one of the question's options.

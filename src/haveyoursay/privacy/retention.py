@@ -118,7 +118,7 @@ def apply_retention(consultation, *, user=None, on=None):
 
 
 def remove_free_text_of_event_notes(notes, deleting):
-    from haveyoursay.analysis.text.redact import redact
+    from haveyoursay.analysis.themes.text.redact import redact
     from haveyoursay.surveys.models import Answer
 
     changed = []

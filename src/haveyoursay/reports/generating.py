@@ -4,7 +4,7 @@
 `generate_report` is the task that runs it as a job staff can follow. The report is made
 again whenever `data_fingerprint` changes: a response sent or keyed in, an event note, a
 stakeholder, the questionnaire's structure, the consultation's own details, a population
-table, or the themes of the comments (`analysis/themes_report.py`).
+table, or the themes of the comments (`analysis/themes/report.py`).
 """
 
 import hashlib
@@ -16,11 +16,11 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django_tasks import task
 
-from haveyoursay.analysis import themes_report
 from haveyoursay.analysis.dataset import load_dataset
 from haveyoursay.analysis.models import PopulationTable
 from haveyoursay.analysis.suppression import suppress
 from haveyoursay.analysis.tables import analyse, load_populations, stakeholder_summary
+from haveyoursay.analysis.themes import report as themes_report
 from haveyoursay.hub.models import Consultation
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job

@@ -17,7 +17,7 @@ What a row keeps and what it loses
   link, date received or timestamp: the month of submission only.
 - Free text (text answers and "Other, please specify" words) only where the respondent
   chose to have their response published ("with my name" or "anonymously"), and then with
-  personal details taken out by `analysis/text/redact.py`. Otherwise the cell is empty.
+  personal details taken out by `analysis/themes/text/redact.py`. Otherwise the cell is empty.
 - The organisation's name only for a response made on behalf of an organisation that chose
   "publish my response with my name": "anonymously" means without the name.
 - Closed answers as their option values (labels are in the dictionary). Dates as their
@@ -62,7 +62,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from haveyoursay.analysis import tables
-from haveyoursay.analysis.text.redact import redact
+from haveyoursay.analysis.themes.text.redact import redact
 from haveyoursay.surveys.exports import ResponseExporter, csv_chunks
 from haveyoursay.surveys.models import Answer, Question, Response
 

@@ -59,7 +59,7 @@ def report(request, pk):
 
 def unconfirmed_theme_names(consultation):
     """How many of the consultation's theme names are the machine's, with no person confirming them."""
-    from haveyoursay.analysis import themes
+    from haveyoursay.analysis.themes import workflow as themes
 
     codeframes = themes.Codeframe.objects.filter(question__page__questionnaire__consultation=consultation)
     return themes.unconfirmed_names(codeframes).count()

@@ -493,7 +493,7 @@ class Answer(models.Model):
     def redact_free_text(self):
         """Take names, contact details and addresses out of the respondent's words
         (`analysis.text.redact`). True if anything was taken out. The caller saves."""
-        from haveyoursay.analysis.text.redact import redact
+        from haveyoursay.analysis.themes.text.redact import redact
 
         key = self._words_key()
         redacted = redact(self.value[key])

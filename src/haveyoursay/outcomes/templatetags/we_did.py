@@ -4,7 +4,7 @@ each against what people said, with the counts worked out from the analysis as i
 from django import template
 from django.urls import reverse
 
-from haveyoursay.analysis.themes_report import PRIVACY
+from haveyoursay.analysis.themes.report import PRIVACY
 from haveyoursay.outcomes.counts import figures_for
 from haveyoursay.outcomes.we_did_forms import decision_label
 from haveyoursay.outcomes.we_did_staff import entries_of

@@ -18,7 +18,7 @@ each word beyond two; when nothing passes, the most distinguishing phrase among 
 import re
 from collections import Counter
 
-from haveyoursay.analysis.text.suggest import LABEL_STOP_WORDS, NEGATIONS
+from haveyoursay.analysis.themes.text.suggest import LABEL_STOP_WORDS, NEGATIONS
 
 MIN_WORDS, MAX_WORDS = 2, 6
 CLAUSE_RE = re.compile(r"[.,;:!?()\[\]\n\r\"“”]+|\s[-–—]\s")

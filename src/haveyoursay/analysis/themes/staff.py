@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.analysis import theme_tasks, themes
 from haveyoursay.analysis.models import Quote, Theme
-from haveyoursay.analysis.theme_forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, StanceForm, ThemeForm
+from haveyoursay.analysis.themes import tasks as theme_tasks
+from haveyoursay.analysis.themes import workflow as themes
+from haveyoursay.analysis.themes.forms import NONE_OF_THESE, CodingForm, MergeForm, MoveForm, StanceForm, ThemeForm
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 from haveyoursay.reports.document import format_percent

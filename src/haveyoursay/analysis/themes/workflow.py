@@ -33,7 +33,7 @@ from haveyoursay.analysis.models import (
     Theme,
     ThemeAssignment,
 )
-from haveyoursay.analysis.text.coding import (
+from haveyoursay.analysis.themes.text.coding import (
     REVIEW_BELOW,
     Coding,
     CodingError,
@@ -43,12 +43,12 @@ from haveyoursay.analysis.text.coding import (
     select_for_review,
     train_coder,
 )
-from haveyoursay.analysis.text.duplicates import describe, group_duplicates
-from haveyoursay.analysis.text.duplicates import normalise as normalise_text
-from haveyoursay.analysis.text.naming import name_theme
-from haveyoursay.analysis.text.non_answers import is_non_answer
-from haveyoursay.analysis.text.redact import redact
-from haveyoursay.analysis.text.suggest import fit_text_space, suggest_themes
+from haveyoursay.analysis.themes.text.duplicates import describe, group_duplicates
+from haveyoursay.analysis.themes.text.duplicates import normalise as normalise_text
+from haveyoursay.analysis.themes.text.naming import name_theme
+from haveyoursay.analysis.themes.text.non_answers import is_non_answer
+from haveyoursay.analysis.themes.text.redact import redact
+from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
 from haveyoursay.surveys.models import Answer, Question, Response
 
 OPEN_KINDS = ("short_text", "long_text")

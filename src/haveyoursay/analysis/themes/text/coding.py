@@ -59,7 +59,7 @@ from sklearn.model_selection import KFold
 from sklearn.naive_bayes import ComplementNB
 from threadpoolctl import threadpool_limits
 
-from haveyoursay.analysis.text.suggest import fit_text_space
+from haveyoursay.analysis.themes.text.suggest import fit_text_space
 
 REGULARISATION = 10.0  # LogisticRegression's C for one model per theme: the features are many, the coded answers few
 # C of the single model over all themes (one code per answer): C = coded answers / 2,000, from 0.5 to 3.

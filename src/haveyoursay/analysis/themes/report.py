@@ -12,9 +12,9 @@ count from which it could be worked out.
 from django.conf import settings
 from django.db.models import Count, Max
 
-from haveyoursay.analysis import themes as workflow
 from haveyoursay.analysis.models import AnswerCoding, Codeframe, CodeframeEvent, Quote, ThemeAssignment
 from haveyoursay.analysis.suppression import withheld_cells
+from haveyoursay.analysis.themes import workflow
 from haveyoursay.reports.build import and_list
 from haveyoursay.reports.document import BulletList, Paragraph, Table, format_percent
 

@@ -6,7 +6,7 @@ other columns). OUT.csv has one row per row of NEW.csv, in the same order, with 
 NEW.csv's columns as they were, then for each theme a 0/1 column of the same name and a
 `<theme>_confidence` column: how sure the machine is of that 0 or 1, from 0.5 (a guess) to 1.
 
-Runs without Django or a database. The model is `haveyoursay.analysis.text.coding`'s.
+Runs without Django or a database. The model is `haveyoursay.analysis.themes.text.coding`'s.
 
 - Theme columns: every column of CODED.csv but the text column, or those named by
   `--themes`. Each cell must be 0 or 1 (1.0 and 0.0, as spreadsheets write them, too).
@@ -30,8 +30,8 @@ import io
 import sys
 from pathlib import Path
 
-from haveyoursay.analysis.text import csv_files
-from haveyoursay.analysis.text.csv_files import BadInput
+from haveyoursay.analysis.themes.text import csv_files
+from haveyoursay.analysis.themes.text.csv_files import BadInput
 
 PROG = "haveyoursay code-answers"
 USAGE = f"{PROG} --train CODED.csv --predict NEW.csv --text-column COL --out OUT.csv"
@@ -75,7 +75,7 @@ def main(argv=None):
 
 def code_answers(train_path, predict_path, column, out_path, themes=None, random_state=0):
     """Learn from train_path, code predict_path into out_path; a sentence saying what was done."""
-    from haveyoursay.analysis.text.coding import CodingError, train_coder
+    from haveyoursay.analysis.themes.text.coding import CodingError, train_coder
 
     train_path, predict_path, out_path = Path(train_path), Path(predict_path), Path(out_path)
     csv_files.check_output(out_path, "coded.csv")

@@ -17,7 +17,7 @@ without those words, and answers with no letter or digit at all.
 
 import re
 
-from haveyoursay.analysis.text.suggest import is_nothing_to_add, normalise
+from haveyoursay.analysis.themes.text.suggest import is_nothing_to_add, normalise
 
 # Whole answers (normalised: lower case, apostrophes dropped, punctuation as spaces).
 SAYS_NOTHING = frozenset(

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
 
-from haveyoursay.analysis import themes
 from haveyoursay.analysis.models import Codeframe
+from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job
 from haveyoursay.surveys.models import Question

@@ -1,7 +1,7 @@
 """`haveyoursay redact --in IN.csv --text-column COL --out OUT.csv`
 
 Writes OUT.csv with IN.csv's rows and columns in the same order, every cell of column COL
-redacted (haveyoursay.analysis.text.redact) and every other cell as it was. Runs without
+redacted (haveyoursay.analysis.themes.text.redact) and every other cell as it was. Runs without
 Django or a database, and streams, so a file of any size goes through in a fixed amount of
 memory.
 
@@ -22,9 +22,9 @@ import csv
 import sys
 from pathlib import Path
 
-from haveyoursay.analysis.text import csv_files
-from haveyoursay.analysis.text.csv_files import BadInput
-from haveyoursay.analysis.text.redact import MARKERS, redact
+from haveyoursay.analysis.themes.text import csv_files
+from haveyoursay.analysis.themes.text.csv_files import BadInput
+from haveyoursay.analysis.themes.text.redact import MARKERS, redact
 
 PROG = "haveyoursay redact"
 
