@@ -9,7 +9,7 @@ from django.db import migrations, models
 # query with the identical expression: change search.FIELDS or search.CONFIG, and a new
 # migration must replace this index (tests/hub/test_search.py checks the plan uses it). SQLite
 # has no such index, and Meta.indexes cannot hold one that SQLite would refuse
-# (docs/decisions/0014-hub-search.md).
+# (docs/decisions/0019-hub-search.md).
 SEARCH_INDEX = GinIndex(
     SearchVector("title", weight="A", config="english")
     + SearchVector("summary", weight="B", config="english")
