@@ -1,8 +1,10 @@
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
 from haveyoursay.analysis.themes.text.suggest import (
     NOTHING_LABEL,
+    CharacterGrams,
     collapse_duplicates,
     fit_text_space,
     is_nothing_to_add,
@@ -173,3 +175,19 @@ def test_very_few_or_no_answers_do_not_fail():
     assert len(one.themes) == 1 and one.themes[0].size == 1
     only_nothing = suggest_themes(["No", "nothing"])
     assert [theme.label for theme in only_nothing.themes] == [NOTHING_LABEL]
+
+
+def test_character_grams_counted_word_by_word_are_the_ones_tfidf_vectorizer_gives():
+    answers, _ = answers_and_truth()
+    learn = [normalise(text) for text in answers[::2]] + ["a bb ccc a bb"]
+    unseen = [normalise(text) for text in answers[1::2]] + ["", "zzzzzz qq", "lighting lighting lighting"]
+    # min_df and max_features both bite here: 300 of the n-grams seen at least twice, ties among them.
+    settings = dict(ngram_range=(3, 5), min_df=2, max_features=300)
+    plain = TfidfVectorizer(analyzer="char_wb", lowercase=False, sublinear_tf=True, dtype=np.float32, **settings)
+    expected_learnt, expected_unseen = plain.fit_transform(learn), plain.transform(unseen)
+    grams = CharacterGrams(**settings)
+    learnt = grams.fit_transform(learn)
+    assert grams.vocabulary_ == plain.vocabulary_
+    assert np.allclose(grams.idf_, plain.idf_)
+    assert np.allclose(learnt.toarray(), expected_learnt.toarray())
+    assert np.allclose(grams.transform(unseen).toarray(), expected_unseen.toarray())
