@@ -100,8 +100,8 @@ def is_nothing_to_add(text):
 
 def says_nothing_to_add(normalised):
     """`is_nothing_to_add` of a text `normalise` has already been through."""
-    if len(normalised.split()) > 2 * MAX_NOTHING_WORDS:
-        return False  # too long even were every pair of words an "n a"
+    if len(normalised.split(None, 2 * MAX_NOTHING_WORDS)) > 2 * MAX_NOTHING_WORDS:
+        return False  # too long even were every pair of words an "n a" (found without splitting a long answer)
     words = N_A_RE.sub("na", normalised).split()
     if not words:
         return True
@@ -151,6 +151,13 @@ class Words:
         numbers = np.fromiter(map(number.__getitem__, every), dtype=np.int64, count=len(every))
         lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
         return cls(list(number), numbers, np.repeat(np.arange(len(split), dtype=np.int64), lengths), len(split))
+
+    def subset(self, rows):
+        """The words of the texts at `rows` alone, those texts numbered in that order."""
+        position = np.full(self.n_texts, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        kept = position[self.text_of] >= 0
+        return Words(self.distinct, self.numbers[kept], position[self.text_of[kept]], len(rows))
 
 
 class Grams:
@@ -357,6 +364,7 @@ class Vectors:
     sparse: sparse.csr_matrix
     dense: np.ndarray
     nothing: np.ndarray
+    words: Words | None = field(default=None, repr=False)  # the words of `texts`, split once for every use
 
     def __len__(self):
         return len(self.inverse)
@@ -375,13 +383,13 @@ class Fitted:
     learnt_from: dict  # text: its row in `tfidf`
     tfidf: sparse.csr_matrix
 
-    def tfidf_of(self, distinct, compute):
-        """The TF-IDF of `distinct` texts, computed (by `compute`) only for those not learnt from."""
+    def tfidf_of(self, distinct, words, compute):
+        """The TF-IDF of `distinct` texts (their `Words`), computed (by `compute`) only for those not learnt from."""
         known = np.fromiter((self.learnt_from.get(text, -1) for text in distinct), dtype=np.int64, count=len(distinct))
         unknown = np.flatnonzero(known < 0)
         if not len(unknown):
             return self.tfidf[known]
-        computed = compute([distinct[row] for row in unknown])
+        computed = compute(words.subset(unknown))
         known[unknown] = self.tfidf.shape[0] + np.arange(len(unknown))
         return sparse.vstack([self.tfidf, computed], format="csr")[known]
 
@@ -406,19 +414,18 @@ class TextSpace:
         return self.transform_distinct(distinct, inverse, counts, fitted=fitted)
 
     def transform_distinct(self, distinct, inverse, counts, fitted=None):
-        if fitted is None:
-            tfidf = self.tfidf(distinct)
-        else:
-            tfidf = fitted.tfidf_of(distinct, self.tfidf)
+        words = Words.of(distinct)
+        tfidf = self.tfidf(words) if fitted is None else fitted.tfidf_of(distinct, words, self.tfidf)
         dense = self.project(tfidf)
         nothing = np.fromiter(map(says_nothing_to_add, distinct), dtype=bool, count=len(distinct))
-        return Vectors(distinct, inverse, counts, tfidf, dense, nothing)
+        return Vectors(distinct, inverse, counts, tfidf, dense, nothing, words)
 
     def tfidf(self, distinct):
-        if not distinct:
+        """The TF-IDF of the `distinct` texts (or their `Words`)."""
+        words = Words.of(distinct)
+        if not words.n_texts:
             width = len(self.words.vocabulary_) + len(self.characters.vocabulary_)
             return sparse.csr_matrix((0, width), dtype=np.float32)
-        words = Words.of(distinct)
         return _side_by_side(self.words.transform(words), self.characters.transform(words))
 
     def project(self, tfidf):
@@ -588,7 +595,9 @@ def choose_theme_count(n_answers, max_themes=MAX_THEMES):
 def describe_themes(vectors, row_theme, typical=TYPICAL_ANSWERS):
     """A `Theme` for each theme number in `row_theme` (per distinct answer), in number order."""
     n_themes = int(row_theme.max()) + 1
-    terms = defining_terms(vectors.texts, row_theme, vectors.counts, n_themes, exclude=vectors.nothing)
+    terms = defining_terms(
+        vectors.texts, row_theme, vectors.counts, n_themes, exclude=vectors.nothing, words=vectors.words
+    )
     _, first_answer = np.unique(vectors.inverse, return_index=True)
     themes = []
     for number in range(n_themes):
@@ -614,13 +623,13 @@ def nearest_centre(dense, counts, rows, how_many):
     return rows[np.argsort(-closeness, kind="stable")[:how_many]]
 
 
-def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DEFINING_TERMS):
+def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DEFINING_TERMS, words=None):
     """For each theme, the words and phrases most particular to it (class-based TF-IDF).
 
     A term's weight in a theme is its share of the theme's words times log(1 + the average
     number of words per theme / the term's frequency over all themes), among the terms at
     least `DISTINCTIVE_RATIO` times commoner in the theme than in the others; a word already
-    in a higher-ranked phrase is not repeated.
+    in a higher-ranked phrase is not repeated. `words`: the `Words` of `texts`, if already split.
     """
     keep = np.ones(len(texts), dtype=bool) if exclude is None else ~exclude
     keep &= row_theme >= 0
@@ -628,7 +637,8 @@ def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DE
     if not len(rows):
         return [[] for _ in range(n_themes)]
     try:
-        term_counts, vocabulary = WordGrams(stop_words=LABEL_STOP_WORDS).count([texts[row] for row in rows])
+        source = words.subset(rows) if words is not None else [texts[row] for row in rows]
+        term_counts, vocabulary = WordGrams(stop_words=LABEL_STOP_WORDS).count(source)
     except ValueError:  # nothing but stop words
         return [[] for _ in range(n_themes)]
     membership = sparse.csr_matrix(
