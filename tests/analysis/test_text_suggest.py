@@ -234,3 +234,9 @@ def test_answers_the_same_but_for_case_and_punctuation_get_the_same_theme():
     suggestion = suggest_themes(answers + copies + ["bus fares are too expensive"], n_themes=4, random_state=0)
     assert suggestion.assignments[len(answers)] == suggestion.assignments[answers.index(BUSES[3])]
     assert suggestion.assignments[-2] == suggestion.assignments[-1]
+
+
+def test_spacing_does_not_decide_whether_an_answer_has_nothing_to_add():
+    assert is_nothing_to_add("No" + " _" * 30 + " thanks")  # underscores leave wide gaps, not words
+    assert is_nothing_to_add("n/a " * 10)  # twenty words before "n a" becomes "na"
+    assert not is_nothing_to_add("No, " + "the car park is full every morning " * 4)
