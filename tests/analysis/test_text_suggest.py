@@ -1,8 +1,12 @@
 import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
 from haveyoursay.analysis.themes.text.suggest import (
     NOTHING_LABEL,
+    STOP_WORDS,
+    CharacterGrams,
+    WordGrams,
     collapse_duplicates,
     fit_text_space,
     is_nothing_to_add,
@@ -173,3 +177,66 @@ def test_very_few_or_no_answers_do_not_fail():
     assert len(one.themes) == 1 and one.themes[0].size == 1
     only_nothing = suggest_themes(["No", "nothing"])
     assert [theme.label for theme in only_nothing.themes] == [NOTHING_LABEL]
+
+
+def test_character_grams_counted_word_by_word_are_the_ones_tfidf_vectorizer_gives():
+    answers, _ = answers_and_truth()
+    learn = [normalise(text) for text in answers[::2]] + ["a bb ccc a bb"]
+    unseen = [normalise(text) for text in answers[1::2]] + ["", "zzzzzz qq", "lighting lighting lighting"]
+    # min_df and max_features both bite here: 300 of the n-grams seen at least twice, ties among them.
+    settings = dict(ngram_range=(3, 5), min_df=2, max_features=300)
+    plain = TfidfVectorizer(analyzer="char_wb", lowercase=False, sublinear_tf=True, dtype=np.float32, **settings)
+    expected_learnt, expected_unseen = plain.fit_transform(learn), plain.transform(unseen)
+    grams = CharacterGrams(**settings)
+    learnt = grams.fit_transform(learn)
+    assert grams.vocabulary_ == plain.vocabulary_
+    assert np.allclose(grams.idf_, plain.idf_)
+    assert np.allclose(learnt.toarray(), expected_learnt.toarray())
+    assert np.allclose(grams.transform(unseen).toarray(), expected_unseen.toarray())
+
+
+def test_word_grams_are_the_words_and_pairs_tfidf_vectorizer_gives():
+    answers, _ = answers_and_truth()
+    learn = [normalise(text) for text in answers[::2]] + ["a bb ccc a bb"]
+    unseen = [normalise(text) for text in answers[1::2]] + ["", "zzzzzz qq", "street lighting street lighting"]
+    settings = dict(min_df=2, max_df=0.5, max_features=60)  # ties among the 60 most frequent
+    plain = TfidfVectorizer(
+        ngram_range=(1, 2), stop_words=STOP_WORDS, lowercase=False, sublinear_tf=True, dtype=np.float32, **settings
+    )
+    expected_learnt, expected_unseen = plain.fit_transform(learn), plain.transform(unseen)
+    grams = WordGrams(stop_words=STOP_WORDS, **settings)
+    learnt = grams.fit_transform(learn)
+    assert grams.vocabulary_ == plain.vocabulary_
+    assert np.allclose(learnt.toarray(), expected_learnt.toarray())
+    assert np.allclose(grams.transform(unseen).toarray(), expected_unseen.toarray())
+    counter = CountVectorizer(ngram_range=(1, 2), stop_words=list(STOP_WORDS), lowercase=False)
+    counts, terms = WordGrams(stop_words=STOP_WORDS).count(unseen)
+    assert terms == list(counter.fit(unseen).get_feature_names_out())
+    assert (counts.toarray() == counter.transform(unseen).toarray()).all()
+
+
+def test_a_space_learnt_from_a_sample_places_every_answer_as_if_learnt_again():
+    answers, _ = answers_and_truth()
+    answers = answers + [f"{first} {second}" for first, second in zip(answers, reversed(answers))]
+    space = fit_text_space(answers, random_state=0, max_fit_answers=20)
+    first = space.transform(answers)  # reuses what learning computed for the 20 answers of the sample
+    again = space.transform(answers)  # computes every answer afresh
+    assert len(first) == len(answers) and first.dense.shape[0] == len(first.texts) == len(set(first.texts))
+    assert (first.inverse == again.inverse).all() and first.texts == again.texts
+    assert np.allclose(first.sparse.toarray(), again.sparse.toarray())
+    assert np.allclose(first.dense, again.dense)
+    assert (np.linalg.norm(first.dense[~first.nothing], axis=1) > 0.99).all()
+
+
+def test_answers_the_same_but_for_case_and_punctuation_get_the_same_theme():
+    answers, _ = answers_and_truth()
+    copies = ["Bus fares are too expensive for a family, it is cheaper to drive!", "BUS FARES ARE TOO EXPENSIVE..."]
+    suggestion = suggest_themes(answers + copies + ["bus fares are too expensive"], n_themes=4, random_state=0)
+    assert suggestion.assignments[len(answers)] == suggestion.assignments[answers.index(BUSES[3])]
+    assert suggestion.assignments[-2] == suggestion.assignments[-1]
+
+
+def test_spacing_does_not_decide_whether_an_answer_has_nothing_to_add():
+    assert is_nothing_to_add("No" + " _" * 30 + " thanks")  # underscores leave wide gaps, not words
+    assert is_nothing_to_add("n/a " * 10)  # twenty words before "n a" becomes "na"
+    assert not is_nothing_to_add("No, " + "the car park is full every morning " * 4)

@@ -17,7 +17,7 @@ without those words, and answers with no letter or digit at all.
 
 import re
 
-from haveyoursay.analysis.themes.text.suggest import is_nothing_to_add, normalise
+from haveyoursay.analysis.themes.text.suggest import normalise, says_nothing_to_add
 
 # Whole answers (normalised: lower case, apostrophes dropped, punctuation as spaces).
 SAYS_NOTHING = frozenset(
@@ -39,5 +39,5 @@ def is_non_answer(text):
     text = "" if text is None else str(text)
     if not LETTER_OR_DIGIT_RE.search(text):
         return True
-    words = normalise(text).split()
-    return is_nothing_to_add(text) or " ".join(words) in SAYS_NOTHING
+    normalised = normalise(text)
+    return says_nothing_to_add(normalised) or " ".join(normalised.split()) in SAYS_NOTHING

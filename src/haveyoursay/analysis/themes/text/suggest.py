@@ -19,6 +19,10 @@ How:
    5-grams inside words (so "park", "parking" and "carpark" meet), sublinear term
    frequencies, then latent semantic analysis (truncated SVD) to 100 dimensions and unit
    length, so that answers which use different words for the same thing come closer.
+   The vocabulary and the SVD are learnt from at most 20,000 distinct answers; the terms are
+   counted on arrays (`WordGrams`, `CharacterGrams`: the TF-IDF scikit-learn's
+   TfidfVectorizer gives, without passing every term through Python), so that 100,000 long
+   answers take seconds.
 4. They are clustered by k-means on those vectors (cosine, in effect), weighted by how many
    gave each answer. The number of themes is the one asked for, or √(n/2) for n distinct
    answers, from 2 to 20 (`choose_theme_count` says why).
@@ -32,13 +36,15 @@ codeframe on the same vectors.
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 NOTHING_LABEL = "Nothing to add"
 MAX_THEMES = 20
@@ -89,7 +95,14 @@ def normalise(text):
 
 def is_nothing_to_add(text):
     """True for an empty answer or one that only says there is nothing to say."""
-    words = N_A_RE.sub("na", normalise(text)).split()
+    return says_nothing_to_add(normalise(text))
+
+
+def says_nothing_to_add(normalised):
+    """`is_nothing_to_add` of a text `normalise` has already been through."""
+    if len(normalised.split(None, 2 * MAX_NOTHING_WORDS)) > 2 * MAX_NOTHING_WORDS:
+        return False  # too long even were every pair of words an "n a" (found without splitting a long answer)
+    words = N_A_RE.sub("na", normalised).split()
     if not words:
         return True
     if len(words) > MAX_NOTHING_WORDS:
@@ -101,16 +114,240 @@ def is_nothing_to_add(text):
 
 def collapse_duplicates(texts):
     """(distinct normalised texts, the row of each answer among them, how many answers each row stands for)."""
-    rows, distinct, inverse = {}, [], np.empty(len(texts), dtype=np.int64)
-    for position, text in enumerate(texts):
+    rows, distinct, row_of = {}, [], {}
+    for text in dict.fromkeys(texts):  # each text as given once: normalising is the costly part
         key = normalise(text)
         row = rows.get(key)
         if row is None:
             row = rows[key] = len(distinct)
             distinct.append(key)
-        inverse[position] = row
+        row_of[text] = row
+    inverse = np.fromiter(map(row_of.__getitem__, texts), dtype=np.int64, count=len(texts))
     counts = np.bincount(inverse, minlength=len(distinct)) if len(texts) else np.zeros(0, dtype=np.int64)
     return distinct, inverse, counts
+
+
+@dataclass
+class Words:
+    """The words of some texts, each distinct word numbered once: what `WordGrams` and `CharacterGrams` count.
+
+    Words are what lies between spaces, as `normalise` leaves a text.
+    """
+
+    distinct: list  # each word once, in the order first used
+    numbers: np.ndarray  # every word of every text, as its position in `distinct`
+    text_of: np.ndarray  # the text each of those came from
+    n_texts: int
+
+    @classmethod
+    def of(cls, texts):
+        if isinstance(texts, Words):
+            return texts
+        split = [text.split() for text in texts]
+        every = list(chain.from_iterable(split))
+        number = dict.fromkeys(every)
+        for position, word in enumerate(number):
+            number[word] = position
+        numbers = np.fromiter(map(number.__getitem__, every), dtype=np.int64, count=len(every))
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        return cls(list(number), numbers, np.repeat(np.arange(len(split), dtype=np.int64), lengths), len(split))
+
+    def subset(self, rows):
+        """The words of the texts at `rows` alone, those texts numbered in that order."""
+        position = np.full(self.n_texts, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        kept = position[self.text_of] >= 0
+        return Words(self.distinct, self.numbers[kept], position[self.text_of[kept]], len(rows))
+
+
+class Grams:
+    """TF-IDF over terms a subclass counts, computed as scikit-learn's `TfidfVectorizer` computes it.
+
+    The vocabulary is the terms in alphabetical order, limited by document frequency
+    (`min_df`, `max_df`) and then to the `max_features` most frequent (ties broken as
+    TfidfVectorizer breaks them); weights are sublinear term frequency times smoothed IDF,
+    rows of unit length, float32. The subclasses count the terms with arrays and sparse
+    products where TfidfVectorizer passes every term of every answer through Python, one at
+    a time: on long answers that was most of the time spent on the whole representation.
+    """
+
+    def __init__(self, min_df=1, max_df=1.0, max_features=None):
+        self.min_df, self.max_df, self.max_features = min_df, max_df, max_features
+
+    def fit(self, texts):
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts):
+        """Learn the vocabulary and weights from `texts` and return their TF-IDF (the same as `transform`)."""
+        counts, terms = self.count(texts)
+        kept = self._kept_columns(counts)
+        counts = counts[:, kept]
+        self.vocabulary_ = {terms[column]: position for position, column in enumerate(kept)}
+        frequency = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32) + np.float32(1)
+        self.idf_ = np.log(np.float32(counts.shape[0] + 1) / frequency) + np.float32(1)
+        return self._weigh(counts)
+
+    def transform(self, texts):
+        return self._weigh(self.count_known(texts))
+
+    def count(self, texts):
+        """(how often each text uses each term, as float32, the terms in alphabetical order); ValueError if none."""
+        raise NotImplementedError
+
+    def count_known(self, texts):
+        """How often each text uses each term of the vocabulary learnt."""
+        raise NotImplementedError
+
+    def _kept_columns(self, counts):
+        documents = counts.shape[0]
+        frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+        most = self.max_df if isinstance(self.max_df, int) else self.max_df * documents
+        least = self.min_df if isinstance(self.min_df, int) else self.min_df * documents
+        if most < least:
+            raise ValueError("max_df corresponds to fewer documents than min_df")
+        mask = (frequency <= most) & (frequency >= least)
+        if self.max_features is not None and mask.sum() > self.max_features:
+            totals = np.asarray(counts.sum(axis=0)).ravel()
+            chosen = np.flatnonzero(mask)[(-totals[mask]).argsort()[: self.max_features]]
+            mask = np.zeros(len(frequency), dtype=bool)
+            mask[chosen] = True
+        if not mask.any():
+            raise ValueError("after the limits on document frequency, no terms remain")
+        return np.flatnonzero(mask)
+
+    def _weigh(self, counts):
+        counts.sort_indices()
+        np.log(counts.data, out=counts.data)
+        counts.data += np.float32(1)
+        counts.data *= self.idf_[counts.indices]
+        return normalize(counts, copy=False)
+
+
+def _count_matrix(rows, columns, shape):
+    counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=shape)
+    counts.sum_duplicates()
+    return counts
+
+
+class WordGrams(Grams):
+    """Words and word pairs, stop words left out before pairing: what
+    `TfidfVectorizer(ngram_range=(1, 2), stop_words=..., lowercase=False, sublinear_tf=True)` gives
+    normalised texts (its words of two or more letters or digits: `min_length` 2).
+
+    Each distinct word is numbered once and a pair of words is a pair of numbers, so the
+    counting is done on arrays. `count` alone is `CountVectorizer(ngram_range=(1, 2))`'s count.
+    """
+
+    def __init__(self, stop_words=(), min_df=1, max_df=1.0, max_features=None, min_length=2):
+        super().__init__(min_df, max_df, max_features)
+        self.stop_words, self.min_length = frozenset(stop_words), min_length
+
+    def count(self, texts):
+        words = Words.of(texts)
+        numbers, text_of = self._kept(words)
+        base = len(words.distinct)
+        used = np.unique(numbers)
+        first, second, pair_text = self._pairs(numbers, text_of)
+        codes, pair_of = np.unique(first * base + second, return_inverse=True)
+        terms = [words.distinct[number] for number in used.tolist()] + [
+            f"{words.distinct[code // base]} {words.distinct[code % base]}" for code in codes.tolist()
+        ]
+        if not terms:
+            raise ValueError("empty vocabulary: the answers have only stop words or no words")
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        position = np.empty(len(terms), dtype=np.int64)
+        position[order] = np.arange(len(terms))
+        single = np.zeros(base, dtype=np.int64)
+        single[used] = np.arange(len(used))
+        rows = np.concatenate([text_of, pair_text])
+        columns = position[np.concatenate([single[numbers], len(used) + pair_of.ravel()])]
+        return _count_matrix(rows, columns, (words.n_texts, len(terms))), [terms[index] for index in order]
+
+    def count_known(self, texts):
+        words = Words.of(texts)
+        numbers, text_of = self._kept(words)
+        base = len(words.distinct)
+        number = {word: index for index, word in enumerate(words.distinct)}
+        single = np.array([self.vocabulary_.get(word, -1) for word in words.distinct], dtype=np.int64)
+        # The vocabulary's pairs of words, in these texts' numbering (pairs of a word not used here left out).
+        known_codes, known_columns = [], []
+        for term, column in self.vocabulary_.items():
+            if " " in term:
+                left, right = term.split(" ")
+                if left in number and right in number:
+                    known_codes.append(number[left] * base + number[right])
+                    known_columns.append(column)
+        order = np.argsort(known_codes)
+        known_codes = np.array(known_codes, dtype=np.int64)[order]
+        known_columns = np.array(known_columns, dtype=np.int64)[order]
+        first, second, pair_text = self._pairs(numbers, text_of)
+        codes = first * base + second
+        found = np.searchsorted(known_codes, codes)
+        found[found == len(known_codes)] = 0
+        is_known = known_codes[found] == codes if len(known_codes) else np.zeros(len(codes), dtype=bool)
+        single_columns = single[numbers]
+        rows = np.concatenate([text_of[single_columns >= 0], pair_text[is_known]])
+        columns = np.concatenate([single_columns[single_columns >= 0], known_columns[found[is_known]]])
+        return _count_matrix(rows, columns, (words.n_texts, len(self.vocabulary_)))
+
+    def _kept(self, words):
+        """(the numbers and texts of the words counted: stop words and words too short left out)."""
+        counted = np.fromiter(
+            (len(word) >= self.min_length and word not in self.stop_words for word in words.distinct),
+            dtype=bool,
+            count=len(words.distinct),
+        )
+        kept = counted[words.numbers]
+        return words.numbers[kept], words.text_of[kept]
+
+    @staticmethod
+    def _pairs(numbers, text_of):
+        """(first word, second word, text) of each pair of words next to each other in a text."""
+        together = np.flatnonzero(text_of[1:] == text_of[:-1])
+        return numbers[together], numbers[together + 1], text_of[together]
+
+
+class CharacterGrams(Grams):
+    """Character n-grams inside words: what `TfidfVectorizer(analyzer="char_wb", lowercase=False,
+    sublinear_tf=True)` gives.
+
+    A text's n-grams inside words are the sum of its words' n-grams, so each distinct word is
+    cut into n-grams once (by TfidfVectorizer's own analyser) and the texts' counts are the
+    product of two sparse matrices: texts × words, words × n-grams.
+    """
+
+    def __init__(self, ngram_range=(3, 5), min_df=1, max_df=1.0, max_features=None):
+        super().__init__(min_df, max_df, max_features)
+        self.ngram_range = ngram_range
+        self.analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False).build_analyzer()
+
+    def count(self, texts):
+        words = Words.of(texts)
+        grams = sorted({gram for word in words.distinct for gram in self.analyse(word)})
+        if not grams:
+            raise ValueError("empty vocabulary: the answers have no words")
+        vocabulary = {gram: column for column, gram in enumerate(grams)}
+        return self._by_word(words) @ self._grams_of_words(words.distinct, vocabulary), grams
+
+    def count_known(self, texts):
+        words = Words.of(texts)
+        return self._by_word(words) @ self._grams_of_words(words.distinct, self.vocabulary_)
+
+    @staticmethod
+    def _by_word(words):
+        """How often each text uses each word."""
+        return _count_matrix(words.text_of, words.numbers, (words.n_texts, len(words.distinct)))
+
+    def _grams_of_words(self, words, vocabulary):
+        """A matrix of how often each word holds each n-gram of `vocabulary` (the others left out)."""
+        indices, lengths = [], []
+        for word in words:
+            before = len(indices)
+            indices.extend(column for column in map(vocabulary.get, self.analyse(word)) if column is not None)
+            lengths.append(len(indices) - before)
+        rows = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
+        return _count_matrix(rows, np.array(indices, dtype=np.int64), (len(words), len(vocabulary)))
 
 
 @dataclass
@@ -127,6 +364,7 @@ class Vectors:
     sparse: sparse.csr_matrix
     dense: np.ndarray
     nothing: np.ndarray
+    words: Words | None = field(default=None, repr=False)  # the words of `texts`, split once for every use
 
     def __len__(self):
         return len(self.inverse)
@@ -137,31 +375,58 @@ class Vectors:
 
 
 @dataclass
+class Fitted:
+    """The answers a `TextSpace` was learnt from, collapsed, and the TF-IDF of those it learnt from."""
+
+    texts: list
+    collapsed: tuple
+    learnt_from: dict  # text: its row in `tfidf`
+    tfidf: sparse.csr_matrix
+
+    def tfidf_of(self, distinct, words, compute):
+        """The TF-IDF of `distinct` texts (their `Words`), computed (by `compute`) only for those not learnt from."""
+        known = np.fromiter((self.learnt_from.get(text, -1) for text in distinct), dtype=np.int64, count=len(distinct))
+        unknown = np.flatnonzero(known < 0)
+        if not len(unknown):
+            return self.tfidf[known]
+        computed = compute(words.subset(unknown))
+        known[unknown] = self.tfidf.shape[0] + np.arange(len(unknown))
+        return sparse.vstack([self.tfidf, computed], format="csr")[known]
+
+
+@dataclass
 class TextSpace:
     """The vocabulary, weights and LSA learnt from a question's answers; turns answers into `Vectors`."""
 
-    words: TfidfVectorizer
-    characters: TfidfVectorizer
+    words: WordGrams
+    characters: CharacterGrams
     svd: TruncatedSVD | None
+    # What fitting computed that transforming the same answers needs again, kept for the first
+    # `transform` only: the answers collapsed, and the TF-IDF of those the vocabulary was learnt from.
+    fitted: Fitted | None = field(default=None, repr=False, compare=False)
 
     def transform(self, texts):
+        texts = list(texts)
+        fitted, self.fitted = self.fitted, None
+        if fitted is not None and fitted.texts == texts:
+            return self.transform_distinct(*fitted.collapsed, fitted=fitted)
         distinct, inverse, counts = collapse_duplicates(texts)
-        return self.transform_distinct(distinct, inverse, counts)
+        return self.transform_distinct(distinct, inverse, counts, fitted=fitted)
 
-    def transform_distinct(self, distinct, inverse, counts):
-        tfidf = self.tfidf(distinct)
+    def transform_distinct(self, distinct, inverse, counts, fitted=None):
+        words = Words.of(distinct)
+        tfidf = self.tfidf(words) if fitted is None else fitted.tfidf_of(distinct, words, self.tfidf)
         dense = self.project(tfidf)
-        nothing = np.array([is_nothing_to_add(text) for text in distinct], dtype=bool)
-        return Vectors(distinct, inverse, counts, tfidf, dense, nothing)
+        nothing = np.fromiter(map(says_nothing_to_add, distinct), dtype=bool, count=len(distinct))
+        return Vectors(distinct, inverse, counts, tfidf, dense, nothing, words)
 
     def tfidf(self, distinct):
-        if not distinct:
+        """The TF-IDF of the `distinct` texts (or their `Words`)."""
+        words = Words.of(distinct)
+        if not words.n_texts:
             width = len(self.words.vocabulary_) + len(self.characters.vocabulary_)
             return sparse.csr_matrix((0, width), dtype=np.float32)
-        # Each part of unit length, then scaled so that the whole is of unit length too.
-        words = normalize(self.words.transform(distinct))
-        characters = normalize(self.characters.transform(distinct))
-        return (sparse.hstack([words, characters], format="csr") * np.float32(np.sqrt(0.5))).astype(np.float32)
+        return _side_by_side(self.words.transform(words), self.characters.transform(words))
 
     def project(self, tfidf):
         if self.svd is None or tfidf.shape[0] == 0:
@@ -171,7 +436,8 @@ class TextSpace:
 
 def fit_text_space(texts, random_state=0, dimensions=DIMENSIONS, max_fit_answers=MAX_FIT_ANSWERS):
     """Learn the vocabulary and the LSA from the answers (all of them: their codes are not needed)."""
-    distinct, _, counts = collapse_duplicates(texts)
+    texts = list(texts)
+    collapsed = distinct, _, counts = collapse_duplicates(texts)
     fit_on = [text for text in distinct if text] or ["empty"]
     if len(fit_on) > max_fit_answers:
         # A sample of distinct answers, favouring the ones many people gave.
@@ -182,32 +448,45 @@ def fit_text_space(texts, random_state=0, dimensions=DIMENSIONS, max_fit_answers
         fit_on = [fit_on[i] for i in np.sort(chosen)]
     min_df = 2 if len(fit_on) >= 500 else 1
     max_df = 0.5 if len(fit_on) >= 50 else 1.0
-    words = _fit_vectoriser(
-        fit_on,
-        dict(ngram_range=(1, 2), stop_words=STOP_WORDS, min_df=min_df, max_df=max_df, max_features=100_000),
+    words, word_tfidf = _fit_vectoriser(
+        WordGrams, fit_on, dict(stop_words=STOP_WORDS, min_df=min_df, max_df=max_df, max_features=100_000)
     )
-    characters = _fit_vectoriser(
-        fit_on, dict(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df, max_features=100_000)
+    characters, character_tfidf = _fit_vectoriser(
+        CharacterGrams, fit_on, dict(ngram_range=(3, 5), min_df=min_df, max_features=100_000)
     )
-    space = TextSpace(words, characters, None)
-    tfidf = space.tfidf(fit_on)
+    tfidf = _side_by_side(word_tfidf, character_tfidf)
+    learnt_from = {text: row for row, text in enumerate(fit_on)}
+    space = TextSpace(words, characters, None, Fitted(texts, collapsed, learnt_from, tfidf))
     components = min(dimensions, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
     if components >= 2:
-        space.svd = TruncatedSVD(n_components=components, random_state=random_state).fit(tfidf)
+        with threadpool_limits(limits=1):
+            space.svd = TruncatedSVD(n_components=components, random_state=random_state).fit(tfidf)
     return space
 
 
-def _fit_vectoriser(texts, options):
-    settings = dict(sublinear_tf=True, dtype=np.float32, lowercase=False, **options)
+def _fit_vectoriser(kind, texts, options):
+    """(the vectoriser learnt from `texts`, their TF-IDF), keeping every term if the limits leave none."""
     try:
-        return TfidfVectorizer(**settings).fit(texts)
+        vectoriser = kind(**options)
+        return vectoriser, vectoriser.fit_transform(texts)
     except ValueError:
         # Too few answers for the document-frequency limits (or no words at all): keep every term.
-        settings.update(min_df=1, max_df=1.0, token_pattern=r"(?u)\b\w+\b")
+        options = dict(options, min_df=1, max_df=1.0)
+        if kind is WordGrams:
+            options["min_length"] = 1
         try:
-            return TfidfVectorizer(**settings).fit(texts)
+            vectoriser = kind(**options)
+            return vectoriser, vectoriser.fit_transform(texts)
         except ValueError:
-            return TfidfVectorizer(**settings).fit(texts + ["empty"])
+            vectoriser = kind(**options)
+            return vectoriser, vectoriser.fit_transform(texts + ["empty"])[: len(texts)]
+
+
+def _side_by_side(words, characters):
+    """The word and the character TF-IDF side by side, each of unit length, then scaled so the whole is too."""
+    return (sparse.hstack([normalize(words), normalize(characters)], format="csr") * np.float32(np.sqrt(0.5))).astype(
+        np.float32
+    )
 
 
 @dataclass
@@ -274,6 +553,11 @@ def _distinct_points(dense):
 def kmeans_labels(dense, weights, n_themes, random_state):
     if n_themes == 1:
         return np.zeros(len(dense), dtype=np.int64)
+    with threadpool_limits(limits=1):
+        return _kmeans_labels(dense, weights, n_themes, random_state)
+
+
+def _kmeans_labels(dense, weights, n_themes, random_state):
     fit_rows = _fit_sample(len(dense), weights, random_state)
     model = KMeans(n_clusters=n_themes, n_init=_restarts(len(fit_rows), 20), random_state=random_state)
     model.fit(dense[fit_rows], sample_weight=weights[fit_rows])
@@ -311,7 +595,9 @@ def choose_theme_count(n_answers, max_themes=MAX_THEMES):
 def describe_themes(vectors, row_theme, typical=TYPICAL_ANSWERS):
     """A `Theme` for each theme number in `row_theme` (per distinct answer), in number order."""
     n_themes = int(row_theme.max()) + 1
-    terms = defining_terms(vectors.texts, row_theme, vectors.counts, n_themes, exclude=vectors.nothing)
+    terms = defining_terms(
+        vectors.texts, row_theme, vectors.counts, n_themes, exclude=vectors.nothing, words=vectors.words
+    )
     _, first_answer = np.unique(vectors.inverse, return_index=True)
     themes = []
     for number in range(n_themes):
@@ -337,22 +623,22 @@ def nearest_centre(dense, counts, rows, how_many):
     return rows[np.argsort(-closeness, kind="stable")[:how_many]]
 
 
-def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DEFINING_TERMS):
+def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DEFINING_TERMS, words=None):
     """For each theme, the words and phrases most particular to it (class-based TF-IDF).
 
     A term's weight in a theme is its share of the theme's words times log(1 + the average
     number of words per theme / the term's frequency over all themes), among the terms at
     least `DISTINCTIVE_RATIO` times commoner in the theme than in the others; a word already
-    in a higher-ranked phrase is not repeated.
+    in a higher-ranked phrase is not repeated. `words`: the `Words` of `texts`, if already split.
     """
     keep = np.ones(len(texts), dtype=bool) if exclude is None else ~exclude
     keep &= row_theme >= 0
     rows = np.flatnonzero(keep)
     if not len(rows):
         return [[] for _ in range(n_themes)]
-    counter = CountVectorizer(ngram_range=(1, 2), stop_words=list(LABEL_STOP_WORDS), lowercase=False)
     try:
-        term_counts = counter.fit_transform([texts[row] for row in rows])
+        source = words.subset(rows) if words is not None else [texts[row] for row in rows]
+        term_counts, vocabulary = WordGrams(stop_words=LABEL_STOP_WORDS).count(source)
     except ValueError:  # nothing but stop words
         return [[] for _ in range(n_themes)]
     membership = sparse.csr_matrix(
@@ -364,7 +650,6 @@ def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DE
     average = words_per_theme[words_per_theme > 0].mean() if (words_per_theme > 0).any() else 1.0
     frequency = per_theme / np.maximum(words_per_theme, 1)[:, None]
     weight = frequency * np.log1p(average / np.maximum(totals, 1))[None, :]
-    vocabulary = counter.get_feature_names_out()
     result = []
     for number in range(n_themes):
         # A term must also be commoner here than in the other themes ("staff" in every theme defines none).
