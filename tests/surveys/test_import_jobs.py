@@ -155,7 +155,7 @@ class TestTheQueuedImport:
         response, run_queued_work = queued(officer_client.post, url("run", questionnaire, token))
         assert response["Location"] == url("run", questionnaire, token)
         html = officer_client.get(url("run", questionnaire, token)).content.decode()
-        assert "Importing the responses" in html and "nothing is saved until every row is" in html
+        assert "Importing the responses" in html and "none of them is counted until every one is written" in html
         # A second click while it waits queues nothing more.
         again, _ = queued(officer_client.post, url("run", questionnaire, token))
         assert again.status_code == 200 and Job.objects.filter(title="Import a file of responses").count() == 1

@@ -131,12 +131,18 @@ def _import_upload(job_id, questionnaire_id, stored, path, file_name, sheet, cho
             warnings=len(check.warnings), dated_before_opening=check.early,
         )
 
+    def record_start(batch):
+        AuditEvent.record(
+            user, "responses.import_start", questionnaire.consultation,
+            batch=batch.pk, file=batch.file_name, to_write=batch.rows_to_write, job=job_id,
+        )
+
     try:
         # The database's rules (one import per file, one unfinished import per questionnaire)
         # stop another import of the same file, or of another file, in another worker.
         batch, check = importing.import_rows(
             questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record,
-            include_early=include_early, job_id=job_id, upload=stored,
+            include_early=include_early, job_id=job_id, upload=stored, started=record_start,
         )
     except importing.ImportInProgress as error:
         raise JobError(importing.in_progress_message(error.batch, error.same_file, name_the_file=False)) from None

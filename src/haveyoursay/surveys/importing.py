@@ -198,6 +198,13 @@ def in_progress_message(batch, same_file=False, name_the_file=True):
     )
 
 
+def previous_import_message(batch, name_the_file=True):
+    """Why this file can't be imported now: it was imported, or its import is unfinished."""
+    if batch.is_complete:
+        return already_imported_message(batch, name_the_file)
+    return in_progress_message(batch, same_file=True, name_the_file=name_the_file)
+
+
 def already_imported_message(batch, name_the_file=True):
     """Says when and by whom; `name_the_file=False` for a message others may read (a job's)."""
     when = timezone.localtime(batch.imported_at)
@@ -1545,7 +1552,7 @@ def unfinished_import(questionnaire):
 
 def import_rows(
     questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None,
-    include_early=False, job_id=None, upload="", chunk_rows=None,
+    include_early=False, job_id=None, upload="", chunk_rows=None, started=None,
 ):
     """Import every row, or none that anyone sees. Returns (batch, check).
 
@@ -1572,7 +1579,8 @@ def import_rows(
 
     `progress(done, total, message)` hears of the dry run row by row, then of the writing:
     responses written of responses to write. `job_id` is the job doing the work, and `upload`
-    the stored upload it reads (`store_upload`), kept on the batch to carry on from."""
+    the stored upload it reads (`store_upload`), kept on the batch to carry on from.
+    `started(batch)` is called in the transaction that creates the batch, not when carrying on."""
     chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
     sha256 = file_sha256(table.path)
     batch = _batch_to_carry_on(questionnaire, sha256, job_id)
@@ -1586,7 +1594,7 @@ def import_rows(
                           "none is counted until all are written")
     if batch is None:
         batch = _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload,
-                             include_early)
+                             include_early, started)
     else:
         batch = _claim_batch(batch, to_write, job_id, upload, include_early)
     check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
@@ -1640,16 +1648,20 @@ def _batch_to_carry_on(questionnaire, sha256, job_id):
     return batch
 
 
-def _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload, include_early):
+def _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload, include_early,
+                 started):
     try:
         with transaction.atomic():
-            return ImportBatch.objects.create(
+            batch = ImportBatch.objects.create(
                 questionnaire=questionnaire, file_name=(file_name or table.file_name)[:255], file_sha256=sha256,
                 mapping={**mapping.as_json(), "sheet": table.sheet},
                 imported_by=user if user and user.is_authenticated else None,
                 state=ImportBatch.State.IMPORTING, rows_to_write=to_write, job_id=job_id, upload=upload or "",
                 include_early=include_early,
             )
+            if started is not None:
+                started(batch)
+            return batch
     except IntegrityError:
         # Someone started this file, or another, at the same moment.
         batch = previous_import(questionnaire, sha256)

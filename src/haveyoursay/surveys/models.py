@@ -471,6 +471,11 @@ class Response(models.Model):
 
 
 class AnswerQuerySet(models.QuerySet):
+    def without_unfinished_imports(self):
+        """Leave out the answers on the responses of an import still being written: as
+        `Response.objects`, which leaves out the responses themselves."""
+        return self.exclude(response__import_batch__state=ImportBatch.State.IMPORTING)
+
     def counted(self, until=None):
         """Answers on the responses that are counted (`ResponseQuerySet.counted`)."""
         return self.filter(response__in=Response.objects.counted(until))
