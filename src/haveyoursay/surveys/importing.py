@@ -785,13 +785,18 @@ def load_result(stored_name, job_id):
 
 
 def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
-    """Delete uploads nobody finished importing within a day. Returns how many."""
+    """Delete uploads nobody finished importing within a day, but not the file of an import that
+    stopped part-way: it is kept to resume from until that import is resumed or discarded.
+    Returns how many."""
     cutoff = time.time() - older_than.total_seconds()
+    kept = {name for name in ImportBatch.objects.unfinished().values_list("upload", flat=True) if name}
     removed = 0
     storage = _object_storage()
     if storage is not None:
         _, names = storage.listdir(UPLOAD_FOLDER)
         for name in names:
+            if name in kept:
+                continue
             if STORED_NAME.match(name) or RESULT_NAME.match(name):
                 try:
                     if storage.get_modified_time(_object_name(name)).timestamp() < cutoff:
@@ -804,6 +809,8 @@ def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
     if not folder.is_dir():
         return 0
     for path in folder.iterdir():
+        if path.name in kept:
+            continue
         if STORED_NAME.match(path.name) or RESULT_NAME.match(path.name) or path.name.endswith(".json.part"):
             try:
                 if path.stat().st_mtime < cutoff:
@@ -1590,8 +1597,8 @@ def import_rows(
     if check.early and not include_early:
         raise EarlyDatesNotConfirmed(check)
     to_write = check.to_import
-    progress(0, to_write, f"Writing {to_write:,} response{'s' if to_write != 1 else ''}: "
-                          "none is counted until all are written")
+    progress(batch.rows_written if batch else 0, to_write, f"Writing {to_write:,} response{'s' if to_write != 1 else ''}: "
+                                                           "none is counted until all are written")
     if batch is None:
         batch = _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload,
                              include_early, started)
@@ -1638,8 +1645,10 @@ def _batch_to_carry_on(questionnaire, sha256, job_id):
     batch = previous_import(questionnaire, sha256)
     if batch is not None and batch.is_complete:
         raise AlreadyImported(batch)
-    if batch is not None and job_id is not None and batch.job_id == job_id:
-        return batch  # the queue runs this work again, after its worker stopped part-way
+    if batch is not None and batch.job_id == job_id:
+        # The queue runs this work again, after its worker stopped part-way; or, without a job,
+        # the command line (or a script) is run again on the same file.
+        return batch
     if batch is not None and not batch.is_interrupted():
         raise ImportInProgress(batch, same_file=True)
     other = unfinished_import(questionnaire)

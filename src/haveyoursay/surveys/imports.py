@@ -512,8 +512,9 @@ def _refuse_unless_interrupted(request, consultation, batch, doing):
         messages.info(request, f"This import is complete, so there is nothing to {doing}: its responses are counted. "
                                "If the file was wrong, undo the import instead.")
     elif not batch.is_interrupted():
-        messages.info(request, f"This import is still being written, so it can't be {doing}d: wait for it to "
-                               "finish, or, if no more rows are written for 30 minutes, it will be shown as stopped.")
+        messages.info(request, f"This import is still being written, so there is nothing to {doing} yet: wait for it "
+                               "to finish. If no more responses are written for 30 minutes, it is shown as stopped, "
+                               "to resume or discard.")
     else:
         return None
     return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
@@ -541,7 +542,7 @@ def resume(request, pk, batch_pk):
         )
         return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().select_related("job").get(pk=batch.pk)
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
         if refused := _refuse_unless_interrupted(request, consultation, locked, "resume"):
             return refused
         job = import_tasks.start_import(
@@ -567,7 +568,7 @@ def discard(request, pk, batch_pk):
         return refused
     if request.method == "POST":
         with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update().select_related("job").get(pk=batch.pk)
+            locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
             if refused := _refuse_unless_interrupted(request, consultation, locked, "discard"):
                 return refused
         deleted = importing.discard_import(locked)
