@@ -250,7 +250,9 @@ class TestTheSameFileTwice:
         def first_imports_meanwhile(done, total=None, message=""):
             if message.startswith("Writing"):
                 assert not ImportBatch.objects.exists()  # both have passed their own checks
-                import_tasks.import_upload_impl(first.pk, questionnaire.pk, first_name, "june.csv", "", chosen, officer.pk)
+                import_tasks.import_upload_impl(
+                    first.pk, questionnaire.pk, first_name, "june.csv", "", chosen, officer.pk
+                )
 
         with pytest.raises(JobError) as refused:
             import_tasks.import_upload_impl(

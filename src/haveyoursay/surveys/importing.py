@@ -1554,7 +1554,8 @@ def previous_import(questionnaire, sha256):
 
 def unfinished_import(questionnaire):
     """The import into this questionnaire being written, or stopped part-way, if there is one."""
-    return ImportBatch.objects.unfinished().filter(questionnaire=questionnaire).select_related("imported_by", "job").first()
+    unfinished = ImportBatch.objects.unfinished().filter(questionnaire=questionnaire)
+    return unfinished.select_related("imported_by", "job").first()
 
 
 def import_rows(
@@ -1597,8 +1598,9 @@ def import_rows(
     if check.early and not include_early:
         raise EarlyDatesNotConfirmed(check)
     to_write = check.to_import
-    progress(batch.rows_written if batch else 0, to_write, f"Writing {to_write:,} response{'s' if to_write != 1 else ''}: "
-                                                           "none is counted until all are written")
+    responses = f"{to_write:,} response{'s' if to_write != 1 else ''}"
+    progress(batch.rows_written if batch else 0, to_write,
+             f"Writing {responses}: none is counted until all are written")
     if batch is None:
         batch = _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload,
                              include_early, started)
