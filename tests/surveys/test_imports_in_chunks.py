@@ -13,7 +13,9 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -384,3 +386,24 @@ class TestTheStaffPages:
         stopped_job.refresh_from_db()
         assert stopped_job.state == ImportBatch.State.IMPORTING and stopped_job.rows_written == 6
         assert not AuditEvent.objects.filter(action__in=["responses.import_resume", "responses.import_discard"])
+
+
+class TestImportingAnotherFileMeanwhile:
+    def test_the_import_button_says_which_import_must_finish_first(
+        self, stopped_job, officer_client, committed, questionnaire
+    ):
+        consultation = questionnaire.consultation
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            uploaded = officer_client.post(
+                reverse("surveys_staff:import_upload", args=[consultation.pk]),
+                {"file": SimpleUploadedFile("july.csv", csv_bytes([HEADER, *rows(4, first=40)]))},
+            )
+        token = uploaded["Location"].rstrip("/").split("/")[-2]
+        mapped = {f"column_{i}": key for i, key in CHOSEN.items()}
+        committed(officer_client.post, reverse("surveys_staff:import_mapping", args=[consultation.pk, token]), mapped)
+        page = committed(officer_client.post, reverse("surveys_staff:import_run", args=[consultation.pk, token]))
+        html = page.content.decode()
+        assert page.status_code == 200 and "<title>Error: Check the file" in html
+        assert "An earlier import into this questionnaire (“carers-survey.csv”) stopped part-way" in html
+        assert f'href="{batch_url("done", stopped_job)}">See that import' in html
+        assert not Job.objects.filter(title="Import a file of responses").exclude(pk=stopped_job.job_id).exists()

@@ -385,7 +385,7 @@ def _check_page(request, consultation, entry, token, **context):
         request,
         TEMPLATES + "check.html",
         {"consultation": consultation, "entry": entry, "token": token, "check": None, "file_error": "",
-         "already_imported": "", "import_error": "", "confirm_error": "", **context},
+         "already_imported": "", "import_error": "", "confirm_error": "", "unfinished_error": "", **context},
     )
 
 
@@ -439,6 +439,14 @@ def run(request, pk, token):
         checked = _job(consultation, entry, "check_job")
         found = _found(entry, checked) if checked is not None and checked.state == Job.State.SUCCEEDED else None
         include_early = request.POST.get("include_early") == "yes"
+        unfinished = importing.unfinished_import(questionnaire)
+        same_file = unfinished is not None and unfinished.file_sha256 == entry["sha256"]
+        if unfinished is not None and not (same_file and unfinished.is_interrupted()):
+            # One import at a time; this file's own import, stopped part-way, is carried on.
+            return _check_page(
+                request, consultation, entry, token, check=found, unfinished=unfinished,
+                unfinished_error=importing.in_progress_message(unfinished, same_file=same_file),
+            )
         if found is not None and found.early and not include_early:
             responses = f"{found.early:,} response{'s' if found.early != 1 else ''}"
             return _check_page(request, consultation, entry, token, check=found, confirm_error=(
