@@ -225,6 +225,17 @@ class TestResuming:
         assert (folder / kept).exists() and not (folder / stale).exists()
 
 
+class TestFromAScript:
+    def test_a_file_is_imported_with_its_columns_named_by_their_headings(self, questionnaire, survey_file):
+        written = []
+        batch, check = importing.import_file(
+            questionnaire, survey_file(7), mapping={"ID": "@respondent_id", "vision": "vision", "why_vision": "why_vision"},
+            chunk_rows=CHUNK, progress=lambda done, total=None, message="": written.append((done, total)),
+        )
+        assert batch.row_count == check.to_import == 7 and Response.objects.counted().count() == 7
+        assert written[-3:] == [(3, 7), (6, 7), (7, 7)]
+
+
 class TestOneAtATime:
     def test_another_file_waits_for_an_unfinished_import(self, questionnaire, survey_file):
         stopped_part_way(questionnaire, survey_file(10))
@@ -368,8 +379,10 @@ class TestTheStaffPages:
         assert event.sentence == "Unfinished import of “carers-survey.csv” discarded by Olu Officer"
         assert event.detail["responses_deleted"] == 6
 
-    def test_resuming_without_the_file_says_to_upload_it_again(self, stopped_job, officer_client):
-        importing.delete_upload(stopped_job.upload)
+    def test_resuming_without_the_file_says_to_upload_it_again(self, stopped_job, officer_client, media_root):
+        importing.delete_upload(stopped_job.upload)  # as a refused or finished upload would be
+        assert importing.upload_exists(stopped_job.upload)  # kept: the import is to be resumed from it
+        (media_root / "imports" / stopped_job.upload).unlink()  # lost with the machine's disk, say
         html = officer_client.get(batch_url("done", stopped_job)).content.decode()
         assert "The uploaded file is no longer on the server" in html and "Resume the import</button>" not in html
         refused = officer_client.post(batch_url("resume", stopped_job), follow=True).content.decode()

@@ -726,8 +726,11 @@ def local_upload(stored_name):
 
 
 def delete_upload(stored_name):
-    """Delete the upload and whatever jobs found in it."""
+    """Delete the upload and whatever jobs found in it; but not the file of an import that stopped
+    part-way, which is kept to resume from until the import is discarded."""
     if not STORED_NAME.match(stored_name or ""):
+        return
+    if ImportBatch.objects.unfinished().filter(upload=stored_name).exists():
         return
     storage = _object_storage()
     if storage is not None:
@@ -1608,6 +1611,9 @@ def import_rows(
         batch = _claim_batch(batch, to_write, job_id, upload, include_early)
     check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
     written = Response.all_objects.filter(import_batch=batch).count()
+    # The dry run read the whole file within the time one read may take; the writing, which
+    # respondents' saves come between, has as long again.
+    table.deadline = time.monotonic() + table.limits["seconds"]
     pending = []
 
     def write_chunk():
@@ -1639,6 +1645,26 @@ def import_rows(
             "its responses are counted: carry on with the import, or discard it, from the page of imports."
         ) from None
     return _complete(batch, check, written, then), check
+
+
+def import_file(
+    questionnaire, path, *, mapping=None, sheet=None, user=None, progress=ignore_progress, include_early=False,
+    chunk_rows=None, then=None,
+):
+    """Import a file on this machine, as `haveyoursay import_responses` does, from a script or a
+    benchmark: `mapping` is {column heading: target} (`Mapping.from_json`), or None for the
+    columns matched by their headings. Returns (batch, check); refuses as `import_rows` does.
+    Run again on the same file after it stopped part-way, it carries on where it stopped."""
+    table = open_table(path, sheet=sheet)
+    targets = targets_for(questionnaire)
+    if mapping is None:
+        chosen = Mapping(table.columns, targets, propose_mapping(table.columns, targets))
+    else:
+        chosen = Mapping.from_json(table.columns, targets, mapping)
+    return import_rows(
+        questionnaire, table, chosen, user=user, progress=progress, include_early=include_early,
+        chunk_rows=chunk_rows, then=then,
+    )
 
 
 def _batch_to_carry_on(questionnaire, sha256, job_id):
