@@ -229,8 +229,8 @@ class TestFromAScript:
     def test_a_file_is_imported_with_its_columns_named_by_their_headings(self, questionnaire, survey_file):
         written = []
         batch, check = importing.import_file(
-            questionnaire, survey_file(7), mapping={"ID": "@respondent_id", "vision": "vision", "why_vision": "why_vision"},
-            chunk_rows=CHUNK, progress=lambda done, total=None, message="": written.append((done, total)),
+            questionnaire, survey_file(7),
+            mapping={"ID": "@respondent_id", "vision": "vision", "why_vision": "why_vision"}, chunk_rows=CHUNK, progress=lambda done, total=None, message="": written.append((done, total)),
         )
         assert batch.row_count == check.to_import == 7 and Response.objects.counted().count() == 7
         assert written[-3:] == [(3, 7), (6, 7), (7, 7)]
