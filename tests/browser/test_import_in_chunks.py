@@ -78,7 +78,7 @@ def test_a_stopped_import_is_found_and_resumed_by_keyboard(page, stopped_import,
     page.goto(f"/staff/consultations/{batch.questionnaire.consultation.pk}/import/")
     banner = page.get_by_role("region", name="Important")
     expect(banner).to_contain_text("The import of carers-survey.csv stopped part-way, with 6 of 10 responses written.")
-    expect(page.get_by_role("row", name="carers-survey.csv Stopped part-way")).to_contain_text("6 of 10 written")
+    expect(page.get_by_role("row", name="carers-survey.csv Stopped")).to_contain_text("6 of 10 written so far")
     axe_check(page)
     page.get_by_role("link", name="Resume or discard it").click()
 
@@ -121,7 +121,8 @@ def test_a_stopped_import_is_discarded_after_saying_what_goes(page, stopped_impo
 def test_an_import_being_written_shows_its_progress(request, width, stopped_import, officer, axe_check):
     """Its worker alive again: the page follows it, and offers nothing to resume or discard."""
     job = Job.objects.create(
-        kind=Job.Kind.IMPORT, title="Import a file of responses", consultation=stopped_import.questionnaire.consultation,
+        kind=Job.Kind.IMPORT, title="Import a file of responses",
+        consultation=stopped_import.questionnaire.consultation,
         task_path="haveyoursay.surveys.import_tasks.import_upload", state=Job.State.RUNNING,
         heartbeat_at=timezone.now(), progress_done=6, progress_total=10,
         progress_message="6 of 10 responses written: none is counted until all are",
