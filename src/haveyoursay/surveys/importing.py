@@ -1,5 +1,6 @@
 """Responses exported by other survey tools: read the file, map its columns to questions,
-check every row, then import all of them or none.
+check every row, then import all of them or none: written in chunks that nobody sees until
+the last is written, then counted at once (docs/decisions/0020-imports-in-chunks.md).
 
 Plain functions, so the staff site, `haveyoursay import_responses` and the tests do the same
 thing in the same order:
@@ -9,6 +10,7 @@ thing in the same order:
     mapping = Mapping(table.columns, targets, propose_mapping(table.columns, targets))
     check = check_rows(questionnaire, table, mapping)   # the dry run: writes nothing
     batch, check = import_rows(questionnaire, table, mapping, file_name=..., user=...)
+    batch, check = import_file(questionnaire, path, mapping={"ID": "@respondent_id", ...})  # all of the above
 
 On the staff site each step runs in the background (`surveys/import_tasks.py`), the first
 being `read_table`, reporting its progress, and leaves what it found beside the upload

@@ -237,7 +237,8 @@ class ResponseQuerySet(models.QuerySet):
     def counted(self, until=None):
         """The responses every count, table, report and open data file is made from: sent, not
         marked as a duplicate or withdrawn, and not from an import that was undone. Excluded
-        responses are kept, and shown as such to staff, but never counted."""
+        responses are kept, and shown as such to staff, but never counted. (An import still
+        being written is not there at all: `Response.objects` leaves its responses out.)"""
         responses = self.filter(state=Response.State.SUBMITTED, excluded_as="", import_batch__undone_at__isnull=True)
         if until is not None:
             responses = responses.filter(submitted_at__lte=until)
