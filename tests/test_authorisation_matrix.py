@@ -100,6 +100,8 @@ MATRIX = {
     "surveys_staff:import_check": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:import_run": (TEAM_ONLY, TEAM_ONLY),
     "surveys_staff:import_done": (TEAM_ONLY, TEAM_ONLY),
+    "surveys_staff:import_resume": (TEAM_ONLY, TEAM_ONLY),
+    "surveys_staff:import_discard": (TEAM_ONLY, TEAM_ONLY),
     "reports_staff:report": (STAFF, STAFF),
     "reports_staff:regenerate": (ANALYSTS, ANALYSTS),
     "reports_staff:publish": (TEAM_ONLY, TEAM_ONLY),

@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.models import Codeframe, Quote, Theme
@@ -108,6 +109,13 @@ class World:
         self.batch = ImportBatch.objects.create(
             questionnaire=self.questionnaire, file_name="responses.csv", file_sha256="0" * 64, imported_by=officer
         )
+        # An import that stopped part-way an hour ago, to resume or discard.
+        self.unfinished_batch = ImportBatch.objects.create(
+            questionnaire=self.questionnaire, file_name="more-responses.csv", file_sha256="1" * 64,
+            imported_by=officer, state=ImportBatch.State.IMPORTING, rows_to_write=40,
+        )
+        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        ImportBatch.objects.filter(pk=self.unfinished_batch.pk).update(imported_at=an_hour_ago)
         self.codeframe = Codeframe.objects.create(question=self.why)
         self.theme = Theme.objects.create(codeframe=self.codeframe, label="Respite breaks", origin=Theme.Origin.PERSON)
         answer = self.response.answers.get(question=self.why)
@@ -265,6 +273,8 @@ URL_PARAMETERS = {
     "surveys_staff:import_check": import_upload,
     "surveys_staff:import_run": import_upload,
     "surveys_staff:import_done": lambda w, c: {"pk": w.consultation.pk, "batch_pk": w.batch.pk},
+    "surveys_staff:import_resume": lambda w, c: {"pk": w.consultation.pk, "batch_pk": w.unfinished_batch.pk},
+    "surveys_staff:import_discard": lambda w, c: {"pk": w.consultation.pk, "batch_pk": w.unfinished_batch.pk},
     "reports_staff:report": consultation,
     "reports_staff:regenerate": consultation,
     "reports_staff:publish": consultation,

@@ -77,6 +77,14 @@ def colleague(make_user):
     return client
 
 
+def import_job(questionnaire, officer):
+    """The job an import runs as, recorded as the staff pages record it."""
+    return Job.objects.create(
+        kind=Job.Kind.IMPORT, title="Import a file of responses", consultation=questionnaire.consultation,
+        requested_by=officer, task_path="haveyoursay.surveys.import_tasks.import_upload", state=Job.State.RUNNING,
+    )
+
+
 def stored_file(media_root):
     (path,) = [p for p in (media_root / "imports").iterdir() if importing.STORED_NAME.match(p.name)]
     return path
@@ -147,7 +155,7 @@ class TestTheQueuedImport:
         response, run_queued_work = queued(officer_client.post, url("run", questionnaire, token))
         assert response["Location"] == url("run", questionnaire, token)
         html = officer_client.get(url("run", questionnaire, token)).content.decode()
-        assert "Importing the responses" in html and "nothing is saved until every row is" in html
+        assert "Importing the responses" in html and "none of them is counted until every one is written" in html
         # A second click while it waits queues nothing more.
         again, _ = queued(officer_client.post, url("run", questionnaire, token))
         assert again.status_code == 200 and Job.objects.filter(title="Import a file of responses").count() == 1
@@ -177,12 +185,13 @@ class TestTheQueuedImport:
                     out.write(csv_bytes([["LLR-005", "Not sure", ""]]))
 
         chosen = {"0": "@respondent_id", "1": "vision", "2": "why_vision"}
+        job = import_job(questionnaire, officer)
         with pytest.raises(JobError, match="Nothing was imported: the file has 1 problem to fix first"):
             import_tasks.import_upload_impl(
-                7, questionnaire.pk, stored, "carers-survey.csv", "", chosen, officer.pk, progress=meanwhile
+                job.pk, questionnaire.pk, stored, "carers-survey.csv", "", chosen, officer.pk, progress=meanwhile
             )
         assert not Response.objects.exists() and not ImportBatch.objects.exists()
-        found = importing.Check.from_json(importing.load_result(stored, 7)["check"])
+        found = importing.Check.from_json(importing.load_result(stored, job.pk)["check"])
         assert [str(p) for p in found.errors] == [
             "Row 6, column vision: ‘To what extent do you agree or disagree with the proposed vision?’: "
             "“Not sure” is not one of: Strongly agree, Tend to agree, Neither agree nor disagree, Tend to disagree, "
@@ -236,15 +245,18 @@ class TestTheSameFileTwice:
         for name in (first_name, second_name):
             (folder / name).write_bytes(csv_bytes([HEADER, *ROWS]))
         chosen = {"0": "@respondent_id", "1": "vision", "2": "why_vision"}
+        first, second = import_job(questionnaire, officer), import_job(questionnaire, officer)
 
         def first_imports_meanwhile(done, total=None, message=""):
             if message.startswith("Writing"):
                 assert not ImportBatch.objects.exists()  # both have passed their own checks
-                import_tasks.import_upload_impl(1, questionnaire.pk, first_name, "june.csv", "", chosen, officer.pk)
+                import_tasks.import_upload_impl(
+                    first.pk, questionnaire.pk, first_name, "june.csv", "", chosen, officer.pk
+                )
 
         with pytest.raises(JobError) as refused:
             import_tasks.import_upload_impl(
-                2, questionnaire.pk, second_name, "june-again.csv", "", chosen, officer.pk,
+                second.pk, questionnaire.pk, second_name, "june-again.csv", "", chosen, officer.pk,
                 progress=first_imports_meanwhile,
             )
         assert str(refused.value).startswith("This file was already imported on ")

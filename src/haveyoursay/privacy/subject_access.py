@@ -66,7 +66,7 @@ def find_person(kind, term):
     if kind in ("email", "name"):
         mentioned = Q(value__text__icontains=term) | Q(value__other__icontains=term)
         found.mentions = list(
-            Answer.objects.filter(mentioned)
+            Answer.objects.filter(mentioned).without_unfinished_imports()
             .exclude(response__in=[response.pk for response in responses])
             .select_related("response__questionnaire__consultation", "question")
             .order_by("response__questionnaire__consultation__title", "response__started_at")

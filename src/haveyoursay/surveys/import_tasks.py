@@ -108,8 +108,11 @@ def import_upload_impl(
     job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id=None, include_early=False, *,
     progress=ignore_progress,
 ):
-    """Import an upload, all of it or none, recorded in the audit trail with the import itself.
-    `include_early`: the person importing confirmed the rows dated before the consultation opened."""
+    """Import an upload, in chunks that nobody sees until the last is written, recorded in the audit
+    trail with the switch that makes them counted. Work stopped part-way leaves the batch
+    unfinished, and its upload kept, to carry on from or to discard. The same work run again
+    (by the queue, or by "Resume") carries on. `include_early`: the person importing confirmed
+    the rows dated before the consultation opened."""
     with importing.local_upload(stored) as path:
         return _import_upload(
             job_id, questionnaire_id, stored, path, file_name, sheet, chosen, user_id, include_early, progress
@@ -128,13 +131,21 @@ def _import_upload(job_id, questionnaire_id, stored, path, file_name, sheet, cho
             warnings=len(check.warnings), dated_before_opening=check.early,
         )
 
+    def record_start(batch):
+        AuditEvent.record(
+            user, "responses.import_start", questionnaire.consultation,
+            batch=batch.pk, file=batch.file_name, to_write=batch.rows_to_write, job=job_id,
+        )
+
     try:
-        # One transaction, in import_rows: another import of the same file, in another worker,
-        # is then stopped by the database's one-import-per-file rule, whenever it commits.
+        # The database's rules (one import per file, one unfinished import per questionnaire)
+        # stop another import of the same file, or of another file, in another worker.
         batch, check = importing.import_rows(
             questionnaire, table, mapping, user=user, file_name=file_name, progress=progress, then=record,
-            include_early=include_early,
+            include_early=include_early, job_id=job_id, upload=stored, started=record_start,
         )
+    except importing.ImportInProgress as error:
+        raise JobError(importing.in_progress_message(error.batch, error.same_file, name_the_file=False)) from None
     except importing.AlreadyImported as error:
         importing.delete_upload(stored)
         raise JobError(importing.already_imported_message(error.batch, name_the_file=False)) from None

@@ -1,5 +1,6 @@
 """Responses exported by other survey tools: read the file, map its columns to questions,
-check every row, then import all of them or none.
+check every row, then import all of them or none: written in chunks that nobody sees until
+the last is written, then counted at once (docs/decisions/0020-imports-in-chunks.md).
 
 Plain functions, so the staff site, `haveyoursay import_responses` and the tests do the same
 thing in the same order:
@@ -9,6 +10,7 @@ thing in the same order:
     mapping = Mapping(table.columns, targets, propose_mapping(table.columns, targets))
     check = check_rows(questionnaire, table, mapping)   # the dry run: writes nothing
     batch, check = import_rows(questionnaire, table, mapping, file_name=..., user=...)
+    batch, check = import_file(questionnaire, path, mapping={"ID": "@respondent_id", ...})  # all of the above
 
 On the staff site each step runs in the background (`surveys/import_tasks.py`), the first
 being `read_table`, reporting its progress, and leaves what it found beside the upload
@@ -50,6 +52,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from haveyoursay.hub.models import max_upload_bytes
@@ -64,6 +67,9 @@ ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
 FORMULA_STARTS = ("=", "+", "-", "@")
 ACCEPTED_DESCRIPTION = "CSV, Excel (.xlsx) or SPSS (.sav)"
 CHUNK_SIZE = 500
+# Responses written in one transaction: on SQLite, a respondent saving a page waits for one
+# chunk at most (docs/decisions/0020-imports-in-chunks.md).
+WRITE_CHUNK_ROWS = 200
 UPLOAD_FOLDER = "imports"
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
 KEY_MAX_LENGTH = Response._meta.get_field("import_key").max_length
@@ -166,6 +172,39 @@ class EarlyDatesNotConfirmed(ImportRefused):
             f"Nothing was imported: {count:,} response{'s are' if count != 1 else ' is'} dated before the consultation "
             "opened. Confirm that they should be imported, or correct their dates and upload the file again.",
         )
+
+
+class ImportInProgress(ValueError):
+    """An import into the questionnaire is being written, or was stopped part-way: one at a time."""
+
+    def __init__(self, batch, same_file=False):
+        self.batch, self.same_file = batch, same_file
+        super().__init__(in_progress_message(batch, same_file=same_file))
+
+
+def in_progress_message(batch, same_file=False, name_the_file=True):
+    """Why another import can't start now, and what to do; `name_the_file=False` for a job's message."""
+    written = f"{batch.rows_written:,} of {batch.rows_to_write:,} responses written, none of them counted yet"
+    named = f" (“{batch.file_name}”)" if name_the_file and not same_file else ""
+    if batch.is_interrupted():
+        which = "This file's import" if same_file else f"An earlier import into this questionnaire{named}"
+        return (
+            f"{which} stopped part-way, with {written}. Nothing more has been imported. On the page of imports, "
+            "resume that import to carry on from the first row not written, or discard it, then try again."
+        )
+    if same_file:
+        return f"This file is being imported already ({written}). Nothing more has been started: wait for it to finish."
+    return (
+        f"Another file{named} is being imported into this questionnaire ({written}). Files are imported one at a "
+        "time: import this one when that has finished. Rows that file holds will then be skipped."
+    )
+
+
+def previous_import_message(batch, name_the_file=True):
+    """Why this file can't be imported now: it was imported, or its import is unfinished."""
+    if batch.is_complete:
+        return already_imported_message(batch, name_the_file)
+    return in_progress_message(batch, same_file=True, name_the_file=name_the_file)
 
 
 def already_imported_message(batch, name_the_file=True):
@@ -689,8 +728,11 @@ def local_upload(stored_name):
 
 
 def delete_upload(stored_name):
-    """Delete the upload and whatever jobs found in it."""
+    """Delete the upload and whatever jobs found in it; but not the file of an import that stopped
+    part-way, which is kept to resume from until the import is discarded."""
     if not STORED_NAME.match(stored_name or ""):
+        return
+    if ImportBatch.objects.unfinished().filter(upload=stored_name).exists():
         return
     storage = _object_storage()
     if storage is not None:
@@ -748,13 +790,18 @@ def load_result(stored_name, job_id):
 
 
 def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
-    """Delete uploads nobody finished importing within a day. Returns how many."""
+    """Delete uploads nobody finished importing within a day, but not the file of an import that
+    stopped part-way: it is kept to resume from until that import is resumed or discarded.
+    Returns how many."""
     cutoff = time.time() - older_than.total_seconds()
+    kept = {name for name in ImportBatch.objects.unfinished().values_list("upload", flat=True) if name}
     removed = 0
     storage = _object_storage()
     if storage is not None:
         _, names = storage.listdir(UPLOAD_FOLDER)
         for name in names:
+            if name in kept:
+                continue
             if STORED_NAME.match(name) or RESULT_NAME.match(name):
                 try:
                     if storage.get_modified_time(_object_name(name)).timestamp() < cutoff:
@@ -767,6 +814,8 @@ def remove_stale_uploads(older_than=UPLOAD_LIFETIME):
     if not folder.is_dir():
         return 0
     for path in folder.iterdir():
+        if path.name in kept:
+            continue
         if STORED_NAME.match(path.name) or RESULT_NAME.match(path.name) or path.name.endswith(".json.part"):
             try:
                 if path.stat().st_mtime < cutoff:
@@ -1111,6 +1160,7 @@ class Row:
     details: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     status: str = "import"  # import, duplicate, empty, blank
+    written: bool = False  # by the unfinished import being carried on
     early: bool = False  # dated before the consultation opened
 
     def error(self, column, message):
@@ -1418,9 +1468,10 @@ class RowReader:
         row.key = f"row:{digest}" + (f":{occurrence}" if occurrence > 1 else "")
 
 
-def _rows(questionnaire, table, mapping):
+def _rows(questionnaire, table, mapping, carrying_on=None):
     """Every row of the file, read and checked, with duplicates of earlier imports marked, and
-    a Row with status "blank" for each blank row among them."""
+    a Row with status "blank" for each blank row among them. Carrying on with an unfinished
+    import, the rows it has written already are marked `written`."""
     reader = RowReader(questionnaire, mapping)
     seen_ids = {}  # respondent ID -> row number, within this file
     chunk = []
@@ -1432,7 +1483,14 @@ def _rows(questionnaire, table, mapping):
         existing = Response.objects.filter(questionnaire=questionnaire)
         imported = set(existing.filter(import_key__in=keys).values_list("import_key", flat=True))
         references = set(existing.filter(reference__in=keys).values_list("reference", flat=True))
+        written = set()
+        if carrying_on is not None:
+            written = set(Response.all_objects.filter(import_batch=carrying_on, import_key__in=keys)
+                          .values_list("import_key", flat=True))
         for row in rows:
+            if row.key in written:
+                row.written = True
+                continue
             if row.key in imported or row.key in references:
                 row.status = "duplicate"
                 row.problems = []  # a row that won't be imported can't stop the others
@@ -1493,81 +1551,219 @@ def _count(check, row):
 
 
 def previous_import(questionnaire, sha256):
-    """The import of this file that still counts; an undone one does not stop it being imported again."""
+    """The import of this file that still counts, or is being written; an undone one does not
+    stop it being imported again."""
     batches = ImportBatch.objects.filter(questionnaire=questionnaire, file_sha256=sha256, undone_at__isnull=True)
-    return batches.select_related("imported_by").first()
+    return batches.select_related("imported_by", "job").first()
+
+
+def unfinished_import(questionnaire):
+    """The import into this questionnaire being written, or stopped part-way, if there is one."""
+    unfinished = ImportBatch.objects.unfinished().filter(questionnaire=questionnaire)
+    return unfinished.select_related("imported_by", "job").first()
 
 
 def import_rows(
     questionnaire, table, mapping, *, user=None, file_name=None, progress=ignore_progress, then=None,
-    include_early=False,
+    include_early=False, job_id=None, upload="", chunk_rows=None, started=None,
 ):
-    """Import every row or none, in one transaction. Returns (batch, check).
+    """Import every row, or none that anyone sees. Returns (batch, check).
+
+    The rows are checked first, writing nothing (the dry run). Then they are written in chunks
+    of `chunk_rows` (WRITE_CHUNK_ROWS), each its own short transaction, so that respondents
+    saving their answers wait for one chunk at most, never for the whole file; the batch says
+    how many are written so far. Until the last is written, no response of the batch is
+    counted, listed or exported by anything (`Response.objects`); then one write makes the
+    batch complete, and all of them are there at once. `then(batch, check)` is called inside
+    that last transaction, so that what it writes (the audit trail's record, say) is kept only
+    with the completed import.
+
+    An import stopped part-way (its worker killed, the machine restarted, an error) leaves its
+    batch unfinished, with its rows unseen. The same file imported again carries on from the
+    first row not written, skipping those written by their import keys; `discard_import`
+    deletes them instead.
 
     AlreadyImported if this file was imported before, or is imported by someone else while
-    this runs; ImportRefused (with the check) if any row has an error, or EarlyDatesNotConfirmed
-    if rows are dated before the consultation opened and `include_early` doesn't confirm them. Rows already imported,
-    by ID or by content, are skipped and counted, as are blank rows and rows with no answers.
+    this runs; ImportInProgress if another import into the questionnaire is being written or
+    was stopped part-way (or this file is being imported by other work); ImportRefused (with
+    the check) if any row has an error, or EarlyDatesNotConfirmed if rows are dated before the
+    consultation opened and `include_early` doesn't confirm them. Rows already imported, by ID
+    or by content, are skipped and counted, as are blank rows and rows with no answers.
 
-    `progress` hears of the dry run row by row (the first half), then once before the rows are
-    written: the writing is one transaction, and a report from inside it would not be seen
-    until it had finished. `then(batch, check)` is called inside that transaction, so that
-    what it writes (the audit trail's record, say) is kept only with the import."""
+    `progress(done, total, message)` hears of the dry run row by row, then of the writing:
+    responses written of responses to write. `job_id` is the job doing the work, and `upload`
+    the stored upload it reads (`store_upload`), kept on the batch to carry on from.
+    `started(batch)` is called in the transaction that creates the batch, not when carrying on."""
+    chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
     sha256 = file_sha256(table.path)
-    batch = previous_import(questionnaire, sha256)
-    if batch is not None:
-        raise AlreadyImported(batch)
-
-    def first_half(done, total=None, message=""):
-        progress(done, None if total is None else 2 * total, message)
-
-    check = check_rows(questionnaire, table, mapping, progress=first_half)
+    batch = _batch_to_carry_on(questionnaire, sha256, job_id)
+    check = check_rows(questionnaire, table, mapping, progress=progress)
     if not check.ok:
         raise ImportRefused(check)
     if check.early and not include_early:
         raise EarlyDatesNotConfirmed(check)
-    progress(check.rows_in_file, 2 * check.rows_in_file,
-             f"Writing {check.to_import:,} response{'s' if check.to_import != 1 else ''}: none is saved until all are")
+    to_write = check.to_import
+    responses = f"{to_write:,} response{'s' if to_write != 1 else ''}"
+    progress(batch.rows_written if batch else 0, to_write,
+             f"Writing {responses}: none is counted until all are written")
+    if batch is None:
+        batch = _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload,
+                             include_early, started)
+    else:
+        batch = _claim_batch(batch, to_write, job_id, upload, include_early)
+    check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
+    written = Response.all_objects.filter(import_batch=batch).count()
+    # The dry run read the whole file within the time one read may take; the writing, which
+    # respondents' saves come between, has as long again.
+    table.deadline = time.monotonic() + table.limits["seconds"]
+    pending = []
+
+    def write_chunk():
+        nonlocal written
+        if not pending:
+            return
+        with transaction.atomic():
+            _create(questionnaire, batch, pending, user)
+            written += len(pending)
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_written=written, written_at=timezone.now())
+        pending.clear()
+        progress(written, to_write, f"{written:,} of {to_write:,} responses written: none is counted until all are")
+
+    try:
+        for row in _rows(questionnaire, table, mapping, carrying_on=batch):
+            _count(check, row)
+            if row.has_errors:  # the file changed under us: refuse, as the dry run would
+                discard_import(batch)
+                raise ImportRefused(check)
+            if row.status == "import" and not row.written:
+                pending.append(row)
+            if len(pending) >= chunk_rows:
+                write_chunk()
+        write_chunk()
+    except IntegrityError:
+        # Other work wrote some of the same rows at the same moment: this batch's own stay, unseen.
+        raise ImportFileError(
+            "Some of these rows were written by other work while this import ran, so it stopped part-way. None of "
+            "its responses are counted: carry on with the import, or discard it, from the page of imports."
+        ) from None
+    return _complete(batch, check, written, then), check
+
+
+def import_file(
+    questionnaire, path, *, mapping=None, sheet=None, user=None, progress=ignore_progress, include_early=False,
+    chunk_rows=None, then=None,
+):
+    """Import a file on this machine, as `haveyoursay import_responses` does, from a script or a
+    benchmark: `mapping` is {column heading: target} (`Mapping.from_json`), or None for the
+    columns matched by their headings. Returns (batch, check); refuses as `import_rows` does.
+    Run again on the same file after it stopped part-way, it carries on where it stopped."""
+    table = open_table(path, sheet=sheet)
+    targets = targets_for(questionnaire)
+    if mapping is None:
+        chosen = Mapping(table.columns, targets, propose_mapping(table.columns, targets))
+    else:
+        chosen = Mapping.from_json(table.columns, targets, mapping)
+    return import_rows(
+        questionnaire, table, chosen, user=user, progress=progress, include_early=include_early,
+        chunk_rows=chunk_rows, then=then,
+    )
+
+
+def _batch_to_carry_on(questionnaire, sha256, job_id):
+    """This file's unfinished import, to carry on with; None to start one. Refuses (AlreadyImported,
+    ImportInProgress) when the file is imported, or another import is unfinished."""
+    batch = previous_import(questionnaire, sha256)
+    if batch is not None and batch.is_complete:
+        raise AlreadyImported(batch)
+    if batch is not None and batch.job_id == job_id:
+        # The queue runs this work again, after its worker stopped part-way; or, without a job,
+        # the command line (or a script) is run again on the same file.
+        return batch
+    if batch is not None and not batch.is_interrupted():
+        raise ImportInProgress(batch, same_file=True)
+    other = unfinished_import(questionnaire)
+    if other is not None and other != batch:
+        raise ImportInProgress(other)
+    return batch
+
+
+def _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_write, job_id, upload, include_early,
+                 started):
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 questionnaire=questionnaire, file_name=(file_name or table.file_name)[:255], file_sha256=sha256,
-                mapping={**mapping.as_json(), "sheet": table.sheet}, imported_by=user if user and user.is_authenticated else None,
+                mapping={**mapping.as_json(), "sheet": table.sheet},
+                imported_by=user if user and user.is_authenticated else None,
+                state=ImportBatch.State.IMPORTING, rows_to_write=to_write, job_id=job_id, upload=upload or "",
+                include_early=include_early,
             )
-            check = Check(problems=RowReader(questionnaire, mapping).file_warnings())
-            pending = []
-            for row in _rows(questionnaire, table, mapping):
-                _count(check, row)
-                if row.has_errors:  # the file changed under us: refuse, as the dry run would
-                    raise ImportRefused(check)
-                if row.status == "import":
-                    pending.append(row)
-                if len(pending) >= CHUNK_SIZE:
-                    _create(questionnaire, batch, pending, user)
-                    pending = []
-            _create(questionnaire, batch, pending, user)
-            batch.row_count = check.to_import
-            batch.rows_in_file = check.rows_in_file
-            batch.skipped_blank = check.blank
-            batch.skipped_no_answers = check.empty
-            batch.skipped_already_imported = check.duplicates
-            batch.warning_count = len(check.warnings)
-            batch.save(update_fields=[
-                "row_count", "rows_in_file", "skipped_blank", "skipped_no_answers", "skipped_already_imported",
-                "warning_count",
-            ])
-            if then is not None:
-                then(batch, check)
+            if started is not None:
+                started(batch)
+            return batch
     except IntegrityError:
-        # Someone imported the same file, or some of the same rows, at the same moment.
+        # Someone started this file, or another, at the same moment.
         batch = previous_import(questionnaire, sha256)
-        if batch is not None:
+        if batch is not None and batch.is_complete:
             raise AlreadyImported(batch) from None
-        raise ImportFileError(
-            "Some of these rows were imported by someone else while this import ran, so nothing was imported. "
-            "Check the file again: those rows will now be skipped."
-        ) from None
-    return batch, check
+        if batch is not None:
+            raise ImportInProgress(batch, same_file=True) from None
+        other = unfinished_import(questionnaire)
+        if other is not None:
+            raise ImportInProgress(other) from None
+        raise
+
+
+def _claim_batch(batch, to_write, job_id, upload, include_early):
+    """Make this work the one writing an unfinished batch; ImportInProgress if other work took it first."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING, job=batch.job_id).update(
+        job=job_id, rows_to_write=to_write, upload=upload or batch.upload, include_early=include_early,
+        written_at=timezone.now(),
+    )
+    if not claimed:
+        raise ImportInProgress(ImportBatch.objects.filter(pk=batch.pk).first() or batch, same_file=True)
+    batch.refresh_from_db()
+    return batch
+
+
+def _complete(batch, check, written, then):
+    """The one switch: every response of the batch is counted from this commit on."""
+    with transaction.atomic():
+        now = timezone.now()
+        switched = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).update(
+            state=ImportBatch.State.COMPLETE, completed_at=now, written_at=now, rows_written=written,
+            rows_to_write=written, row_count=written, rows_in_file=check.rows_in_file, skipped_blank=check.blank,
+            skipped_no_answers=check.empty, skipped_already_imported=check.duplicates,
+            warning_count=len(check.warnings), upload="",
+        )
+        if not switched:
+            raise ImportFileError(
+                "This import was discarded while its rows were being written, so nothing was imported."
+            )
+        batch.refresh_from_db()
+        if then is not None:
+            then(batch, check)
+    return batch
+
+
+def discard_import(batch, *, chunk_rows=None):
+    """Delete what an unfinished import wrote, a chunk at a time (each chunk its own short
+    transaction, as the rows were written), then the batch itself, so the file may be imported
+    afresh. Returns how many responses were deleted. Nobody has seen them: they were never counted."""
+    chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
+    if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.COMPLETE).exists():
+        raise ValueError("A complete import is undone, not discarded: its responses have been counted.")
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(Response.all_objects.filter(import_batch=batch).values_list("pk", flat=True)[:chunk_rows])
+            if not chunk:
+                break
+            Response.all_objects.filter(pk__in=chunk).delete()
+            deleted += len(chunk)
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") - len(chunk))
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).delete()
+    return deleted
 
 
 def _create(questionnaire, batch, rows, user):

@@ -22,12 +22,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.govuk_forms import GovukForm
@@ -35,6 +36,7 @@ from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 from haveyoursay.surveys import import_tasks, importing
+from haveyoursay.surveys.channels import get_import_batch_for_user
 from haveyoursay.surveys.exports import csv_chunks
 from haveyoursay.surveys.models import ImportBatch, Questionnaire
 
@@ -196,9 +198,17 @@ def upload(request, pk):
         file = form.cleaned_data["file"]
         stored, sha256 = importing.store_upload(file, file.name)
         batch = importing.previous_import(questionnaire, sha256)
+        if batch is not None and batch.is_interrupted() and not importing.upload_exists(batch.upload):
+            # Its own copy was deleted: this one is the same file, to carry on from.
+            ImportBatch.objects.filter(pk=batch.pk).update(upload=stored)
+            messages.success(
+                request, f"This is the file of the import that stopped part-way, “{batch.file_name}”. "
+                "Resume it to carry on from the first row not written."
+            )
+            return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
         if batch is not None:
             importing.delete_upload(stored)
-            form.add_error("file", importing.already_imported_message(batch))
+            form.add_error("file", importing.previous_import_message(batch))
         else:
             token = secrets.token_urlsafe(16)
             uploads = _uploads(request)
@@ -215,13 +225,15 @@ def upload(request, pk):
             _save_uploads(request, uploads)
             return redirect("surveys_staff:import_mapping", consultation.pk, token)
     batches = (
-        questionnaire.import_batches.select_related("imported_by").order_by("-imported_at")[:20]
+        questionnaire.import_batches.select_related("imported_by", "job").order_by("-imported_at")[:20]
         if questionnaire is not None else []
     )
+    unfinished = importing.unfinished_import(questionnaire) if questionnaire is not None else None
     return render(
         request,
         TEMPLATES + "upload.html",
-        {"consultation": consultation, "questionnaire": questionnaire, "form": form, "batches": batches},
+        {"consultation": consultation, "questionnaire": questionnaire, "form": form, "batches": batches,
+         "unfinished": unfinished},
     )
 
 
@@ -373,7 +385,7 @@ def _check_page(request, consultation, entry, token, **context):
         request,
         TEMPLATES + "check.html",
         {"consultation": consultation, "entry": entry, "token": token, "check": None, "file_error": "",
-         "already_imported": "", "import_error": "", "confirm_error": "", **context},
+         "already_imported": "", "import_error": "", "confirm_error": "", "unfinished_error": "", **context},
     )
 
 
@@ -392,9 +404,11 @@ def check(request, pk, token):
         return stop
     consultation, questionnaire, entry = prepared
     previous = importing.previous_import(questionnaire, entry["sha256"])
+    if previous is not None and not previous.is_complete and entry.get("import_job"):
+        return redirect("surveys_staff:import_done", consultation.pk, previous.pk)  # this upload's own import
     if previous is not None:
         return _check_page(
-            request, consultation, entry, token, already_imported=importing.already_imported_message(previous)
+            request, consultation, entry, token, already_imported=importing.previous_import_message(previous)
         )
     job = _job(consultation, entry, "check_job")
     if job is None:
@@ -425,6 +439,14 @@ def run(request, pk, token):
         checked = _job(consultation, entry, "check_job")
         found = _found(entry, checked) if checked is not None and checked.state == Job.State.SUCCEEDED else None
         include_early = request.POST.get("include_early") == "yes"
+        unfinished = importing.unfinished_import(questionnaire)
+        same_file = unfinished is not None and unfinished.file_sha256 == entry["sha256"]
+        if unfinished is not None and not (same_file and unfinished.is_interrupted()):
+            # One import at a time; this file's own import, stopped part-way, is carried on.
+            return _check_page(
+                request, consultation, entry, token, check=found, unfinished=unfinished,
+                unfinished_error=importing.in_progress_message(unfinished, same_file=same_file),
+            )
         if found is not None and found.early and not include_early:
             responses = f"{found.early:,} response{'s' if found.early != 1 else ''}"
             return _check_page(request, consultation, entry, token, check=found, confirm_error=(
@@ -449,6 +471,9 @@ def run(request, pk, token):
             return redirect("surveys_staff:import_upload", consultation.pk)
         return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
     previous = importing.previous_import(questionnaire, entry["sha256"])
+    if previous is not None and not previous.is_complete:
+        # Stopped part-way: its page says how far it got, and offers to resume or discard it.
+        return redirect("surveys_staff:import_done", consultation.pk, previous.pk)
     if previous is not None:  # imported by someone else, before this import or while it ran
         messages.error(request, importing.already_imported_message(previous))
         _finish(request, token, entry)
@@ -470,10 +495,15 @@ def _finish(request, token, entry, batch=None):
 @staff_required(PERMISSION)
 @never_cache
 def done(request, pk, batch_pk):
-    consultation, questionnaire = _questionnaire(request, pk)
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("imported_by"), pk=batch_pk, questionnaire__consultation=consultation
-    )
+    """The page of one import: how far it has got while its rows are written, what stopped it and
+    what can be done (resume, discard) if it stopped part-way, and what it did once complete."""
+    consultation, batch = get_import_batch_for_user(request, pk, batch_pk, PERMISSION)
+    if not batch.is_complete:
+        return render(
+            request, TEMPLATES + "unfinished.html",
+            {"consultation": consultation, "batch": batch, "interrupted": batch.is_interrupted(),
+             "file_kept": importing.upload_exists(batch.upload)},
+        )
     event = AuditEvent.objects.filter(
         action="responses.import", object_id=str(consultation.pk), detail__batch=batch.pk
     ).first()
@@ -482,3 +512,83 @@ def done(request, pk, batch_pk):
         TEMPLATES + "done.html",
         {"consultation": consultation, "batch": batch, "summary": event.detail if event else {}},
     )
+
+
+def _refuse_unless_interrupted(request, consultation, batch, doing):
+    """A redirect to the import's page, saying why, unless it stopped part-way; else None."""
+    if batch.is_complete:
+        messages.info(request, f"This import is complete, so there is nothing to {doing}: its responses are counted. "
+                               "If the file was wrong, undo the import instead.")
+    elif not batch.is_interrupted():
+        messages.info(request, f"This import is still being written, so there is nothing to {doing} yet: wait for it "
+                               "to finish. If no more responses are written for 30 minutes, it is shown as stopped, "
+                               "to resume or discard.")
+    else:
+        return None
+    return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
+
+
+def _entry_of(batch):
+    """The upload an unfinished import reads, as the import job takes it."""
+    return {
+        "stored": batch.upload, "file_name": batch.file_name, "sheet": batch.mapping.get("sheet") or "",
+        "mapping": {str(column["index"]): column["target"] for column in batch.mapping.get("columns", [])},
+    }
+
+
+@staff_required(PERMISSION)
+@require_POST
+def resume(request, pk, batch_pk):
+    """Carry on with an import that stopped part-way, from the first row it had not written."""
+    consultation, batch = get_import_batch_for_user(request, pk, batch_pk, PERMISSION)
+    if refused := _refuse_unless_interrupted(request, consultation, batch, "resume"):
+        return refused
+    if not importing.upload_exists(batch.upload):
+        messages.error(
+            request, f"“{batch.file_name}” is no longer on the server, so the import can't be resumed from it. "
+            "Upload the same file again to resume the import, or discard the import.",
+        )
+        return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
+        if refused := _refuse_unless_interrupted(request, consultation, locked, "resume"):
+            return refused
+        job = import_tasks.start_import(
+            locked.questionnaire, _entry_of(locked), request.user, include_early=locked.include_early
+        )
+        ImportBatch.objects.filter(pk=locked.pk).update(job=job)
+        AuditEvent.record(
+            request.user, "responses.import_resume", consultation, batch=locked.pk, file=locked.file_name,
+            written=locked.rows_written, to_write=locked.rows_to_write, job=job.pk,
+        )
+    messages.success(request, f"The import of “{batch.file_name}” is carrying on from the first row not written.")
+    return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
+
+
+@staff_required(PERMISSION)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def discard(request, pk, batch_pk):
+    """Delete what an import that stopped part-way wrote (none of it was counted), so the file can
+    be imported afresh."""
+    consultation, batch = get_import_batch_for_user(request, pk, batch_pk, PERMISSION)
+    if refused := _refuse_unless_interrupted(request, consultation, batch, "discard"):
+        return refused
+    if request.method == "POST":
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
+            if refused := _refuse_unless_interrupted(request, consultation, locked, "discard"):
+                return refused
+        deleted = importing.discard_import(locked)
+        importing.delete_upload(locked.upload)
+        AuditEvent.record(
+            request.user, "responses.import_discard", consultation, batch=locked.pk, file=locked.file_name,
+            responses_deleted=deleted, to_write=locked.rows_to_write,
+        )
+        messages.success(
+            request, f"The unfinished import of “{locked.file_name}” is discarded: the {deleted:,} "
+            f"response{'s' if deleted != 1 else ''} it had written {'were' if deleted != 1 else 'was'} deleted, "
+            "none of them ever counted. You can import the file again.",
+        )
+        return redirect("surveys_staff:import_upload", consultation.pk)
+    return render(request, TEMPLATES + "discard.html", {"consultation": consultation, "batch": batch})

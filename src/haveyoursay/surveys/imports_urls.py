@@ -11,4 +11,6 @@ urlpatterns = [
     path("consultations/<int:pk>/import/<str:token>/check/", imports.check, name="import_check"),
     path("consultations/<int:pk>/import/<str:token>/import/", imports.run, name="import_run"),
     path("consultations/<int:pk>/import/batches/<int:batch_pk>/", imports.done, name="import_done"),
+    path("consultations/<int:pk>/import/batches/<int:batch_pk>/resume/", imports.resume, name="import_resume"),
+    path("consultations/<int:pk>/import/batches/<int:batch_pk>/discard/", imports.discard, name="import_discard"),
 ]

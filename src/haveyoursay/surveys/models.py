@@ -225,13 +225,20 @@ def normal_reference(typed):
 
 
 class ResponseQuerySet(models.QuerySet):
+    def without_unfinished_imports(self):
+        """Leave out the rows of an import still being written (or interrupted part-way): they
+        exist for no one but the import itself until its batch is complete."""
+        unfinished = ImportBatch.objects.filter(state=ImportBatch.State.IMPORTING).values("pk")
+        return self.exclude(import_batch__in=unfinished)
+
     def submitted(self):
         return self.filter(state=Response.State.SUBMITTED)
 
     def counted(self, until=None):
         """The responses every count, table, report and open data file is made from: sent, not
         marked as a duplicate or withdrawn, and not from an import that was undone. Excluded
-        responses are kept, and shown as such to staff, but never counted."""
+        responses are kept, and shown as such to staff, but never counted. (An import still
+        being written is not there at all: `Response.objects` leaves its responses out.)"""
         responses = self.filter(state=Response.State.SUBMITTED, excluded_as="", import_batch__undone_at__isnull=True)
         if until is not None:
             responses = responses.filter(submitted_at__lte=until)
@@ -243,6 +250,14 @@ class ResponseQuerySet(models.QuerySet):
 
     def with_reference(self, typed):
         return self.filter(reference=normal_reference(typed))
+
+
+class ResponseManager(models.Manager.from_queryset(ResponseQuerySet)):
+    """Every response there is, to everyone: an import's rows are there once its batch is
+    complete, all at once (docs/decisions/0020-imports-in-chunks.md)."""
+
+    def get_queryset(self):
+        return super().get_queryset().without_unfinished_imports()
 
 
 class Response(models.Model):
@@ -347,7 +362,9 @@ class Response(models.Model):
     # When its names, contact details and free text were removed (retention or erasure).
     personal_data_removed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ResponseQuerySet.as_manager()
+    objects = ResponseManager()
+    # With the rows of unfinished imports: for the import itself, to carry on or to discard them.
+    all_objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -455,6 +472,11 @@ class Response(models.Model):
 
 
 class AnswerQuerySet(models.QuerySet):
+    def without_unfinished_imports(self):
+        """Leave out the answers on the responses of an import still being written: as
+        `Response.objects`, which leaves out the responses themselves."""
+        return self.exclude(response__import_batch__state=ImportBatch.State.IMPORTING)
+
     def counted(self, until=None):
         """Answers on the responses that are counted (`ResponseQuerySet.counted`)."""
         return self.filter(response__in=Response.objects.counted(until))
@@ -550,8 +572,22 @@ class Stakeholder(models.Model):
         return self.responded_other_way_on is not None or any(r.is_counted for r in self.responses.all())
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(state=ImportBatch.State.IMPORTING)
+
+
 class ImportBatch(models.Model):
-    """One file of responses from another survey tool; the same file is never imported twice."""
+    """One file of responses from another survey tool; the same file is never imported twice.
+
+    Its responses are written in chunks, each its own short transaction, while the batch is
+    "importing"; nobody sees them (`Response.objects`) until one write marks it "complete".
+    An import stopped part-way stays "importing", interrupted, until it is resumed or discarded.
+    """
+
+    class State(models.TextChoices):
+        IMPORTING = "importing", "Importing"
+        COMPLETE = "complete", "Complete"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="import_batches")
     file_name = models.CharField(max_length=255)
@@ -571,6 +607,16 @@ class ImportBatch(models.Model):
         null=True, blank=True, help_text="Rows already in the questionnaire, by respondent ID or by content."
     )
     warning_count = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.COMPLETE, db_index=True)
+    rows_to_write = models.PositiveIntegerField(default=0, help_text="Responses the import is to write.")
+    rows_written = models.PositiveIntegerField(default=0, help_text="Responses written so far.")
+    written_at = models.DateTimeField(null=True, blank=True, help_text="When the last chunk of responses was written.")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The work writing it, to tell an import going on from one that stopped; and what is needed to
+    # carry on: the stored upload (`importing.store_upload`), and whether early dates were confirmed.
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    upload = models.CharField(max_length=100, blank=True)
+    include_early = models.BooleanField(default=False)
     # Undone: its responses are kept but no longer counted, and the file may be imported again.
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -580,8 +626,15 @@ class ImportBatch(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["questionnaire", "file_sha256"], condition=Q(undone_at__isnull=True), name="import_file_once"
-            )
+            ),
+            # Rows are recognised as already imported by their keys: two imports writing at once
+            # could each take the other's rows for new ones.
+            models.UniqueConstraint(
+                fields=["questionnaire"], condition=Q(state="importing"), name="one_import_at_a_time"
+            ),
         ]
+
+    objects = ImportBatchQuerySet.as_manager()
 
     def __str__(self):
         return self.file_name
@@ -594,6 +647,26 @@ class ImportBatch(models.Model):
         self.undo_reason = reason
         self.save(update_fields=["undone_at", "undone_by", "undo_reason"])
         self.responses.update(import_key="")
+
+    @property
+    def is_complete(self):
+        return self.state == self.State.COMPLETE
+
+    def is_interrupted(self, now=None):
+        """Unfinished, and nothing is writing it: its work failed or stopped, or nothing has been
+        heard of it for as long as makes a job stalled (a worker killed, a machine restarted)."""
+        from haveyoursay.jobs.models import stalled_after
+
+        if self.is_complete:
+            return False
+        if self.job is not None and self.job.is_finished:
+            return True
+        heard = [self.imported_at, self.written_at, self.job.last_heard_at if self.job is not None else None]
+        return max(when for when in heard if when is not None) < (now or timezone.now()) - stalled_after()
+
+    @property
+    def rows_left(self):
+        return max(0, self.rows_to_write - self.rows_written)
 
     @property
     def recorded_skips(self):

@@ -15,7 +15,6 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.hub.models import Consultation
@@ -70,18 +69,21 @@ class Command(BaseCommand):
                     raise importing.AlreadyImported(previous)
                 check = importing.check_rows(questionnaire, table, chosen_mapping)
             else:
-                with transaction.atomic():
-                    batch, check = importing.import_rows(
-                        questionnaire, table, chosen_mapping, user=importer,
-                        include_early=options["include_before_opening"],
-                    )
+                def record(batch, check):
                     AuditEvent.record(
                         importer, "responses.import", consultation,
                         batch=batch.pk, file=batch.file_name, rows_read=check.rows_read, imported=check.to_import,
                         skipped_as_duplicates=check.duplicates, skipped_as_empty=check.empty,
                         warnings=len(check.warnings), dated_before_opening=check.early, command_line=True,
                     )
-        except importing.AlreadyImported as error:
+
+                # Written in chunks, counted at once when the last is written; run again, an import
+                # stopped part-way carries on from the first row not written.
+                batch, check = importing.import_rows(
+                    questionnaire, table, chosen_mapping, user=importer,
+                    include_early=options["include_before_opening"], then=record,
+                )
+        except (importing.AlreadyImported, importing.ImportInProgress) as error:
             raise CommandError(str(error)) from None
         except importing.ImportRefused as error:
             check = error.check

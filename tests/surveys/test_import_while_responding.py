@@ -1,0 +1,80 @@
+"""Respondents save their pages while a large file is imported: the import writes in chunks,
+each its own short transaction, so between two chunks nothing holds the database's write lock
+(SQLite's one writer) or the rows a save needs (PostgreSQL). The import runs in a thread of its
+own, on its own connection, as a worker would; the respondent's save comes in while it is
+between its second and third chunks."""
+
+import csv
+import io
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from haveyoursay.surveys import importing
+from haveyoursay.surveys.models import Answer, ImportBatch, Response
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLUG = "carers-strategy"
+CHUNK = 3
+
+
+def survey_file(tmp_path, count):
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [["ID", "vision", "why_vision"]]
+        + [[f"LLR-{n:03}", "Tend to agree", f"Carers need breaks ({n})"] for n in range(1, count + 1)]
+    )
+    path = tmp_path / "carers-survey.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_a_respondent_saves_a_page_while_an_import_is_between_chunks(client, questionnaire, tmp_path):
+    started = client.post(reverse("surveys:start", args=[SLUG]))
+    assert started.status_code == 302
+    response = Response.objects.latest("pk")
+    table = importing.open_table(survey_file(tmp_path, 10))
+    mapping = importing.Mapping(
+        table.columns, importing.targets_for(questionnaire), {0: "@respondent_id", 1: "vision", 2: "why_vision"}
+    )
+    between_chunks, carry_on, outcome = threading.Event(), threading.Event(), {}
+
+    def progress(done, total=None, message=""):
+        if "responses written:" in message and done == 2 * CHUNK:
+            between_chunks.set()
+            if not carry_on.wait(60):
+                raise TimeoutError("The respondent's save never finished")
+
+    def run_the_import():
+        try:
+            outcome["batch"], _ = importing.import_rows(
+                questionnaire, table, mapping, progress=progress, chunk_rows=CHUNK
+            )
+        except BaseException as error:  # for the test to report, rather than a thread to swallow
+            outcome["error"] = error
+            between_chunks.set()
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run_the_import)
+    worker.start()
+    try:
+        assert between_chunks.wait(60) and "error" not in outcome
+        saved = client.post(
+            reverse("surveys:page", args=[SLUG, 1]),
+            {"q_vision": "strongly_agree", "q_why_vision": "Saved while the import ran.", "continue": ""},
+        )
+        assert saved.status_code == 302, saved.content.decode()
+        assert Answer.objects.filter(response=response).count() == 2
+        # Two chunks are written, and not one of their responses is seen yet.
+        assert Response.all_objects.filter(import_batch__isnull=False).count() == 2 * CHUNK
+        assert Response.objects.count() == 1 and not Response.objects.counted().exists()
+    finally:
+        carry_on.set()
+        worker.join(60)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["batch"].state == ImportBatch.State.COMPLETE
+    assert Response.objects.counted().count() == 10 and Response.objects.count() == 11
