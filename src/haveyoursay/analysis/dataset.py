@@ -27,10 +27,12 @@ A question a respondent was never shown has no Answer row, so it reads as not an
 never an error. Free-text, date and postcode questions are not loaded; `open_answer_counts`
 says how many respondents gave each one an answer.
 
-Speed: one query reads all the answers, grouped by question, each question's response ids
-and stored JSON texts concatenated into single strings; only the distinct JSON texts of a
-question are parsed (see "Reading the answers" below for what was measured). Any database
-other than SQLite and PostgreSQL, or `in_database=False`, reads the answers through the ORM
+Speed: on SQLite one query reads all the answers, grouped by question, each question's
+response ids and stored JSON texts concatenated into single strings; on PostgreSQL the
+database groups the answers by question and stored value, and they are read one question
+at a time, so memory stays bounded at a million respondents. Either way only the distinct
+JSON texts of a question are parsed (see "Reading the answers" below for what was
+measured). Any other database, or `in_database=False`, reads the answers through the ORM
 instead: slower, same result. A stored value that is not one of the question's options
 now (an option can't be removed once answered, but imported data may surprise) is kept as
 an extra category named by its value, so no answer is lost from the counts.
