@@ -275,9 +275,11 @@ def _answers_in_python(specs, questionnaire_id, until):
 # rows for 200,000, then sorted six million JSON values). docs/decisions/0020 says what was
 # measured.
 
-# The hash of every answer needs more than the default 4 MB to stay in memory (a quarter of
-# a GB of ids for a million respondents); for this one transaction.
-_WORK_MEM = "128MB"
+# For this one transaction: the hash of every answer needs more than the default 4 MB to
+# stay in memory (a quarter of a GB of ids for a million respondents); JIT compiling took
+# longer than it saved; and PostgreSQL 15 can't aggregate arrays in parallel workers, which
+# then only offered it a parallel sort of every JSON value, many times slower than the hash.
+_SETTINGS = {"work_mem": "128MB", "jit": "off", "max_parallel_workers_per_gather": "0"}
 _FETCH = 500  # grouped rows fetched at a time: each holds one distinct answer and who gave it
 # array_send of a one-dimensional bigint array: a 20-byte header, then for each element its
 # length (4 bytes) and value (8 bytes), big-endian.
@@ -325,8 +327,7 @@ def _answers_in_postgresql(specs, response_ids):
             "GROUP BY a.question_id, a.value ORDER BY a.question_id"
         )
         with transaction.atomic(using=connection.alias), connection.chunked_cursor() as cursor:
-            # JIT compiling this query took longer than it saved, when measured.
-            before = _set_locally(work_mem=_WORK_MEM, jit="off")
+            before = _set_locally(**_SETTINGS)
             cursor.execute(sql, [response_ids.tolist(), *by_id])
             current, texts, groups = None, [], []
             while rows := cursor.fetchmany(_FETCH):
