@@ -278,8 +278,9 @@ def _answers_in_python(specs, questionnaire_id, until):
 # For this one transaction: the hash of every answer needs more than the default 4 MB to
 # stay in memory (a quarter of a GB of ids for a million respondents); JIT compiling took
 # longer than it saved; and PostgreSQL 15 can't aggregate arrays in parallel workers, which
-# then only offered it a parallel sort of every JSON value, many times slower than the hash.
-_SETTINGS = {"work_mem": "128MB", "jit": "off", "max_parallel_workers_per_gather": "0"}
+# then only offered it a parallel sort of every JSON value, many times slower than the hash;
+# and every row is wanted, not the first tenth a cursor is planned for by default.
+_SETTINGS = {"work_mem": "128MB", "jit": "off", "max_parallel_workers_per_gather": "0", "cursor_tuple_fraction": "1"}
 _FETCH = 500  # grouped rows fetched at a time: each holds one distinct answer and who gave it
 # array_send of a one-dimensional bigint array: a 20-byte header, then for each element its
 # length (4 bytes) and value (8 bytes), big-endian.
