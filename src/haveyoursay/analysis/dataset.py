@@ -335,12 +335,16 @@ def _answers_in_postgresql(specs, response_ids):
                 for question_id, text, packed in rows:
                     if question_id != current:
                         if current is not None:
-                            yield by_id.pop(current), _question_answers(current, texts, groups)
-                        current, texts, groups = question_id, [], []
+                            # Only the parsed answers are kept while the question is decoded.
+                            answers, texts, groups = _question_answers(current, texts, groups), [], []
+                            yield by_id.pop(current), answers
+                        current = question_id
                     texts.append(text)
                     groups.append(_ids(packed))
+                del rows
             if current is not None:
-                yield by_id.pop(current), _question_answers(current, texts, groups)
+                answers, texts, groups = _question_answers(current, texts, groups), [], []
+                yield by_id.pop(current), answers
             _set_locally(**before)  # for the rest of a transaction the caller may be in
     for spec in by_id.values():  # nobody answered it
         yield spec, _Answers([], {})
