@@ -555,8 +555,8 @@ def main(argv=None):
         print(f"dataset: {result['respondents']:,} respondents, {result['questions']} closed questions in "
               f"{result['columns']} columns, {result['frame_mb']:,.1f} MB; {result['marked']} cells marked significant, "
               f"{result['withheld']} withheld in the published copy")  # fmt: skip
-        print(f"median total: {statistics.median(totals):.2f} s (targets: ≤ {TARGET_SECONDS} s for 100,000 respondents, "
-              f"≤ {MILLION_TARGET_SECONDS} s for 1,000,000)")  # fmt: skip
+        print(f"median total: {statistics.median(totals):.2f} s (targets: ≤ {TARGET_SECONDS} s for 100,000 "
+              f"respondents, ≤ {MILLION_TARGET_SECONDS} s for 1,000,000)")  # fmt: skip
         print("peak memory: ru_maxrss of the measuring process (a fresh one per run), which includes Python, "
               "Django, pandas and SciPy")
         if not args.skip_orm_comparison:
