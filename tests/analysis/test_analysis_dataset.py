@@ -162,3 +162,18 @@ def test_many_respondents_load_in_order(questionnaire):
     assert np.all(np.diff(dataset.frame.index.to_numpy()) > 0)
     by_id = {r.pk: values[n % 3] for n, r in enumerate(reversed(responses))}
     assert dataset.frame["vision"].astype(str).to_dict() == by_id
+
+
+def test_a_question_added_later_to_an_earlier_page_keeps_its_place_either_way(questionnaire, answered):
+    first, _, _ = answered
+    page = questionnaire.pages.order_by("position").first()
+    add_question(page, "single", "Have you read the Plan?", code="read_plan", options=["Yes", "No"])
+    question = questionnaire.ordered_questions().get(code="read_plan")
+    Answer.objects.create(response=first, question=question, value=choice("yes"))
+    fast, slow = load_dataset(questionnaire), load_dataset(questionnaire, in_database=False)
+    codes = [spec.code for spec in fast.questions]
+    assert codes.index("read_plan") < codes.index("park")  # questionnaire order, not the order questions were made
+    assert list(fast.answered.columns) == codes
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    pd.testing.assert_frame_equal(fast.asked, slow.asked)
+    assert fast.frame.loc[first.pk, "read_plan"] == "yes"

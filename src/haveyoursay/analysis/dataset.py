@@ -27,10 +27,12 @@ A question a respondent was never shown has no Answer row, so it reads as not an
 never an error. Free-text, date and postcode questions are not loaded; `open_answer_counts`
 says how many respondents gave each one an answer.
 
-Speed: one query reads all the answers, grouped by question, each question's response ids
-and stored JSON texts concatenated into single strings; only the distinct JSON texts of a
-question are parsed (see "Reading the answers" below for what was measured). Any database
-other than SQLite and PostgreSQL, or `in_database=False`, reads the answers through the ORM
+Speed: on SQLite one query reads all the answers, grouped by question, each question's
+response ids and stored JSON texts concatenated into single strings; on PostgreSQL the
+database groups the answers by question and stored value, and they are read one question
+at a time, so memory stays bounded at a million respondents. Either way only the distinct
+JSON texts of a question are parsed (see "Reading the answers" below for what was
+measured). Any other database, or `in_database=False`, reads the answers through the ORM
 instead: slower, same result. A stored value that is not one of the question's options
 now (an option can't be removed once answered, but imported data may surprise) is kept as
 an extra category named by its value, so no answer is lost from the counts.
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 
 from haveyoursay.surveys.models import Answer, Response
@@ -104,7 +106,11 @@ class Dataset:
 def load_dataset(questionnaire, *, until=None, in_database=True):
     """Every counted response to `questionnaire` (submitted by `until`, if given)."""
     in_database = in_database and connection.vendor in ("sqlite", "postgresql")
-    read_responses = _responses_in_database if in_database else _responses_in_python
+    postgresql = in_database and connection.vendor == "postgresql"
+    if postgresql:
+        read_responses = _responses_in_postgresql
+    else:
+        read_responses = _responses_in_database if in_database else _responses_in_python
     ids, channels, kinds = read_responses(questionnaire.pk, until)
     index = pd.Index(ids, name="response")
     frame = {
@@ -113,10 +119,15 @@ def load_dataset(questionnaire, *, until=None, in_database=True):
     }
     answered = {}
     specs, open_specs = question_specs(questionnaire)
-    read = _answers_in_database if in_database else _answers_in_python
-    answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
+    if postgresql:
+        by_question = _answers_in_postgresql(specs, ids)
+    else:
+        read = _answers_in_database if in_database else _answers_in_python
+        answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
+        by_question = ((spec, answers) for spec in specs)
+    decoded = {spec.id: _decode(spec, answers, index) for spec, answers in by_question}
     for spec in specs:
-        columns, answered[spec.code] = _decode(spec, answers, index)
+        columns, answered[spec.code] = decoded.pop(spec.id)
         frame.update(columns)
     frame = pd.DataFrame(frame, index=index)
     answered = pd.DataFrame(answered, index=index, dtype=bool)
@@ -247,6 +258,114 @@ def _answers_in_python(specs, questionnaire_id, until):
         response_ids.append(response_id)
         texts.append(value if isinstance(value, str) else json.dumps(value))
     return np.asarray(question_ids, dtype=np.int64), np.asarray(response_ids, dtype=np.int64), texts
+
+
+# -- Reading the answers in PostgreSQL ------------------------------------------------------
+#
+# The single concatenated string above would hold, for 1,000,000 respondents × 30 questions,
+# some 2 GB of text: over PostgreSQL's 1 GB limit for one value, and several times that in
+# Python objects once split. So PostgreSQL groups the answers instead: one pass over them
+# (`GROUP BY question, value`, a hash of ~30 million rows) gives each question's distinct
+# stored answers once, each with the ids of the respondents who gave it as a binary array
+# (`array_send`), which NumPy reads without parsing. Rows come in question order through a
+# server-side cursor, so only one question's answers are in Python at a time, and each
+# becomes its columns before the next is read. The answers are those of the counted
+# responses just read, their ids passed as an array: the planner then knows how many rows
+# the pass gives (it can't see through `counted()`'s outer join, and guessed a thousand
+# rows for 200,000, then sorted six million JSON values). docs/decisions/0020 says what was
+# measured.
+
+# For this one transaction: the hash of every answer needs more than the default 4 MB to
+# stay in memory (a quarter of a GB of ids for a million respondents); JIT compiling took
+# longer than it saved; and PostgreSQL 15 can't aggregate arrays in parallel workers, which
+# then only offered it a parallel sort of every JSON value, many times slower than the hash;
+# and every row is wanted, not the first tenth a cursor is planned for by default.
+_SETTINGS = {"work_mem": "128MB", "jit": "off", "max_parallel_workers_per_gather": "0", "cursor_tuple_fraction": "1"}
+_FETCH = 500  # grouped rows fetched at a time: each holds one distinct answer and who gave it
+# array_send of a one-dimensional bigint array: a 20-byte header, then for each element its
+# length (4 bytes) and value (8 bytes), big-endian.
+_ARRAY_HEADER = 20
+_ARRAY_ELEMENT = np.dtype([("length", ">i4"), ("value", ">i8")])
+
+
+def _ids(packed):
+    """Response ids from `array_send(array_agg(id))`, as int64."""
+    packed = bytes(packed or b"")
+    if len(packed) <= _ARRAY_HEADER:
+        return np.zeros(0, dtype=np.int64)
+    return np.frombuffer(packed, dtype=_ARRAY_ELEMENT, offset=_ARRAY_HEADER)["value"].astype(np.int64)
+
+
+def _responses_in_postgresql(questionnaire_id, until):
+    """The same as `_responses_in_database`: a row per channel and respondent kind."""
+    counted, params = _counted_sql(questionnaire_id, until, "id", "channel", "respondent_kind")
+    sql = (
+        f"SELECT r.channel, r.respondent_kind, array_send(array_agg(r.id::bigint)) FROM ({counted}) r "
+        "GROUP BY r.channel, r.respondent_kind"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(channel, kind, _ids(packed)) for channel, kind, packed in cursor.fetchall()]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), [], []
+    ids = np.concatenate([group for _, _, group in rows])
+    sizes = [len(group) for _, _, group in rows]
+    order = np.argsort(ids, kind="stable")
+    channels = np.repeat(np.asarray([channel for channel, _, _ in rows], dtype=object), sizes)[order]
+    kinds = np.repeat(np.asarray([kind for _, kind, _ in rows], dtype=object), sizes)[order]
+    return ids[order], channels, kinds
+
+
+def _answers_in_postgresql(specs, response_ids):
+    """(spec, _Answers of its question alone) for every spec, one question after another: the
+    answers of the responses `response_ids` (the counted ones, as read)."""
+    by_id = {spec.id: spec for spec in specs}
+    if by_id and len(response_ids):
+        answer = connection.ops.quote_name(Answer._meta.db_table)
+        sql = (
+            f"SELECT a.question_id, a.value::text, array_send(array_agg(a.response_id::bigint)) FROM {answer} a "
+            f"WHERE a.response_id = ANY(%s) AND a.question_id IN ({', '.join(['%s'] * len(by_id))}) "
+            "GROUP BY a.question_id, a.value ORDER BY a.question_id"
+        )
+        with transaction.atomic(using=connection.alias), connection.chunked_cursor() as cursor:
+            before = _set_locally(**_SETTINGS)
+            cursor.execute(sql, [response_ids.tolist(), *by_id])
+            current, texts, groups = None, [], []
+            while rows := cursor.fetchmany(_FETCH):
+                for question_id, text, packed in rows:
+                    if question_id != current:
+                        if current is not None:
+                            # Only the parsed answers are kept while the question is decoded.
+                            answers, texts, groups = _question_answers(current, texts, groups), [], []
+                            yield by_id.pop(current), answers
+                        current = question_id
+                    texts.append(text)
+                    groups.append(_ids(packed))
+                del rows
+            if current is not None:
+                answers, texts, groups = _question_answers(current, texts, groups), [], []
+                yield by_id.pop(current), answers
+            _set_locally(**before)  # for the rest of a transaction the caller may be in
+    for spec in by_id.values():  # nobody answered it
+        yield spec, _Answers([], {})
+
+
+def _set_locally(**settings):
+    """Set PostgreSQL settings for the current transaction; returns what they were."""
+    names = list(settings)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [value for name in names for value in (name, name, settings[name])],
+        )
+        row = cursor.fetchone()
+    return dict(zip(names, row[::2]))
+
+
+def _question_answers(question_id, texts, groups):
+    """_Answers of one question from its distinct stored texts and who gave each."""
+    codes = np.repeat(np.arange(len(groups), dtype=np.intp), [len(group) for group in groups])
+    return _Answers(_parsed(texts), {question_id: (np.concatenate(groups), codes)})
 
 
 @dataclass
