@@ -128,6 +128,14 @@ def theme_counts(codeframe):
     return {row["theme"]: row["n"] for row in rows}
 
 
+def count_themed(codeframe):
+    """How many answers, on counted responses, have at least one theme: the rest are "Other or unclear"."""
+    return (
+        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        .values("answer").distinct().count()
+    )
+
+
 @dataclass
 class StanceCount:
     """How many of the question's comments have each stance, and how many of those a person gave."""
