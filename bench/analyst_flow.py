@@ -11,13 +11,20 @@ server (gunicorn, 2 sync workers) and the real background worker (`haveyoursay w
 the database queue), then drives Debian's Chromium through Playwright as an analyst would:
 sign in, open the question's themes, ask for suggestions, wait for the job, review (rename
 two themes, merge two, move answers, delete one, add one), code a batch from "Code the next
-answers", apply the codeframe, open the low-confidence queue, put forward quotes and approve
-three, then open the engagement report and check that the themes with their counts and the
-approved quotes are in it.
+answers", apply the codeframe; then three coding steps: code 20, then 50, then 100 more
+answers from "Code the next answers", apply the codeframe and wait, and accept the
+application if the page holds it back (it would move more than a tenth of the answers, or
+empty a theme), reading each theme's count before and after from the themes page: a theme
+emptied by an application no one accepted fails the run. Then open the low-confidence
+queue, put forward quotes and approve three, open the engagement report and check that the
+themes with their counts and the approved quotes are in it.
 
 Waiting is always by polling what the page shows (the job's state), never a fixed sleep.
-Prints each step's wall-clock time, the server-side time of each background job, the total,
-and the size and load time of the heaviest pages. See bench/README.md.
+Prints each step's wall-clock time; for each coding step its times, the share of answers
+with no theme ("Other or unclear"), the answers the machine was unsure of, the themes
+emptied and what was held back, and every theme's count after it; the server-side time of
+each background job, the total, and the size and load time of the heaviest pages. See
+bench/README.md.
 
 Progress goes to stderr, the figures to stdout. Exit status 0 when measured, 1 on failure.
 """
@@ -55,6 +62,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 SEED = "analyst-flow"
 QUESTION_CODE = "vision_why"
+# The analyst codes this many more answers, applies the codeframe and waits, three times over.
+CODING_STEPS = (20, 50, 100)
 POLL_MS = 250  # how often a waiting analyst's page is reloaded to see the job's state
 JOB_TIMEOUT_S = 600
 PAGE_TIMEOUT_MS = 120_000
@@ -225,16 +234,44 @@ class Analyst:
         return None
 
     def themes_table(self):
-        """[(label, answers, href, words)] as the themes page shows them."""
+        """[(label, answers, href, words)] as the themes page shows them (not the "Other or unclear" row)."""
         rows = []
         for row in self.page.get_by_role("table", name="Themes").locator("tbody tr").all():
             link = row.locator("th a")
+            if not link.count():
+                continue
             words = row.locator("td p", has_text="Words:")
             rows.append((
-                link.inner_text().strip(), int(row.locator("td").first.inner_text().replace(",", "")),
+                link.inner_text().strip(), int(row.locator("td[data-answers]").get_attribute("data-answers")),
                 link.get_attribute("href"), words.first.inner_text().lower() if words.count() else "",
             ))  # fmt: skip
         return rows
+
+    def figures(self):
+        """What the themes page now shown says: {theme: answers}, answers with no theme, answers coded by a person,
+        answers the machine was unsure of."""
+        main = self.page.locator("main").inner_text()
+        coded = re.search(r"([\d,]+) answers? coded by a person", main)
+        unsure = re.search(r"([\d,]+) answers? the machine was unsure of", main)
+        other = self.page.locator("#other-or-unclear td[data-answers]").get_attribute("data-answers")
+        return {
+            "counts": {label: count for label, count, _, _ in self.themes_table()}, "other": int(other),
+            "coded": int(coded.group(1).replace(",", "")) if coded else 0,
+            "unsure": int(unsure.group(1).replace(",", "")) if unsure else 0,
+        }
+
+    def held_back(self):
+        """The application the page holds back for the analyst, or None: its sentence and the themes it would empty."""
+        table = self.page.locator("#proposal")
+        if not table.count():
+            return None
+        warning = self.page.locator(".govuk-warning-text", has_text="new application is waiting").inner_text()
+        emptied = [
+            row.locator("th").inner_text().replace("No answers left", "").strip()
+            for row in table.locator("tbody tr", has_text="No answers left").all()
+        ]
+        moved = re.search(r"change the themes of ([\d,]+) of the ([\d,]+) answers it codes \(([^)]*)\)", warning)
+        return {"moved": moved.group(1), "of": moved.group(2), "share": moved.group(3), "emptied": emptied}
 
 
 def reviewed_name(words, taken):
@@ -328,6 +365,9 @@ def drive(analyst, built, username, password):
         analyst.open(analyst.codeframe_url)
         analyst.run_job("Apply the codeframe to every answer")
     analyst.measure("themes page, reviewed and applied")
+    reviewed = analyst.figures()
+    coding = [coding_step(analyst, size) for size in CODING_STEPS]
+    analyst.open(analyst.codeframe_url)
     final = analyst.themes_table()
 
     with analyst.step("open the low-confidence queue"):
@@ -362,7 +402,52 @@ def drive(analyst, built, username, password):
     analyst.measure("engagement report (staff page)")
     report = page.locator(".hys-report").first.inner_text()
     check_report(report, built, final, approved)
-    return {"suggested": suggested, "final": final, "approved": approved}
+    return {"suggested": suggested, "final": final, "approved": approved, "reviewed": reviewed, "coding": coding}
+
+
+def coding_step(analyst, size):
+    """The analyst codes `size` more answers from "Code the next answers", applies the codeframe and waits
+    for it, and accepts the application if the page holds it back; the themes page's figures before and after.
+
+    A theme that had answers and has none after an application no one accepted fails the run."""
+    page = analyst.page
+    log(f"  code {size} more answers, apply the codeframe and wait ...")
+    analyst.open(analyst.codeframe_url)
+    before = analyst.figures()
+    table = analyst.themes_table()
+    started = time.perf_counter()
+    analyst.click(page.get_by_role("link", name="Code the next answers"))
+    coded = 0
+    while coded < size:
+        shown = code_shown_answers(page, table)
+        if not shown:
+            raise BenchError(f"'Code the next answers' had nothing left after {coded} of {size}")
+        analyst.click(page.get_by_role("button", name="Save and show more"))
+        analyst.expect_message(f"{shown} answer")
+        coded += shown
+    coding_time = time.perf_counter() - started
+    started = time.perf_counter()
+    analyst.open(analyst.codeframe_url)
+    analyst.run_job("Apply the codeframe to every answer")
+    applying_time = time.perf_counter() - started
+    after = analyst.figures()
+    emptied = [label for label, count in before["counts"].items() if count and not after["counts"].get(label)]
+    if emptied:
+        raise BenchError(f"coding {size} more answers emptied {emptied} with no one accepting it")
+    held_back, accepting_time = analyst.held_back(), None
+    if held_back:
+        started = time.perf_counter()
+        analyst.click(page.get_by_role("button", name="Accept the new application"))
+        analyst.expect_message("The new application is in the figures")
+        accepting_time = time.perf_counter() - started
+        after = analyst.figures()
+        emptied = [label for label, count in before["counts"].items() if count and not after["counts"].get(label)]
+        if sorted(emptied) != sorted(held_back["emptied"]):
+            raise BenchError(f"accepting emptied {emptied}; the page said it would empty {held_back['emptied']}")
+    return {
+        "size": size, "coding": coding_time, "applying": applying_time, "accepting": accepting_time,
+        "held_back": held_back, "emptied": emptied, "after": after,
+    }
 
 
 def code_shown_answers(page, table):
@@ -467,6 +552,8 @@ def report(built, analyst, outcome, total, jobs, load_before, load_after):
         print(f"  {name:<{width}}  {seconds:7.2f} s")
     print(f"  {'total':<{width}}  {total:7.2f} s")
     print()
+    report_coding(built, outcome)
+    print()
     print("background jobs (server side: waited in the queue, then ran)")
     for job in jobs:
         waited = "-" if job["waited"] is None else f"{job['waited']:.2f} s"
@@ -478,6 +565,46 @@ def report(built, analyst, outcome, total, jobs, load_before, load_after):
     for name, path, size, first_byte, loaded in analyst.pages:
         print(f"  {name:<{width}}  {size / 1024:8.1f} KiB  {first_byte:7.0f} ms  {loaded:7.0f} ms  {path}")
     print(f"total: {total:.1f} s")
+
+
+def report_coding(built, outcome):
+    """Each coding step: its times, the application held back and accepted, and the themes' counts after it."""
+    comments, reviewed, steps = built["comments"], outcome["reviewed"], outcome["coding"]
+
+    def share(figures):
+        return f"{100 * figures['other'] / comments:.1f}%"
+
+    print("coding steps (code N more answers from 'Code the next answers', apply and wait; accept what is held back)")
+    print(f"  {'step':<10} {'coded':>6} {'coding':>8} {'applying':>9} {'accepting':>9}  {'other or unclear':>16} "
+          f"{'unsure':>7}  themes emptied  held back for the analyst")  # fmt: skip
+    print(f"  {'reviewed':<10} {reviewed['coded']:>6,} {'':>8} {'':>9} {'':>9}  "
+          f"{share(reviewed):>16} {reviewed['unsure']:>7,}")  # fmt: skip
+    for step in steps:
+        held = step["held_back"]
+        said = (
+            f"{held['moved']} of {held['of']} answers moved ({held['share']}), "
+            f"{len(held['emptied'])} emptied{': ' + '; '.join(held['emptied']) if held['emptied'] else ''}; accepted"
+            if held else "no"
+        )
+        accepting = f"{step['accepting']:.2f} s" if step["accepting"] is not None else "-"
+        emptied = f"{len(step['emptied'])}{' (accepted)' if step['emptied'] else ''}"
+        after = step["after"]
+        size = f"+{step['size']}"
+        print(f"  {size:<10} {after['coded']:>6,} {step['coding']:>6.2f} s {step['applying']:>7.2f} s "
+              f"{accepting:>9}  {share(after):>16} {after['unsure']:>7,}  {emptied:<14}  {said}")  # fmt: skip
+    print()
+    print("answers per theme (after the review, then after each coding step)")
+    labels = list(reviewed["counts"])
+    for step in steps:
+        labels += [label for label in step["after"]["counts"] if label not in labels]
+    width = max(len(label) for label in labels + ["Other or unclear (no theme)"])
+    heading = "".join(f"{'+' + str(step['size']):>8}" for step in steps)
+    print(f"  {'theme':<{width}} {'reviewed':>8}{heading}")
+    for label in labels:
+        counts = [reviewed["counts"].get(label)] + [step["after"]["counts"].get(label) for step in steps]
+        print(f"  {label:<{width}} " + "".join(f"{'-' if n is None else format(n, ','):>8}" for n in counts))
+    counts = [reviewed["other"]] + [step["after"]["other"] for step in steps]
+    print(f"  {'Other or unclear (no theme)':<{width}} " + "".join(f"{n:>8,}" for n in counts))
 
 
 def main(argv=None):

@@ -31,4 +31,30 @@ def test_one_persons_words_copied_are_not_a_name_and_the_words_are_the_last_reso
     texts = ["Mrs Morris on reception was lovely"] * 5 + ["Reception staff were kind", "Parking was hard"]
     name = name_theme(texts, ["reception", "lovely", "kind"])
     assert "Morris" not in name
-    assert name_theme(["Buses", "Trains"], ["buses", "trains"]) == "Buses, trains"
+    assert name_theme(["Buses", "Trains"], ["buses", "trains"]) == "Buses and trains"
+
+
+def test_with_no_shared_phrase_the_name_is_a_clause_a_member_wrote_never_a_list_of_words():
+    texts = ["Buses from Melton stop at six", "No trains", "Parking"]
+    assert name_theme(texts, ["buses", "melton", "trains"]) == "Buses from Melton stop at six"
+
+
+def test_a_phrase_cut_before_what_its_verb_acts_on_is_not_a_name():
+    texts = [
+        f"{who} see carers every week and could point them to help. {more}"
+        for who, more in [("Pharmacists", "Counselling for carers would help."), ("Receptionists", ""),
+                          ("Pharmacists", "Counselling for carers would help too"), ("Receptionists", "My GP never asked.")]
+    ] + ["Being valued means being listened to, not just a card once a year.", "Being valued means being listened to."]
+    name = name_theme(texts, ["help", "week point", "carers week", "pharmacists", "counselling", "valued"])
+    assert name == "Point them to help"  # not "Carers every week and could point"
+    assert not name_theme(texts[-2:] * 3, ["valued", "listened"]).endswith("listened")
+
+
+def test_a_common_verb_sets_no_theme_apart():
+    # "The day centre my mum went to closed": "went to closed" is in every answer, but says nothing.
+    texts = [
+        f"The day centre {who} went to closed {when}, so I get no break."
+        for who, when in [("my mum", "during Covid"), ("my husband", "in the pandemic"), ("my son", "last spring"),
+                          ("my dad", "in 2020"), ("my wife", "two years ago")]
+    ]
+    assert name_theme(texts, ["centre", "closed", "reopened", "went", "day"]) == "Day centre"

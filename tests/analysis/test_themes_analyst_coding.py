@@ -26,6 +26,8 @@ ANSWERS = 1500
 STEPS = (20, 50, 100)
 # How far "Other or unclear" may rise from the suggestion's figure as people code.
 OTHER_MAY_RISE = 0.05
+# How far the count of answers the machine was unsure of may rise, as a share of the answers, when people code one theme.
+REVIEW_MAY_RISE = 0.05
 
 
 def feedback():
@@ -132,3 +134,35 @@ def test_coding_answers_all_with_one_theme_teaches_that_theme_without_taking_the
     assert not [pk for pk, n in before.items() if n and not counts.get(pk)]
     assert counts[theme.pk] < 2 * before[theme.pk]
     assert other <= other_before + OTHER_MAY_RISE
+
+
+def needing_review(codeframe):
+    """The count the themes page gives: answers the machine codes and was unsure of."""
+    return codeframe.codings.filter(coded_at__isnull=True, needs_review=True).count()
+
+
+def test_coding_one_theme_does_not_put_every_answer_up_for_review(coded_question, analyst):
+    question, _ = coded_question
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    before = needing_review(codeframe)
+    theme = max(codeframe.themes.filter(nothing_to_add=False), key=lambda theme: theme.assignments.count())
+    # 35 of the theme's answers confirmed in it, 35 others confirmed in the themes they have: the
+    # theme is learnt from these 70 people's codes alone, and is unsure of most other answers' "no".
+    members = list(theme.assignments.order_by("answer_id").values_list("answer_id", flat=True)[:35])
+    others = list(
+        themes.comment_answers(question).exclude(pk__in=theme.assignments.values("answer_id"))
+        .order_by("pk").values_list("pk", flat=True)[:35]
+    )
+    current = themes.themes_of_answers(codeframe, others)
+    coded = {pk: [theme.pk] for pk in members}
+    coded.update({pk: [assignment.theme_id for assignment in current[pk]] for pk in others})
+    themes.code_answers(codeframe, analyst, coded)
+
+    summary = themes.apply_codeframe(codeframe)
+
+    after = needing_review(codeframe)
+    assert summary["needs_review"] == after
+    # The answers a person has not checked whose themes the machine doubts: about as many as before, not most of them.
+    assert after - before <= REVIEW_MAY_RISE * themes.count_comments(question), (before, after)
+    assert {answer.pk for answer in themes.low_confidence_queue(codeframe, how_many=20)}.isdisjoint(coded)

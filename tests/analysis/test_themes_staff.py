@@ -368,3 +368,19 @@ def test_suggested_names_are_phrases_people_wrote_and_unconfirmed_ones_are_flagg
     assert "Name not confirmed" not in analyst_client.get(url("codeframe", question)).content.decode()
     report_page = analyst_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
     assert "made by the machine" not in report_page
+
+
+def test_the_review_page_counts_the_answers_with_no_theme_as_the_report_does(question, codeframe, analyst_client, analyst):  # noqa: F811
+    # Five answers a person coded "None of these": they have no theme, and are "Other or unclear".
+    coded = answer_ids_with(question, "")[:5]
+    themes.code_answers(codeframe, analyst, {pk: [] for pk in coded})
+    without = themes.count_comments(question) - themes.count_themed(codeframe)
+    assert without >= 5
+
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+
+    row = re.search(r'<tr[^>]*id="other-or-unclear".*?</tr>', page, re.S).group(0)
+    assert "Other or unclear (no theme)" in row and f'data-answers="{without}"' in row
+    table = next(block for block in themes_report.blocks(codeframe.question.page.questionnaire.consultation, public=False)["why"]
+                 if isinstance(block, Table))
+    assert [themes_report.OTHER, without] == table.rows[-1][:2]

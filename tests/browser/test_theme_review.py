@@ -10,6 +10,7 @@ from haveyoursay.analysis.themes import staff as theme_staff
 from haveyoursay.analysis.themes import tasks as theme_tasks
 from haveyoursay.analysis.themes import workflow as themes
 from haveyoursay.jobs.models import Job
+from haveyoursay.reports.generating import generate_report_impl
 from tests.analysis.test_themes_workflow import analyst, question  # noqa: F401 (fixtures)
 from tests.browser.test_staff_publishing import sign_in
 
@@ -122,3 +123,56 @@ def test_approving_quotes_by_keyboard_comes_back_to_each_quote(page, analyst, qu
         expect(page.locator(f"#quote-{quote.pk}")).to_contain_text("Approved by Ana Lyst")
     assert Quote.objects.filter(theme__codeframe=codeframe, approved_by=analyst).count() == 2
     axe_check(page)
+
+
+def hold_back_an_application(codeframe):
+    """An application held back for the analyst, as `apply_codeframe` stores one: here a sixth of the
+    machine's answers moved to the first theme and the smallest theme emptied."""
+    ids = [comment.answer_id for comment in themes.load_comments(codeframe.question)]
+    theme_ids = list(codeframe.themes.order_by("position").values_list("pk", flat=True))
+    smallest = min(codeframe.themes.all(), key=lambda theme: theme.assignments.count()).pk
+    given = []
+    for number, (theme_id, answer_id, confidence) in enumerate(
+        themes.ThemeAssignment.objects.filter(theme__codeframe=codeframe).order_by("pk")
+        .values_list("theme_id", "answer_id", "confidence")
+    ):
+        if theme_id == smallest or number % 6 == 0:
+            theme_id = next(pk for pk in theme_ids if pk not in (smallest, theme_id))
+        given.append((theme_id, answer_id, confidence))
+    change = themes.compare_application(codeframe, ids, set(), given)
+    assert change.needs_acceptance()
+    themes.ProposedAssignment.objects.bulk_create(
+        themes.ProposedAssignment(codeframe=codeframe, theme_id=t, answer_id=a, confidence=c) for t, a, c in given
+    )
+    codeframe.proposal = change.as_dict()
+    codeframe.save(update_fields=["proposal"])
+
+
+def test_every_themes_page_fits_a_phone_screen(mobile_page, analyst, question, codeframe, axe_check):  # noqa: F811
+    page = mobile_page
+    consultation = question.page.questionnaire.consultation
+    hold_back_an_application(codeframe)
+    themes.choose_quotes(codeframe)
+    generate_report_impl(consultation.pk)
+    theme = max(codeframe.themes.all(), key=lambda theme: theme.assignments.count())
+    sign_in(page, analyst)
+    for path, shows in [
+        (f"/staff/consultations/{consultation.pk}/themes/", "Themes in the comments"),
+        (codeframe_path(question), "What the new application would change"),  # with the campaign and the proposal
+        (codeframe_path(question) + f"{theme.pk}/", "Its answers"),
+        (codeframe_path(question) + "review/", "Answers the machine was unsure of"),
+        (codeframe_path(question) + "next/", "Code the next answers"),
+        (codeframe_path(question) + "agreement/", "Agreement"),
+        (codeframe_path(question) + "quotes/", "Quotes for the report"),
+        (f"/staff/consultations/{consultation.pk}/comments/why/", "Why do you say this?"),
+        (f"/staff/consultations/{consultation.pk}/report/", theme.label),  # the report's themes section
+    ]:
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text(shows)
+        # WCAG 1.4.10 Reflow: nothing wider than the phone, so no sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        axe_check(page)
+    page.goto(codeframe_path(question))
+    expect(page.get_by_text("Campaign responses")).to_be_visible()
+    row = page.get_by_role("table", name="Themes").get_by_role("row").filter(has_text=theme.label)
+    expect(row.get_by_text(f"Answers: {theme.assignments.count()}")).to_be_visible()

@@ -77,8 +77,7 @@ def question_blocks(codeframe, *, public, threshold=None):
 def theme_blocks(codeframe, themes, commented, threshold):
     counts = workflow.theme_counts(codeframe)
     themes = sorted(themes, key=lambda theme: (-counts.get(theme.pk, 0), theme.position, theme.pk))
-    themed = ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=workflow.Answer.objects.counted())
-    without = commented - themed.values("answer").distinct().count()
+    without = commented - workflow.count_themed(codeframe)
     labelled = [(theme.label, counts.get(theme.pk, 0)) for theme in themes]
     if without > 0:
         labelled.append((OTHER, without))

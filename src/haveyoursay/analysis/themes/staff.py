@@ -107,6 +107,7 @@ def codeframe(request, pk, code):
             merge_form=MergeForm(themes=theme_list, auto_id="merge_%s"), add_form=ThemeForm(auto_id="add_%s"),
             stance_form=StanceForm(initial={"asks_for_stance": "yes" if frame.asks_for_stance else "no"}, auto_id="stance_%s"),
             events=frame.events.select_related("user")[:20],
+            other=other_row(frame, context["comments"]),
             needs_review=frame.codings.filter(coded_at__isnull=True, needs_review=True).count(),
             coded=frame.codings.filter(coded_at__isnull=False).count(),
             sampled=frame.agreement_sample.count(),
@@ -117,6 +118,12 @@ def codeframe(request, pk, code):
             min_campaign_characters=themes.MIN_CAMPAIGN_CHARACTERS, common_copies=themes.COMMON_ANSWER_COPIES,
         )
     return render(request, "analysis/themes/codeframe.html", context)
+
+
+def other_row(frame, comments):
+    """The answers with no theme, "Other or unclear" in the report, counted as the report counts them."""
+    count = comments - themes.count_themed(frame)
+    return {"count": count, "percent": format_percent(100 * count / comments if comments else 0)}
 
 
 def proposal_rows(frame):

@@ -128,6 +128,14 @@ def theme_counts(codeframe):
     return {row["theme"]: row["n"] for row in rows}
 
 
+def count_themed(codeframe):
+    """How many answers, on counted responses, have at least one theme: the rest are "Other or unclear"."""
+    return (
+        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        .values("answer").distinct().count()
+    )
+
+
 @dataclass
 class StanceCount:
     """How many of the question's comments have each stance, and how many of those a person gave."""
@@ -659,7 +667,8 @@ def apply_codeframe(codeframe, progress=None):
         codeframe.state = Codeframe.State.APPLIED
         codeframe.trained_on_people = coder.from_people
         codeframe.save(update_fields=["state", "trained_on_people", "proposal", "updated_at"])
-        needing_review = int(sum(1 for row in coding.needs_review() if row not in person and row not in recognised))
+        unsure = np.flatnonzero(answer_confidence(coding) < REVIEW_BELOW)
+        needing_review = int(sum(1 for row in unsure.tolist() if row not in person and row not in recognised))
         codeframe.record(
             None, Action.APPLIED, answers=len(ids), coded_by_people=len(person_rows),
             learnt_from="people" if coder.from_people else "suggestion", needs_review=needing_review,
@@ -869,9 +878,25 @@ def ensure_codings(codeframe, answer_ids):
     )
 
 
+def answer_confidence(coding):
+    """How sure the machine is of each answer's coding, 0–1: of the least likely theme it gave the
+    answer, or, where it gave none, that the likeliest theme does not apply.
+
+    An answer is unsure when a theme it was given, or the one it nearly was, is in doubt. Not
+    the least sure of every theme's yes or no: a theme learnt from a handful of people's codes
+    is unsure of nearly every answer's "no", and counting those would put almost every answer
+    up for review the moment people coded one theme, whatever themes the answers were given.
+    """
+    probability, assigned = coding.probability, coding.assigned.astype(bool)
+    if probability.shape[1] == 0:
+        return np.ones(len(probability))
+    given = np.where(assigned, probability, np.inf).min(axis=1)
+    return np.where(assigned.any(axis=1), given, 1.0 - probability.max(axis=1))
+
+
 def save_confidence(codeframe, ids, coding, person, review_order):
     rank_of = {row: rank for rank, row in enumerate(review_order)}
-    least = coding.confidence.min(axis=1) if coding.confidence.shape[1] else np.ones(len(ids))
+    least = answer_confidence(coding)
     codings = dict(codeframe.codings.filter(coded_at__isnull=True).values_list("answer_id", "pk"))
     rows = [
         (float(least[row]), bool(least[row] < REVIEW_BELOW), rank_of.get(row), codings[answer_id])

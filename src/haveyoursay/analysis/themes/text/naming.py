@@ -8,11 +8,18 @@ the theme's distinguishing words; the words themselves stay as the theme's descr
     name_theme(member_texts, terms)   # "Waiting times for appointments"
 
 A phrase never runs across a sentence or clause (split at . , ; : ! ? and brackets), never
-begins or ends with a little word ("the", "and", "to", "not"), and must be written in at
+begins or ends with a little word ("the", "and", "to", "not"), never stops where most who
+wrote it went on to finish its verb ("could point" of "could point them to help", "it
+wears" of "it wears down", "being listened" of "being listened to."), and
+must be written in at
 least two different answers (three when a theme has thirty or more; a fifth of them when
 it has fewer than ten), so that one person's words, a name among them, are not the name. A phrase is scored by the
 answers that wrote it, times the distinguishing words it holds, with a little more for
-each word beyond two; when nothing passes, the most distinguishing phrase among the words.
+each word beyond two. A common verb ("went", "got") sets no theme apart: it counts for
+none, so "went to closed" (of "the day centre my mum went to closed") loses to "day centre".
+When nothing passes, the most distinguishing phrase among the words, else the clause a
+member wrote with the most distinguishing word in it, else the two words joined ("Buses
+and trains"): a name reads as a phrase, never as a list.
 """
 
 import re
@@ -25,14 +32,25 @@ CLAUSE_RE = re.compile(r"[.,;:!?()\[\]\n\r\"“”]+|\s[-–—]\s")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 EDGE_WORDS = LABEL_STOP_WORDS | NEGATIONS | {"i", "im", "ive", "id", "youre"}
 MAX_ANSWERS_READ = 2000
+# Words that a phrase cut just before them leaves unfinished: what its verb acts on, the rest of
+# a verb of two words ("wears down", "falls apart"), and a preposition that ends its clause ("listened to").
+OBJECTS = frozenset("them it us me him her you".split())
+PARTICLES = frozenset("down up out off apart away back".split())
+STRANDED = frozenset("to for with about on at of from in into".split())
+# Verbs too common to set a theme apart, whatever the theme's words say.
+COMMON_VERBS = frozenset(
+    "go goes went gone get gets got come comes came take takes took make makes made put "
+    "see sees saw seen say says said give gives gave given".split()
+)
 
 
 def name_theme(texts, terms):
     """A name for a theme from its members' `texts` and its distinguishing `terms` (best first)."""
     # Each text once: copies of one answer are one person's words (or one campaign's), not a shared phrase.
     texts = list(dict.fromkeys(str(text).strip() for text in texts if str(text).strip()))[:MAX_ANSWERS_READ]
-    term_words = {word for term in terms[:6] for word in term.lower().split()}
+    term_words = {word for term in terms[:6] for word in term.lower().split()} - COMMON_VERBS
     written = Counter()
+    cut_short = Counter()  # of those, how many stopped just before the word their verb acts on
     as_written = {}
     for text in texts:
         seen = set()
@@ -49,17 +67,46 @@ def name_theme(texts, terms):
                         continue
                     seen.add(key)
                     written[key] += 1
+                    if unfinished(lowered, start + size):
+                        cut_short[key] += 1
                     as_written.setdefault(key, Counter())[" ".join(words[start : start + size])] += 1
+    for key, times in cut_short.items():
+        if 2 * times > written[key]:
+            del written[key]
     best = None
     for enough in thresholds(len(texts)):
         best = best_phrase(written, term_words, enough)
         if best is not None:
             break
     if best is None:
-        phrases = [term for term in terms if len(term.split()) >= MIN_WORDS]
-        chosen = phrases[0] if phrases else ", ".join(terms[:3]) or "Other"
-        return sentence_case(chosen)
+        return sentence_case(last_resort(texts, terms))
     return sentence_case(as_written[best].most_common(1)[0][0])
+
+
+def unfinished(lowered, end):
+    """Whether a phrase ending before word `end` of its clause leaves its verb unfinished: the next
+    word is what it acts on ("them"), the rest of the verb ("down"), or a preposition ending the clause."""
+    if end >= len(lowered):
+        return False
+    following = plain(lowered[end])
+    return following in OBJECTS | PARTICLES or (end == len(lowered) - 1 and following in STRANDED)
+
+
+def last_resort(texts, terms):
+    """A name when no phrase is shared: a distinguishing phrase; else the shortest clause of 2 to
+    6 words a member wrote with the most distinguishing word; else two words joined by "and"."""
+    phrases = [term for term in terms if len(term.split()) >= MIN_WORDS]
+    if phrases:
+        return phrases[0]
+    if terms:
+        clauses = [
+            " ".join(words) for text in texts for clause in CLAUSE_RE.split(text)
+            if MIN_WORDS <= len(words := WORD_RE.findall(clause)) <= MAX_WORDS and terms[0] in {w.lower() for w in words}
+        ]
+        if clauses:
+            return min(clauses, key=lambda clause: (len(clause), clause))
+    words = [term for term in terms if term][:2]
+    return " and ".join(words) or "Other"
 
 
 def thresholds(answers):
