@@ -102,7 +102,7 @@ BREAKDOWNS = [
 ]
 
 
-def build_questionnaire(questions=None):
+def build_questionnaire(questions=None, slug="strategic-plan-2022-2026"):
     from haveyoursay.analysis.census_2021 import DISTRICT_POPULATIONS
     from haveyoursay.hub.models import Area, Consultation
     from haveyoursay.surveys.building import add_about_you, add_page, add_question
@@ -113,7 +113,7 @@ def build_questionnaire(questions=None):
     import datetime
 
     consultation = Consultation.private_objects.create(
-        title="Leicestershire County Council Strategic Plan 2022-2026", slug="strategic-plan-2022-2026",
+        title="Leicestershire County Council Strategic Plan 2022-2026", slug=slug,
         summary="Our long-term vision for Leicestershire and our priorities for 2022-26.",
         opens_on=datetime.date(2021, 11, 1), closes_on=datetime.date(2022, 2, 18),
     )  # fmt: skip
