@@ -400,7 +400,8 @@ def check_pages(base, titles, measured):
     for name, (path, fresh, _) in measured.items():
         if name == "bare" or fresh:
             continue
-        status, sizes[name], body = fetch(base + path)
+        # The first rendering of a page by a cold worker may take seconds on a busy machine.
+        status, sizes[name], body = fetch(base + path, timeout=60)
         text = body.decode("utf-8", errors="replace")
         if status != 200:
             raise BenchError(f"{path} answered {status}, not 200:\n{text[:1000]}")
