@@ -492,10 +492,23 @@ def main(argv=None):
                 figures += [not_measured(f"respondents' {what} during the import on SQLite", target, "--skip sqlite")
                             for what, target in (("POST p99", f"< {TARGET_P99_MS} ms"), ("losses", "0"))]  # fmt: skip
             else:
-                measure_sqlite(args, folder, cleanup, figures, notes)
+                try:
+                    measure_sqlite(args, folder, cleanup, figures, notes)
+                except BenchError as error:
+                    log(f"\nThe import on SQLite failed: {error}")
+                    figures += [not_measured(f"respondents' {what} during the import on SQLite", target,
+                                             "a step failed: see above")
+                                for what, target in (("POST p99", f"< {TARGET_P99_MS} ms"), ("losses", "0"))]
     except BenchError as error:
         log(f"\nFAILED: {error}")
+        if figures:
+            log("What was measured before it failed:")
+            for figure in figures:
+                log(figure.line(True))
         return 1
+    except KeyboardInterrupt:
+        log("\nInterrupted: everything the benchmark started is stopped and removed")
+        return 130
     report(args, figures, notes, load_before, busy_before, time.monotonic() - started)
     return 0
 
@@ -621,11 +634,15 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
                            report_stopped)  # fmt: skip
     figures += import_figures("PostgreSQL", args, *import_run, dump, load, "import")
 
+    hub_figure = f"hub with {args.consultations:,} consultations, / bare"
     if "hub" in args.skip:
-        figures.append(not_measured(f"hub with {args.consultations:,} consultations, / bare", f"≥ {HUB_TARGET}",
-                                    "--skip hub"))  # fmt: skip
+        figures.append(not_measured(hub_figure, f"≥ {HUB_TARGET}", "--skip hub"))
     else:
-        figures += measure_hub(args, database_url, notes)
+        try:
+            figures += measure_hub(args, database_url, notes)
+        except BenchError as error:
+            log(f"\n{error}")
+            figures.append(not_measured(hub_figure, f"≥ {HUB_TARGET}", "bench/hub.py failed: see above"))
 
 
 def import_figures(database, args, row, latencies, stopped, dump, load, prefix):
