@@ -22,13 +22,12 @@ Only PostgreSQL has COPY: on another database it raises RuntimeError saying so.
 import datetime
 import json
 import random
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from analysis import ORGANISATIONS, SEED, answer_values, build_questionnaire  # noqa: E402
+if __package__:  # bench.scale_data, as the tests import it
+    from .analysis import ORGANISATIONS, SEED, answer_values, build_questionnaire
+else:  # scale_data, beside bench/scale.py
+    from analysis import ORGANISATIONS, SEED, answer_values, build_questionnaire
 
 # The two open questions added to the Strategic Plan's "Why do you say this?" (the wording of
 # the council's engagement questionnaires, seeds/002), and the share of respondents answering
