@@ -215,6 +215,9 @@ STEPS = {
 
 def start_redis(folder):
     """redis-server on 127.0.0.1:REDIS_PORT, saving nothing. Returns (URL, version, stop)."""
+    with contextlib.suppress(OSError), socket.create_connection((HOST, REDIS_PORT), timeout=1):
+        # Something answers there already (another run of this benchmark?): never use its data.
+        raise BenchError(f"port {REDIS_PORT} on {HOST} is in use: is another bench/scale.py running?")
     folder.mkdir(mode=0o700)
     process = subprocess.Popen(
         ["redis-server", "--port", str(REDIS_PORT), "--bind", HOST, "--save", "", "--appendonly", "no",
