@@ -506,8 +506,9 @@ def main(argv=None):
         log(f"\nFAILED: {error}")
         if figures:
             log("What was measured before it failed:")
+            full_size = args.responses >= TARGET_RESPONSES and args.import_rows >= TARGET_IMPORT_ROWS
             for figure in figures:
-                log(figure.line(True))
+                log(figure.line(full_size))
         return 1
     except KeyboardInterrupt:
         log("\nInterrupted: everything the benchmark started is stopped and removed")
