@@ -51,7 +51,8 @@ BARE_PATH = "/__bare__/"
 INSERT_PATH = "/__bench__/insert/"
 RESPOND = f"/consultations/{SLUG}/respond/"
 STARTS_LIFTED = (
-    "lifted for the benchmark: STARTS_PER_HOUR = 10**9 in bench/submit_urls.py (still checked on every start)"
+    "lifted for the benchmark: limits.STARTS_FROM_ADDRESS.per_hour = 10**9 in bench/submit_urls.py "
+    "(still counted on every start)"
 )
 MARKER_RE = re.compile(r"\[hys-bench ([\w.-]+)\]")
 REFERENCE_RE = re.compile(r"reference number.{0,80}?<strong>([A-Z0-9]{4}-[A-Z0-9]{4})</strong>", re.DOTALL)

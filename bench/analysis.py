@@ -107,7 +107,7 @@ BREAKDOWNS = [
 ]
 
 
-def build_questionnaire(questions=None):
+def build_questionnaire(questions=None, slug=None):
     from haveyoursay.analysis.census_2021 import DISTRICT_POPULATIONS
     from haveyoursay.hub.models import Area, Consultation
     from haveyoursay.surveys.building import add_about_you, add_page, add_question
@@ -120,7 +120,7 @@ def build_questionnaire(questions=None):
     consultation = Consultation.private_objects.create(
         title="Leicestershire County Council Strategic Plan 2022-2026",
         # A second build in the same PostgreSQL database (the PDF report's) needs a slug and references of its own.
-        slug=f"strategic-plan-2022-2026-{Consultation.private_objects.count() + 1}",
+        slug=slug or f"strategic-plan-2022-2026-{Consultation.private_objects.count() + 1}",
         summary="Our long-term vision for Leicestershire and our priorities for 2022-26.",
         opens_on=datetime.date(2021, 11, 1), closes_on=datetime.date(2022, 2, 18),
     )  # fmt: skip

@@ -400,7 +400,8 @@ def check_pages(base, titles, measured):
     for name, (path, fresh, _) in measured.items():
         if name == "bare" or fresh:
             continue
-        status, sizes[name], body = fetch(base + path)
+        # The first rendering of a page by a cold worker may take seconds on a busy machine.
+        status, sizes[name], body = fetch(base + path, timeout=60)
         text = body.decode("utf-8", errors="replace")
         if status != 200:
             raise BenchError(f"{path} answered {status}, not 200:\n{text[:1000]}")
@@ -647,7 +648,7 @@ def report(args, database_label, info, scale, measured, sizes, results, elapsed,
     return within, targets, medians["hub"] / medians["bare"]
 
 
-def start_postgres(folder):
+def start_postgres(folder, port=PG_PORT):
     """A throwaway PostgreSQL cluster in `folder`, as scripts/test starts one: reached only
     through a Unix socket there, durability off. Returns (database URL, stop function), or
     (None, None) when PostgreSQL's server programs are not installed."""
@@ -680,17 +681,17 @@ def start_postgres(folder):
     run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
         "--no-locale", "--no-sync")  # fmt: skip
     options = (
-        f"-k {folder} -p {PG_PORT} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+        f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
         "-c full_page_writes=off"
     )
     try:
         run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "start",
             "-o", options)  # fmt: skip
-        run(str(bin_dir / "createdb"), "-h", str(folder), "-p", str(PG_PORT), "-U", "postgres", "bench")
+        run(str(bin_dir / "createdb"), "-h", str(folder), "-p", str(port), "-U", "postgres", "bench")
     except BaseException:
         stop()
         raise
-    return f"postgres://postgres@{urllib.parse.quote(str(folder), safe='')}:{PG_PORT}/bench", stop
+    return f"postgres://postgres@{urllib.parse.quote(str(folder), safe='')}:{port}/bench", stop
 
 
 def main(argv=None):

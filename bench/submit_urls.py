@@ -3,7 +3,7 @@
 - /__bench__/insert/: the "bare insert" view. GET sets the CSRF cookie (like any form page);
   POST inserts one AuditEvent row and answers its id; GET ?token=T counts the rows POSTed
   with token T (what a client reads back at the end, like a confirmation page).
-- The per-address limit on starting a response (30 an hour in surveys/views.py) is lifted:
+- The per-address limit on starting a response (`limits.STARTS_FROM_ADDRESS`) is lifted:
   every simulated respondent comes from 127.0.0.1. The limit is still checked on every
   start (a cache add and incr), so its cost stays in the figures; it just never refuses.
 
@@ -16,12 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from bare_urls import urlpatterns as bare_urlpatterns
 from django.urls import path
+from haveyoursay import limits
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.surveys import views as survey_views
 from haveyoursay.urls import handler400, handler403, handler404, handler500  # noqa: F401
 
 STARTS_PER_HOUR_LIFTED = 10**9
-survey_views.STARTS_PER_HOUR = STARTS_PER_HOUR_LIFTED
+limits.STARTS_FROM_ADDRESS.per_hour = STARTS_PER_HOUR_LIFTED
 
 ACTION = "bench.insert"
 
