@@ -483,6 +483,15 @@ class Consultation(RevisedModel):
         consultation closed (a closing date moved later hides them until it has passed)."""
         return self.outcome_published_at is not None and self.status == Status.CLOSED and self.has_outcome
 
+    def renew_public_counts(self):
+        """Renew the cached public pages when what is counted changes (a response marked or
+        unmarked, erased, keyed in or corrected, an import made or undone, themes recoded).
+        The consultation page shows counts worked out from the responses (how many responded,
+        the We did figures of `outcomes/counts.py`) only once the outcome is published, so a
+        change before then renews nothing."""
+        if self.outcome_is_published:
+            Revision.bump()
+
     def outcome_not_ready_because(self):
         """Why the outcome can't be published yet, in words for staff; "" when it can."""
         if not self.has_outcome:

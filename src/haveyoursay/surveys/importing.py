@@ -1558,6 +1558,7 @@ def import_rows(
             ])
             if then is not None:
                 then(batch, check)
+            questionnaire.consultation.renew_public_counts()
     except IntegrityError:
         # Someone imported the same file, or some of the same rows, at the same moment.
         batch = previous_import(questionnaire, sha256)
