@@ -545,13 +545,14 @@ class Consultation(RevisedModel):
         self.published_at = None
         self.save(update_fields=["published_at", "updated_at"])
 
-    def publish_outcome(self):
-        """Show "You said" and "We did" to the public; OutcomeNotReady before the consultation
-        has closed or while neither is written."""
+    def publish_outcome(self, at=None):
+        """Show "You said" and "We did" to the public, dated now or `at` (for records of an
+        outcome published before); OutcomeNotReady before the consultation has closed or while
+        neither is written."""
         reason = self.outcome_not_ready_because()
         if reason:
             raise OutcomeNotReady(reason)
-        self.outcome_published_at = self.outcome_published_at or timezone.now()
+        self.outcome_published_at = self.outcome_published_at or at or timezone.now()
         self.save(update_fields=["outcome_published_at", "updated_at"])
 
     def withdraw_outcome(self):
