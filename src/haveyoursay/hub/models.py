@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from haveyoursay.hub import files
+from haveyoursay.stored_files import delete_files_on_commit, files_deleted_with
 
 
 def now():
@@ -199,6 +200,15 @@ def status_q(status, on):
 
 
 class ConsultationQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the consultations, and (once that commits) the files stored for them: their
+        documents, their reports, any file of a row deleted with them."""
+        stored = files_deleted_with(self)
+        result = super().delete()
+        delete_files_on_commit(stored)
+        Revision.bump()
+        return result
+
     def published(self, on=None):
         """Published by the moment `on` (now by default); not those only scheduled."""
         return self.filter(published_q(on))
@@ -523,6 +533,14 @@ class Consultation(RevisedModel):
 
     def missing_for_publishing(self):
         return [item for item in self.publishing_checklist() if not item.done]
+
+    def delete(self, *args, **kwargs):
+        """Delete it, and (once that commits) the files stored for it: its documents, its
+        reports, any file of a row deleted with it."""
+        stored = files_deleted_with([self])
+        result = super().delete(*args, **kwargs)
+        delete_files_on_commit(stored)
+        return result
 
     def publish(self, at=None):
         """Publish now, or schedule it for `at`: the public sees it from that moment."""
