@@ -66,7 +66,9 @@ def test_the_decisions_list_separates_thousands(client, many_delegated_decisions
 
 
 def test_the_bodies_page_separates_thousands_of_meetings(client):
-    council = Organization.objects.create(name="Leicestershire County Council", slug="council", classification="council")
+    council = Organization.objects.create(
+        name="Leicestershire County Council", slug="council", classification="council"
+    )
     first = timezone.make_aware(datetime.datetime(2000, 1, 5, 14))
     Meeting.objects.bulk_create(
         Meeting(organization=council, starts_at=first + datetime.timedelta(days=7 * week)) for week in range(1001)

@@ -71,7 +71,9 @@ def test_unmarking_a_response_renews_the_cached_counts(client, published, office
 
 
 def test_undoing_an_import_renews_the_cached_counts(client, published, officer, django_capture_on_commit_callbacks):
-    batch = ImportBatch.objects.create(questionnaire=published.questionnaire, file_name="paper.csv", file_sha256="0" * 64)
+    batch = ImportBatch.objects.create(
+        questionnaire=published.questionnaire, file_name="paper.csv", file_sha256="0" * 64
+    )
     Response.objects.filter(pk=an_agreeing_response(published).pk).update(import_batch=batch)
     assert "23 people responded" in public_page(client, published)
     with django_capture_on_commit_callbacks(execute=True):
