@@ -157,6 +157,18 @@ class TestDocuments:
         assert not Document.objects.filter(pk=document.pk).exists()
         assert keys(bucket) == []
 
+    def test_deleting_a_consultation_deletes_its_documents_and_reports_objects(
+        self, bucket, django_capture_on_commit_callbacks
+    ):
+        from tests.hub.test_consultation_deletion import with_stored_files
+
+        consultation = with_stored_files()
+        kept = make_document(make_consultation(status="open"))
+        assert len(keys(bucket)) == 7
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation.delete()
+        assert keys(bucket) == [f"consult/{kept.file.name}"]
+
     def test_replacing_a_documents_file_deletes_the_old_object(
         self, bucket, officer_client, client, django_capture_on_commit_callbacks
     ):

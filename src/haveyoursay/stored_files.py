@@ -7,8 +7,16 @@ object's body as it arrives, so a 50 MB document costs a web worker neither 50 M
 nor the wait for all of it.
 
     response = file_response(document.file, content_type=...)   # FileNotFoundError when gone
+
+Deleting rows deletes their files too, once the deletion has committed:
+
+    delete_files_on_commit(files_deleted_with([consultation]))
 """
 
+import functools
+
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.http import FileResponse
 
 
@@ -52,3 +60,33 @@ def file_response(field_file, **options):
     if isinstance(stream, StreamedObject):
         response["Content-Length"] = str(stream.size)
     return response
+
+
+def files_deleted_with(objs):
+    """The stored files of every row that deleting `objs` (a list or queryset of one model)
+    deletes too, cascades included, as (storage, name): a row's files outlive it otherwise."""
+    objs = list(objs)
+    if not objs:
+        return []
+    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    found = []
+    for model, instances in collector.data.items():
+        for field in _file_fields(model):
+            found += [(field.storage, name) for name in (getattr(i, field.attname) for i in instances) if name]
+    for queryset in collector.fast_deletes:
+        for field in _file_fields(queryset.model):
+            names = queryset.values_list(field.attname, flat=True)
+            found += [(field.storage, name) for name in names if name]
+    return found
+
+
+def delete_files_on_commit(files):
+    """Delete stored files once the transaction deleting their rows commits; kept if it rolls
+    back. A file the storage can't delete is logged and the others are still deleted."""
+    for storage, name in files:
+        transaction.on_commit(functools.partial(storage.delete, name), robust=True)
+
+
+def _file_fields(model):
+    return [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]

@@ -196,5 +196,5 @@ def test_a_bodys_petitions_are_listed_without_petitioners(client, demo):
     )  # fmt: skip
     page = client.get(f"/bodies/{hosc.slug}/").content.decode()
     assert "Keep the Park Drive surgery open" in page
-    assert "1250 signatures, received 2 August 2021; debated at the" in page
+    assert "1,250 signatures, received 2 August 2021; debated at the" in page
     assert "The committee asked the CCGs to report back." in page

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from haveyoursay.hub.demo import CONSULTATIONS, DEMONSTRATION_NOTICE, demo_pdf, load_demo
 from haveyoursay.hub.models import Area, Consultation, Document, PartnerBody, Status, Topic
@@ -113,6 +114,22 @@ def test_the_strategic_plan_outcome_is_published(demo):
     assert "259 responses" in plan.you_said
     assert "wordcount reduced by 25%" in plan.we_did
     assert plan.outcome_is_published
+
+
+def test_the_strategic_plan_we_did_is_dated_the_cabinet_decision_it_followed_not_the_day_of_loading(demo):
+    from haveyoursay.outcomes.timeline import timeline_for
+
+    plan = Consultation.public_objects.get(slug="strategic-plan-2022-2026")
+    assert timezone.localdate(plan.outcome_published_at) == datetime.date(2022, 3, 29)
+    published = [entry for entry in timeline_for(plan, today=TODAY) if entry.kind == "outcome"]
+    assert [entry.on for entry in published] == [datetime.date(2022, 3, 29)]
+
+
+def test_a_demo_loaded_before_the_outcome_was_dated_is_dated_when_loaded_again(demo):
+    Consultation.private_objects.filter(slug="strategic-plan-2022-2026").update(outcome_published_at=timezone.now())
+    load_demo(today=TODAY)
+    plan = Consultation.public_objects.get(slug="strategic-plan-2022-2026")
+    assert timezone.localdate(plan.outcome_published_at) == datetime.date(2022, 3, 29)
 
 
 def test_only_consultations_with_you_said_or_we_did_publish_an_outcome(demo):

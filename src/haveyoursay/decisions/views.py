@@ -13,13 +13,14 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
+from haveyoursay.calendars import CalendarFeed
 from haveyoursay.decisions.models import (
     Attendance,
     Decision,
@@ -236,47 +237,34 @@ def decisions(request):
 # -- Feeds ------------------------------------------------------------------------------------------
 
 
+# A cancelled meeting stays in subscribers' calendars, struck through; a postponed one is
+# tentative until it has a new date; any other is confirmed.
+CALENDAR_STATUS = {Meeting.Status.CANCELLED: "CANCELLED", Meeting.Status.POSTPONED: "TENTATIVE"}
+
+
 @require_safe
 def meetings_calendar(request, slug=None):
     """Meetings as iCalendar, for a calendar app to subscribe to: all bodies, or one."""
-    from icalendar import Calendar, Event
-
     queryset = meetings_with_bodies().order_by("starts_at")
     name = f"{settings.COUNCIL_NAME}: meetings"
     if slug is not None:
         organization = get_object_or_404(Organization, slug=slug)
         queryset = queryset.filter(organization=organization)
         name = f"{organization.name}: meetings"
-    calendar = Calendar()
-    calendar.add("prodid", "-//haveyoursay//meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    host = request.get_host().split(":")[0]
+    feed = CalendarFeed(request, product="meetings", name=name)
     for meeting in queryset:
-        event = Event()
-        event.add("uid", f"meeting-{meeting.pk}@{host}")
-        event.add("summary", str(meeting.organization))
         if meeting.time_known:
-            event.add("dtstart", meeting.starts_at)
-            event.add("dtend", meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2))
+            start, end = meeting.starts_at, meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2)
         else:
-            day = timezone.localdate(meeting.starts_at)
-            event.add("dtstart", day)
-            event.add("dtend", day + datetime.timedelta(days=1))
-        event.add("dtstamp", timezone.now())
-        if meeting.venue:
-            event.add("location", meeting.venue)
-        event.add("url", request.build_absolute_uri(reverse("decisions:meeting", args=[meeting.pk])))
-        if meeting.status == Meeting.Status.CANCELLED:
-            event.add("status", "CANCELLED")
-        elif meeting.status == Meeting.Status.POSTPONED:
-            event.add("status", "TENTATIVE")
-        else:
-            event.add("status", "CONFIRMED")
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    return response
+            start = timezone.localdate(meeting.starts_at)
+            end = start + datetime.timedelta(days=1)
+        feed.add_event(
+            f"meeting-{meeting.pk}", str(meeting.organization), start, end,
+            location=meeting.venue or None,
+            url=reverse("decisions:meeting", args=[meeting.pk]),
+            status=CALENDAR_STATUS.get(meeting.status, "CONFIRMED"),
+        )  # fmt: skip
+    return feed.response("meetings.ics")
 
 
 class DecisionFeed(Feed):

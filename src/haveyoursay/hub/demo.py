@@ -34,6 +34,7 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from haveyoursay.hub import models
 from haveyoursay.hub.models import Area, Consultation, Document, PartnerBody, Topic
@@ -114,6 +115,11 @@ DEMONSTRATION_NOTICE = "Demonstration copy: the real document is published by th
 
 def _d(year, month, day):
     return datetime.date(year, month, day)
+
+
+def _midday(day):
+    """Noon on `day` where the council is: a moment for something the records date only by day."""
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
 
 
 # -- The consultations ---------------------------------------------------------------------------
@@ -387,6 +393,10 @@ There were several key findings from the consultation which are outlined in furt
 """,
         "what_happens_next": "",
         "publish_outcome": True,
+        # The council's page gives no date for its response, nor do the other seeds; it is
+        # dated the decision it followed, the Cabinet's of 29 March 2022 approving the Plan
+        # in the light of the consultation (`outcomes/demo_we_did.py`).
+        "outcome_published_on": _d(2022, 3, 29),
         "documents": [],
     },
     {
@@ -761,9 +771,16 @@ def load_demo(today=None):
             if not consultation.is_published:
                 consultation.publish()
                 changed = True
-            if data.get("publish_outcome") and consultation.outcome_published_at is None:
-                consultation.publish_outcome()
-                changed = True
+            if data.get("publish_outcome"):
+                published_on = data.get("outcome_published_on")
+                at = _midday(published_on) if published_on else None
+                if consultation.outcome_published_at is None:
+                    consultation.publish_outcome(at=at)
+                    changed = True
+                elif at is not None and consultation.outcome_published_at != at:
+                    consultation.outcome_published_at = at  # a demo loaded before it carried the date
+                    consultation.save(update_fields=["outcome_published_at", "updated_at"])
+                    changed = True
             _load_documents(consultation, data["documents"], summary["documents"])
             by_slug[data["slug"]] = consultation
             summary["consultations"]["created" if created else "updated" if changed else "unchanged"] += 1

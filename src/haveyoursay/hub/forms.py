@@ -74,11 +74,11 @@ class HubFilterForm(forms.Form):
         counts = published.filter(pk__in=self.filter(published, leave_out="status").values("pk")).aggregate(
             **{value: Count("pk", filter=status_q(value, moment)) for value, _ in PUBLIC_STATUSES}
         )
-        self.fields["status"].choices = [(value, f"{label} ({counts[value]})") for value, label in PUBLIC_STATUSES]
+        self.fields["status"].choices = [(value, f"{label} ({counts[value]:,})") for value, label in PUBLIC_STATUSES]
         outcome = self.filter(published, leave_out="outcome").filter(
             pk__in=published.with_outcome_published().values("pk")
         )
-        self.fields["outcome"].choices = [(value, f"{label} ({outcome.count()})") for value, label in OUTCOMES]
+        self.fields["outcome"].choices = [(value, f"{label} ({outcome.count():,})") for value, label in OUTCOMES]
         for name in self.RELATIONS:
             through, consultation_field, label_field = self._links(name)
             matching = self.filter(published, leave_out=name).values("pk")
@@ -88,7 +88,7 @@ class HubFilterForm(forms.Form):
                 .annotate(count=Count("pk"))
                 .order_by()
             )
-            self.fields[name].label_from_instance = lambda obj, counts=counts: f"{obj.name} ({counts.get(obj.pk, 0)})"
+            self.fields[name].label_from_instance = lambda obj, counts=counts: f"{obj.name} ({counts.get(obj.pk, 0):,})"
 
     @property
     def page_size(self):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from haveyoursay.hub import files
+from haveyoursay.stored_files import delete_files_on_commit, files_deleted_with
 
 
 def now():
@@ -199,6 +200,15 @@ def status_q(status, on):
 
 
 class ConsultationQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the consultations, and (once that commits) the files stored for them: their
+        documents, their reports, any file of a row deleted with them."""
+        stored = files_deleted_with(self)
+        result = super().delete()
+        delete_files_on_commit(stored)
+        Revision.bump()
+        return result
+
     def published(self, on=None):
         """Published by the moment `on` (now by default); not those only scheduled."""
         return self.filter(published_q(on))
@@ -483,6 +493,15 @@ class Consultation(RevisedModel):
         consultation closed (a closing date moved later hides them until it has passed)."""
         return self.outcome_published_at is not None and self.status == Status.CLOSED and self.has_outcome
 
+    def renew_public_counts(self):
+        """Renew the cached public pages when what is counted changes (a response marked or
+        unmarked, erased, keyed in or corrected, an import made or undone, themes recoded).
+        The consultation page shows counts worked out from the responses (how many responded,
+        the We did figures of `outcomes/counts.py`) only once the outcome is published, so a
+        change before then renews nothing."""
+        if self.outcome_is_published:
+            Revision.bump()
+
     def outcome_not_ready_because(self):
         """Why the outcome can't be published yet, in words for staff; "" when it can."""
         if not self.has_outcome:
@@ -515,6 +534,14 @@ class Consultation(RevisedModel):
     def missing_for_publishing(self):
         return [item for item in self.publishing_checklist() if not item.done]
 
+    def delete(self, *args, **kwargs):
+        """Delete it, and (once that commits) the files stored for it: its documents, its
+        reports, any file of a row deleted with it."""
+        stored = files_deleted_with([self])
+        result = super().delete(*args, **kwargs)
+        delete_files_on_commit(stored)
+        return result
+
     def publish(self, at=None):
         """Publish now, or schedule it for `at`: the public sees it from that moment."""
         if at is not None:
@@ -536,13 +563,14 @@ class Consultation(RevisedModel):
         self.published_at = None
         self.save(update_fields=["published_at", "updated_at"])
 
-    def publish_outcome(self):
-        """Show "You said" and "We did" to the public; OutcomeNotReady before the consultation
-        has closed or while neither is written."""
+    def publish_outcome(self, at=None):
+        """Show "You said" and "We did" to the public, dated now or `at` (for records of an
+        outcome published before); OutcomeNotReady before the consultation has closed or while
+        neither is written."""
         reason = self.outcome_not_ready_because()
         if reason:
             raise OutcomeNotReady(reason)
-        self.outcome_published_at = self.outcome_published_at or timezone.now()
+        self.outcome_published_at = self.outcome_published_at or at or timezone.now()
         self.save(update_fields=["outcome_published_at", "updated_at"])
 
     def withdraw_outcome(self):

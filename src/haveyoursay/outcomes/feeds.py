@@ -5,13 +5,11 @@ topic's."""
 import datetime
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event
 
+from haveyoursay.calendars import CalendarFeed
 from haveyoursay.hub.models import Consultation, Topic
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.hub.views import ConsultationFeed, cached_public_page
@@ -26,32 +24,21 @@ def closing_dates_calendar(request, slug=None):
         topic = get_object_or_404(Topic, slug=slug)
         consultations = consultations.filter(topics=topic)
         name = f"{settings.COUNCIL_NAME}: {topic.name} consultation closing dates"
-    calendar = Calendar()
-    calendar.add("prodid", "-//haveyoursay//consultation closing dates//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    host = request.get_host().split(":")[0]
-    stamp = timezone.now()
+    feed = CalendarFeed(request, product="consultation closing dates", name=name)
     for consultation in consultations.prefetch_related("closing_date_changes"):
-        event = Event()
-        event.add("uid", f"consultation-{consultation.pk}-closes@{host}")
-        event.add("summary", f"Closing date: {consultation.title}")
-        event.add("dtstart", consultation.closes_on)
-        event.add("dtend", consultation.closes_on + datetime.timedelta(days=1))
-        event.add("dtstamp", stamp)
-        event.add("last-modified", consultation.updated_at)
-        event.add("sequence", len(consultation.closing_date_changes.all()))
-        event.add("transp", "TRANSPARENT")
-        event.add(
-            "description",
-            f"Closes at {clock(consultation.closes_at_time)} on {uk_date(consultation.closes_on)}. "
+        feed.add_event(
+            f"consultation-{consultation.pk}-closes",
+            f"Closing date: {consultation.title}",
+            consultation.closes_on,
+            consultation.closes_on + datetime.timedelta(days=1),
+            last_modified=consultation.updated_at,
+            sequence=len(consultation.closing_date_changes.all()),
+            transp="TRANSPARENT",
+            description=f"Closes at {clock(consultation.closes_at_time)} on {uk_date(consultation.closes_on)}. "
             f"{consultation.summary}",
+            url=consultation.get_absolute_url(),
         )
-        event.add("url", request.build_absolute_uri(consultation.get_absolute_url()))
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="consultations.ics"'
-    return response
+    return feed.response("consultations.ics")
 
 
 class TopicConsultationFeed(ConsultationFeed):

@@ -1743,6 +1743,7 @@ def _complete(batch, check, written, then):
         batch.refresh_from_db()
         if then is not None:
             then(batch, check)
+        batch.questionnaire.consultation.renew_public_counts()
     return batch
 
 

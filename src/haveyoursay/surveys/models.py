@@ -428,6 +428,7 @@ class Response(models.Model):
         self.save(update_fields=[
             "excluded_as", "duplicate_of", "exclusion_reason", "excluded_by", "excluded_at", "updated_at",
         ])
+        self.questionnaire.consultation.renew_public_counts()
 
     def personal_fields_held(self):
         """The names of the personal fields that hold something."""
@@ -462,6 +463,7 @@ class Response(models.Model):
         for answer in free_text:
             answer.remove_free_text()
         Answer.objects.bulk_update(free_text, ["value"])
+        self.questionnaire.consultation.renew_public_counts()
         return len(free_text)
 
     @property
@@ -647,6 +649,7 @@ class ImportBatch(models.Model):
         self.undo_reason = reason
         self.save(update_fields=["undone_at", "undone_by", "undo_reason"])
         self.responses.update(import_key="")
+        self.questionnaire.consultation.renew_public_counts()
 
     @property
     def is_complete(self):

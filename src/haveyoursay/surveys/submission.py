@@ -340,6 +340,7 @@ def correct_answers(response, values):
     changed = [code for code in codes if before.get(code) != journey.answers.get(code)]
     if changed:
         Response.objects.filter(pk=response.pk).update(updated_at=now)
+        response.questionnaire.consultation.renew_public_counts()
     return changed
 
 
@@ -379,6 +380,10 @@ def submit(response, **details):
     response.resume_code_expires_at = response.resume_link_expires_at = None
     # Only what sending sets: the caller's copy may be older than the row in other ways.
     response.save(update_fields=[*details, "state", "submitted_at", *RESUME_FIELDS, "updated_at"])
+    if response.channel != Response.Channel.ONLINE:
+        # Keyed in by staff, perhaps after the outcome was published; one sent online came
+        # while the consultation was open, before any outcome is shown.
+        response.questionnaire.consultation.renew_public_counts()
     return response
 
 

@@ -56,11 +56,15 @@ class Codeframe(models.Model):
         return f"Codeframe for {self.question.code}"
 
     def record(self, user, action, **detail):
-        """Add an event to the history; `user` None means the machine did it."""
-        return CodeframeEvent.objects.create(
+        """Add an event to the history; `user` None means the machine did it. Every change to
+        the themes or their answers is recorded here, so the public page's theme figures are
+        renewed here too."""
+        event = CodeframeEvent.objects.create(
             codeframe=self, user=user if user is not None and user.is_authenticated else None,
             action=action, detail=detail,
         )
+        self.question.page.questionnaire.consultation.renew_public_counts()
+        return event
 
 
 class Theme(models.Model):
