@@ -333,11 +333,11 @@ def test_weighting_a_rare_theme_up_makes_it_likelier():
     assert weighted > plain
 
 
-def test_naive_bayes_joins_the_regression_for_short_answers_only():
+def test_naive_bayes_joins_the_regression_whenever_each_answer_has_one_theme_short_or_long():
     codes = np.eye(2, dtype=int)[[0, 1] * 5]
     assert choose_form(["More buses please"] * 10, codes).naive_bayes
     long_answers = [" ".join(["the buses into town are never on time and cost too much"] * 3)] * 10
-    assert not choose_form(long_answers, codes).naive_bayes
+    assert choose_form(long_answers, codes).naive_bayes
     # Naive Bayes is a choice among themes: never for several themes per answer.
     assert not choose_form(TEXTS, CODES).naive_bayes
 

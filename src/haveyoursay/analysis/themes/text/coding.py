@@ -28,8 +28,8 @@ How the model works:
     held out (floor and number chosen together);
   - rare themes weighted up when the commonest theme is coded 5 times as often as the
     rarest or more (weights tempered: the square root of the ratio of counts);
-  - complement naive Bayes blended into the regression's probabilities when the answers are
-    short (median 20 words or fewer) and each has one theme;
+  - complement naive Bayes blended into the regression's probabilities when each answer has
+    one theme, short answers or long;
   - one threshold for all themes when fewer than 150 answers with several themes are coded;
   - the single model held back less (C from 0.5 to 3) the more answers are coded.
 - The confidence of each 0/1 decision is the probability of the theme for a 1, one minus
@@ -77,7 +77,6 @@ SIMILAR_ENOUGH = 0.95  # answers this close (cosine of LSA vectors) are not both
 # How the engine chooses its form from the coded answers it is given (`choose_form`).
 RARE_RATIO = 5  # the commonest theme coded this many times as often as the rarest: rare themes are weighted up
 RARE_WEIGHT_POWER = 0.5  # a theme's weight is (commonest count / its count) ** this: tempered, not fully balanced
-SHORT_WORDS = 20  # answers of at most this many words (median) are short: naive Bayes joins the regression
 NAIVE_BAYES_SHARE = 0.3  # its share of the log-probabilities when it does
 NAIVE_BAYES_ALPHA = 0.1
 FEW_CODED = 150  # fewer coded answers than this: one threshold for every theme, not one each
@@ -104,7 +103,7 @@ class Form:
                 "one theme per answer, one model over all themes" if self.one_code_per_answer
                 else "several themes per answer, one model per theme",
                 "rare themes weighted up" if self.rare_theme_weights else "themes weighted as coded",
-                "naive Bayes blended in (short answers)" if self.naive_bayes else "regression alone",
+                "naive Bayes blended in" if self.naive_bayes else "regression alone",
             ]
             + ([f"C {self.regularisation:g}"] if self.one_code_per_answer else [])
             + ([] if self.one_code_per_answer else
@@ -123,9 +122,10 @@ def choose_form(texts, codes):
     - Rare themes weighted up when the commonest theme was coded `RARE_RATIO` times as
       often as the rarest or more: a theme coded 14 times in 1,000 is otherwise never
       given, and macro-F1 (each theme counting the same) suffers most.
-    - Naive Bayes blended in when the answers are short (median `SHORT_WORDS` words or
-      fewer), one code per answer: on short texts its word counts are a sturdy second
-      opinion beside the regression (Wang and Manning, 2012, "Baselines and bigrams").
+    - Naive Bayes blended in when there is one code per answer: its word counts are a
+      sturdy second opinion beside the regression (Wang and Manning, 2012, "Baselines and
+      bigrams"), on short answers and on long ones alike (measured in bench/themes.py: on
+      answers three times as long it adds more than on short ones).
     - One threshold shared by all themes when fewer than `FEW_CODED` answers are coded
       (several codes per answer): a threshold per theme from so few is mostly noise.
     - The single model held back more (smaller C) the fewer answers are coded.
@@ -138,11 +138,10 @@ def choose_form(texts, codes):
         counts = np.append(counts, (per_answer == 0).sum())
     counts = counts[counts > 0]
     rare = len(counts) > 1 and counts.max() >= RARE_RATIO * counts.min()
-    words = np.median([len(str(text).split()) for text in texts]) if len(texts) else 0
     return Form(
         one_code_per_answer=one_code,
         rare_theme_weights=bool(rare),
-        naive_bayes=bool(one_code and words <= SHORT_WORDS),
+        naive_bayes=one_code,
         shared_threshold=bool(not one_code and len(codes) < FEW_CODED),
         regularisation=float(np.clip(len(codes) / ANSWERS_PER_UNIT_C, *ONE_CODE_REGULARISATION)),
     )
