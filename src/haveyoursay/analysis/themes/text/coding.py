@@ -73,6 +73,9 @@ THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 FLOORS = np.round(np.concatenate([np.arange(0.0, 0.951, 0.05), [1.01]]), 3)  # 1.01: never
 REVIEW_BELOW = 0.7
 SIMILAR_ENOUGH = 0.95  # answers this close (cosine of LSA vectors) are not both put forward to code
+# Fewer coded answers than this: two of every three answers put forward are drawn at random, not one of two.
+EARLY_CODED = 300
+RANDOM_PER_UNSURE_EARLY = 2
 
 # How the engine chooses its form from the coded answers it is given (`choose_form`).
 RARE_RATIO = 5  # the commonest theme coded this many times as often as the rarest: rare themes are weighted up
@@ -456,17 +459,23 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     """Positions of uncoded answers a person should code next to teach the machine fastest.
 
     In turn: one the machine is least sure of, then one drawn at random from all the answers
-    (so the person also sees what is common, not only what is hard). Least sure is, where
+    (so the person also sees what is common, not only what is hard); while fewer than
+    `EARLY_CODED` answers are coded, two at random for each least sure. Least sure is, where
     people give an answer one theme at most, the smallest lead of the likeliest theme over
     the next; otherwise a probability nearest a theme's threshold. No two are identical or
     nearly so (an answer identical to a coded one counts as coded), and none is in `coded`.
 
     Measured by bench/themes.py on the NHS feedback (100 at random, then 50 at a time; seeds
-    0–1), micro/macro-F1 after 1,000 coded: labels 0.684/0.519 against 0.671/0.514 all at
-    random; subcategories 0.558/0.250 against 0.543/0.227. At 250 and 500 coded the picks
-    are level with random or a little behind on the labels (0.619 against 0.623, 0.651
-    against 0.653). Putting forward the least sure and the most typical of each theme, as
-    before, did worse than random: the typical answers were much alike and taught little.
+    0–1), micro/macro-F1 on the labels after 250, 500 and 1,000 coded: 0.623/0.431,
+    0.663/0.480, 0.693/0.537 against 0.623/0.431, 0.653/0.481, 0.671/0.514 all at random;
+    on the subcategories 0.480/0.152, 0.517/0.191, 0.550/0.240 against 0.473/0.148,
+    0.521/0.199, 0.543/0.227. With one least sure for each random pick from the start, the
+    picks fell behind random at 250 and 500 coded on the labels (0.619, 0.651): a model
+    learnt from a hundred or two is least sure of what it has not seen, often outliers.
+    Weighting the doubt by how many people gave an answer, or by how typical it is (its
+    likeness to its nearest neighbours), helped the labels and not the subcategories.
+    Putting forward the least sure and the most typical of each theme did worse than random:
+    the typical answers were much alike and taught little.
     """
     vectors = vectors if vectors is not None else coder.vectorise(texts)
     _, first_answer = np.unique(vectors.inverse, return_index=True)
@@ -483,7 +492,11 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     else:
         unsure = np.abs(probability - coder.thresholds[None, :]).min(axis=1)
     least_sure = candidates[np.argsort(unsure, kind="stable")]
-    picked = pick_diverse([least_sure, at_random(vectors.inverse, done, random_state, len(coded))], vectors.dense, how_many)
+    at_random_order = at_random(vectors.inverse, done, random_state, len(coded))
+    # While few are coded the machine's doubts say more about what it has not seen than about
+    # what is hard: most of its picks are then drawn at random.
+    randoms = RANDOM_PER_UNSURE_EARLY if len(coded) < EARLY_CODED else 1
+    picked = pick_diverse([least_sure] + [at_random_order] * randoms, vectors.dense, how_many)
     return [int(first_answer[row]) for row in picked]
 
 
