@@ -375,7 +375,7 @@ def bench_choices(data, seeds):
     choices = [
         ("one code per answer: one model over all themes", "one_code_per_answer", CHOICE_SIZE),
         ("rare themes weighted up", "rare_theme_weights", CHOICE_SIZE),
-        ("naive Bayes blended in (short answers)", "naive_bayes", CHOICE_SIZE),
+        ("naive Bayes blended in (one theme each)", "naive_bayes", CHOICE_SIZE),
         ("C from the number coded (0.5 at 1,000)", "regularisation", CHOICE_SIZE),
         ("one threshold for all themes (few coded)", "shared_threshold", CHOICE_FEW),
         ("one threshold for all themes (few coded)", "shared_threshold", CHOICE_SIZE),

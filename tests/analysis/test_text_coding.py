@@ -7,6 +7,7 @@ from haveyoursay.analysis.themes.text.coding import (
     Coding,
     CodingError,
     agreement_per_theme,
+    at_random,
     choose_form,
     cohens_kappa,
     f1,
@@ -256,6 +257,33 @@ def test_stance_refuses_what_it_cannot_learn_from():
         train_stance(["Yes", "Of course"], ["support", "Support"])
 
 
+def test_while_few_answers_are_coded_two_of_every_three_picks_are_drawn_at_random(coder):
+    answers = TEXTS + UNCODED
+    vectors = coder.vectorise(answers)
+    probability = coder.probabilities(vectors)
+    distance = np.abs(probability - coder.thresholds).min(axis=1)
+    uncoded_rows = np.arange(len(TEXTS), len(answers))
+    least_sure = list(uncoded_rows[np.argsort(distance[uncoded_rows], kind="stable")])
+
+    def picks(coded, answers):
+        return select_for_review(coder, answers, coded=coded, how_many=3, vectors=coder.vectorise(answers))
+
+    few = picks(range(len(TEXTS)), answers)
+    assert few[0] == least_sure[0]
+    # The other two come from the random order, not from the machine's doubts.
+    random_order = [
+        int(row) for row in at_random(vectors.inverse, np.arange(len(answers)) < len(TEXTS), 0, len(TEXTS))
+        if row != least_sure[0]
+    ]
+    assert few[1:] == random_order[:2]
+    # Once many are coded, every other pick is the next least sure.
+    many_coded = TEXTS * 11  # 308 coded answers, the same 28 texts
+    answers = many_coded + UNCODED
+    offset = len(many_coded) - len(TEXTS)
+    many = picks(range(len(many_coded)), answers)
+    assert many[0] == least_sure[0] + offset and many[2] == least_sure[1] + offset
+
+
 def test_coding_the_machines_picks_in_rounds_never_puts_an_answer_forward_twice():
     # What the staff site does as a person codes: retrain, code the answers put forward, again.
     answers = TEXTS + UNCODED
@@ -333,11 +361,11 @@ def test_weighting_a_rare_theme_up_makes_it_likelier():
     assert weighted > plain
 
 
-def test_naive_bayes_joins_the_regression_for_short_answers_only():
+def test_naive_bayes_joins_the_regression_whenever_each_answer_has_one_theme_short_or_long():
     codes = np.eye(2, dtype=int)[[0, 1] * 5]
     assert choose_form(["More buses please"] * 10, codes).naive_bayes
     long_answers = [" ".join(["the buses into town are never on time and cost too much"] * 3)] * 10
-    assert not choose_form(long_answers, codes).naive_bayes
+    assert choose_form(long_answers, codes).naive_bayes
     # Naive Bayes is a choice among themes: never for several themes per answer.
     assert not choose_form(TEXTS, CODES).naive_bayes
 

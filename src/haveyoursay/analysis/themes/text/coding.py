@@ -28,8 +28,8 @@ How the model works:
     held out (floor and number chosen together);
   - rare themes weighted up when the commonest theme is coded 5 times as often as the
     rarest or more (weights tempered: the square root of the ratio of counts);
-  - complement naive Bayes blended into the regression's probabilities when the answers are
-    short (median 20 words or fewer) and each has one theme;
+  - complement naive Bayes blended into the regression's probabilities when each answer has
+    one theme, short answers or long;
   - one threshold for all themes when fewer than 150 answers with several themes are coded;
   - the single model held back less (C from 0.5 to 3) the more answers are coded.
 - The confidence of each 0/1 decision is the probability of the theme for a 1, one minus
@@ -41,7 +41,10 @@ on (44 subcategories; answers joined in pairs with several labels; long answers)
 the NHS labels and dropped: self-training on confident uncoded answers, label spreading
 over the LSA, other weights of LSA against TF-IDF, more LSA dimensions (300), fully
 balanced class weights (macro-F1 up, micro-F1 down 0.02), complement naive Bayes alone
-(0.63 micro-F1).
+(0.63 micro-F1); and on the labels, subcategories and long answers: C chosen by inner
+cross-validation (the choice unsteady from one seed to the next, no better, ten times the
+time), NB-SVM log-count ratio features (0.654), a linear SVM, a second word TF-IDF that
+keeps stop words (within 0.002).
 
 Agreement between a person and the machine is Cohen's kappa per theme, on a random sample
 the person codes blind (`sample_for_agreement`, `agreement_per_theme`).
@@ -73,11 +76,13 @@ THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 FLOORS = np.round(np.concatenate([np.arange(0.0, 0.951, 0.05), [1.01]]), 3)  # 1.01: never
 REVIEW_BELOW = 0.7
 SIMILAR_ENOUGH = 0.95  # answers this close (cosine of LSA vectors) are not both put forward to code
+# Fewer coded answers than this: two of every three answers put forward are drawn at random, not one of two.
+EARLY_CODED = 300
+RANDOM_PER_UNSURE_EARLY = 2
 
 # How the engine chooses its form from the coded answers it is given (`choose_form`).
 RARE_RATIO = 5  # the commonest theme coded this many times as often as the rarest: rare themes are weighted up
 RARE_WEIGHT_POWER = 0.5  # a theme's weight is (commonest count / its count) ** this: tempered, not fully balanced
-SHORT_WORDS = 20  # answers of at most this many words (median) are short: naive Bayes joins the regression
 NAIVE_BAYES_SHARE = 0.3  # its share of the log-probabilities when it does
 NAIVE_BAYES_ALPHA = 0.1
 FEW_CODED = 150  # fewer coded answers than this: one threshold for every theme, not one each
@@ -104,7 +109,7 @@ class Form:
                 "one theme per answer, one model over all themes" if self.one_code_per_answer
                 else "several themes per answer, one model per theme",
                 "rare themes weighted up" if self.rare_theme_weights else "themes weighted as coded",
-                "naive Bayes blended in (short answers)" if self.naive_bayes else "regression alone",
+                "naive Bayes blended in" if self.naive_bayes else "regression alone",
             ]
             + ([f"C {self.regularisation:g}"] if self.one_code_per_answer else [])
             + ([] if self.one_code_per_answer else
@@ -123,9 +128,10 @@ def choose_form(texts, codes):
     - Rare themes weighted up when the commonest theme was coded `RARE_RATIO` times as
       often as the rarest or more: a theme coded 14 times in 1,000 is otherwise never
       given, and macro-F1 (each theme counting the same) suffers most.
-    - Naive Bayes blended in when the answers are short (median `SHORT_WORDS` words or
-      fewer), one code per answer: on short texts its word counts are a sturdy second
-      opinion beside the regression (Wang and Manning, 2012, "Baselines and bigrams").
+    - Naive Bayes blended in when there is one code per answer: its word counts are a
+      sturdy second opinion beside the regression (Wang and Manning, 2012, "Baselines and
+      bigrams"), on short answers and on long ones alike (measured in bench/themes.py: on
+      answers three times as long it adds more than on short ones).
     - One threshold shared by all themes when fewer than `FEW_CODED` answers are coded
       (several codes per answer): a threshold per theme from so few is mostly noise.
     - The single model held back more (smaller C) the fewer answers are coded.
@@ -138,11 +144,10 @@ def choose_form(texts, codes):
         counts = np.append(counts, (per_answer == 0).sum())
     counts = counts[counts > 0]
     rare = len(counts) > 1 and counts.max() >= RARE_RATIO * counts.min()
-    words = np.median([len(str(text).split()) for text in texts]) if len(texts) else 0
     return Form(
         one_code_per_answer=one_code,
         rare_theme_weights=bool(rare),
-        naive_bayes=bool(one_code and words <= SHORT_WORDS),
+        naive_bayes=one_code,
         shared_threshold=bool(not one_code and len(codes) < FEW_CODED),
         regularisation=float(np.clip(len(codes) / ANSWERS_PER_UNIT_C, *ONE_CODE_REGULARISATION)),
     )
@@ -457,17 +462,23 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     """Positions of uncoded answers a person should code next to teach the machine fastest.
 
     In turn: one the machine is least sure of, then one drawn at random from all the answers
-    (so the person also sees what is common, not only what is hard). Least sure is, where
+    (so the person also sees what is common, not only what is hard); while fewer than
+    `EARLY_CODED` answers are coded, two at random for each least sure. Least sure is, where
     people give an answer one theme at most, the smallest lead of the likeliest theme over
     the next; otherwise a probability nearest a theme's threshold. No two are identical or
     nearly so (an answer identical to a coded one counts as coded), and none is in `coded`.
 
     Measured by bench/themes.py on the NHS feedback (100 at random, then 50 at a time; seeds
-    0–1), micro/macro-F1 after 1,000 coded: labels 0.684/0.519 against 0.671/0.514 all at
-    random; subcategories 0.558/0.250 against 0.543/0.227. At 250 and 500 coded the picks
-    are level with random or a little behind on the labels (0.619 against 0.623, 0.651
-    against 0.653). Putting forward the least sure and the most typical of each theme, as
-    before, did worse than random: the typical answers were much alike and taught little.
+    0–1), micro/macro-F1 on the labels after 250, 500 and 1,000 coded: 0.623/0.431,
+    0.663/0.480, 0.693/0.537 against 0.623/0.431, 0.653/0.481, 0.671/0.514 all at random;
+    on the subcategories 0.480/0.152, 0.517/0.191, 0.550/0.240 against 0.473/0.148,
+    0.521/0.199, 0.543/0.227. With one least sure for each random pick from the start, the
+    picks fell behind random at 250 and 500 coded on the labels (0.619, 0.651): a model
+    learnt from a hundred or two is least sure of what it has not seen, often outliers.
+    Weighting the doubt by how many people gave an answer, or by how typical it is (its
+    likeness to its nearest neighbours), helped the labels and not the subcategories.
+    Putting forward the least sure and the most typical of each theme did worse than random:
+    the typical answers were much alike and taught little.
     """
     vectors = vectors if vectors is not None else coder.vectorise(texts)
     _, first_answer = np.unique(vectors.inverse, return_index=True)
@@ -484,7 +495,11 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     else:
         unsure = np.abs(probability - coder.thresholds[None, :]).min(axis=1)
     least_sure = candidates[np.argsort(unsure, kind="stable")]
-    picked = pick_diverse([least_sure, at_random(vectors.inverse, done, random_state, len(coded))], vectors.dense, how_many)
+    at_random_order = at_random(vectors.inverse, done, random_state, len(coded))
+    # While few are coded the machine's doubts say more about what it has not seen than about
+    # what is hard: most of its picks are then drawn at random.
+    randoms = RANDOM_PER_UNSURE_EARLY if len(coded) < EARLY_CODED else 1
+    picked = pick_diverse([least_sure] + [at_random_order] * randoms, vectors.dense, how_many)
     return [int(first_answer[row]) for row in picked]
 
 
