@@ -42,6 +42,7 @@ from hub import (  # noqa: E402, F401
     log,
     machine,
     manage,
+    stop_on_signals,
     tail,
 )
 

@@ -503,6 +503,20 @@ def machine():
     return cpus, re.sub(r"\s+", " ", model)
 
 
+def stop_on_signals():
+    """Make SIGTERM and SIGHUP (kill, a closed terminal) end the script as an exception would,
+    so that its clean-up (servers stopped, data dirs removed) still runs; once: a second
+    signal must not interrupt the clean-up the first one started."""
+
+    def stop(signum, frame):
+        for other in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(other, signal.SIG_IGN)
+        sys.exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
 def cpu_busy(seconds=1.0):
     """The share of all CPUs' time spent on something other than idling, over `seconds`; None if unknown."""
 
@@ -699,15 +713,7 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         log(wrk_missing_message())
         return 2
-    # Stopping the script (kill, a closed terminal) still stops gunicorn and removes the data dir.
-    def stop(signum, frame):
-        # Once: a second signal must not interrupt the clean-up the first one started.
-        for other in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(other, signal.SIG_IGN)
-        sys.exit(128 + signum)
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+    stop_on_signals()
 
     if args.database_url:
         databases = [("--database-url", args.database_url)]

@@ -25,7 +25,6 @@ import asyncio
 import platform
 import random
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ from _common import (  # noqa: E402
     log,
     machine,
     set_up,
+    stop_on_signals,
     tail,
 )
 
@@ -230,13 +230,7 @@ def report(args, info, config, load, kills, final, failures, elapsed):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
-    def stop(signum, frame):
-        for other in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(other, signal.SIG_IGN)
-        sys.exit(128 + signum)
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+    stop_on_signals()
 
     started = time.monotonic()
     data_dir = tempfile.mkdtemp(prefix="haveyoursay-kill-")

@@ -61,6 +61,7 @@ from _common import (  # noqa: E402
     environment,
     percentile,
     set_up,
+    stop_on_signals,
     window_stats,
 )
 from hub import HOST, TARGET as HUB_TARGET, cpu_busy, log, machine, start_postgres, tail  # noqa: E402
@@ -473,13 +474,7 @@ def main(argv=None):
             log(f"bench/scale.py needs {program}: apt-get install {program}")
             return 2
 
-    def stop(signum, frame):
-        for other in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(other, signal.SIG_IGN)
-        sys.exit(128 + signum)
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+    stop_on_signals()
 
     started = time.monotonic()
     load_before = os.getloadavg()

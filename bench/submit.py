@@ -24,7 +24,6 @@ import os
 import resource
 import platform
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -51,6 +50,7 @@ from _common import (  # noqa: E402
     median,
     percentile,
     set_up,
+    stop_on_signals,
     tail,
     window_stats,
 )
@@ -226,13 +226,7 @@ def report(args, info, config, loads, results, latencies, cpu, checks, elapsed, 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
-    def stop(signum, frame):
-        for other in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(other, signal.SIG_IGN)
-        sys.exit(128 + signum)
-
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+    stop_on_signals()
 
     started = time.monotonic()
     busy_before = cpu_busy()
