@@ -47,7 +47,7 @@ def strategic_plan(db):
 
 def test_the_strategic_plan_trail_reads_in_date_order(strategic_plan):
     entries = timeline_for(strategic_plan)
-    assert [(entry.on, entry.kind) for entry in entries][:8] == [
+    assert [(entry.on, entry.kind) for entry in entries][:9] == [
         (datetime.date(2021, 10, 26), "approved"),
         (datetime.date(2021, 11, 1), "opened"),
         (datetime.date(2021, 11, 17), "meeting"),
@@ -55,9 +55,10 @@ def test_the_strategic_plan_trail_reads_in_date_order(strategic_plan):
         (datetime.date(2022, 2, 18), "closed"),
         (datetime.date(2022, 3, 9), "meeting"),
         (datetime.date(2022, 3, 29), "meeting"),
+        # The demo dates its outcome by the Cabinet decision it followed (the seeds give no date).
+        (datetime.date(2022, 3, 29), "outcome"),
         (datetime.date(2022, 5, 18), "decision"),
     ]
-    assert entries[-1].kind == "outcome"
     assert [entry.title for entry in entries[:3:2]] == [
         "Cabinet approved the consultation",
         "Scrutiny Commission commented on the consultation",
