@@ -244,42 +244,16 @@ class _Gatherer:
         evidence = [self.publication(), *self.dates()]
         stages = {stage: [c for c in self.considerations if c.stage == stage] for stage in Consideration.Stage.values}
         for consideration in stages[Consideration.Stage.APPROVAL]:
-            meeting = consideration.item.meeting
-            evidence.append(
-                Evidence(
-                    what="Consultation approved",
-                    detail=self.meeting_detail(consideration),
-                    on=timezone.localdate(meeting.starts_at),
-                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
-                    url=self.meeting_url(consideration),
-                )
-            )
+            evidence.append(self.meeting_evidence(consideration, "Consultation approved"))
         for consideration in stages[Consideration.Stage.DURING]:
-            meeting = consideration.item.meeting
-            evidence.append(
-                Evidence(
-                    what="Commented on while it ran",
-                    detail=self.meeting_detail(consideration),
-                    on=timezone.localdate(meeting.starts_at),
-                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
-                    url=self.meeting_url(consideration),
-                )
-            )
+            evidence.append(self.meeting_evidence(consideration, "Commented on while it ran"))
         for consideration in stages[Consideration.Stage.RESULTS]:
-            meeting = consideration.item.meeting
-            day = timezone.localdate(meeting.starts_at)
-            early = self.closes_at is not None and meeting.starts_at < self.closes_at
             evidence.append(
-                Evidence(
-                    what="Results considered",
-                    detail=self.meeting_detail(consideration),
-                    on=day,
-                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
-                    url=self.meeting_url(consideration),
-                    status=CHECK if early else RECORDED,
-                    why="The meeting was before the consultation closed, so it cannot have had every response."
-                    if early
-                    else "",
+                self.meeting_evidence(
+                    consideration, "Results considered",
+                    early_because=(
+                        "The meeting was before the consultation closed, so it cannot have had every response."
+                    ),
                 )
             )
         decisions = self.decisions()
@@ -305,17 +279,10 @@ class _Gatherer:
         for consideration in stages[Consideration.Stage.DECISION]:
             if consideration.item_id in decided_items:
                 continue
-            meeting = consideration.item.meeting
-            early = self.closes_at is not None and meeting.starts_at < self.closes_at
             evidence.append(
-                Evidence(
-                    what="Decision meeting",
-                    detail=self.meeting_detail(consideration) + " No decision is recorded against the item yet.",
-                    on=timezone.localdate(meeting.starts_at),
-                    source=f"{meeting.organization}, item {item_number(consideration.item)}",
-                    url=self.meeting_url(consideration),
-                    status=CHECK if early else RECORDED,
-                    why="The meeting was before the consultation closed." if early else "",
+                self.meeting_evidence(
+                    consideration, "Decision meeting", also=" No decision is recorded against the item yet.",
+                    early_because="The meeting was before the consultation closed.",
                 )
             )
         if not decisions and not stages[Consideration.Stage.DECISION]:
@@ -424,6 +391,21 @@ class _Gatherer:
 
     def meeting_url(self, consideration):
         return reverse("decisions:meeting", args=[consideration.item.meeting_id]) + f"#item-{consideration.item_id}"
+
+    def meeting_evidence(self, consideration, what, *, also="", early_because=None):
+        """Evidence of a meeting the consultation was linked to. With `early_because`, a meeting
+        before the consultation closed is marked to check, for that reason."""
+        meeting = consideration.item.meeting
+        early = early_because is not None and self.closes_at is not None and meeting.starts_at < self.closes_at
+        return Evidence(
+            what=what,
+            detail=self.meeting_detail(consideration) + also,
+            on=timezone.localdate(meeting.starts_at),
+            source=f"{meeting.organization}, item {item_number(consideration.item)}",
+            url=self.meeting_url(consideration),
+            status=CHECK if early else RECORDED,
+            why=early_because if early else "",
+        )
 
     # 2 -----------------------------------------------------------------------------------------
 
