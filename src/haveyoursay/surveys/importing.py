@@ -186,6 +186,13 @@ def in_progress_message(batch, same_file=False, name_the_file=True):
     """Why another import can't start now, and what to do; `name_the_file=False` for a job's message."""
     written = f"{batch.rows_written:,} of {batch.rows_to_write:,} responses written, none of them counted yet"
     named = f" (“{batch.file_name}”)" if name_the_file and not same_file else ""
+    if batch.is_being_discarded:
+        which = "This file's unfinished import" if same_file else f"An unfinished import into this questionnaire{named}"
+        left = f"{batch.rows_written:,} response{'s' if batch.rows_written != 1 else ''} still to delete"
+        return (
+            f"{which} is being discarded ({left}, none of them ever counted). Nothing more has been imported: "
+            "try again once it has been discarded."
+        )
     if batch.is_interrupted():
         which = "This file's import" if same_file else f"An earlier import into this questionnaire{named}"
         return (
@@ -1767,6 +1774,8 @@ def _batch_to_carry_on(questionnaire, sha256, job_id):
     batch = previous_import(questionnaire, sha256)
     if batch is not None and batch.is_complete:
         raise AlreadyImported(batch)
+    if batch is not None and batch.is_being_discarded:  # never carried on: its rows are being deleted
+        raise ImportInProgress(batch, same_file=True)
     if batch is not None and batch.job_id == job_id:
         # The queue runs this work again, after its worker stopped part-way; or, without a job,
         # the command line (or a script) is run again on the same file.
@@ -1808,7 +1817,9 @@ def _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_writ
 
 def _claim_batch(batch, to_write, job_id, upload, include_early):
     """Make this work the one writing an unfinished batch; ImportInProgress if other work took it first."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING, job=batch.job_id).update(
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, state=ImportBatch.State.IMPORTING, job=batch.job_id, discard_requested_at__isnull=True
+    ).update(
         job=job_id, rows_to_write=to_write, upload=upload or batch.upload, include_early=include_early,
         written_at=timezone.now(),
     )
@@ -1822,7 +1833,9 @@ def _complete(batch, check, written, then):
     """The one switch: every response of the batch is counted from this commit on."""
     with transaction.atomic():
         now = timezone.now()
-        switched = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).update(
+        switched = ImportBatch.objects.filter(
+            pk=batch.pk, state=ImportBatch.State.IMPORTING, discard_requested_at__isnull=True
+        ).update(
             state=ImportBatch.State.COMPLETE, completed_at=now, written_at=now, rows_written=written,
             rows_to_write=written, row_count=written, rows_in_file=check.rows_in_file, skipped_blank=check.blank,
             skipped_no_answers=check.empty, skipped_already_imported=check.duplicates,
@@ -1839,14 +1852,23 @@ def _complete(batch, check, written, then):
     return batch
 
 
-def discard_import(batch, *, chunk_rows=None):
+def discard_import(batch, *, chunk_rows=None, progress=ignore_progress, then=None):
     """Delete what an unfinished import wrote, a chunk at a time (each chunk its own short
     transaction, as the rows were written), then the batch itself, so the file may be imported
-    afresh. Returns how many responses were deleted. Nobody has seen them: they were never counted."""
+    afresh. Returns how many responses were deleted. Nobody has seen them: they were never counted.
+
+    Stopped part-way and run again, it carries on with the responses left. `progress(done,
+    total, message)` hears of responses deleted, of those the batch had when it was asked to be
+    discarded (`rows_to_discard`) or else when this began. `then(batch)` is called inside the
+    transaction that deletes the batch, and only if this work deleted it, so that what it writes
+    (the audit trail's record) is kept once, with the batch gone."""
     chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
     if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.COMPLETE).exists():
         raise ValueError("A complete import is undone, not discarded: its responses have been counted.")
+    left = Response.all_objects.filter(import_batch=batch).count()
+    total = max(batch.rows_to_discard, left)
     deleted = 0
+    progress(total - left, total, "Deleting the responses it wrote")
     while True:
         with transaction.atomic():
             chunk = list(Response.all_objects.filter(import_batch=batch).values_list("pk", flat=True)[:chunk_rows])
@@ -1855,7 +1877,12 @@ def discard_import(batch, *, chunk_rows=None):
             Response.all_objects.filter(pk__in=chunk).delete()
             deleted += len(chunk)
             ImportBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") - len(chunk))
-    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).delete()
+        done = total - left + deleted
+        progress(done, total, f"{done:,} of {total:,} responses deleted: none of them was ever counted")
+    with transaction.atomic():
+        gone, _ = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).delete()
+        if gone and then is not None:
+            then(batch)
     return deleted
 
 
