@@ -508,3 +508,44 @@ class TestImportingAnotherFileMeanwhile:
         assert f'href="{batch_url("done", stopped_job)}">See that import' in html
         assert not Job.objects.filter(title="Import a file of responses").exclude(pk=stopped_job.job_id).exists()
 
+
+class TestTheQuestionnaireBuilder:
+    """A question answered by an unfinished import's rows stays locked, though nothing counts them:
+    resumed, the import counts the rows it wrote without reading them against the question again,
+    so a question changed under them would be counted with answers that no longer fit it."""
+
+    def test_a_question_answered_only_by_an_unfinished_import_is_locked_and_says_which_import(
+        self, stopped_job, officer_client, questionnaire
+    ):
+        consultation = questionnaire.consultation
+        vision = questionnaire.ordered_questions().get(code="vision")
+        assert Answer.objects.counted().count() == 0 and vision.answer_count() == 6
+        edit = reverse("surveys_staff:question_edit", args=[consultation.pk, vision.pk])
+        html = officer_client.get(edit).content.decode()
+        assert "This question is locked because an unfinished import wrote 6 answers to it." in html
+        assert "The import of carers-survey.csv stopped part-way: 6 of its responses answer this question." in html
+        assert "To change the question freely, discard the import first." in html
+        assert f'href="{batch_url("done", stopped_job)}">See the import of carers-survey.csv</a>' in html
+        assert 'name="kind"' not in html and 'name="code"' not in html
+
+        refused = officer_client.post(edit, {"kind": "long_text", "code": "renamed", "text": vision.text})
+        assert (
+            "This question is locked: 6 responses answered it, so its kind and code can&#x27;t change"
+        ) in refused.content.decode()
+        delete = reverse("surveys_staff:question_delete", args=[consultation.pk, vision.pk])
+        page = officer_client.get(delete).content.decode()
+        assert (
+            "(all of them written by the unfinished import of “carers-survey.csv”, counted once it is resumed and "
+            "finished; discarding it unlocks them)"
+        ) in page
+        vision.refresh_from_db()
+        assert (vision.kind, vision.code) == ("agree", "vision")
+
+    def test_once_the_import_is_discarded_the_question_can_change(
+        self, stopped_job, officer_client, questionnaire, committed
+    ):
+        committed(officer_client.post, batch_url("discard", stopped_job))
+        vision = questionnaire.ordered_questions().get(code="vision")
+        edit = reverse("surveys_staff:question_edit", args=[questionnaire.consultation.pk, vision.pk])
+        html = officer_client.get(edit).content.decode()
+        assert "This question is locked" not in html and 'name="code"' in html

@@ -143,6 +143,14 @@ class Question(models.Model):
     def answer_count(self):
         return self.answers.count()
 
+    def unfinished_imports(self):
+        """The unfinished imports (being written, stopped part-way, or being discarded) that wrote
+        answers to it, each with `answered`, how many. Their answers are counted nowhere yet, but
+        they lock the question as counted ones do: an import resumed counts the rows it wrote as
+        they were written, without reading them against the question again."""
+        batches = ImportBatch.objects.unfinished().filter(responses__answers__question=self)
+        return list(batches.annotate(answered=models.Count("responses__answers")).order_by("pk"))
+
     @cached_property
     def distinct_text(self):
         """The question's words, and, when another question in the questionnaire has the same
