@@ -109,7 +109,8 @@ def main(argv=None):
         target = build_scale_questionnaire(f"strategic-plan-2022-2026-import-{secrets.token_hex(4)}")
         table = importing.open_table(path)
         targets = importing.targets_for(target)
-        return target, table, importing.Mapping(table.columns, targets, importing.propose_mapping(table.columns, targets))
+        proposed = importing.propose_mapping(table.columns, targets)
+        return target, table, importing.Mapping(table.columns, targets, proposed)
 
     target, table, mapping = prepared()
     check_seconds, check = timed("check", args.profile, lambda: importing.check_rows(target, table, mapping))

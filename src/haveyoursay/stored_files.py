@@ -130,7 +130,9 @@ def _remember(alias, name, error):
     kind = type(error).__name__[:100]
     try:
         with transaction.atomic():
-            FileDeletion.objects.create(storage=alias, name=name, last_error=kind, first_failed_at=now, last_tried_at=now)
+            FileDeletion.objects.create(
+                storage=alias, name=name, last_error=kind, first_failed_at=now, last_tried_at=now
+            )
     except IntegrityError:  # remembered already: deleted again and failed again
         FileDeletion.objects.filter(storage=alias, name=name).update(
             attempts=F("attempts") + 1, last_tried_at=now, last_error=kind

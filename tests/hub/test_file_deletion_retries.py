@@ -97,7 +97,7 @@ def test_those_who_delete_consultations_see_how_many_keep_failing(officer_client
     FileDeletion.objects.create(name="reports/engagement-report.pdf", attempts=3)
     FileDeletion.objects.create(name="reports/engagement-report.docx", attempts=7)
     html = officer_client.get(page).content.decode()
-    assert "2 stored files of deleted documents, reports or consultations could not be deleted after 3 or more tries" in (
-        html
-    )
+    assert (
+        "2 stored files of deleted documents, reports or consultations could not be deleted after 3 or more tries"
+    ) in html
     assert "could not be deleted" not in viewer_client.get(page).content.decode()

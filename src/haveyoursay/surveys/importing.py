@@ -1909,6 +1909,7 @@ def _create(questionnaire, batch, rows, user):
         ))
     Response.objects.bulk_create(responses)
     insert_answers(
-        ((response.pk, question_pk, value) for response, row in zip(responses, rows) for question_pk, value in row.answers.items()),
+        ((response.pk, question_pk, value)
+         for response, row in zip(responses, rows) for question_pk, value in row.answers.items()),
         now,
     )
