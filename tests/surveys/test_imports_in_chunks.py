@@ -361,26 +361,111 @@ class TestTheStaffPages:
         again = officer_client.post(batch_url("resume", batch), follow=True).content.decode()
         assert "This import is complete, so there is nothing to resume" in again
 
-    def test_discarding_asks_first_then_deletes_what_it_wrote_and_says_so(
-        self, stopped_job, officer_client, questionnaire, media_root
+    def test_discarding_asks_first_then_deletes_what_it_wrote_in_the_background_and_says_so(
+        self, stopped_job, officer_client, questionnaire, media_root, committed
     ):
         batch = stopped_job
         page = officer_client.get(batch_url("discard", batch)).content.decode()
         assert "Discard the unfinished import of carers-survey.csv?" in page
         assert "This will delete the <strong>6 responses</strong> it wrote before it stopped." in page
-        response = officer_client.post(batch_url("discard", batch), follow=True)
-        html = response.content.decode()
-        assert response.redirect_chain[-1][0] == reverse(
-            "surveys_staff:import_upload", args=[questionnaire.consultation.pk]
-        )
-        assert (
-            "The unfinished import of “carers-survey.csv” is discarded: the 6 responses it had written were deleted"
-        ) in html
+        response = committed(officer_client.post, batch_url("discard", batch))
+        assert response["Location"] == batch_url("done", batch)
+        job = Job.objects.get(subject=import_tasks.discard_subject(batch.pk))
+        assert job.state == Job.State.SUCCEEDED and job.result == {"batch": batch.pk, "deleted": 6}
+        assert job.progress_done == job.progress_total == 6
         assert not ImportBatch.objects.exists() and not Response.all_objects.exists()
         assert list((media_root / "imports").iterdir()) == []
         event = AuditEvent.objects.get(action="responses.import_discard")
         assert event.sentence == "Unfinished import of “carers-survey.csv” discarded by Olu Officer"
-        assert event.detail["responses_deleted"] == 6
+        assert event.detail["responses_deleted"] == 6 and event.detail["job"] == job.pk
+        # The batch's page, looked at again (by the person, or by the page itself), goes on to say so.
+        response = officer_client.get(batch_url("done", batch), follow=True)
+        assert response.redirect_chain[-1][0] == reverse(
+            "surveys_staff:import_upload", args=[questionnaire.consultation.pk]
+        )
+        assert (
+            "The unfinished import is discarded: the 6 responses it had written were deleted, none of them ever "
+            "counted. You can import the file again."
+        ) in response.content.decode()
+
+    def test_while_it_is_discarded_its_page_follows_the_work_and_it_cannot_be_resumed(
+        self, stopped_job, officer_client, questionnaire, survey_file
+    ):
+        batch = stopped_job
+        officer_client.post(batch_url("discard", batch))  # queued, not run: nothing has committed
+        batch.refresh_from_db()
+        assert batch.is_being_discarded and batch.rows_to_discard == 6 and not batch.is_interrupted()
+        job = batch.discard_job
+        assert job.state == Job.State.QUEUED and job.title == "Discard an unfinished import of responses"
+        html = officer_client.get(batch_url("done", batch)).content.decode()
+        assert "<h1 class=\"govuk-heading-l\">Discarding the import</h1>" in html
+        assert 'data-waiting="true"' in html and "0 of 6 responses deleted (0%)" in html
+        assert "Resume the import" not in html
+        upload_page = officer_client.get(reverse("surveys_staff:import_upload", args=[questionnaire.consultation.pk]))
+        text = upload_page.content.decode()
+        assert "The unfinished import of carers-survey.csv is being discarded: 6 responses still to delete." in text
+        assert '<strong class="govuk-tag govuk-tag--grey">Being discarded</strong>' in text
+        assert "6 left to delete" in text
+        refused = officer_client.post(batch_url("resume", batch), follow=True).content.decode()
+        assert "This import is being discarded, so there is nothing to resume" in refused
+        refused = officer_client.post(batch_url("discard", batch), follow=True).content.decode()
+        assert "This import is being discarded, so there is nothing to discard" in refused
+        assert Job.objects.filter(subject=import_tasks.discard_subject(batch.pk)).count() == 1
+        # Nor is it carried on by its own work run again, or by the same file imported again.
+        with pytest.raises(importing.ImportInProgress, match="This file's unfinished import is being discarded"):
+            import_file(questionnaire, survey_file(10), job_id=batch.job_id)
+        with pytest.raises(importing.ImportInProgress, match="is being discarded .6 responses still to delete"):
+            import_file(questionnaire, survey_file(3, name="more.csv", first=20))
+        assert imported(questionnaire).count() == 6 and not Response.objects.exists()
+
+    def test_discarding_that_stopped_part_way_is_asked_for_again_and_carries_on(
+        self, stopped_job, officer, officer_client, committed, monkeypatch
+    ):
+        batch = stopped_job
+        monkeypatch.setattr(importing, "WRITE_CHUNK_ROWS", 4)
+        officer_client.post(batch_url("discard", batch))
+        first = ImportBatch.objects.get().discard_job
+
+        def stopping(*args, progress):
+            def report(done, total=None, message=""):
+                progress(done, total, message)
+                if done >= 4:
+                    raise WorkerStopped
+
+            return import_tasks.discard_batch_impl(*args, progress=report)
+
+        with pytest.raises(Exception, match="failed with WorkerStopped"):
+            run_job(first.pk, stopping, first.pk, batch.pk, officer.pk)
+        batch.refresh_from_db()
+        assert batch.discard_stopped() and batch.rows_written == 2 and imported(batch.questionnaire).count() == 2
+        html = officer_client.get(batch_url("done", batch)).content.decode()
+        assert "Discarding the import stopped part-way" in html and 'data-waiting="false"' in html
+        assert "4 of 6 responses deleted (67%)" in html and "Resume the import" not in html
+        assert f'href="{batch_url("discard", batch)}"' in html
+        assert not AuditEvent.objects.filter(action="responses.import_discard").exists()
+
+        committed(officer_client.post, batch_url("discard", batch))
+        assert not ImportBatch.objects.exists() and not Response.all_objects.exists()
+        second = Job.objects.filter(subject=import_tasks.discard_subject(batch.pk)).exclude(pk=first.pk).get()
+        assert second.state == Job.State.SUCCEEDED and second.result["deleted"] == 6
+        event = AuditEvent.objects.get(action="responses.import_discard")
+        assert event.detail["responses_deleted"] == 6 and event.detail["job"] == second.pk
+        # The first work, run again by the queue, finds nothing more to do and records nothing.
+        Job.objects.filter(pk=first.pk).update(state=Job.State.QUEUED)
+        assert run_job(first.pk, import_tasks.discard_batch_impl, first.pk, batch.pk, officer.pk) == {
+            "batch": batch.pk, "deleted": 0
+        }
+        assert AuditEvent.objects.filter(action="responses.import_discard").count() == 1
+
+    def test_a_discard_run_twice_by_the_queue_deletes_and_records_once(
+        self, stopped_job, officer, officer_client, committed
+    ):
+        batch = stopped_job
+        committed(officer_client.post, batch_url("discard", batch))
+        job = Job.objects.get(subject=import_tasks.discard_subject(batch.pk))
+        Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)  # the queue runs it again
+        assert run_job(job.pk, import_tasks.discard_batch_impl, job.pk, batch.pk, officer.pk)["deleted"] == 0
+        assert AuditEvent.objects.filter(action="responses.import_discard").count() == 1
 
     def test_resuming_without_the_file_says_to_upload_it_again(self, stopped_job, officer_client, media_root):
         importing.delete_upload(stopped_job.upload)  # as a refused or finished upload would be
@@ -423,3 +508,45 @@ class TestImportingAnotherFileMeanwhile:
         assert "An earlier import into this questionnaire (“carers-survey.csv”) stopped part-way" in html
         assert f'href="{batch_url("done", stopped_job)}">See that import' in html
         assert not Job.objects.filter(title="Import a file of responses").exclude(pk=stopped_job.job_id).exists()
+
+
+class TestTheQuestionnaireBuilder:
+    """A question answered by an unfinished import's rows stays locked, though nothing counts them:
+    resumed, the import counts the rows it wrote without reading them against the question again,
+    so a question changed under them would be counted with answers that no longer fit it."""
+
+    def test_a_question_answered_only_by_an_unfinished_import_is_locked_and_says_which_import(
+        self, stopped_job, officer_client, questionnaire
+    ):
+        consultation = questionnaire.consultation
+        vision = questionnaire.ordered_questions().get(code="vision")
+        assert Answer.objects.counted().count() == 0 and vision.answer_count() == 6
+        edit = reverse("surveys_staff:question_edit", args=[consultation.pk, vision.pk])
+        html = officer_client.get(edit).content.decode()
+        assert "This question is locked because an unfinished import wrote 6 answers to it." in html
+        assert "The import of carers-survey.csv stopped part-way: 6 of its responses answer this question." in html
+        assert "To change the question freely, discard the import first." in html
+        assert f'href="{batch_url("done", stopped_job)}">See the import of carers-survey.csv</a>' in html
+        assert 'name="kind"' not in html and 'name="code"' not in html
+
+        refused = officer_client.post(edit, {"kind": "long_text", "code": "renamed", "text": vision.text})
+        assert (
+            "This question is locked: 6 responses answered it, so its kind and code can&#x27;t change"
+        ) in refused.content.decode()
+        delete = reverse("surveys_staff:question_delete", args=[consultation.pk, vision.pk])
+        page = officer_client.get(delete).content.decode()
+        assert (
+            "(all of them written by the unfinished import of “carers-survey.csv”, counted once it is resumed and "
+            "finished; discarding it unlocks them)"
+        ) in page
+        vision.refresh_from_db()
+        assert (vision.kind, vision.code) == ("agree", "vision")
+
+    def test_once_the_import_is_discarded_the_question_can_change(
+        self, stopped_job, officer_client, questionnaire, committed
+    ):
+        committed(officer_client.post, batch_url("discard", stopped_job))
+        vision = questionnaire.ordered_questions().get(code="vision")
+        edit = reverse("surveys_staff:question_edit", args=[questionnaire.consultation.pk, vision.pk])
+        html = officer_client.get(edit).content.decode()
+        assert "This question is locked" not in html and 'name="code"' in html

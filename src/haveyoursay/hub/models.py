@@ -670,3 +670,34 @@ class Event(RevisedModel):
 
 def max_upload_bytes():
     return settings.HAVEYOURSAY_MAX_UPLOAD_MB * 1024 * 1024
+
+
+class FileDeletionQuerySet(models.QuerySet):
+    def failing_repeatedly(self):
+        """Those tried at least `FileDeletion.REPEATEDLY` times: staff who delete consultations are told."""
+        return self.filter(attempts__gte=FileDeletion.REPEATEDLY)
+
+
+class FileDeletion(models.Model):
+    """A stored file (a document, a report's PDF or Word file) whose row was deleted but which the
+    storage could not delete then: kept here until `stored_files.retry_file_deletions`, run
+    daily by `haveyoursay delete_stored_files`, deletes it. Without it the file would stay in
+    storage, unreferenced, for ever."""
+
+    REPEATEDLY = 3
+
+    storage = models.CharField(max_length=50, default="default", help_text="The storage's name in STORAGES.")
+    name = models.CharField(max_length=255, help_text="The file's name in that storage.")
+    attempts = models.PositiveIntegerField(default=1, help_text="Deletions tried, each failed.")
+    first_failed_at = models.DateTimeField(default=timezone.now)
+    last_tried_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=100, blank=True, help_text="What kind of error the storage gave.")
+
+    objects = FileDeletionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_failed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["storage", "name"], name="file_deletion_once")]
+
+    def __str__(self):
+        return self.name

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from haveyoursay.hub.models import FileDeletion
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 
@@ -28,10 +29,17 @@ def get_job_for_user(request, pk):
 @staff_required(PERMISSION)
 @never_cache
 def jobs(request):
+    # Those who delete consultations hear of their files that storage keeps failing to delete.
+    failing = (
+        FileDeletion.objects.failing_repeatedly().count() if request.user.has_perm("hub.delete_consultation") else 0
+    )
     return render(
         request,
         "jobs/jobs.html",
-        {"jobs": Job.objects.recent()[:LIST_LENGTH], "consultation": None, "list_length": LIST_LENGTH},
+        {
+            "jobs": Job.objects.recent()[:LIST_LENGTH], "consultation": None, "list_length": LIST_LENGTH,
+            "files_failing": failing, "tries": FileDeletion.REPEATEDLY,
+        },
     )
 
 

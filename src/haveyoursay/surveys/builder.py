@@ -325,7 +325,12 @@ def question_edit(request, pk, question_pk):
     consultation, questionnaire = get_questionnaire_for_user(request, pk, "surveys.change_question")
     question = _question(questionnaire, question_pk)
     answers = question.answer_count()
-    context = {"consultation": consultation, "page": question.page, "question": question, "answer_count": answers}
+    unfinished = question.unfinished_imports() if answers else []
+    context = {
+        "consultation": consultation, "page": question.page, "question": question, "answer_count": answers,
+        # Answers no count includes yet, which lock the question all the same (docs/decisions/0022).
+        "unfinished_imports": unfinished, "unfinished_answers": sum(batch.answered for batch in unfinished),
+    }
     if answers:
         return _locked_question_edit(request, consultation, question, context)
     data = request.POST if request.method == "POST" else request.GET

@@ -226,7 +226,16 @@ def routing_breaks(question, kind, values):
 
 def _answered(question):
     count = question.answer_count()
-    return f"{count:,} response{'s' if count != 1 else ''} answered “{question.text}”"
+    said = f"{count:,} response{'s' if count != 1 else ''} answered “{question.text}”"
+    unfinished = question.unfinished_imports()
+    if unfinished:
+        written = sum(batch.answered for batch in unfinished)
+        files = and_list([f"“{batch.file_name}”" for batch in unfinished])
+        said += (
+            f" ({'all' if written == count else f'{written:,}'} of them written by the unfinished import of {files}, "
+            "counted once it is resumed and finished; discarding it unlocks them)"
+        )
+    return said
 
 
 def and_list(words):

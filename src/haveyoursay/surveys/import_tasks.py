@@ -15,13 +15,14 @@ is done (or that finds the file already imported) deletes it.
 """
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django_tasks import task
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job
 from haveyoursay.surveys import importing
-from haveyoursay.surveys.models import Questionnaire
+from haveyoursay.surveys.models import ImportBatch, Questionnaire
 
 GONE = "The uploaded file is no longer on the server: uploads are kept for a day. Upload it again to carry on."
 REMAPPED = (
@@ -161,6 +162,32 @@ def _import_upload(job_id, questionnaire_id, stored, path, file_name, sheet, cho
     return {"batch": batch.pk, **counts_of(check)}
 
 
+def discard_batch_impl(job_id, batch_id, user_id=None, *, progress=ignore_progress):
+    """Delete the responses an unfinished import wrote, a chunk at a time, then the batch, and
+    record it in the audit trail with the batch's deletion. Safe to run again: the queue running
+    it again after its worker stopped carries on with the responses left; once the batch is gone
+    there is nothing more to do, and nothing is recorded twice."""
+    batch = ImportBatch.objects.filter(pk=batch_id).select_related("questionnaire__consultation").first()
+    if batch is None:
+        return {"batch": batch_id, "deleted": 0}
+    if batch.is_complete or not batch.is_being_discarded:
+        raise JobError("This import is no longer being discarded, so nothing was deleted.")
+    if batch.discard_job_id != job_id:
+        raise JobError("This import is being discarded by later work, which carries on from here.")
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    consultation = batch.questionnaire.consultation
+
+    def record(gone):
+        AuditEvent.record(
+            user, "responses.import_discard", consultation, batch=gone.pk, file=gone.file_name,
+            responses_deleted=gone.rows_to_discard, to_write=gone.rows_to_write, job=job_id,
+        )
+
+    importing.discard_import(batch, progress=progress, then=record)
+    importing.delete_upload(batch.upload)
+    return {"batch": batch_id, "deleted": batch.rows_to_discard}
+
+
 @task()
 def read_upload(job_id, stored, file_name, sheet):
     return run_job(job_id, read_upload_impl, job_id, stored, file_name, sheet)
@@ -176,6 +203,11 @@ def import_upload(job_id, questionnaire_id, stored, file_name, sheet, chosen, us
     return run_job(
         job_id, import_upload_impl, job_id, questionnaire_id, stored, file_name, sheet, chosen, user_id, include_early
     )
+
+
+@task()
+def discard_batch(job_id, batch_id, user_id=None):
+    return run_job(job_id, discard_batch_impl, job_id, batch_id, user_id)
 
 
 def _upload_args(questionnaire, entry):
@@ -208,3 +240,25 @@ def start_import(questionnaire, entry, user, include_early=False):
         user.pk if user is not None and user.is_authenticated else None, bool(include_early),
         title="Import a file of responses",
     )
+
+
+def discard_subject(batch_id):
+    """What a discarding job is on, for the batch's page to find it once the batch is gone."""
+    return f"import batch {int(batch_id)}"
+
+
+def start_discard(batch, user):
+    """Queue the discarding of an unfinished import that stopped part-way (or whose discarding
+    stopped), and mark it "being discarded", in the caller's transaction, with the batch locked.
+    From then on it can't be resumed; its responses stay unseen until they are deleted."""
+    job = start_job(
+        Job.Kind.IMPORT, batch.questionnaire.consultation, user, discard_batch,
+        batch.pk, user.pk if user is not None and user.is_authenticated else None,
+        title="Discard an unfinished import of responses", subject=discard_subject(batch.pk),
+    )
+    to_discard = batch.rows_to_discard if batch.is_being_discarded else batch.rows_written
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        discard_requested_at=batch.discard_requested_at or timezone.now(), discard_job=job,
+        rows_to_discard=to_discard,
+    )
+    return job

@@ -60,7 +60,7 @@ from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.stored_files import open_stored
 from haveyoursay.surveys.models import ImportBatch, Response
-from haveyoursay.surveys.question_types import AnswerError, wording
+from haveyoursay.surveys.question_types import AnswerError, SingleChoice, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
@@ -186,6 +186,13 @@ def in_progress_message(batch, same_file=False, name_the_file=True):
     """Why another import can't start now, and what to do; `name_the_file=False` for a job's message."""
     written = f"{batch.rows_written:,} of {batch.rows_to_write:,} responses written, none of them counted yet"
     named = f" (“{batch.file_name}”)" if name_the_file and not same_file else ""
+    if batch.is_being_discarded:
+        which = "This file's unfinished import" if same_file else f"An unfinished import into this questionnaire{named}"
+        left = f"{batch.rows_written:,} response{'s' if batch.rows_written != 1 else ''} still to delete"
+        return (
+            f"{which} is being discarded ({left}, none of them ever counted). Nothing more has been imported: "
+            "try again once it has been discarded."
+        )
     if batch.is_interrupted():
         which = "This file's import" if same_file else f"An earlier import into this questionnaire{named}"
         return (
@@ -331,7 +338,7 @@ class Table:
             next(raw_rows, None)
         first_blank = None
         for number, cells in raw_rows:
-            texts = [self.unguard(cell_text(c)) for c in cells[:width]]
+            texts = self.texts(cells[:width])
             if not any(texts):
                 first_blank = number if first_blank is None else first_blank
                 continue
@@ -348,6 +355,11 @@ class Table:
     @staticmethod
     def unguard(text):
         return text
+
+    def texts(self, cells):
+        """The text of each cell, as `cell_text` and `unguard` read it."""
+        unguard = self.unguard
+        return [unguard(cell.strip() if cell.__class__ is str else cell_text(cell)) for cell in cells]
 
     def _read_columns(self):
         raise NotImplementedError
@@ -368,6 +380,15 @@ class CsvTable(Table):
         """A CSV export (ours among them) writes '=1+2 so that a spreadsheet shows the text
         rather than running it as a formula: the apostrophe is not part of the answer."""
         return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
+
+    def texts(self, cells):
+        # Every cell of a CSV file is text: `unguard(cell.strip())`, without a call per cell,
+        # as a file of 200,000 rows has millions of them.
+        texts = [cell.strip() for cell in cells]
+        for index, text in enumerate(texts):
+            if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+                texts[index] = text[1:]
+        return texts
 
     def _read_columns(self):
         with open(self.path, "rb") as binary:
@@ -1156,7 +1177,7 @@ class Row:
     number: int
     key: str = ""
     key_column: str | None = None
-    answers: dict = field(default_factory=dict)  # {question: value}
+    answers: dict = field(default_factory=dict)  # {question's pk: value}
     details: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     status: str = "import"  # import, duplicate, empty, blank
@@ -1183,9 +1204,10 @@ DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d 
 TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")
 
 
-def parse_when(text):
+def parse_when(text, zone=None):
     """(datetime, has a time) from a date or date-and-time cell; ValueError if it is neither.
-    Dates are read the UK way round: 01/07/2022 is 1 July."""
+    Dates are read the UK way round: 01/07/2022 is 1 July. A naive one is in `zone`, or else
+    the current time zone."""
     text = " ".join(text.split())
     try:
         moment = datetime.datetime.fromisoformat(text)
@@ -1205,8 +1227,64 @@ def parse_when(text):
         if moment is None:
             raise ValueError(text) from None
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        moment = timezone.make_aware(moment, zone)
     return moment, has_time
+
+
+NOT_KNOWN = object()
+
+
+@dataclass(eq=False)
+class MappedQuestion:
+    """One question with the columns mapped to it, and what reading them needs, worked out once
+    per file rather than for each of its rows: its type, its options, which column holds the
+    whole answer and which the words of "other"."""
+
+    question: object
+    parts: list  # [(column, target)], in the file's order
+
+    # A file of 200,000 rows says "Tend to agree" hundreds of thousands of times: what a choice's
+    # words stand for is read once per question (up to this many different words).
+    KNOWN_WORDS = 1000
+
+    def __post_init__(self):
+        question = self.question
+        self.pk = question.pk
+        self.type = question.type
+        self.kind = question.kind
+        self.known = {}  # a cell's words -> the value `from_text` made of them, for single choices
+        self.known_rows = {}  # (a grid's statement, a cell's words) -> `row_from_text`
+        self.whole = next((column for column, target in self.parts if target.role == "answer"), None)
+        self.other = next((column for column, target in self.parts if target.role == "other"), None)
+        self.options = {option.value: option for option in question.options.all()}
+        self.other_option = next((option for option in self.options.values() if option.other), None)
+        # An option's words, casefolded, as a 0/1 column's cell may name it.
+        self.option_words = {
+            value: (option.label.casefold(), option.value.casefold()) for value, option in self.options.items()
+        }
+        self.remembers = type(self.type).from_text is SingleChoice.from_text
+
+    def from_text(self, text):
+        """The question type's `from_text`; for a single choice, which depends only on the
+        question's options, remembered, and copied, as the value may be given "other" words."""
+        if not self.remembers:
+            return self.type.from_text(self.question, text)
+        value = self.known.get(text, NOT_KNOWN)
+        if value is NOT_KNOWN:
+            value = self.type.from_text(self.question, text)  # an AnswerError is not remembered
+            if len(self.known) < self.KNOWN_WORDS:
+                self.known[text] = value
+        return dict(value) if value is not None else None
+
+    def row_from_text(self, statement, text):
+        """A grid's `row_from_text`, remembered: a statement's answer depends only on the options."""
+        key = (statement, text)
+        choice = self.known_rows.get(key, NOT_KNOWN)
+        if choice is NOT_KNOWN:
+            choice = self.type.row_from_text(self.question, statement, text)
+            if len(self.known_rows) < self.KNOWN_WORDS:
+                self.known_rows[key] = choice
+        return choice
 
 
 class RowReader:
@@ -1223,11 +1301,16 @@ class RowReader:
             else:
                 self.by_question[target.question].append((column, target))
         self.questions = list(self.by_question)
+        self.mapped = [MappedQuestion(question, parts) for question, parts in self.by_question.items()]
+        self.codes = {question.pk: question.code for question in self.questions}
         all_questions = list(questionnaire.ordered_questions().select_related("page"))
         self.required_mapped = [q for q in self.questions if q.required]
+        # Each required question with the conditions on its page and itself, asked once.
+        self.required_conditions = [(q, q.page.condition, q.condition) for q in self.required_mapped]
         self.required_unmapped = [q for q in all_questions if q.required and q not in self.by_question]
         self.seen_contents = Counter()
         self.opens_on = questionnaire.consultation.opens_on
+        self.zone = timezone.get_current_timezone()
 
     def file_warnings(self):
         return [
@@ -1238,19 +1321,22 @@ class RowReader:
 
     def read(self, number, cells):
         row = Row(number)
-        for question, parts in self.by_question.items():
-            value = self._answer(row, question, [(column, target, cells[column.index]) for column, target in parts])
+        answers = row.answers
+        for mapped in self.mapped:
+            value = self._answer(row, mapped, cells)
             if value is not None:
-                row.answers[question] = value
+                answers[mapped.pk] = value
         self._details(row, cells)
-        if not row.answers and not row.has_errors:
+        if not answers and not row.has_errors:
             row.status = "empty"
             return row
         self._key(row, cells)
-        answered = {q.code: v for q, v in row.answers.items()}
+        if not self.required_conditions:
+            return row
+        answered = {self.codes[pk]: v for pk, v in answers.items()}
         missing = [
-            wording(q, 50) for q in self.required_mapped
-            if q not in row.answers and condition_met(q.page.condition, answered) and condition_met(q.condition, answered)
+            wording(q, 50) for q, page_condition, condition in self.required_conditions
+            if q.pk not in answers and condition_met(page_condition, answered) and condition_met(condition, answered)
         ]
         if missing and not row.has_errors:  # an answer with an error is missing for its own reason
             names = ", ".join(missing)
@@ -1260,48 +1346,52 @@ class RowReader:
 
     # Answers --------------------------------------------------------------------------------
 
-    def _answer(self, row, question, parts):
-        type_ = question.type
-        whole = next(((c, text) for c, t, text in parts if t.role == "answer" and text), None)
+    def _answer(self, row, mapped, cells):
+        question = mapped.question
+        whole = None
         value = None
-        if whole is not None:
-            column, text = whole
-            try:
-                value = type_.from_text(question, text)
-            except AnswerError as error:
-                row.error(column.name, str(error))
-                return None
-        kind = question.kind
+        if mapped.whole is not None:
+            text = cells[mapped.whole.index]
+            if text:
+                whole = (mapped.whole, text)
+                try:
+                    value = mapped.from_text(text)
+                except AnswerError as error:
+                    row.error(mapped.whole.name, str(error))
+                    return None
+        kind = mapped.kind
         if kind == "multiple":
-            return self._multiple(row, question, parts, value, whole)
+            return self._multiple(row, mapped, cells, value, whole)
         if kind == "ranking":
-            return self._ranking(row, question, parts, value, whole)
+            return self._ranking(row, mapped, cells, value, whole)
         if kind == "grid":
-            return self._grid(row, question, parts)
-        other = next(((c, text) for c, t, text in parts if t.role == "other" and text), None)
-        if other is not None:
-            other_option = next((o for o in question.options.all() if o.other), None)
+            return self._grid(row, mapped, cells)
+        other_words = cells[mapped.other.index] if mapped.other is not None else ""
+        if other_words:
+            other_option = mapped.other_option
             if value is None and other_option is not None:
-                value = {"choice": other_option.value, "other": other[1]}
+                value = {"choice": other_option.value, "other": other_words}
             elif value is not None and other_option is not None and value.get("choice") == other_option.value:
-                value["other"] = value.get("other") or other[1]
+                value["other"] = value.get("other") or other_words
         return value
 
-    def _multiple(self, row, question, parts, value, whole):
-        options = {o.value: o for o in question.options.all()}
+    def _multiple(self, row, mapped, cells, value, whole):
+        question, options = mapped.question, mapped.options
         chosen = {}  # option value -> column it came from
         other_words = ""
         if value:
             for choice in value["choices"]:
                 chosen[choice] = whole[0]
             other_words = value.get("other", "")
-        for column, target, text in parts:
-            if target.role == "option":
-                option = options[target.part]
+        for column, target in mapped.parts:
+            role = target.role
+            if role == "option":
+                text = cells[column.index]
                 folded = text.casefold()
                 if folded in FALSE_WORDS:
                     continue
-                if folded in TRUE_WORDS or folded in (option.label.casefold(), option.value.casefold()):
+                option = options[target.part]
+                if folded in TRUE_WORDS or folded in mapped.option_words[target.part]:
                     chosen.setdefault(option.value, column)
                     continue
                 try:
@@ -1315,11 +1405,12 @@ class RowReader:
                 row.error(column.name, f"{wording(question)}: “{text}” is not 0 or 1 (for “{option.label}”). "
                                       "Use 1 for chosen, 0 or nothing for not chosen")
                 return None
-            elif target.role == "other" and text:
-                other_words = other_words or text
-                other_option = next((o for o in options.values() if o.other), None)
-                if other_option is not None:
-                    chosen.setdefault(other_option.value, column)
+            elif role == "other":
+                text = cells[column.index]
+                if text:
+                    other_words = other_words or text
+                    if mapped.other_option is not None:
+                        chosen.setdefault(mapped.other_option.value, column)
         if not chosen:
             return None
         exclusive = [v for v in chosen if options[v].exclusive]
@@ -1331,11 +1422,14 @@ class RowReader:
             return None
         return {"choices": [v for v in options if v in chosen], "other": other_words}
 
-    def _ranking(self, row, question, parts, value, whole):
-        options = {o.value: o for o in question.options.all()}
+    def _ranking(self, row, mapped, cells, value, whole):
+        question, options = mapped.question, mapped.options
         ranks, columns = {}, {}
-        for column, target, text in parts:
-            if target.role != "rank" or not text:
+        for column, target in mapped.parts:
+            if target.role != "rank":
+                continue
+            text = cells[column.index]
+            if not text:
                 continue
             try:
                 number = float(text)
@@ -1369,13 +1463,13 @@ class RowReader:
                 return None
         return value
 
-    def _grid(self, row, question, parts):
+    def _grid(self, row, mapped, cells):
         rows = {}
-        for column, target, text in parts:
+        for column, target in mapped.parts:
             if target.role != "statement":
                 continue
             try:
-                choice = question.type.row_from_text(question, target.part, text)
+                choice = mapped.row_from_text(target.part, cells[column.index])
             except AnswerError as error:
                 row.error(column.name, str(error))
                 continue
@@ -1385,26 +1479,31 @@ class RowReader:
 
     # Details of the response ----------------------------------------------------------------
 
+    # One date for both, as most tools give; or, as our own export gives, each on its own.
+    # A response received on a day was submitted then, unless the file says when.
+    DATES = (("@date", ("submitted_at", "received_on")), ("@submitted_at", ("submitted_at",)),
+             ("@received_on", ("received_on", "submitted_at")))
+
     def _details(self, row, cells):
-        today = timezone.localdate()
+        zone = self.zone
+        today = None
 
         def text_of(key):
             column = self.specials.get(key)
             return (column, cells[column.index]) if column is not None else (None, "")
 
-        # One date for both, as most tools give; or, as our own export gives, each on its own.
-        # A response received on a day was submitted then, unless the file says when.
-        for key, fields in (("@date", ("submitted_at", "received_on")), ("@submitted_at", ("submitted_at",)),
-                            ("@received_on", ("received_on", "submitted_at"))):
+        for key, fields in self.DATES:
             column, text = text_of(key)
             if not text:
                 continue
             try:
-                moment, has_time = parse_when(text)
+                moment, has_time = parse_when(text, zone)
             except ValueError:
                 row.error(column.name, f"“{text}” is not a date (use 31/07/2022 or 2022-07-31, with a time if known)")
                 continue
-            day = timezone.localtime(moment).date() if has_time else moment.date()
+            day = timezone.localtime(moment, zone).date() if has_time else moment.date()
+            if today is None:
+                today = timezone.localdate(timezone=zone)
             if (moment > timezone.now()) if has_time else (day > today):
                 row.error(column.name, f"“{text}” is in the future: no response can have been received after today, "
                                        f"{uk_date(today)}. Correct the date in the file and upload it again")
@@ -1418,7 +1517,7 @@ class RowReader:
             if "submitted_at" in fields and (key != "@received_on" or "submitted_at" not in row.details):
                 row.details["submitted_at"] = moment
             if "received_on" in fields:
-                row.details["received_on"] = timezone.localtime(moment).date() if has_time else moment.date()
+                row.details["received_on"] = timezone.localtime(moment, zone).date() if has_time else moment.date()
         for key, field_name in (("@organisation_name", "organisation_name"), ("@organisation_role", "organisation_role")):
             column, text = text_of(key)
             if len(text) > 200:
@@ -1675,6 +1774,8 @@ def _batch_to_carry_on(questionnaire, sha256, job_id):
     batch = previous_import(questionnaire, sha256)
     if batch is not None and batch.is_complete:
         raise AlreadyImported(batch)
+    if batch is not None and batch.is_being_discarded:  # never carried on: its rows are being deleted
+        raise ImportInProgress(batch, same_file=True)
     if batch is not None and batch.job_id == job_id:
         # The queue runs this work again, after its worker stopped part-way; or, without a job,
         # the command line (or a script) is run again on the same file.
@@ -1716,7 +1817,9 @@ def _start_batch(questionnaire, table, mapping, sha256, user, file_name, to_writ
 
 def _claim_batch(batch, to_write, job_id, upload, include_early):
     """Make this work the one writing an unfinished batch; ImportInProgress if other work took it first."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING, job=batch.job_id).update(
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, state=ImportBatch.State.IMPORTING, job=batch.job_id, discard_requested_at__isnull=True
+    ).update(
         job=job_id, rows_to_write=to_write, upload=upload or batch.upload, include_early=include_early,
         written_at=timezone.now(),
     )
@@ -1730,7 +1833,9 @@ def _complete(batch, check, written, then):
     """The one switch: every response of the batch is counted from this commit on."""
     with transaction.atomic():
         now = timezone.now()
-        switched = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).update(
+        switched = ImportBatch.objects.filter(
+            pk=batch.pk, state=ImportBatch.State.IMPORTING, discard_requested_at__isnull=True
+        ).update(
             state=ImportBatch.State.COMPLETE, completed_at=now, written_at=now, rows_written=written,
             rows_to_write=written, row_count=written, rows_in_file=check.rows_in_file, skipped_blank=check.blank,
             skipped_no_answers=check.empty, skipped_already_imported=check.duplicates,
@@ -1747,14 +1852,23 @@ def _complete(batch, check, written, then):
     return batch
 
 
-def discard_import(batch, *, chunk_rows=None):
+def discard_import(batch, *, chunk_rows=None, progress=ignore_progress, then=None):
     """Delete what an unfinished import wrote, a chunk at a time (each chunk its own short
     transaction, as the rows were written), then the batch itself, so the file may be imported
-    afresh. Returns how many responses were deleted. Nobody has seen them: they were never counted."""
+    afresh. Returns how many responses were deleted. Nobody has seen them: they were never counted.
+
+    Stopped part-way and run again, it carries on with the responses left. `progress(done,
+    total, message)` hears of responses deleted, of those the batch had when it was asked to be
+    discarded (`rows_to_discard`) or else when this began. `then(batch)` is called inside the
+    transaction that deletes the batch, and only if this work deleted it, so that what it writes
+    (the audit trail's record) is kept once, with the batch gone."""
     chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
     if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.COMPLETE).exists():
         raise ValueError("A complete import is undone, not discarded: its responses have been counted.")
+    left = Response.all_objects.filter(import_batch=batch).count()
+    total = max(batch.rows_to_discard, left)
     deleted = 0
+    progress(total - left, total, "Deleting the responses it wrote")
     while True:
         with transaction.atomic():
             chunk = list(Response.all_objects.filter(import_batch=batch).values_list("pk", flat=True)[:chunk_rows])
@@ -1763,7 +1877,12 @@ def discard_import(batch, *, chunk_rows=None):
             Response.all_objects.filter(pk__in=chunk).delete()
             deleted += len(chunk)
             ImportBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") - len(chunk))
-    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).delete()
+        done = total - left + deleted
+        progress(done, total, f"{done:,} of {total:,} responses deleted: none of them was ever counted")
+    with transaction.atomic():
+        gone, _ = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).delete()
+        if gone and then is not None:
+            then(batch)
     return deleted
 
 
@@ -1790,6 +1909,7 @@ def _create(questionnaire, batch, rows, user):
         ))
     Response.objects.bulk_create(responses)
     insert_answers(
-        ((response.pk, question.pk, value) for response, row in zip(responses, rows) for question, value in row.answers.items()),
+        ((response.pk, question_pk, value)
+         for response, row in zip(responses, rows) for question_pk, value in row.answers.items()),
         now,
     )

@@ -497,7 +497,18 @@ def _finish(request, token, entry, batch=None):
 def done(request, pk, batch_pk):
     """The page of one import: how far it has got while its rows are written, what stopped it and
     what can be done (resume, discard) if it stopped part-way, and what it did once complete."""
-    consultation, batch = get_import_batch_for_user(request, pk, batch_pk, PERMISSION)
+    try:
+        consultation, batch = get_import_batch_for_user(request, pk, batch_pk, PERMISSION)
+    except Http404:
+        if discarded := _discarded(request, pk, batch_pk):
+            return discarded
+        raise
+    if batch.is_being_discarded:
+        return render(
+            request, TEMPLATES + "discarding.html",
+            {"consultation": consultation, "batch": batch, "job": batch.discard_job,
+             "stopped": batch.discard_stopped()},
+        )
     if not batch.is_complete:
         return render(
             request, TEMPLATES + "unfinished.html",
@@ -514,9 +525,31 @@ def done(request, pk, batch_pk):
     )
 
 
+def _discarded(request, pk, batch_pk):
+    """For the page of an import that is no longer there: once the work discarding it has deleted
+    it, the page of imports, saying so. None if no such work finished."""
+    consultation = get_consultation_for_user(request, pk, PERMISSION)
+    job = Job.objects.filter(
+        consultation=consultation, kind=Job.Kind.IMPORT, subject=import_tasks.discard_subject(batch_pk),
+        state=Job.State.SUCCEEDED,
+    ).first()
+    if job is None:
+        return None
+    deleted = (job.result or {}).get("deleted", 0)
+    messages.success(
+        request, f"The unfinished import is discarded: the {deleted:,} response{'s' if deleted != 1 else ''} it "
+        f"had written {'were' if deleted != 1 else 'was'} deleted, none of them ever counted. "
+        "You can import the file again.",
+    )
+    return redirect("surveys_staff:import_upload", consultation.pk)
+
+
 def _refuse_unless_interrupted(request, consultation, batch, doing):
     """A redirect to the import's page, saying why, unless it stopped part-way; else None."""
-    if batch.is_complete:
+    if batch.is_being_discarded:
+        messages.info(request, f"This import is being discarded, so there is nothing to {doing}: its responses are "
+                               "being deleted, none of them ever counted.")
+    elif batch.is_complete:
         messages.info(request, f"This import is complete, so there is nothing to {doing}: its responses are counted. "
                                "If the file was wrong, undo the import instead.")
     elif not batch.is_interrupted():
@@ -570,25 +603,24 @@ def resume(request, pk, batch_pk):
 @require_http_methods(["GET", "POST"])
 def discard(request, pk, batch_pk):
     """Delete what an import that stopped part-way wrote (none of it was counted), so the file can
-    be imported afresh."""
+    be imported afresh: in the background, a chunk at a time, as it was written. The batch is
+    "being discarded" meanwhile, and its page follows the work. Discarding that stopped can be
+    asked for again; it carries on with the responses left."""
     consultation, batch = get_import_batch_for_user(request, pk, batch_pk, PERMISSION)
-    if refused := _refuse_unless_interrupted(request, consultation, batch, "discard"):
+    if refused := _refuse_unless_discardable(request, consultation, batch):
         return refused
     if request.method == "POST":
         with transaction.atomic():
-            locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("job").get(pk=batch.pk)
-            if refused := _refuse_unless_interrupted(request, consultation, locked, "discard"):
+            locked = ImportBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
+            if refused := _refuse_unless_discardable(request, consultation, locked):
                 return refused
-        deleted = importing.discard_import(locked)
-        importing.delete_upload(locked.upload)
-        AuditEvent.record(
-            request.user, "responses.import_discard", consultation, batch=locked.pk, file=locked.file_name,
-            responses_deleted=deleted, to_write=locked.rows_to_write,
-        )
-        messages.success(
-            request, f"The unfinished import of “{locked.file_name}” is discarded: the {deleted:,} "
-            f"response{'s' if deleted != 1 else ''} it had written {'were' if deleted != 1 else 'was'} deleted, "
-            "none of them ever counted. You can import the file again.",
-        )
-        return redirect("surveys_staff:import_upload", consultation.pk)
+            import_tasks.start_discard(locked, request.user)
+        return redirect("surveys_staff:import_done", consultation.pk, batch.pk)
     return render(request, TEMPLATES + "discard.html", {"consultation": consultation, "batch": batch})
+
+
+def _refuse_unless_discardable(request, consultation, batch):
+    """A redirect to the import's page unless it stopped part-way, or its discarding stopped."""
+    if batch.is_being_discarded and batch.discard_stopped():
+        return None
+    return _refuse_unless_interrupted(request, consultation, batch, "discard")

@@ -143,6 +143,14 @@ class Question(models.Model):
     def answer_count(self):
         return self.answers.count()
 
+    def unfinished_imports(self):
+        """The unfinished imports (being written, stopped part-way, or being discarded) that wrote
+        answers to it, each with `answered`, how many. Their answers are counted nowhere yet, but
+        they lock the question as counted ones do: an import resumed counts the rows it wrote as
+        they were written, without reading them against the question again."""
+        batches = ImportBatch.objects.unfinished().filter(responses__answers__question=self)
+        return list(batches.annotate(answered=models.Count("responses__answers")).order_by("pk"))
+
     @cached_property
     def distinct_text(self):
         """The question's words, and, when another question in the questionnaire has the same
@@ -585,6 +593,8 @@ class ImportBatch(models.Model):
     Its responses are written in chunks, each its own short transaction, while the batch is
     "importing"; nobody sees them (`Response.objects`) until one write marks it "complete".
     An import stopped part-way stays "importing", interrupted, until it is resumed or discarded.
+    Discarding is a job that deletes its responses a chunk at a time, then the batch: meanwhile
+    the batch is "being discarded", still unfinished and unseen, and can't be resumed.
     """
 
     class State(models.TextChoices):
@@ -619,6 +629,10 @@ class ImportBatch(models.Model):
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     upload = models.CharField(max_length=100, blank=True)
     include_early = models.BooleanField(default=False)
+    # Being discarded, by the work deleting its responses; how many there were to delete.
+    discard_requested_at = models.DateTimeField(null=True, blank=True)
+    discard_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rows_to_discard = models.PositiveIntegerField(default=0, help_text="Responses to delete when discarded.")
     # Undone: its responses are kept but no longer counted, and the file may be imported again.
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -660,12 +674,35 @@ class ImportBatch(models.Model):
         heard of it for as long as makes a job stalled (a worker killed, a machine restarted)."""
         from haveyoursay.jobs.models import stalled_after
 
-        if self.is_complete:
+        if self.is_complete or self.is_being_discarded:
             return False
         if self.job is not None and self.job.is_finished:
             return True
         heard = [self.imported_at, self.written_at, self.job.last_heard_at if self.job is not None else None]
         return max(when for when in heard if when is not None) < (now or timezone.now()) - stalled_after()
+
+    @property
+    def is_being_discarded(self):
+        return self.discard_requested_at is not None
+
+    def discard_stopped(self, now=None):
+        """Being discarded, and nothing is deleting its responses: the work failed, or was lost
+        (a worker killed, a machine restarted), so staff may discard it again."""
+        from haveyoursay.jobs.models import stalled_after
+
+        if not self.is_being_discarded:
+            return False
+        job = self.discard_job
+        if job is None or job.state == job.State.FAILED:
+            return True
+        if job.is_finished:
+            return False
+        heard = [self.discard_requested_at, job.last_heard_at]
+        return max(when for when in heard if when is not None) < (now or timezone.now()) - stalled_after()
+
+    @property
+    def rows_discarded(self):
+        return max(0, self.rows_to_discard - self.rows_written)
 
     @property
     def rows_left(self):
