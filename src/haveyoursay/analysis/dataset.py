@@ -410,15 +410,20 @@ def _decoded_in_postgresql(specs, index, second):
 
 
 def _shared_out(specs, count):
-    """The specs in `count` lanes of [(query, [spec])], heaviest first to the lightest lane: a
-    grid's answers become a row for each statement, so it weighs one more than it has."""
-    weight = {spec.id: 1 + len(spec.statements) if spec.kind == "grid" else 1 for spec in specs}
+    """The specs in `count` lanes of [(query, [spec])] of about equal weight. A grid's answers
+    become a row for each statement, which costs PostgreSQL about one and a half times a whole
+    answer (measured). Each query is a pass over the answers, so the grids go together into as
+    few lanes as they fit in; then each other question goes to the lightest lane."""
+    weight = {spec.id: 1 + 1.5 * len(spec.statements) if spec.kind == "grid" else 1 for spec in specs}
+    share = sum(weight.values()) / count
     lanes = [[] for _ in range(count)]
     loads = [0] * count
-    for spec in sorted(specs, key=lambda spec: -weight[spec.id]):
-        lightest = loads.index(min(loads))
-        lanes[lightest].append(spec)
-        loads[lightest] += weight[spec.id]
+    for spec in sorted(specs, key=lambda spec: (spec.kind != "grid", -weight[spec.id])):
+        lane = loads.index(min(loads))
+        if spec.kind == "grid":
+            lane = next((i for i in range(count) if loads[i] + weight[spec.id] <= share), lane)
+        lanes[lane].append(spec)
+        loads[lane] += weight[spec.id]
     answer = connection.ops.quote_name(Answer._meta.db_table)
     return [
         [(query.format(answer=answer), questions) for query, questions in (
