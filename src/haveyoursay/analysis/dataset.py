@@ -279,9 +279,9 @@ def _answers_in_python(specs, questionnaire_id, until):
 # through the index of response ids cost as much again as the grouping, and `_positions`
 # leaves out those of responses not counted (in progress, excluded, after `until`) anyway.
 #
-# Two connections share the work, each with half the questions (by their weight: a grid
-# costs about as many answers as it has statements), so that both of a server's cores
-# group answers at once: the second is a plain psycopg connection made from Django's
+# Two connections share the work, each with about half of it (`_shared_out`: the grids
+# together, the other questions evened out), so that both of a server's cores group
+# answers at once: the second is a plain psycopg connection made from Django's
 # settings, which imports the first's snapshot, so both read one consistent moment. Inside
 # a caller's transaction (a test's, or any caller's) a second connection could not see what
 # it has not committed, so everything is read on the one connection.
@@ -302,7 +302,7 @@ _SETTINGS = {
 }  # fmt: skip
 CONNECTIONS = 2  # connections reading at once, when not inside a caller's transaction
 # Grouped rows fetched at a time: each holds one distinct answer and who gave it, up to every
-# respondent (12 bytes each), so a few rows are what one question's answers need.
+# respondent (12 bytes each), so a few at a time keep no more than a question or two in hand.
 _FETCH = 4
 # array_send of a one-dimensional bigint array: a 20-byte header, then for each element its
 # length (4 bytes) and value (8 bytes), big-endian.
