@@ -5,6 +5,7 @@ import datetime
 import numpy as np
 import pandas as pd
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from haveyoursay.analysis.dataset import load_dataset
@@ -224,3 +225,23 @@ def test_outside_a_transaction_the_reading_shared_between_connections_gives_what
     assert fast.respondents == 54
     for name in ("frame", "answered", "asked"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_no_second_connection_can_be_opened_one_connection_reads_it_all(monkeypatch, caplog):
+    questionnaire = build()
+    for n in range(12):
+        respond(questionnaire, {
+            "vision": choice(["tend_to_agree", "neither"][n % 2]), "years": {"number": n},
+            "aims": {"rows": {"cohesion": "strongly_agree", "volunteering": ["dont_know", None][n % 2]}},
+        })  # fmt: skip
+    slow = load_dataset(questionnaire, in_database=False)
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        # A server that refuses the second connection, as one at its max_connections does.
+        monkeypatch.setattr(connection, "get_connection_params", lambda: {**params, "port": 1, "host": "/nonexistent"})
+    fast = load_dataset(questionnaire)
+    for name in ("frame", "answered", "asked"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
+    if connection.vendor == "postgresql":
+        assert "a second could not be opened" in caplog.text

@@ -40,6 +40,7 @@ an extra category named by its value, so no answer is lost from the counts.
 """
 
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from haveyoursay.surveys.models import Answer, Response
+
+logger = logging.getLogger(__name__)
 
 CHOICE_KINDS = ("single", "agree", "importance", "area")
 CLOSED_KINDS = (*CHOICE_KINDS, "location", "number", "multiple", "grid", "ranking")
@@ -352,11 +355,16 @@ def _reading_in_postgresql():
 
 
 def _second_connection(snapshot):
-    """A psycopg connection to Django's database, in a transaction seeing `snapshot`."""
+    """A psycopg connection to Django's database, in a transaction seeing `snapshot`; None
+    if the server takes no more connections (then the one connection reads it all)."""
     import psycopg  # installed with PostgreSQL support, not needed by SQLite's reading
     from psycopg import sql
 
-    second = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        second = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    except psycopg.OperationalError as error:
+        logger.warning("Reading the answers on one connection: a second could not be opened (%s)", error)
+        return None
     try:
         second.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         second.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
