@@ -194,8 +194,9 @@ def test_the_fingerprint_is_read_without_the_answers(consultation):
 def test_an_import_completing_a_correction_and_an_erasure_each_make_the_report_out_of_date(consultation):
     questionnaire = consultation.questionnaire
     batch = ImportBatch.objects.create(
-        questionnaire=questionnaire, file_name="survey-tool-2.csv", file_sha256="1" * 64, state=ImportBatch.State.IMPORTING
-    )
+        questionnaire=questionnaire, file_name="survey-tool-2.csv", file_sha256="1" * 64,
+        state=ImportBatch.State.IMPORTING,
+    )  # fmt: skip
     Response.objects.create(
         questionnaire=questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now(),
         channel=Response.Channel.IMPORT, import_batch=batch, import_key="R2",
