@@ -340,6 +340,26 @@ def max_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def server_cpu_seconds(connection):
+    """CPU seconds the PostgreSQL server has spent: this process's backend and every backend
+    that has ended (a second connection's, once closed; also any other that ended meanwhile,
+    such as an autovacuum worker), read from /proc when the server runs on this machine and
+    this user may read it. None on SQLite or when it can't be read."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        postmaster = Path(f"/proc/{fields[1]}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime of the backend, cutime and cstime (reaped children) of the postmaster
+    return (int(fields[11]) + int(fields[12]) + int(postmaster[13]) + int(postmaster[14])) / tick
+
+
 def step_measure(questionnaire_id, in_database=True):
     import django
 
@@ -352,10 +372,17 @@ def step_measure(questionnaire_id, in_database=True):
     questionnaire = Questionnaire.objects.select_related("consultation").get(pk=questionnaire_id)
     baseline = max_rss_mb()
     times = {}
+    from django.db import connection
+
+    server_started = server_cpu_seconds(connection)
     cpu_started = time.process_time()
     started = time.perf_counter()
     dataset = load_dataset(questionnaire, in_database=in_database)
     times["load"] = time.perf_counter() - started
+    times["load_cpu"] = time.process_time() - cpu_started
+    server_now = server_cpu_seconds(connection)
+    if server_started is not None and server_now is not None:
+        times["server_cpu"] = server_now - server_started
     if not in_database:
         times["cpu"] = time.process_time() - cpu_started
         return {"times": times, "peak_rss_mb": max_rss_mb(), "baseline_rss_mb": baseline}
@@ -545,8 +572,10 @@ def main(argv=None):
             result = run_step(env, "measure", str(built["questionnaire"]))
             t = result["times"]
             totals.append(t["total"])
+            server = f", database server {t['server_cpu']:.2f} s CPU" if "server_cpu" in t else ""
             print(
-                f"run {run}: load {t['load']:.2f} s, all tables {t['tables']:.2f} s, "
+                f"run {run}: load {t['load']:.2f} s ({t['load_cpu']:.2f} s CPU{server}), "
+                f"all tables {t['tables']:.2f} s, "
                 f"ten sub-group tables ({result['subgroup_tables']}) {t['subgroups']:.2f} s, "
                 f"published copy {t['suppress']:.2f} s; total {t['total']:.2f} s ({t['cpu']:.2f} s CPU); "
                 f"peak RSS {result['peak_rss_mb']:,.0f} MB ({result['baseline_rss_mb']:,.0f} MB before loading); "

@@ -5,6 +5,7 @@ import datetime
 import numpy as np
 import pandas as pd
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from haveyoursay.analysis.dataset import load_dataset
@@ -177,3 +178,70 @@ def test_a_question_added_later_to_an_earlier_page_keeps_its_place_either_way(qu
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
     pd.testing.assert_frame_equal(fast.asked, slow.asked)
     assert fast.frame.loc[first.pk, "read_plan"] == "yes"
+
+
+def test_a_grid_read_by_statement_keeps_every_rule_of_reading_it_whole(questionnaire):
+    """Grouped by statement and option in the database, a grid's answers give the columns
+    its whole answers give: a statement or option that isn't the question's is added, an
+    option that isn't text is named by its text, and none or "" is not an answer."""
+    odd = [
+        {"rows": {"cohesion": "strongly_agree", "volunteering": None}},
+        {"rows": {"cohesion": "", "volunteering": "tend_to_agree"}},
+        {"rows": {"cohesion": 3, "parks": "strongly_agree"}},  # not an option's value; not a statement (now)
+        {"rows": {"volunteering": "somewhat"}},  # not an option (now)
+        {"rows": []}, {"rows": "strongly_agree"}, {}, ["strongly_agree"], "strongly_agree",
+        {"rows": {"cohesion": None}},
+    ]
+    responses = [respond(questionnaire, {"aims": value}) for value in odd]
+    fast, slow = load_dataset(questionnaire), load_dataset(questionnaire, in_database=False)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    pd.testing.assert_frame_equal(fast.answered, slow.answered)
+    assert fast.question("aims").statements == slow.question("aims").statements
+    assert fast.answered["aims"].tolist() == [True, True, True, True, False, False, False, False, False, False]
+    assert fast.frame.loc[responses[2].pk, "aims:cohesion"] == "3"
+    assert fast.frame.loc[responses[2].pk, "aims:parks"] == "strongly_agree"
+    assert fast.frame.loc[responses[3].pk, "aims:volunteering"] == "somewhat"
+    assert pd.isna(fast.frame.loc[responses[1].pk, "aims:cohesion"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_reading_shared_between_connections_gives_what_the_orm_gives():
+    """Outside a caller's transaction PostgreSQL reads the questions on two connections
+    that see one snapshot; the frame is the same as read through the ORM."""
+    questionnaire = build()
+    rng = np.random.default_rng(20220218)
+    options = ["strongly_agree", "tend_to_agree", "neither", "tend_to_disagree", "strongly_disagree", "dont_know"]
+    for n in range(60):
+        picks = rng.integers(0, len(options), 3)
+        respond(questionnaire, {
+            "vision": choice(options[picks[0]]),
+            "services": {"choices": ["libraries", "country_parks"][: n % 3], "other": ""},
+            "years": {"number": int(picks[1]) * 7}, "order": {"ranking": ["green", "economy"][:: 1 - 2 * (n % 2)]},
+            "aims": {"rows": {"cohesion": options[picks[1]], "volunteering": options[picks[2]]}},
+            "place": {"place": "melton"} if n % 4 else {"postcode": "LE13 0UL"},
+            "park": choice(["beacon_hill", "bradgate"][n % 2]),
+        }, state="submitted" if n % 10 else "in_progress")  # fmt: skip
+    fast, slow = load_dataset(questionnaire), load_dataset(questionnaire, in_database=False)
+    assert fast.respondents == 54
+    for name in ("frame", "answered", "asked"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_no_second_connection_can_be_opened_one_connection_reads_it_all(monkeypatch, caplog):
+    questionnaire = build()
+    for n in range(12):
+        respond(questionnaire, {
+            "vision": choice(["tend_to_agree", "neither"][n % 2]), "years": {"number": n},
+            "aims": {"rows": {"cohesion": "strongly_agree", "volunteering": ["dont_know", None][n % 2]}},
+        })  # fmt: skip
+    slow = load_dataset(questionnaire, in_database=False)
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        # A server that refuses the second connection, as one at its max_connections does.
+        monkeypatch.setattr(connection, "get_connection_params", lambda: {**params, "port": 1, "host": "/nonexistent"})
+    fast = load_dataset(questionnaire)
+    for name in ("frame", "answered", "asked"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
+    if connection.vendor == "postgresql":
+        assert "a second could not be opened" in caplog.text

@@ -7,6 +7,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from haveyoursay.reports.models import EngagementReport
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.exports import ResponseExporter, csv_chunks
 from haveyoursay.surveys.models import Answer, ImportBatch, Questionnaire, Response
+from haveyoursay.surveys.submission import correct_answers
 from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +182,32 @@ def test_the_staff_response_counts(consultation, officer_client):
     assert page.context["totals"] == ("Total", COUNTED, 3, 0)
     listed = officer_client.get(reverse("surveys_staff:responses", args=[consultation.pk]), {"show": "not_counted"})
     assert {response.pk for response in listed.context["page"].object_list} == excluded_pks(consultation)
+
+
+def test_the_fingerprint_is_read_without_the_answers(consultation):
+    with CaptureQueriesContext(connection) as queries:
+        data_fingerprint(consultation)
+    assert queries.captured_queries
+    assert not any(Answer._meta.db_table in query["sql"] for query in queries.captured_queries)
+
+
+def test_an_import_completing_a_correction_and_an_erasure_each_make_the_report_out_of_date(consultation):
+    questionnaire = consultation.questionnaire
+    batch = ImportBatch.objects.create(
+        questionnaire=questionnaire, file_name="survey-tool-2.csv", file_sha256="1" * 64,
+        state=ImportBatch.State.IMPORTING,
+    )  # fmt: skip
+    Response.objects.create(
+        questionnaire=questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now(),
+        channel=Response.Channel.IMPORT, import_batch=batch, import_key="R2",
+    )  # fmt: skip
+    fingerprints = [data_fingerprint(consultation)]
+    assert data_fingerprint(consultation) == fingerprints[0]  # an import still being written counts for nothing yet
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.COMPLETE)
+    fingerprints.append(data_fingerprint(consultation))
+    vision = questionnaire.ordered_questions().get(code="vision")
+    assert correct_answers(consultation.counted[0], {vision: {"choice": "strongly_agree", "other": ""}}) == ["vision"]
+    fingerprints.append(data_fingerprint(consultation))
+    consultation.counted[1].erase(None)
+    fingerprints.append(data_fingerprint(consultation))
+    assert len(set(fingerprints)) == 4

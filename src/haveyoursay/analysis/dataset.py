@@ -29,8 +29,9 @@ says how many respondents gave each one an answer.
 
 Speed: on SQLite one query reads all the answers, grouped by question, each question's
 response ids and stored JSON texts concatenated into single strings; on PostgreSQL the
-database groups the answers by question and stored value, and they are read one question
-at a time, so memory stays bounded at a million respondents. Either way only the distinct
+database groups the answers by question and stored value (a grid's by statement and
+option), on two connections sharing one snapshot, and they are read one question at a
+time, so memory stays bounded at a million respondents. Either way only the distinct
 JSON texts of a question are parsed (see "Reading the answers" below for what was
 measured). Any other database, or `in_database=False`, reads the answers through the ORM
 instead: slower, same result. A stored value that is not one of the question's options
@@ -39,7 +40,11 @@ an extra category named by its value, so no answer is lost from the counts.
 """
 
 import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -47,6 +52,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from haveyoursay.surveys.models import Answer, Response
+
+logger = logging.getLogger(__name__)
 
 CHOICE_KINDS = ("single", "agree", "importance", "area")
 CLOSED_KINDS = (*CHOICE_KINDS, "location", "number", "multiple", "grid", "ranking")
@@ -106,26 +113,24 @@ class Dataset:
 def load_dataset(questionnaire, *, until=None, in_database=True):
     """Every counted response to `questionnaire` (submitted by `until`, if given)."""
     in_database = in_database and connection.vendor in ("sqlite", "postgresql")
-    postgresql = in_database and connection.vendor == "postgresql"
-    if postgresql:
-        read_responses = _responses_in_postgresql
+    specs, open_specs = question_specs(questionnaire)
+    if in_database and connection.vendor == "postgresql":
+        with _reading_in_postgresql() as second:
+            ids, channels, kinds = _responses_in_postgresql(questionnaire.pk, until)
+            index = pd.Index(ids, name="response")
+            decoded = _decoded_in_postgresql(specs, index, second)
     else:
         read_responses = _responses_in_database if in_database else _responses_in_python
-    ids, channels, kinds = read_responses(questionnaire.pk, until)
-    index = pd.Index(ids, name="response")
+        ids, channels, kinds = read_responses(questionnaire.pk, until)
+        index = pd.Index(ids, name="response")
+        read = _answers_in_database if in_database else _answers_in_python
+        answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
+        decoded = {spec.id: _decode(spec, answers, index) for spec in specs}
     frame = {
         "channel": pd.Categorical(channels, categories=Response.Channel.values),
         "respondent_kind": pd.Categorical(kinds, categories=Response.RespondentKind.values),
     }
     answered = {}
-    specs, open_specs = question_specs(questionnaire)
-    if postgresql:
-        by_question = _answers_in_postgresql(specs, ids)
-    else:
-        read = _answers_in_database if in_database else _answers_in_python
-        answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
-        by_question = ((spec, answers) for spec in specs)
-    decoded = {spec.id: _decode(spec, answers, index) for spec, answers in by_question}
     for spec in specs:
         columns, answered[spec.code] = decoded.pop(spec.id)
         frame.update(columns)
@@ -264,28 +269,58 @@ def _answers_in_python(specs, questionnaire_id, until):
 #
 # The single concatenated string above would hold, for 1,000,000 respondents × 30 questions,
 # some 2 GB of text: over PostgreSQL's 1 GB limit for one value, and several times that in
-# Python objects once split. So PostgreSQL groups the answers instead: one pass over them
-# (`GROUP BY question, value`, a hash of ~30 million rows) gives each question's distinct
-# stored answers once, each with the ids of the respondents who gave it as a binary array
-# (`array_send`), which NumPy reads without parsing. Rows come in question order through a
-# server-side cursor, so only one question's answers are in Python at a time, and each
-# becomes its columns before the next is read. The answers are those of the counted
-# responses just read, their ids passed as an array: the planner then knows how many rows
-# the pass gives (it can't see through `counted()`'s outer join, and guessed a thousand
-# rows for 200,000, then sorted six million JSON values). docs/decisions/0020 says what was
-# measured.
+# Python objects once split. So PostgreSQL groups the answers instead, in one hash of the
+# answers of the questions asked of it: a question's distinct stored answers, each with the
+# ids of the respondents who gave it as a binary array (`array_send`), which NumPy reads
+# without parsing. A grid's answers are grouped by statement and option (`jsonb_each` over
+# its rows), so a grid of eight statements has a few dozen groups, not one per respondent.
+# The rows come in question order through a server-side cursor, a few at a time, so only
+# one question's answers are in Python at a time, and each becomes its columns before the
+# next is read. docs/decisions/0021 and 0022 say what was measured.
+#
+# The answers are read by question alone, not joined to the counted responses: reading them
+# through the index of response ids cost as much again as the grouping, and `_positions`
+# leaves out those of responses not counted (in progress, excluded, after `until`) anyway.
+#
+# Two connections share the work, each with about half of it (`_shared_out`: the grids
+# together, the other questions evened out), so that both of a server's cores group
+# answers at once: the second is a plain psycopg connection made from Django's
+# settings, which imports the first's snapshot, so both read one consistent moment. Inside
+# a caller's transaction (a test's, or any caller's) a second connection could not see what
+# it has not committed, so everything is read on the one connection.
 
-# For this one transaction: the hash of every answer needs more than the default 4 MB to
-# stay in memory (a quarter of a GB of ids for a million respondents); JIT compiling took
-# longer than it saved; and PostgreSQL 15 can't aggregate arrays in parallel workers, which
-# then only offered it a parallel sort of every JSON value, many times slower than the hash;
-# and every row is wanted, not the first tenth a cursor is planned for by default.
-_SETTINGS = {"work_mem": "128MB", "jit": "off", "max_parallel_workers_per_gather": "0", "cursor_tuple_fraction": "1"}
-_FETCH = 500  # grouped rows fetched at a time: each holds one distinct answer and who gave it
+# For the transaction: the groups' arrays of ids need more than the default 4 MB to stay in
+# memory (a quarter of a GB of ids for a million respondents); JIT compiling took longer
+# than it saved; PostgreSQL 15 can't aggregate arrays in parallel workers, which then only
+# offered it a parallel sort of every JSON value, many times slower than the hash; a
+# cursor is planned for every row, not the first tenth. The planner can't tell how few the
+# groups are (the column's statistics count a grid's answers, nearly one per respondent),
+# reckons 8 kB for each group's array and then chose to sort every answer (three times the
+# CPU of the hash): sorts are switched off, so the grouping is always a hash (the one sort
+# left, of the grouped rows by question, has no other way); and memoizing `jsonb_each` by
+# the whole answer only held a copy of each grid answer.
+_SETTINGS = {
+    "work_mem": "128MB", "jit": "off", "max_parallel_workers_per_gather": "0", "cursor_tuple_fraction": "1",
+    "enable_sort": "off", "enable_incremental_sort": "off", "enable_memoize": "off",
+}  # fmt: skip
+CONNECTIONS = 2  # connections reading at once, when not inside a caller's transaction
+# Grouped rows fetched at a time: each holds one distinct answer and who gave it, up to every
+# respondent (12 bytes each), so a few at a time keep no more than a question or two in hand.
+_FETCH = 4
 # array_send of a one-dimensional bigint array: a 20-byte header, then for each element its
 # length (4 bytes) and value (8 bytes), big-endian.
 _ARRAY_HEADER = 20
 _ARRAY_ELEMENT = np.dtype([("length", ">i4"), ("value", ">i8")])
+_WHOLE_ANSWERS = (
+    "SELECT a.question_id, a.value::text AS v, NULL, array_send(array_agg(a.response_id::bigint)) "
+    "FROM {answer} a WHERE a.question_id = ANY(%s) GROUP BY a.question_id, v"
+)
+_GRID_ANSWERS = (
+    "SELECT a.question_id, s.value::text AS v, s.key, array_send(array_agg(a.response_id::bigint)) "
+    "FROM {answer} a CROSS JOIN LATERAL jsonb_each("
+    "CASE WHEN jsonb_typeof(a.value -> 'rows') = 'object' THEN a.value -> 'rows' END) s "
+    "WHERE a.question_id = ANY(%s) GROUP BY a.question_id, s.key, v"
+)
 
 
 def _ids(packed):
@@ -296,15 +331,59 @@ def _ids(packed):
     return np.frombuffer(packed, dtype=_ARRAY_ELEMENT, offset=_ARRAY_HEADER)["value"].astype(np.int64)
 
 
+@contextmanager
+def _reading_in_postgresql():
+    """A transaction on Django's connection with `_SETTINGS`, in which the responses and
+    their answers are read; yields a second connection seeing the same snapshot, or None
+    inside a caller's transaction."""
+    own = not connection.in_atomic_block
+    with transaction.atomic(using=connection.alias):
+        snapshot = None
+        if own and CONNECTIONS > 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+        before = _set_locally(connection.cursor, **_SETTINGS)
+        second = _second_connection(snapshot) if snapshot else None
+        try:
+            yield second
+        finally:
+            if second is not None:
+                second.close()
+        _set_locally(connection.cursor, **before)  # for the rest of a transaction the caller may be in
+
+
+def _second_connection(snapshot):
+    """A psycopg connection to Django's database, in a transaction seeing `snapshot`; None
+    if the server takes no more connections (then the one connection reads it all)."""
+    import psycopg  # installed with PostgreSQL support, not needed by SQLite's reading
+    from psycopg import sql
+
+    try:
+        second = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    except psycopg.OperationalError as error:
+        logger.warning("Reading the answers on one connection: a second could not be opened (%s)", error)
+        return None
+    try:
+        second.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        second.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        _set_locally(second.cursor, **_SETTINGS)
+    except BaseException:
+        second.close()
+        raise
+    return second
+
+
 def _responses_in_postgresql(questionnaire_id, until):
     """The same as `_responses_in_database`: a row per channel and respondent kind."""
     counted, params = _counted_sql(questionnaire_id, until, "id", "channel", "respondent_kind")
-    sql = (
+    query = (
         f"SELECT r.channel, r.respondent_kind, array_send(array_agg(r.id::bigint)) FROM ({counted}) r "
         "GROUP BY r.channel, r.respondent_kind"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(query, params)
         rows = [(channel, kind, _ids(packed)) for channel, kind, packed in cursor.fetchall()]
     if not rows:
         return np.zeros(0, dtype=np.int64), [], []
@@ -316,44 +395,100 @@ def _responses_in_postgresql(questionnaire_id, until):
     return ids[order], channels, kinds
 
 
-def _answers_in_postgresql(specs, response_ids):
-    """(spec, _Answers of its question alone) for every spec, one question after another: the
-    answers of the responses `response_ids` (the counted ones, as read)."""
-    by_id = {spec.id: spec for spec in specs}
-    if by_id and len(response_ids):
-        answer = connection.ops.quote_name(Answer._meta.db_table)
-        sql = (
-            f"SELECT a.question_id, a.value::text, array_send(array_agg(a.response_id::bigint)) FROM {answer} a "
-            f"WHERE a.response_id = ANY(%s) AND a.question_id IN ({', '.join(['%s'] * len(by_id))}) "
-            "GROUP BY a.question_id, a.value ORDER BY a.question_id"
-        )
-        with transaction.atomic(using=connection.alias), connection.chunked_cursor() as cursor:
-            before = _set_locally(**_SETTINGS)
-            cursor.execute(sql, [response_ids.tolist(), *by_id])
-            current, texts, groups = None, [], []
-            while rows := cursor.fetchmany(_FETCH):
-                for question_id, text, packed in rows:
-                    if question_id != current:
-                        if current is not None:
-                            # Only the parsed answers are kept while the question is decoded.
-                            answers, texts, groups = _question_answers(current, texts, groups), [], []
-                            yield by_id.pop(current), answers
-                        current = question_id
-                    texts.append(text)
-                    groups.append(_ids(packed))
-                del rows
-            if current is not None:
-                answers, texts, groups = _question_answers(current, texts, groups), [], []
-                yield by_id.pop(current), answers
-            _set_locally(**before)  # for the rest of a transaction the caller may be in
-    for spec in by_id.values():  # nobody answered it
-        yield spec, _Answers([], {})
+def _decoded_in_postgresql(specs, index, second):
+    """{question id: (columns, answered mask)} of every spec, the answers grouped in
+    PostgreSQL: on Django's connection and, if given, `second` at the same time."""
+    lanes = _shared_out(specs, 2 if second is not None else 1)
+    decoded = {}
+    if second is None:
+        for query, questions in lanes[0]:
+            decoded.update(_read_lane(connection.chunked_cursor, query, questions, index))
+        return decoded
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # A named cursor of its own, so the rows come a few at a time.
+        other = pool.submit(_read_whole_lane, partial(second.cursor, name="haveyoursay_answers"), lanes[1], index)
+        try:
+            for query, questions in lanes[0]:
+                decoded.update(_read_lane(connection.chunked_cursor, query, questions, index))
+        except BaseException:
+            second.cancel()  # its query would otherwise run to the end for nothing
+            raise
+        decoded.update(other.result())
+    return decoded
 
 
-def _set_locally(**settings):
+def _shared_out(specs, count):
+    """The specs in `count` lanes of [(query, [spec])] of about equal weight. A grid's answers
+    become a row for each statement, which costs PostgreSQL about one and a half times a whole
+    answer (measured). Each query is a pass over the answers, so the grids go together into as
+    few lanes as they fit in; then each other question goes to the lightest lane."""
+    weight = {spec.id: 1 + 1.5 * len(spec.statements) if spec.kind == "grid" else 1 for spec in specs}
+    share = sum(weight.values()) / count
+    lanes = [[] for _ in range(count)]
+    loads = [0] * count
+    for spec in sorted(specs, key=lambda spec: (spec.kind != "grid", -weight[spec.id])):
+        lane = loads.index(min(loads))
+        if spec.kind == "grid":
+            lane = next((i for i in range(count) if loads[i] + weight[spec.id] <= share), lane)
+        lanes[lane].append(spec)
+        loads[lane] += weight[spec.id]
+    answer = connection.ops.quote_name(Answer._meta.db_table)
+    return [
+        [(query.format(answer=answer), questions) for query, questions in (
+            (_GRID_ANSWERS, [spec for spec in lane if spec.kind == "grid"]),
+            (_WHOLE_ANSWERS, [spec for spec in lane if spec.kind != "grid"]),
+        ) if questions]
+        for lane in lanes
+    ]  # fmt: skip
+
+
+def _read_whole_lane(cursor_factory, lane, index):
+    decoded = {}
+    for query, questions in lane:
+        decoded.update(_read_lane(cursor_factory, query, questions, index))
+    return decoded
+
+
+def _read_lane(cursor_factory, query, questions, index):
+    """{question id: _decode's result} for `questions`, read with `query` (one of the two
+    above): the hash of their answers, its rows in question order."""
+    by_id = {spec.id: spec for spec in questions}
+    decoded = {}
+    ordered = f"WITH grouped AS MATERIALIZED ({query}) SELECT * FROM grouped ORDER BY 1"
+    with cursor_factory() as cursor:
+        cursor.execute(ordered, [list(by_id)])
+        current, groups = None, []
+        while rows := cursor.fetchmany(_FETCH):
+            for question_id, text, statement, packed in rows:
+                if question_id != current:
+                    if current is not None:
+                        decoded[current] = _decode_groups(by_id[current], groups, index)
+                        groups = []  # only the decoded columns are kept
+                    current = question_id
+                groups.append((statement, text, _ids(packed)))
+            del rows
+        if current is not None:
+            decoded[current] = _decode_groups(by_id[current], groups, index)
+    for spec in questions:
+        if spec.id not in decoded:  # nobody answered it
+            decoded[spec.id] = _decode(spec, _Answers([], {}), index)
+    return decoded
+
+
+def _decode_groups(spec, groups, index):
+    """_decode's result from one question's grouped rows: (None, JSON text of an answer, ids)
+    for a whole answer, (statement, JSON text of the option, ids) for a grid."""
+    if spec.kind == "grid":
+        return _decode_grid_groups(spec, groups, index)
+    texts = [text for _, text, _ in groups]
+    ids = [group for _, _, group in groups]
+    return _decode(spec, _question_answers(spec.id, texts, ids), index)
+
+
+def _set_locally(cursor_factory, **settings):
     """Set PostgreSQL settings for the current transaction; returns what they were."""
     names = list(settings)
-    with connection.cursor() as cursor:
+    with cursor_factory() as cursor:
         cursor.execute(
             "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
             [value for name in names for value in (name, name, settings[name])],
@@ -460,11 +595,7 @@ def _decode(spec, answers, index):
             distinct_matrix[:, statements[str(statement)]] = codes
         matrix = np.full((n, len(statements)), -1, dtype=np.int32)
         matrix[positions] = distinct_matrix[row_of_distinct]
-        columns = {
-            item_column(spec.code, value): pd.Categorical.from_codes(matrix[:, i], categories=spec.option_values)
-            for i, (value, _) in enumerate(spec.statements)
-        }
-        return columns, (matrix >= 0).any(axis=1)
+        return _grid_columns(spec, matrix)
     if kind == "ranking":
         orders = [_list(value.get("ranking")) for value in values]
         _codes(spec, "options", [item for order in orders for item in order])
@@ -478,6 +609,51 @@ def _decode(spec, answers, index):
         columns = {item_column(spec.code, value): matrix[:, i] for i, value in enumerate(spec.option_values)}
         return columns, ~np.isnan(matrix).all(axis=1) if len(lookup) else np.zeros(n, dtype=bool)
     raise ValueError(f"{spec.code} is a {kind} question, which is not analysed as a closed question")
+
+
+def _grid_columns(spec, matrix):
+    """A grid's columns and answered mask from the option code given to each statement."""
+    columns = {
+        item_column(spec.code, value): pd.Categorical.from_codes(matrix[:, i], categories=spec.option_values)
+        for i, (value, _) in enumerate(spec.statements)
+    }
+    return columns, (matrix >= 0).any(axis=1)
+
+
+def _decode_grid_groups(spec, groups, index):
+    """The same as `_decode` of a grid's whole answers, from its answers grouped by statement
+    and option: [(statement, JSON text of the option given to it, response ids)]. The same
+    rules: a statement or an option that is not the question's (now) is added to it, an
+    option that is not text is named by its text, and none (null) or "" is not an answer."""
+    kept = []
+    for statement, text, ids in groups:
+        positions, _ = _positions(index, ids)
+        if len(positions):
+            kept.append((str(statement), _parsed_option(text), positions, positions.min()))
+    # Any statement or option added comes in the order reading the whole answers finds it:
+    # by the first respondent who gave it, then (within one answer) in PostgreSQL's order of
+    # an object's keys (shorter first, then by their bytes) and the statements' order.
+    first = {}
+    for statement, _, _, earliest in kept:
+        first[statement] = min(first.get(statement, earliest), earliest)
+    found = sorted(first, key=lambda statement: (first[statement], len(statement.encode()), statement.encode()))
+    _codes(spec, "statements", found)
+    rank = {statement: i for i, statement in enumerate(found)}
+    _codes(spec, "options", [option for _, option, _, _ in sorted(kept, key=lambda group: (group[3], rank[group[0]]))])
+    statements = {value: i for i, (value, _) in enumerate(spec.statements)}
+    options = {value: i for i, (value, _) in enumerate(spec.options)}
+    matrix = np.full((len(index), len(statements)), -1, dtype=np.int32)
+    for statement, option, positions, _ in kept:
+        if option not in (None, ""):
+            matrix[positions, statements[statement]] = options[str(option)]
+    return _grid_columns(spec, matrix)
+
+
+def _parsed_option(text):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _positions(index, ids):

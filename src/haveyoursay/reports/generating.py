@@ -31,7 +31,7 @@ from haveyoursay.reports.render.content import report_texts
 from haveyoursay.reports.render.html import render_html
 from haveyoursay.reports.render.pdf import MissingLibrary, render_pdf
 from haveyoursay.reports.render.word import render_docx
-from haveyoursay.surveys.models import Answer, Questionnaire, Response
+from haveyoursay.surveys.models import ImportBatch, Questionnaire, Response
 
 # Changing what a report contains changes this, so every report is made again.
 REPORT_VERSION = "3"
@@ -40,14 +40,20 @@ REPORT_VERSION = "3"
 
 def data_fingerprint(consultation):
     """A short hash of everything a report is made from; equal hashes, equal reports."""
-    responses = Response.objects.counted().filter(questionnaire__consultation=consultation)
+    sent = Response.objects.submitted().filter(questionnaire__consultation=consultation)
     parts = [
         REPORT_VERSION,
         # Read afresh: the caller's copy of the consultation may be older than the database's.
         list(Consultation.private_objects.filter(pk=consultation.pk).values_list("updated_at")),
         list(Questionnaire.objects.filter(consultation=consultation).values_list("structure_token")),
-        responses.aggregate(n=Count("pk"), last=Max("updated_at")),
-        Answer.objects.filter(response__in=responses).aggregate(last=Max("updated_at")),
+        # What is counted, and what its answers say: read from the index of sent responses, not
+        # from the answers (thirty million rows for a million respondents). Sending a response
+        # sets its `updated_at`, and so do correcting its answers, marking it as a duplicate or
+        # withdrawn (or unmarking it) and erasing it; deleting one changes the count; an import
+        # counts once complete, and no longer once undone.
+        sent.aggregate(n=Count("*"), last=Max("updated_at")),
+        list(ImportBatch.objects.filter(questionnaire__consultation=consultation).order_by("pk")
+             .values_list("pk", "state", "undone_at")),
         consultation.event_notes.aggregate(n=Count("pk"), last=Max("pk"), people=Sum("attendees")),
         sorted(consultation.stakeholders.values_list("name", "responded_other_way_on")),
         PopulationTable.objects.aggregate(n=Count("groups"), last=Max("loaded_at")),
