@@ -276,7 +276,7 @@ def _answers_in_python(specs, questionnaire_id, until):
 # its rows), so a grid of eight statements has a few dozen groups, not one per respondent.
 # The rows come in question order through a server-side cursor, a few at a time, so only
 # one question's answers are in Python at a time, and each becomes its columns before the
-# next is read. docs/decisions/0021 and 0022 say what was measured.
+# next is read. docs/decisions/0021 and 0023 say what was measured.
 #
 # The answers are read by question alone, not joined to the counted responses: reading them
 # through the index of response ids cost as much again as the grouping, and `_positions`

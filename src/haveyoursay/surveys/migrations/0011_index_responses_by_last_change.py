@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0009_imports_in_chunks'),
+        ('surveys', '0010_discard_imports_in_the_background'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
