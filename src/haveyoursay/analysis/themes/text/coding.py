@@ -491,8 +491,8 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
     in `coded`.
 
     Measured by bench/themes.py on the NHS feedback (100 at random, then 50 at a time; seeds
-    0–1), micro/macro-F1 on the labels after 250, 500 and 1,000 coded: 0.635/0.445,
-    0.667/0.489, 0.703/0.550 against 0.623/0.431, 0.653/0.481, 0.671/0.514 all at random.
+    0–1), micro/macro-F1 on the labels after 250, 500 and 1,000 coded: 0.633/0.443,
+    0.668/0.488, 0.703/0.547 against 0.623/0.431, 0.653/0.481, 0.671/0.514 all at random.
     Tried before and replaced: the least sure and answers drawn at random in turn (two at
     random for each least sure while fewer than 300 were coded), 0.623, 0.667, 0.691 on the
     labels, level with random at 250; the same with k-means groups for the least-sure half,
