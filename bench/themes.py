@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/themes.py                      # about 15 minutes on 2 cores
     .venv/bin/python bench/themes.py --seeds 1 --skip-scale --skip-suggestion --skip-ceiling
+    .venv/bin/python bench/themes.py --seeds 2 --skip-scale --skip-suggestion --skip-ceiling --skip-choices \
+        --codeframe label                                 # the labels' F1 and picks alone, a few minutes
 
 Reads the NHS patient feedback (10,334 answers, each coded by a person with one of 9
 labels and one of ~44 subcategories) from ../shared/datasets/nhs-patient-feedback/ beside
@@ -68,6 +70,7 @@ from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_the
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "nhs-patient-feedback" / "text_data.csv"
 CODED_SIZES = (100, 250, 500, 1000)
+CODEFRAMES = ("label", "subcategory")
 SCALE = 100_000
 SCALE_CODED = 1_000
 ACTIVE_BATCH = 50  # answers a person codes between two retrainings when the machine picks them
@@ -241,7 +244,7 @@ def ceiling(texts, codes, themes, space, vectors, folds=CEILING_FOLDS, form=None
     return f1(codes, predicted), macro_f1(codes, predicted), len(texts) * (folds - 1) // folds
 
 
-def bench_coding(data, seeds, sizes, with_ceiling=True):
+def bench_coding(data, seeds, sizes, with_ceiling=True, codeframes=CODEFRAMES):
     texts = data["feedback"].tolist()
     started = time.perf_counter()
     space = fit_text_space(texts, random_state=0)
@@ -255,7 +258,7 @@ def bench_coding(data, seeds, sizes, with_ceiling=True):
           f"{ACTIVE_BATCH} at a time, retraining between")
     print("    plain: word 1–2-gram TF-IDF, one logistic regression per theme (C=10), themes above 0.5 or else "
           "the likeliest (same coded answers as random)")
-    for column in ("label", "subcategory"):
+    for column in codeframes:
         codes, themes = one_hot(data[column].tolist())
         form = choose_form([texts[i] for i in range(sizes[-1])], codes[: sizes[-1]])
         print(f"  codeframe: {column} ({len(themes)} themes, one per answer); the engine's form at "
@@ -547,6 +550,10 @@ def main():
     parser.add_argument("--skip-suggestion", action="store_true", help="leave out (a)")
     parser.add_argument("--skip-ceiling", action="store_true", help="leave out the cross-validation over all answers in (b)")
     parser.add_argument("--skip-choices", action="store_true", help="leave out (b2), each choice made the other way")
+    parser.add_argument(
+        "--codeframe", choices=CODEFRAMES, action="append",
+        help="in (b), only this codeframe (give it twice for both; default both)",
+    )
     parser.add_argument("--scale-case", choices=["sampled", "joined"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale_case:
@@ -559,7 +566,7 @@ def main():
     started = time.perf_counter()
     if not args.skip_suggestion:
         bench_suggestion(data, seeds)
-    bench_coding(data, seeds, CODED_SIZES, with_ceiling=not args.skip_ceiling)
+    bench_coding(data, seeds, CODED_SIZES, with_ceiling=not args.skip_ceiling, codeframes=args.codeframe or CODEFRAMES)
     if not args.skip_choices:
         bench_choices(data, seeds)
     if not args.skip_scale:

@@ -4,14 +4,15 @@ import numpy as np
 import pytest
 
 from haveyoursay.analysis.themes.text.coding import (
+    POOL_PER_PICK,
     Coding,
     CodingError,
     agreement_per_theme,
-    at_random,
     choose_form,
     cohens_kappa,
     f1,
     macro_f1,
+    pick_from_groups,
     sample_for_agreement,
     select_for_review,
     train_coder,
@@ -257,31 +258,33 @@ def test_stance_refuses_what_it_cannot_learn_from():
         train_stance(["Yes", "Of course"], ["support", "Support"])
 
 
-def test_while_few_answers_are_coded_two_of_every_three_picks_are_drawn_at_random(coder):
-    answers = TEXTS + UNCODED
+def test_the_answers_put_forward_are_among_those_the_machine_is_least_sure_of(coder):
+    # 64 answers not coded: each of the uncoded ones, said eight ways.
+    endings = ["", " on a Saturday", " for my family", " in the evening", " near the market", " every week",
+               " since last year", " for older people"]
+    uncoded = [f"{text.rstrip('.')}{ending}." for text in UNCODED for ending in endings]
+    answers = TEXTS + uncoded
     vectors = coder.vectorise(answers)
     probability = coder.probabilities(vectors)
     distance = np.abs(probability - coder.thresholds).min(axis=1)
-    uncoded_rows = np.arange(len(TEXTS), len(answers))
-    least_sure = list(uncoded_rows[np.argsort(distance[uncoded_rows], kind="stable")])
+    rows = np.arange(len(TEXTS), len(answers))
+    how_many = 3
+    pool = set(rows[np.argsort(distance[rows], kind="stable")][: POOL_PER_PICK * how_many].tolist())
+    picked = select_for_review(coder, answers, coded=range(len(TEXTS)), how_many=how_many, vectors=vectors)
+    assert len(picked) == how_many and set(picked) <= pool
+    assert list(picked) == sorted(picked, key=lambda row: distance[row])  # least sure first
 
-    def picks(coded, answers):
-        return select_for_review(coder, answers, coded=coded, how_many=3, vectors=coder.vectorise(answers))
 
-    few = picks(range(len(TEXTS)), answers)
-    assert few[0] == least_sure[0]
-    # The other two come from the random order, not from the machine's doubts.
-    random_order = [
-        int(row) for row in at_random(vectors.inverse, np.arange(len(answers)) < len(TEXTS), 0, len(TEXTS))
-        if row != least_sure[0]
-    ]
-    assert few[1:] == random_order[:2]
-    # Once many are coded, every other pick is the next least sure.
-    many_coded = TEXTS * 11  # 308 coded answers, the same 28 texts
-    answers = many_coded + UNCODED
-    offset = len(many_coded) - len(TEXTS)
-    many = picks(range(len(many_coded)), answers)
-    assert many[0] == least_sure[0] + offset and many[2] == least_sure[1] + offset
+def test_the_answers_put_forward_are_one_from_each_group_of_doubt_not_the_alike_least_sure():
+    # Two kinds of answer the machine doubts: five alike it doubts most, five alike it doubts a little less.
+    rng = np.random.default_rng(0)
+    centres = np.eye(4)[:2]
+    dense = np.vstack([centres[0] + 0.2 * rng.normal(size=(5, 4)), centres[1] + 0.2 * rng.normal(size=(5, 4))])
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    pool = np.arange(10)  # least sure first
+    doubt = np.linspace(1.0, 0.5, 10)
+    picked = pick_from_groups(pool, doubt, dense, 2, random_state=0)
+    assert len(picked) == 2 and {row // 5 for row in picked} == {0, 1}
 
 
 def test_coding_the_machines_picks_in_rounds_never_puts_an_answer_forward_twice():
@@ -393,3 +396,19 @@ def test_the_form_is_described_in_words():
     assert "one theme per answer" in words and "naive Bayes" in words
     assert "a threshold per theme" not in words
     assert "one threshold for all themes" in choose_form(TEXTS, CODES).describe()
+
+
+def test_coded_answers_weighed_less_teach_less():
+    parking = CODES[:, 0] == 1
+    weights = np.where(parking, 0.05, 1.0)
+    plain = train_coder(TEXTS, CODES, THEMES, unlabelled=UNCODED, random_state=0)
+    weighed = train_coder(TEXTS, CODES, THEMES, unlabelled=UNCODED, random_state=0, weights=weights)
+    answer = ["There is never a parking space near the shops."]
+    assert weighed.apply(answer).probability[0, 0] < plain.apply(answer).probability[0, 0]
+
+
+def test_it_refuses_weights_that_are_not_one_positive_number_per_coded_answer():
+    with pytest.raises(CodingError, match="one weight above 0 per coded answer"):
+        train_coder(TEXTS, CODES, THEMES, weights=np.ones(len(TEXTS) - 1))
+    with pytest.raises(CodingError, match="one weight above 0 per coded answer"):
+        train_coder(TEXTS, CODES, THEMES, weights=np.zeros(len(TEXTS)))

@@ -28,6 +28,8 @@ STEPS = (20, 50, 100)
 OTHER_MAY_RISE = 0.05
 # How far the count of answers the machine was unsure of may rise, as a share of the answers, when people code one theme.
 REVIEW_MAY_RISE = 0.05
+# How far it may rise, as a share of the answers, from one coding step to the next.
+UNSURE_MAY_MOVE = 0.10
 
 
 def feedback():
@@ -166,3 +168,28 @@ def test_coding_one_theme_does_not_put_every_answer_up_for_review(coded_question
     # The answers a person has not checked whose themes the machine doubts: about as many as before, not most of them.
     assert after - before <= REVIEW_MAY_RISE * themes.count_comments(question), (before, after)
     assert {answer.pk for answer in themes.low_confidence_queue(codeframe, how_many=20)}.isdisjoint(coded)
+
+
+def test_the_answers_the_machine_was_unsure_of_move_smoothly_as_an_analyst_codes_more(coded_question, analyst):
+    question, _ = coded_question
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    # The analyst ticks, for each answer put forward, the themes whose defining words it uses (two at most).
+    defining = [(theme.pk, theme.terms) for theme in codeframe.themes.all() if theme.terms]
+    unsure = [needing_review(codeframe)]
+    coded = 0
+    for step in STEPS:
+        batch = themes.next_to_code(codeframe, how_many=step - coded)
+        themes.code_answers(codeframe, analyst, {
+            answer.pk: [pk for pk, terms in defining if any(term in answer.value["text"].lower() for term in terms)][:2]
+            for answer in batch
+        })
+        coded = step
+        themes.apply_codeframe(codeframe)
+        codeframe.refresh_from_db()
+        if codeframe.proposal:
+            themes.accept_proposal(codeframe, analyst)
+        unsure.append(needing_review(codeframe))
+    # The step at which a theme is first learnt from people's codes moves it no more than any other.
+    steps = [later - earlier for earlier, later in zip(unsure, unsure[1:])]
+    assert max(steps) <= UNSURE_MAY_MOVE * themes.count_comments(question), unsure

@@ -57,6 +57,7 @@ answer with its confidence, for a person to review like any code.
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.naive_bayes import ComplementNB
@@ -76,9 +77,7 @@ THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 FLOORS = np.round(np.concatenate([np.arange(0.0, 0.951, 0.05), [1.01]]), 3)  # 1.01: never
 REVIEW_BELOW = 0.7
 SIMILAR_ENOUGH = 0.95  # answers this close (cosine of LSA vectors) are not both put forward to code
-# Fewer coded answers than this: two of every three answers put forward are drawn at random, not one of two.
-EARLY_CODED = 300
-RANDOM_PER_UNSURE_EARLY = 2
+POOL_PER_PICK = 10  # the answers put forward are chosen among this many times as many of the least sure
 
 # How the engine chooses its form from the coded answers it is given (`choose_form`).
 RARE_RATIO = 5  # the commonest theme coded this many times as often as the rarest: rare themes are weighted up
@@ -308,15 +307,19 @@ def check_codes(texts, codes, themes):
     return codes.astype(np.int8)
 
 
-def train_coder(texts, codes, themes, unlabelled=(), random_state=0, space=None, folds=FOLDS, form=None):
+def train_coder(
+    texts, codes, themes, unlabelled=(), random_state=0, space=None, folds=FOLDS, form=None, weights=None
+):
     """Learn the codeframe from `texts` coded as `codes` (n × themes, 0/1).
 
     `unlabelled`: the question's other answers, uncoded; they shape the vocabulary and the LSA.
     `space`: a `TextSpace` already learnt from all the answers, to reuse instead.
     `form`: a `Form` to use instead of the one `choose_form` finds in the coded answers.
+    `weights`: how much each coded answer counts in learning (above 0; 1 each if not given).
     """
     texts, themes = list(texts), list(themes)
     codes = check_codes(texts, codes, themes)
+    weights = check_weights(weights, len(texts))
     form = form or choose_form(texts, codes)
     if form.one_code_per_answer and codes.sum(axis=1).max() > 1:
         raise CodingError("Some coded answers have several themes: they cannot be learnt one theme per answer.")
@@ -330,16 +333,26 @@ def train_coder(texts, codes, themes, unlabelled=(), random_state=0, space=None,
     # only slow it down (ten times, measured, once k-means or the SVD had run before it).
     with threadpool_limits(limits=1):
         if form.one_code_per_answer:
-            model = fit_single_choice(features, tfidf, codes, form, random_state)
+            model = fit_single_choice(features, tfidf, codes, form, random_state, weights)
             return Coder(themes, space, [model], np.full(len(themes), 0.5), 0.0, 1, form)
-        held_out = out_of_fold_probabilities(features, codes, folds, random_state, form)
+        held_out = out_of_fold_probabilities(features, codes, folds, random_state, form, weights)
         thresholds = choose_thresholds(held_out, codes, shared=form.shared_threshold)
         floor, max_themes = choose_floor_and_most(held_out, codes, thresholds)
-        models = fit_theme_models(features, codes, random_state, form)
+        models = fit_theme_models(features, codes, random_state, form, weights)
     return Coder(themes, space, models, thresholds, floor, max_themes, form)
 
 
-def fit_single_choice(features, tfidf, codes, form, random_state):
+def check_weights(weights, n_answers):
+    """The weights as a float array of one positive number per coded answer, or None for 1 each."""
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (n_answers,) or not np.all(np.isfinite(weights)) or (weights <= 0).any():
+        raise CodingError(f"Expected one weight above 0 per coded answer ({n_answers}), got {weights.shape}.")
+    return weights
+
+
+def fit_single_choice(features, tfidf, codes, form, random_state, weights=None):
     """The one-code form: a multinomial regression (and naive Bayes) over the themes and "no theme"."""
     target = np.where(codes.sum(axis=1) > 0, codes.argmax(axis=1), -1)
     classes = np.unique(target)
@@ -347,18 +360,20 @@ def fit_single_choice(features, tfidf, codes, form, random_state):
         # Every coded answer has the same theme (or none): nothing to choose between.
         regression = _Constant(classes)
         return SingleChoice(classes, regression, None, codes.shape[1])
-    weights = rare_weights(target) if form.rare_theme_weights else None
+    class_weights = rare_weights(target) if form.rare_theme_weights else None
     # A feature no coded answer has gets no weight under L2 regularisation: leaving them out
     # changes nothing but the time (ten times less, from a vocabulary of all the answers).
     columns = used_columns(features)
     # newton-cg: on the NHS feedback as accurate as lbfgs, ten to thirty times faster (7 iterations, not 50).
     regression = LogisticRegression(
-        C=form.regularisation, class_weight=weights, solver="newton-cg", max_iter=200, random_state=random_state
-    ).fit(features[:, columns], target)
+        C=form.regularisation, class_weight=class_weights, solver="newton-cg", max_iter=200, random_state=random_state
+    ).fit(features[:, columns], target, sample_weight=weights)
     naive_bayes, tfidf_columns = None, None
     if form.naive_bayes:
         tfidf_columns = used_columns(tfidf)
-        sample = None if weights is None else np.array([weights[value] for value in target])
+        sample = weights
+        if class_weights is not None:
+            sample = np.array([class_weights[value] for value in target]) * (1.0 if weights is None else weights)
         naive_bayes = ComplementNB(alpha=NAIVE_BAYES_ALPHA).fit(tfidf[:, tfidf_columns], target, sample_weight=sample)
     return SingleChoice(regression.classes_, regression, naive_bayes, codes.shape[1], columns, tfidf_columns)
 
@@ -383,35 +398,37 @@ def rare_weights(target):
     return {value: float((counts.max() / count) ** RARE_WEIGHT_POWER) for value, count in zip(values, counts)}
 
 
-def fit_theme_models(features, codes, random_state, form=None):
+def fit_theme_models(features, codes, random_state, form=None, weights=None):
     models = []
     for column in codes.T:
         if column.min() == column.max():
             models.append(float(column[0]))
             continue
-        weights = None
+        class_weights = None
         if form is not None and form.rare_theme_weights:
             # A rare theme's yes weighs as its share calls for, tempered; its no stays 1.
-            weights = {0: 1.0, 1: float(max(1.0, (len(column) - column.sum()) / column.sum()) ** RARE_WEIGHT_POWER)}
+            ratio = max(1.0, (len(column) - column.sum()) / column.sum())
+            class_weights = {0: 1.0, 1: float(ratio ** RARE_WEIGHT_POWER)}
         # liblinear: on the NHS feedback's rare themes, ten times faster than lbfgs, as accurate.
         model = LogisticRegression(
-            C=REGULARISATION, solver="liblinear", max_iter=1000, random_state=random_state, class_weight=weights
+            C=REGULARISATION, solver="liblinear", max_iter=1000, random_state=random_state, class_weight=class_weights
         )
-        models.append(model.fit(features, column))
+        models.append(model.fit(features, column, sample_weight=weights))
     return models
 
 
-def out_of_fold_probabilities(features, codes, folds, random_state, form=None):
+def out_of_fold_probabilities(features, codes, folds, random_state, form=None, weights=None):
     """Each coded answer's probabilities from models that did not see it (k-fold)."""
     n_answers = codes.shape[0]
     held_out = np.zeros(codes.shape, dtype=float)
     if n_answers < 4:
         # Too few to hold any out: judge the models on what they learnt from (thresholds stay near 0.5).
-        held_out[:] = theme_probabilities(fit_theme_models(features, codes, random_state, form), features)
+        held_out[:] = theme_probabilities(fit_theme_models(features, codes, random_state, form, weights), features)
         return held_out
     splitter = KFold(n_splits=min(folds, n_answers), shuffle=True, random_state=random_state)
     for learn, judge in splitter.split(features):
-        models = fit_theme_models(features[learn], codes[learn], random_state, form)
+        learn_weights = None if weights is None else weights[learn]
+        models = fit_theme_models(features[learn], codes[learn], random_state, form, learn_weights)
         held_out[judge] = theme_probabilities(models, features[judge])
     return held_out
 
@@ -461,24 +478,25 @@ def macro_f1(truth, predicted):
 def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_state=0):
     """Positions of uncoded answers a person should code next to teach the machine fastest.
 
-    In turn: one the machine is least sure of, then one drawn at random from all the answers
-    (so the person also sees what is common, not only what is hard); while fewer than
-    `EARLY_CODED` answers are coded, two at random for each least sure. Least sure is, where
-    people give an answer one theme at most, the smallest lead of the likeliest theme over
-    the next; otherwise a probability nearest a theme's threshold. No two are identical or
-    nearly so (an answer identical to a coded one counts as coded), and none is in `coded`.
+    Doubt and variety together (Zhdanov, 2019, "Diverse mini-batch active learning"): the
+    `POOL_PER_PICK` × `how_many` answers the machine is least sure of are clustered by k-means
+    on their LSA vectors into `how_many` groups, each answer weighing as much as the machine
+    doubts it, and from each group the answer nearest its centre is put forward, least sure
+    first. Least sure is, where people give an answer one theme at most, the smallest lead of
+    the likeliest theme over the next; otherwise a probability nearest a theme's threshold.
+    The least sure answers alone are often alike (a dozen ways of saying the same unclear
+    thing), and are often outliers while few are coded; the groups spread the picks over the
+    kinds of answer the machine doubts, and the centres are typical of them. No two are
+    identical or nearly so (an answer identical to a coded one counts as coded), and none is
+    in `coded`.
 
     Measured by bench/themes.py on the NHS feedback (100 at random, then 50 at a time; seeds
-    0–1), micro/macro-F1 on the labels after 250, 500 and 1,000 coded: 0.623/0.431,
-    0.663/0.480, 0.693/0.537 against 0.623/0.431, 0.653/0.481, 0.671/0.514 all at random;
-    on the subcategories 0.480/0.152, 0.517/0.191, 0.550/0.240 against 0.473/0.148,
-    0.521/0.199, 0.543/0.227. With one least sure for each random pick from the start, the
-    picks fell behind random at 250 and 500 coded on the labels (0.619, 0.651): a model
-    learnt from a hundred or two is least sure of what it has not seen, often outliers.
-    Weighting the doubt by how many people gave an answer, or by how typical it is (its
-    likeness to its nearest neighbours), helped the labels and not the subcategories.
-    Putting forward the least sure and the most typical of each theme did worse than random:
-    the typical answers were much alike and taught little.
+    0–1), micro/macro-F1 on the labels after 250, 500 and 1,000 coded: 0.633/0.443,
+    0.668/0.488, 0.703/0.547 against 0.623/0.431, 0.653/0.481, 0.671/0.514 all at random.
+    Tried before and replaced: the least sure and answers drawn at random in turn (two at
+    random for each least sure while fewer than 300 were coded), 0.623, 0.667, 0.691 on the
+    labels, level with random at 250; the same with k-means groups for the least-sure half,
+    0.617 at 250; the least sure of each theme the machine gives in turn, 0.619 at 250.
     """
     vectors = vectors if vectors is not None else coder.vectorise(texts)
     _, first_answer = np.unique(vectors.inverse, return_index=True)
@@ -494,39 +512,40 @@ def select_for_review(coder, texts, coded=(), how_many=20, vectors=None, random_
         unsure = likeliest[:, 0] - likeliest[:, 1]
     else:
         unsure = np.abs(probability - coder.thresholds[None, :]).min(axis=1)
-    least_sure = candidates[np.argsort(unsure, kind="stable")]
-    at_random_order = at_random(vectors.inverse, done, random_state, len(coded))
-    # While few are coded the machine's doubts say more about what it has not seen than about
-    # what is hard: most of its picks are then drawn at random.
-    randoms = RANDOM_PER_UNSURE_EARLY if len(coded) < EARLY_CODED else 1
-    picked = pick_diverse([least_sure] + [at_random_order] * randoms, vectors.dense, how_many)
+    order = np.argsort(unsure, kind="stable")[: POOL_PER_PICK * how_many]
+    pool, doubt = candidates[order], np.clip(1.0 - unsure[order], 1e-3, None)
+    picked = pick_from_groups(pool, doubt, vectors.dense, how_many, random_state)
     return [int(first_answer[row]) for row in picked]
 
 
-def at_random(inverse, done, random_state, round_number):
-    """Distinct answers not yet coded, in a random order of all answers: a text many people
-    wrote comes up as often as they wrote it. A new order for each round of coding."""
-    order = inverse[np.random.default_rng([random_state, round_number]).permutation(len(inverse))]
-    order = order[~done[order]]
-    _, first = np.unique(order, return_index=True)
-    return order[np.sort(first)]
+def pick_from_groups(pool, doubt, dense, how_many, random_state):
+    """Rows of `pool` (least sure first), one from each of `how_many` k-means groups weighted by `doubt`:
+    the nearest its centre not identical or nearly so to one already taken; then, if groups came
+    up short, the least sure left."""
+    groups = min(how_many, len(pool))
+    if groups <= 1:
+        distance = np.zeros((len(pool), 1))
+    else:
+        with threadpool_limits(limits=1):
+            kmeans = KMeans(n_clusters=groups, n_init=1, random_state=random_state)
+            distance = kmeans.fit(dense[pool], sample_weight=doubt).transform(dense[pool])
+    picked = []
 
+    def takes(row):
+        return row not in picked and not (picked and (dense[picked] @ dense[row]).max() >= SIMILAR_ENOUGH)
 
-def pick_diverse(sources, dense, how_many):
-    """Take from each source in turn, skipping rows already taken or too like one taken."""
-    picked, positions = [], [0] * len(sources)
-    while len(picked) < how_many and any(p < len(s) for p, s in zip(positions, sources)):
-        for number, source in enumerate(sources):
-            while positions[number] < len(source):
-                row = source[positions[number]]
-                positions[number] += 1
-                if row in picked or (picked and (dense[picked] @ dense[row]).max() >= SIMILAR_ENOUGH):
-                    continue
-                picked.append(int(row))
-                break
-            if len(picked) >= how_many:
-                break
-    return picked
+    for group in range(distance.shape[1]):
+        nearest = pool[np.argsort(distance[:, group], kind="stable")]
+        row = next((int(row) for row in nearest if takes(int(row))), None)
+        if row is not None:
+            picked.append(row)
+    for row in pool:
+        if len(picked) >= how_many:
+            break
+        if takes(int(row)):
+            picked.append(int(row))
+    rank = {int(row): position for position, row in enumerate(pool)}
+    return sorted(picked[:how_many], key=rank.__getitem__)
 
 
 def sample_for_agreement(n_answers, size, random_state=0):
