@@ -49,7 +49,7 @@ from haveyoursay.analysis.themes.text.naming import name_theme
 from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 from haveyoursay.analysis.themes.text.redact import redact
 from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
-from haveyoursay.surveys.models import Answer, Question, Response
+from haveyoursay.surveys.models import Answer, Question, Response, on_counted_responses
 
 OPEN_KINDS = ("short_text", "long_text")
 # Fewer person-coded answers than this teach the model less than the suggestion does.
@@ -122,7 +122,7 @@ def count_comments(question):
 def theme_counts(codeframe):
     """{theme pk: how many answers, on counted responses, carry it}."""
     rows = (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        ThemeAssignment.objects.filter(on_counted_responses("answer__response__"), theme__codeframe=codeframe)
         .values("theme").annotate(n=Count("pk"))
     )
     return {row["theme"]: row["n"] for row in rows}
@@ -131,7 +131,7 @@ def theme_counts(codeframe):
 def count_themed(codeframe):
     """How many answers, on counted responses, have at least one theme: the rest are "Other or unclear"."""
     return (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        ThemeAssignment.objects.filter(on_counted_responses("answer__response__"), theme__codeframe=codeframe)
         .values("answer").distinct().count()
     )
 
@@ -514,7 +514,7 @@ def set_stance(codeframe, answer_id, stance, user):
 def counted_codings(codeframe):
     """The codings of answers on counted responses: one marked withdrawn or a duplicate after it
     was coded keeps its coding, but is not put to anyone to review."""
-    return codeframe.codings.filter(answer__in=Answer.objects.counted())
+    return codeframe.codings.filter(on_counted_responses("answer__response__"))
 
 
 def next_to_code(codeframe, how_many=5):
@@ -996,7 +996,7 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
             taken = set(theme.quotes.values_list("answer_id", flat=True))
             assignments = (
                 theme.assignments.filter(
-                    answer__response__publication__in=CONSENTING, answer__in=Answer.objects.counted()
+                    on_counted_responses("answer__response__"), answer__response__publication__in=CONSENTING
                 )
                 .exclude(answer_id__in=taken)
                 .select_related("answer")
