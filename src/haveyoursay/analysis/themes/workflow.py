@@ -45,7 +45,7 @@ from haveyoursay.analysis.themes.text.coding import (
 )
 from haveyoursay.analysis.themes.text.duplicates import describe, group_duplicates
 from haveyoursay.analysis.themes.text.duplicates import normalise as normalise_text
-from haveyoursay.analysis.themes.text.naming import name_theme
+from haveyoursay.analysis.themes.text.naming import name_theme, shared_phrases
 from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 from haveyoursay.analysis.themes.text.redact import redact
 from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
@@ -240,7 +240,7 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         themes = Theme.objects.bulk_create(
             Theme(
                 codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
-                description=distinguishing_words(suggested), nothing_to_add=suggested.nothing_to_add, position=number,
+                description=suggested_description(suggested, texts), nothing_to_add=suggested.nothing_to_add, position=number,
                 origin=Theme.Origin.MACHINE,
             )
             for number, suggested in enumerate(suggestion.themes)
@@ -301,10 +301,20 @@ def suggested_name(suggested, texts):
     return name_theme([texts[position] for position in suggested.members], suggested.terms)
 
 
-def distinguishing_words(suggested):
-    if suggested.nothing_to_add or not suggested.terms:
+def suggested_description(suggested, texts):
+    """The phrases the theme's members shared besides its name ("People also wrote: “safe place
+    to cross”, “better lighting”."): what they said, beside the words that set the theme apart,
+    which the pages show from its terms."""
+    if suggested.nothing_to_add:
         return ""
-    return f"Words that set it apart: {', '.join(suggested.terms[:6])}."
+    name = suggested_name(suggested, texts).lower()
+    phrases = [
+        phrase for phrase in shared_phrases([texts[position] for position in suggested.members], suggested.terms, 4)
+        if phrase.lower() != name
+    ][:3]
+    if not phrases:
+        return ""
+    return f"People also wrote: {', '.join(f'“{phrase}”' for phrase in phrases)}."
 
 
 def unconfirmed_names(codeframes):
@@ -414,7 +424,7 @@ def split_theme(theme, user, parts=2):
             new_themes.append(Theme.objects.create(
                 codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
                 nothing_to_add=suggested.nothing_to_add, origin=Theme.Origin.MACHINE,
-                position=theme.position, description=distinguishing_words(suggested),
+                position=theme.position, description=suggested_description(suggested, texts),
             ))
         new_theme_of = {}
         for assignment, number in zip(assignments, suggestion.assignments):
