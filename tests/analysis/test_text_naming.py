@@ -74,3 +74,18 @@ def test_the_phrases_a_theme_shares_start_with_its_name_and_none_is_part_of_anot
     assert name_theme(texts, terms) == "Safe place to cross"
     # As most who wrote each phrase wrote it, capitals and all.
     assert phrases == ["safe place to cross", "Better lighting on the towpath", "benches along the routes"]
+
+
+def test_a_phrase_sharing_half_its_words_with_a_better_one_is_left_out():
+    texts = [
+        "There is a gap between the river path and the park",
+        "Close the gap between the river path by the Soar and the town",
+        "The gap between the river path and the A6 is dangerous",
+        "A gap between the path and the road",
+        "Another gap between the path and the lane",
+        "The Sence valley path is missing, the Sence valley path runs all the way",
+        "Put the Sence valley path on the map",
+    ]
+    phrases = shared_phrases(texts, ["gap", "river", "path", "sence", "valley"])
+    assert phrases[0] == "gap between the river path"
+    assert "gap between the path" not in phrases and "Sence valley path" in phrases

@@ -61,8 +61,9 @@ def name_theme(texts, terms):
 
 def shared_phrases(texts, terms, how_many=3):
     """The phrases a theme's answers share, as people wrote them, best first (the first is the
-    name `name_theme` gives): each written in enough answers to be a name, none part of one
-    before it. What people said in the theme's words, where the words alone are a list."""
+    name `name_theme` gives): each written in enough answers to be a name, none sharing half its
+    words with one before it ("gap between the path" after "gap between the river path"). What
+    people said in the theme's words, where the words alone are a list."""
     texts = distinct_texts(texts)
     written, as_written, term_words = written_phrases(texts, terms)
     enough = thresholds(len(texts))[-1]
@@ -72,7 +73,8 @@ def shared_phrases(texts, terms, how_many=3):
     )
     chosen = []
     for key in ranked:
-        if not any(f" {key} " in f" {other} " or f" {other} " in f" {key} " for other in chosen):
+        words = set(key.split())
+        if not any(2 * len(words & set(other.split())) >= min(len(words), len(other.split())) for other in chosen):
             chosen.append(key)
         if len(chosen) == how_many:
             break
