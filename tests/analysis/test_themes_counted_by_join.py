@@ -34,7 +34,8 @@ def codeframe(question):  # noqa: F811
         questionnaire=questionnaire, file_name="paper-forms.csv", file_sha256="1" * 64, undone_at=timezone.now()
     )
     importing = ImportBatch.objects.create(
-        questionnaire=questionnaire, file_name="phone-calls.csv", file_sha256="2" * 64, state=ImportBatch.State.IMPORTING
+        questionnaire=questionnaire, file_name="phone-calls.csv", file_sha256="2" * 64,
+        state=ImportBatch.State.IMPORTING,
     )
     first_theme = frame.themes.order_by("position").first()
     for batch, texts in ((undone, ["More respite breaks please", "Breaks for carers"]), (importing, ["Money worries"])):
@@ -65,7 +66,9 @@ def test_the_theme_counts_are_those_of_the_counted_answers(codeframe):
     assert themes.counted_codings(codeframe).count() == codeframe.codings.count() - 3
 
 
-def test_the_codeframe_and_theme_pages_never_list_every_counted_answer(client, analyst, question, codeframe):  # noqa: F811
+def test_the_codeframe_and_theme_pages_never_list_every_counted_answer(
+    client, analyst, question, codeframe  # noqa: F811
+):
     client.force_login(analyst)
     consultation = question.page.questionnaire.consultation
     theme = codeframe.themes.order_by("position").first()

@@ -229,7 +229,8 @@ def counted_condition(path="", until=None):
     through `path` ("answer__response__"): sent, not marked, not from an undone import, and
     sent by `until` if given."""
     condition = Q(**{
-        f"{path}state": Response.State.SUBMITTED, f"{path}excluded_as": "", f"{path}import_batch__undone_at__isnull": True,
+        f"{path}state": Response.State.SUBMITTED, f"{path}excluded_as": "",
+        f"{path}import_batch__undone_at__isnull": True,
     })
     if until is not None:
         condition &= Q(**{f"{path}submitted_at__lte": until})

@@ -240,8 +240,8 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         themes = Theme.objects.bulk_create(
             Theme(
                 codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
-                description=suggested_description(suggested, texts), nothing_to_add=suggested.nothing_to_add, position=number,
-                origin=Theme.Origin.MACHINE,
+                description=suggested_description(suggested, texts), nothing_to_add=suggested.nothing_to_add,
+                position=number, origin=Theme.Origin.MACHINE,
             )
             for number, suggested in enumerate(suggestion.themes)
         )
