@@ -2,7 +2,7 @@
 
 import pytest
 
-from haveyoursay.analysis.themes.text.naming import name_theme
+from haveyoursay.analysis.themes.text.naming import name_theme, shared_phrases
 from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 
 
@@ -58,3 +58,34 @@ def test_a_common_verb_sets_no_theme_apart():
                           ("my dad", "in 2020"), ("my wife", "two years ago")]
     ]
     assert name_theme(texts, ["centre", "closed", "reopened", "went", "day"]) == "Day centre"
+
+
+def test_the_phrases_a_theme_shares_start_with_its_name_and_none_is_part_of_another():
+    # Comments on the draft cycling and walking networks (seeds/000, the LCWIPs).
+    texts = [
+        "There is no safe place to cross Saffron Lane on foot. Better lighting on the towpath please",
+        "No safe place to cross the A6 on foot, and benches along the routes would help",
+        "I don't feel safe walking home after dark: better lighting on the canal towpath",
+        "A safe place to cross Leicester Road. Benches along the routes for older people",
+        "Better lighting on the towpath, and a safe place to cross",
+    ]
+    terms = ["safe", "lighting", "benches", "cross", "towpath"]
+    phrases = shared_phrases(texts, terms)
+    assert name_theme(texts, terms) == "Safe place to cross"
+    # As most who wrote each phrase wrote it, capitals and all.
+    assert phrases == ["safe place to cross", "Better lighting on the towpath", "benches along the routes"]
+
+
+def test_a_phrase_sharing_half_its_words_with_a_better_one_is_left_out():
+    texts = [
+        "There is a gap between the river path and the park",
+        "Close the gap between the river path by the Soar and the town",
+        "The gap between the river path and the A6 is dangerous",
+        "A gap between the path and the road",
+        "Another gap between the path and the lane",
+        "The Sence valley path is missing, the Sence valley path runs all the way",
+        "Put the Sence valley path on the map",
+    ]
+    phrases = shared_phrases(texts, ["gap", "river", "path", "sence", "valley"])
+    assert phrases[0] == "gap between the river path"
+    assert "gap between the path" not in phrases and "Sence valley path" in phrases

@@ -354,10 +354,17 @@ def test_suggested_names_are_phrases_people_wrote_and_unconfirmed_ones_are_flagg
     for theme in codeframe.themes.filter(nothing_to_add=False):
         assert 2 <= len(theme.label.split()) <= 6 and ", " not in theme.label, theme.label
         assert theme.label.lower() in written, theme.label
-        assert theme.description.startswith("Words that set it apart: ")
+        # The description says what else people wrote, in their words; the terms are shown once beside it.
+        phrases = re.findall(r"“([^”]+)”", theme.description)
+        assert theme.description == "" or theme.description.startswith("People also wrote: “"), theme.description
+        assert all(phrase.lower() in written and phrase != theme.label for phrase in phrases), phrases
+        assert ", ".join(theme.terms) not in theme.description
+    assert any(theme.description for theme in codeframe.themes.all())
     unconfirmed = codeframe.themes.count()
     page = analyst_client.get(url("codeframe", question)).content.decode()
     assert f"{unconfirmed} theme names were made by the machine" in page and "Name not confirmed" in page
+    # The words that set each theme apart, once each.
+    assert page.count("Words that set it apart") == sum(1 for theme in codeframe.themes.all() if theme.terms)
     consultation = question.page.questionnaire.consultation
     report_page = analyst_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
     assert f"{unconfirmed} theme names in this report were made by the machine" in report_page

@@ -37,6 +37,18 @@ def test_staff_read_the_report_and_the_public_read_what_was_published(
     expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Engagement report")
     expect(mobile_page.get_by_role("link", name="Introduction and method")).to_be_visible()
     axe_check(mobile_page)
+    # On a phone each row of a table is a block, each figure after its column's name, with nothing
+    # to scroll sideways; a screen reader still has a table, with its row and column headers.
+    table = mobile_page.get_by_role("table", name="To what extent do you agree or disagree with the proposed vision?")
+    expect(table.get_by_role("columnheader", name="Number")).to_be_attached()
+    row = table.get_by_role("row").filter(has=mobile_page.get_by_role("rowheader", name="Strongly agree", exact=True))
+    expect(row.get_by_text("Number:")).to_be_visible()
+    scrolling = mobile_page.locator(".hys-report__table").evaluate_all(
+        "regions => regions.filter(region => region.scrollWidth > region.clientWidth).map(region => region.id"
+        " || region.getAttribute('aria-labelledby'))"
+    )
+    assert not scrolling, f"report tables scrolling sideways at 375 px: {scrolling}"
+    assert mobile_page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def test_the_report_page_and_the_job_page_follow_the_report_being_made_again(

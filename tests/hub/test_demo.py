@@ -112,8 +112,26 @@ def test_the_carers_strategy_is_run_jointly_and_has_its_four_documents(demo):
 def test_the_strategic_plan_outcome_is_published(demo):
     plan = Consultation.public_objects.get(title="Leicestershire County Council Strategic Plan 2022-2026")
     assert "259 responses" in plan.you_said
-    assert "wordcount reduced by 25%" in plan.we_did
+    assert plan.we_did.startswith("There were several key findings from the consultation")
     assert plan.outcome_is_published
+
+
+def test_the_strategic_plan_we_did_does_not_repeat_its_entries(demo):
+    from haveyoursay.outcomes.demo_we_did import load_demo_we_did
+
+    load_demo_we_did()
+    plan = Consultation.public_objects.get(slug="strategic-plan-2022-2026")
+    entries = list(plan.we_did_entries.all())
+    assert entries
+    # The council's list of changes is given once, by the entries.
+    for entry in entries:
+        assert entry.we_did[:60] not in plan.we_did
+
+
+def test_the_lcwip_we_did_is_dated_after_the_engagement_closed_not_the_day_of_loading(demo):
+    lcwip = Consultation.public_objects.get(slug="local-cycling-and-walking-infrastructure-plans-engagement-1")
+    assert lcwip.closes_on == datetime.date(2022, 2, 20)
+    assert timezone.localdate(lcwip.outcome_published_at) == datetime.date(2022, 2, 21)
 
 
 def test_the_strategic_plan_we_did_is_dated_the_cabinet_decision_it_followed_not_the_day_of_loading(demo):

@@ -244,6 +244,8 @@ def table_row(html, label):
     """The cells of the report's table row that starts with `label`, as a reader sees them."""
     import re
 
+    # Each figure's column name, shown before it on a phone, is hidden from screen readers: left out here.
+    html = re.sub(r'<span class="hys-stacked-table__label" aria-hidden="true">.*?</span>', "", html)
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S):
         cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
         if cells and cells[0] == label:

@@ -196,7 +196,12 @@ class Element:
 
     @property
     def text(self):
-        return "".join(part if isinstance(part, str) else part.text for part in self.text_parts)
+        """The text as a reader meets it: what is hidden from screen readers (a table's column name
+        repeated before each figure on a phone) left out."""
+        return "".join(
+            part if isinstance(part, str) else part.text
+            for part in self.text_parts if isinstance(part, str) or part.attrs.get("aria-hidden") != "true"
+        )
 
     def iter(self, tag=None):
         for child in self.children:

@@ -382,14 +382,11 @@ Some suggested that the Plan should more clearly differentiate between those asp
 
 Some highlighted concerns that the ‘Clean and Green’ outcome, which reflects the council’s aspirations to protect the environment and tackle climate change, may not be entirely compatible with the ‘Strong Economy, Transport and Infrastructure’ outcome, which sets out its vision to have a productive, inclusive and sustainable economy and infrastructure which meets the demands of a growing population and economy. This appeared to be primarily due to concerns that there would be housebuilding in greenfield areas.
 """,
+        # The council's page goes on to list the key changes; the demo has each of them as an entry,
+        # against what people said (`outcomes/demo_we_did.py`, from the Cabinet's report), which the
+        # page shows after this, so the list is not given twice.
         "we_did": """\
-There were several key findings from the consultation which are outlined in further detail in Appendix A. Key changes made to the Plan in response include:
-
-- The length of the Plan has been reduced by removing unnecessary text (wordcount reduced by 25%) and images have been added to enhance the visual appeal of the document.
-- To help clarify what the council is aiming to achieve by 2026, each sub-outcome now includes, under ‘how we will measure success’, the performance indicators which will be monitored to identify if each aim is being achieved. Each sub-outcome also includes a summary of current performance which provides a benchmark against which to measure future progress.
-- The Plan also now refers to specific partners which the council will need to work with to deliver certain actions. Additionally, the Plan highlights examples of effective collaboration which the Council intends to build on, such as work with district councils during the Covid-19 pandemic to establish community hubs to support the most vulnerable people.
-- The sub-outcome around housing has been removed, with the council’s actions to support housing development shown instead to support the sub-outcome around infrastructure (7.2).
-- The Introduction/Foreword now acknowledges the challenges involved in supporting economic growth whilst achieving a ‘Clean and Green’ future for Leicestershire and highlights how the council intends to achieve this. Additionally, further actions have been added to the Plan to show how the council intends to work with partners to enable and promote sustainable transport and encourage and support environmentally-friendly businesses and the development and adoption of low-carbon technologies.
+There were several key findings from the consultation which are outlined in further detail in Appendix A. The key changes made to the Plan in response are set out below, each against what people said.
 """,
         "what_happens_next": "",
         "publish_outcome": True,
@@ -478,6 +475,10 @@ There will be further opportunity to provide feedback on the final draft LCWIP l
 """,
         "what_happens_next": "",
         "publish_outcome": True,
+        # Neither the council's page nor the other seeds date this response, and no meeting considered
+        # the engagement. It reports the comments the map forum had when it closed on 20 February 2022
+        # and looks ahead to a second engagement "later in 2022": it is dated the next day.
+        "outcome_published_on": _d(2022, 2, 21),
         "documents": [
             {"title": "Cycling and Walking Strategy", "kind": SUPPORTING},
             {"title": "Action Plan", "kind": SUPPORTING},

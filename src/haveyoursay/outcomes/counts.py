@@ -134,10 +134,7 @@ def withheld_themes(codeframe, commented, threshold):
     """The pks of the themes whose count the published themes report withholds."""
     counts = workflow.theme_counts(codeframe)
     themes = sorted(codeframe.themes.all(), key=lambda theme: (-counts.get(theme.pk, 0), theme.position, theme.pk))
-    themed = (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=workflow.Answer.objects.counted())
-        .values("answer").distinct().count()
-    )
+    themed = workflow.count_themed(codeframe)
     labelled = [(theme.label, counts.get(theme.pk, 0)) for theme in themes]
     if commented - themed > 0:
         labelled.append((OTHER, commented - themed))

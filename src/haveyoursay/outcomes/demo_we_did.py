@@ -7,9 +7,11 @@ was asked to approve the Plan; the records hold no decision of it, so none is li
 
 Where the report gives a survey figure for what people said, the entry quotes that closed
 question's answers, and the page counts them from the demo's responses
-(`surveys/demo_strategic_plan.py`): the 79% who agreed with the outcomes, the 17% who
-disagreed with the 'Strong Economy, Transport and Infrastructure' outcome, whose reasons the
-report gives as the concerns about housing.
+(`surveys/demo_strategic_plan.py`): the 17% who disagreed with the 'Strong Economy, Transport
+and Infrastructure' outcome, whose reasons the report gives as the concerns about housing,
+beside the entry on housing. The 79% who agreed with the outcomes is in "You said"
+(`hub/demo.py`), as the council gave it; it is no figure for the vision statement, which
+people said the outcomes already summarised.
 
 `load_demo_we_did()` adds the entries once, to a consultation that has none.
 """
@@ -21,11 +23,10 @@ from django.db import transaction
 from haveyoursay.decisions.models import Decision
 from haveyoursay.hub.models import Consultation, Revision
 from haveyoursay.outcomes.models import WeDidEntry
-from haveyoursay.surveys.demo_strategic_plan import ECONOMY, OUTCOMES, SLUG
+from haveyoursay.surveys.demo_strategic_plan import ECONOMY, SLUG
 from haveyoursay.surveys.models import Option, Question
 
 CHANGED = WeDidEntry.Action.CHANGED
-AGREE = ("strongly_agree", "tend_to_agree")
 DISAGREE = ("tend_to_disagree", "strongly_disagree")
 
 ENTRIES = [
@@ -34,7 +35,6 @@ ENTRIES = [
         "support for the vision statement (particularly the references to inclusivity, greener living and healthy "
         "communities), some stated that it did not add value, as the vision was already summarised by the five "
         "outcomes.",
-        "quotes": (OUTCOMES, AGREE),
         "we_did": "Removed the single-line vision statement.",
     },
     {
@@ -82,7 +82,6 @@ ENTRIES = [
         "you_said": "Some requested clarification on which is a greater priority to the Council between 'green' and "
         "'growth'. Some also requested that the Plan include further detail on how the Council would enable and "
         "promote sustainable transport and attract environmentally friendly businesses.",
-        "quotes": (ECONOMY, DISAGREE),
         "we_did": "The Introduction / Foreword now acknowledges the challenges involved in supporting economic growth "
         "whilst achieving a 'Clean and Green' future for Leicestershire and highlights how the Council intends to "
         "achieve this. Additionally, further actions have been added to the Plan to show how the Council intends to "

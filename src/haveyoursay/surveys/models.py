@@ -232,6 +232,29 @@ def normal_reference(typed):
     return f"{body[:4]}-{body[4:]}" if len(body) == 8 else "".join(typed.split()).upper()
 
 
+def counted_condition(path="", until=None):
+    """What makes a response counted (`ResponseQuerySet.counted`), for a query that reaches it
+    through `path` ("answer__response__"): sent, not marked, not from an undone import, and
+    sent by `until` if given."""
+    condition = Q(**{
+        f"{path}state": Response.State.SUBMITTED, f"{path}excluded_as": "",
+        f"{path}import_batch__undone_at__isnull": True,
+    })
+    if until is not None:
+        condition &= Q(**{f"{path}submitted_at__lte": until})
+    return condition
+
+
+def on_counted_responses(path, until=None):
+    """Rows that reach a response through `path` ("answer__response__") and whose response is
+    counted, by joining to it. For the rows of one question or codeframe this is far quicker than
+    `answer__in=Answer.objects.counted()`, a list of every counted answer on the site that the
+    database builds afresh for each query (two seconds each at 10,000 responses on SQLite). The
+    response's own manager is not used through a join, so an import still being written is left
+    out here, as `Response.objects` leaves it out."""
+    return counted_condition(path, until) & ~Q(**{f"{path}import_batch__state": ImportBatch.State.IMPORTING})
+
+
 class ResponseQuerySet(models.QuerySet):
     def without_unfinished_imports(self):
         """Leave out the rows of an import still being written (or interrupted part-way): they
@@ -247,10 +270,7 @@ class ResponseQuerySet(models.QuerySet):
         marked as a duplicate or withdrawn, and not from an import that was undone. Excluded
         responses are kept, and shown as such to staff, but never counted. (An import still
         being written is not there at all: `Response.objects` leaves its responses out.)"""
-        responses = self.filter(state=Response.State.SUBMITTED, excluded_as="", import_batch__undone_at__isnull=True)
-        if until is not None:
-            responses = responses.filter(submitted_at__lte=until)
-        return responses
+        return self.filter(counted_condition(until=until))
 
     def not_counted(self):
         """Sent, but left out of every count: marked, or from an undone import."""

@@ -212,8 +212,8 @@ def campaign_blocks(codeframe, *, public, threshold=None):
 def quote_blocks(codeframe, themes):
     """Approved quotes only, from respondents who allowed publication, as approved (redacted)."""
     quotes = Quote.objects.filter(
+        workflow.on_counted_responses("answer__response__"),
         theme__codeframe=codeframe, approved_at__isnull=False, answer__response__publication__in=workflow.CONSENTING,
-        answer__in=workflow.Answer.objects.counted(),
     ).order_by("theme__position", "pk")
     label_of = {theme.pk: theme.label for theme in themes}
     items = [f"{label_of[quote.theme_id]}: “{quote.text}”" for quote in quotes if quote.theme_id in label_of]

@@ -17,7 +17,7 @@ from haveyoursay.analysis.themes.forms import NONE_OF_THESE, CodingForm, MergeFo
 from haveyoursay.hub.staff import get_consultation_for_user, staff_required
 from haveyoursay.jobs.models import Job
 from haveyoursay.reports.document import format_percent
-from haveyoursay.surveys.models import Answer
+from haveyoursay.surveys.models import on_counted_responses
 
 VIEW = "analysis.view_codeframe"
 EDIT = "analysis.change_codeframe"
@@ -272,7 +272,7 @@ def render_theme_page(request, consultation, question, frame, item, *, form=None
     if form is None:
         form = ThemeForm(initial={"label": item.label, "description": item.description})
     assignments = (
-        item.assignments.filter(answer__in=Answer.objects.counted())
+        item.assignments.filter(on_counted_responses("answer__response__"))
         .select_related("answer", "assigned_by").order_by(*themes.PERSON_FIRST)
     )
     paginator = Paginator(assignments, THEME_ANSWERS_PER_PAGE)

@@ -45,11 +45,11 @@ from haveyoursay.analysis.themes.text.coding import (
 )
 from haveyoursay.analysis.themes.text.duplicates import describe, group_duplicates
 from haveyoursay.analysis.themes.text.duplicates import normalise as normalise_text
-from haveyoursay.analysis.themes.text.naming import name_theme
+from haveyoursay.analysis.themes.text.naming import name_theme, shared_phrases
 from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 from haveyoursay.analysis.themes.text.redact import redact
 from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
-from haveyoursay.surveys.models import Answer, Question, Response
+from haveyoursay.surveys.models import Answer, Question, Response, on_counted_responses
 
 OPEN_KINDS = ("short_text", "long_text")
 # Fewer person-coded answers than this teach the model less than the suggestion does.
@@ -123,7 +123,7 @@ def count_comments(question):
 def theme_counts(codeframe):
     """{theme pk: how many answers, on counted responses, carry it}."""
     rows = (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        ThemeAssignment.objects.filter(on_counted_responses("answer__response__"), theme__codeframe=codeframe)
         .values("theme").annotate(n=Count("pk"))
     )
     return {row["theme"]: row["n"] for row in rows}
@@ -132,7 +132,7 @@ def theme_counts(codeframe):
 def count_themed(codeframe):
     """How many answers, on counted responses, have at least one theme: the rest are "Other or unclear"."""
     return (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe, answer__in=Answer.objects.counted())
+        ThemeAssignment.objects.filter(on_counted_responses("answer__response__"), theme__codeframe=codeframe)
         .values("answer").distinct().count()
     )
 
@@ -241,8 +241,8 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         themes = Theme.objects.bulk_create(
             Theme(
                 codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
-                description=distinguishing_words(suggested), nothing_to_add=suggested.nothing_to_add, position=number,
-                origin=Theme.Origin.MACHINE,
+                description=suggested_description(suggested, texts), nothing_to_add=suggested.nothing_to_add,
+                position=number, origin=Theme.Origin.MACHINE,
             )
             for number, suggested in enumerate(suggestion.themes)
         )
@@ -302,10 +302,20 @@ def suggested_name(suggested, texts):
     return name_theme([texts[position] for position in suggested.members], suggested.terms)
 
 
-def distinguishing_words(suggested):
-    if suggested.nothing_to_add or not suggested.terms:
+def suggested_description(suggested, texts):
+    """The phrases the theme's members shared besides its name ("People also wrote: “safe place
+    to cross”, “better lighting”."): what they said, beside the words that set the theme apart,
+    which the pages show from its terms."""
+    if suggested.nothing_to_add:
         return ""
-    return f"Words that set it apart: {', '.join(suggested.terms[:6])}."
+    name = suggested_name(suggested, texts).lower()
+    phrases = [
+        phrase for phrase in shared_phrases([texts[position] for position in suggested.members], suggested.terms, 4)
+        if phrase.lower() != name
+    ][:3]
+    if not phrases:
+        return ""
+    return f"People also wrote: {', '.join(f'“{phrase}”' for phrase in phrases)}."
 
 
 def unconfirmed_names(codeframes):
@@ -415,7 +425,7 @@ def split_theme(theme, user, parts=2):
             new_themes.append(Theme.objects.create(
                 codeframe=codeframe, label=suggested_name(suggested, texts), terms=list(suggested.terms),
                 nothing_to_add=suggested.nothing_to_add, origin=Theme.Origin.MACHINE,
-                position=theme.position, description=distinguishing_words(suggested),
+                position=theme.position, description=suggested_description(suggested, texts),
             ))
         new_theme_of = {}
         for assignment, number in zip(assignments, suggestion.assignments):
@@ -515,7 +525,7 @@ def set_stance(codeframe, answer_id, stance, user):
 def counted_codings(codeframe):
     """The codings of answers on counted responses: one marked withdrawn or a duplicate after it
     was coded keeps its coding, but is not put to anyone to review."""
-    return codeframe.codings.filter(answer__in=Answer.objects.counted())
+    return codeframe.codings.filter(on_counted_responses("answer__response__"))
 
 
 def next_to_code(codeframe, how_many=5):
@@ -1026,7 +1036,7 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
             taken = set(theme.quotes.values_list("answer_id", flat=True))
             assignments = (
                 theme.assignments.filter(
-                    answer__response__publication__in=CONSENTING, answer__in=Answer.objects.counted()
+                    on_counted_responses("answer__response__"), answer__response__publication__in=CONSENTING
                 )
                 .exclude(answer_id__in=taken)
                 .select_related("answer")

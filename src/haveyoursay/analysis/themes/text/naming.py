@@ -3,7 +3,8 @@
 "Better, carer, years" tells an analyst which words set a theme apart; it is no name to
 publish. The name suggested is the phrase of 2 to 6 words that most of the theme's answers
 share, taken as people wrote it ("waiting times for appointments"), among those that carry
-the theme's distinguishing words; the words themselves stay as the theme's description.
+the theme's distinguishing words. The next phrases so found (`shared_phrases`) describe it:
+what else people wrote in those words.
 
     name_theme(member_texts, terms)   # "Waiting times for appointments"
 
@@ -46,8 +47,49 @@ COMMON_VERBS = frozenset(
 
 def name_theme(texts, terms):
     """A name for a theme from its members' `texts` and its distinguishing `terms` (best first)."""
+    texts = distinct_texts(texts)
+    written, as_written, term_words = written_phrases(texts, terms)
+    best = None
+    for enough in thresholds(len(texts)):
+        best = best_phrase(written, term_words, enough)
+        if best is not None:
+            break
+    if best is None:
+        return sentence_case(last_resort(texts, terms))
+    return sentence_case(as_written[best].most_common(1)[0][0])
+
+
+def shared_phrases(texts, terms, how_many=3):
+    """The phrases a theme's answers share, as people wrote them, best first (the first is the
+    name `name_theme` gives): each written in enough answers to be a name, none sharing half its
+    words with one before it ("gap between the path" after "gap between the river path"). What
+    people said in the theme's words, where the words alone are a list."""
+    texts = distinct_texts(texts)
+    written, as_written, term_words = written_phrases(texts, terms)
+    enough = thresholds(len(texts))[-1]
+    ranked = sorted(
+        (key for key in written if written[key] >= enough and score(key, written[key], term_words)),
+        key=lambda key: (-score(key, written[key], term_words), key),
+    )
+    chosen = []
+    for key in ranked:
+        words = set(key.split())
+        if not any(2 * len(words & set(other.split())) >= min(len(words), len(other.split())) for other in chosen):
+            chosen.append(key)
+        if len(chosen) == how_many:
+            break
+    return [as_written[key].most_common(1)[0][0] for key in chosen]
+
+
+def distinct_texts(texts):
     # Each text once: copies of one answer are one person's words (or one campaign's), not a shared phrase.
-    texts = list(dict.fromkeys(str(text).strip() for text in texts if str(text).strip()))[:MAX_ANSWERS_READ]
+    return list(dict.fromkeys(str(text).strip() for text in texts if str(text).strip()))[:MAX_ANSWERS_READ]
+
+
+def written_phrases(texts, terms):
+    """({phrase: answers that wrote it}, {phrase: Counter of how it was written}, the terms' words)
+    for every phrase of 2 to 6 words that neither begins nor ends with a little word and that most
+    who wrote it did not leave unfinished."""
     term_words = {word for term in terms[:6] for word in term.lower().split()} - COMMON_VERBS
     written = Counter()
     cut_short = Counter()  # of those, how many stopped just before the word their verb acts on
@@ -73,14 +115,7 @@ def name_theme(texts, terms):
     for key, times in cut_short.items():
         if 2 * times > written[key]:
             del written[key]
-    best = None
-    for enough in thresholds(len(texts)):
-        best = best_phrase(written, term_words, enough)
-        if best is not None:
-            break
-    if best is None:
-        return sentence_case(last_resort(texts, terms))
-    return sentence_case(as_written[best].most_common(1)[0][0])
+    return written, as_written, term_words
 
 
 def unfinished(lowered, end):
@@ -121,14 +156,20 @@ def best_phrase(written, term_words, enough):
     for key, answers in written.items():
         if answers < enough:
             continue
-        words = key.split()
-        distinguishing = sum(1 for word in words if plain(word) in term_words)
-        if not distinguishing:
+        phrase_score = score(key, answers, term_words)
+        if not phrase_score:
             continue
-        score = answers * distinguishing * (1 + 0.1 * (len(words) - MIN_WORDS))
-        if score > best_score or (score == best_score and best is not None and key < best):
-            best, best_score = key, score
+        if phrase_score > best_score or (phrase_score == best_score and best is not None and key < best):
+            best, best_score = key, phrase_score
     return best
+
+
+def score(key, answers, term_words):
+    """The answers that wrote a phrase, times the distinguishing words it holds (none: 0), a little
+    more for each word beyond two."""
+    words = key.split()
+    distinguishing = sum(1 for word in words if plain(word) in term_words)
+    return answers * distinguishing * (1 + 0.1 * (len(words) - MIN_WORDS))
 
 
 def plain(word):
