@@ -138,6 +138,18 @@ class TestDocumentTitles:
             "Local Cycling and Walking Infrastructure Plans engagement",
         ]
 
+    def test_each_result_says_which_of_its_documents_matched_and_links_to_them(self, client, media_root, consultations):
+        appraisal = make_document(consultations["waste"], title="Options appraisal", name="options.pdf")
+        make_document(consultations["waste"], title="Environmental report", name="report.pdf")
+        page = client.get("/?q=options+appraisal").content.decode()
+        assert "Matching document:" in page
+        assert f'href="{appraisal.get_absolute_url()}">Options appraisal<' in page
+        assert "Environmental report" not in page
+        # Any word of the search may be why a document is shown.
+        page = client.get("/?q=waste+options+-carbon").content.decode()
+        assert ">Options appraisal<" in page and "Environmental report" not in page
+        assert "Matching document" not in client.get("/?q=waste").content.decode()
+
     def test_it_finds_a_document_by_its_new_title_once_renamed_and_not_once_deleted(
         self, client, media_root, consultations, django_capture_on_commit_callbacks
     ):

@@ -162,3 +162,21 @@ def search_with_like(queryset, text):
         condition |= matches_all
     rank = sum(points[1:], points[0]) if points else Value(0, output_field=IntegerField())
     return queryset.filter(condition).annotate(search_rank=rank)
+
+
+def matching_documents(documents, text):
+    """Those of `documents` whose title has any word or phrase of `text` that is not left out
+    with -: shown beside each result, so that people see why it was found."""
+    terms = [(words, phrase) for terms in parse(text) for negated, words, phrase in terms if not negated]
+    if not terms:
+        return documents.none()
+    if connections[documents.db].vendor == "postgresql":
+        query = None
+        for words, phrase in terms:
+            part = SearchQuery(" ".join(words), search_type="phrase" if phrase else "plain", config=CONFIG)
+            query = part if query is None else query | part
+        return documents.annotate(title_document=SearchVector("title", config=CONFIG)).filter(title_document=query)
+    condition = Q(pk__in=[])
+    for words, phrase in terms:
+        condition |= term_q("title", words, phrase)
+    return documents.filter(condition)
