@@ -155,10 +155,20 @@ with transaction.atomic():
     for relation, rows in links.items():
         Consultation._meta.get_field(relation).remote_field.through.objects.bulk_create(rows, batch_size=1000)
     kinds = [choice for choice, _ in Document.Kind.choices if choice != Document.Kind.TRANSLATION]
+    labels = dict(Document.Kind.choices)
+
+    def document_title(number):
+        # The demo consultation's own document titles, then the kind of document with a number.
+        model, position = demo[number % len(made) % len(demo)], number // len(made)
+        titles = [document.title for document in model.documents.all()]
+        if position < len(titles):
+            return titles[position]
+        return f"{labels[kinds[number % len(kinds)]]} {position + 1}"
+
     Document.objects.bulk_create(
         [
             Document(
-                consultation=made[number % len(made)], title=f"Document {number // len(made) + 1}",
+                consultation=made[number % len(made)], title=document_title(number),
                 kind=kinds[number % len(kinds)], file=name, file_format="PDF", size_bytes=len(content),
                 position=number // len(made),
             )
@@ -166,6 +176,8 @@ with transaction.atomic():
         ],
         batch_size=1000,
     )
+    # bulk_create skips save(), which keeps each consultation's search document up to date.
+    Consultation.private_objects.filter(pk__in=[consultation.pk for consultation in made]).index_for_search()
     Revision.bump()
 topic = Topic.objects.filter(consultations__in=Consultation.public_objects.all()).order_by("slug").first()
 print(json.dumps({

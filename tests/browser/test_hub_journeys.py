@@ -57,6 +57,21 @@ def test_a_keyboard_user_skips_to_the_content_and_filters(page, axe_check):
     axe_check(page)
 
 
+def test_a_search_finds_a_consultation_by_the_title_of_one_of_its_documents(page, axe_check):
+    page.goto("/")
+    page.get_by_label("Search consultations").fill("options appraisal")
+    page.get_by_label("Search consultations").press("Enter")
+    # Neither word is in any consultation's own words: only in the waste strategy's documents.
+    assert listed_titles(page) == ["Leicestershire's Resources and Waste Strategy 2022-2050"]
+    expect(page.get_by_role("heading", name="1 consultation found")).to_be_visible()
+    # The result says why it was found, and the document is a link away.
+    expect(page.get_by_text("Matching document:")).to_be_visible()
+    link = page.get_by_role("link", name="Options Appraisal (PDF")
+    expect(link).to_be_visible()
+    axe_check(page)
+    assert page.request.get(link.get_attribute("href")).status == 200
+
+
 def test_a_search_with_no_results_says_what_to_try(page, axe_check):
     page.goto("/?q=zzzz")
     expect(page.get_by_text("There are no consultations matching your search.")).to_be_visible()

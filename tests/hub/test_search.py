@@ -116,6 +116,72 @@ class TestSearch:
         ]
 
 
+class TestDocumentTitles:
+    def test_it_finds_a_consultation_by_the_title_of_one_of_its_documents(self, client, media_root, consultations):
+        make_document(consultations["net_zero"], title="Climate adaptation evidence base", kind="supporting")
+        make_document(consultations["net_zero"], title="Easy read climate summary", name="easy.pdf", kind="easy_read")
+        assert titles_on(client.get("/?q=adaptation")) == ["Net Zero Leicestershire Strategy and Action Plan"]
+        assert titles_on(client.get('/?q="evidence+base"')) == ["Net Zero Leicestershire Strategy and Action Plan"]
+        # Found once, however many of its documents match.
+        assert titles_on(client.get("/?q=climate")) == ["Net Zero Leicestershire Strategy and Action Plan"]
+
+    def test_words_may_match_the_consultation_and_its_documents_together(self, client, media_root, consultations):
+        make_document(consultations["waste"], title="Equality impact assessment", kind="equality_impact")
+        assert titles_on(client.get("/?q=waste+equality")) == ["Leicestershire's Resources and Waste Strategy"]
+        assert titles_on(client.get("/?q=waste+-equality")) == []
+
+    def test_a_match_in_the_title_comes_before_one_only_in_a_document(self, client, media_root, consultations):
+        # The cycling consultation is open, so in hub order it would come first.
+        make_document(consultations["cycling"], title="Waste collection routes near the proposed cycleways")
+        assert titles_on(client.get("/?q=waste")) == [
+            "Leicestershire's Resources and Waste Strategy",
+            "Local Cycling and Walking Infrastructure Plans engagement",
+        ]
+
+    def test_each_result_says_which_of_its_documents_matched_and_links_to_them(self, client, media_root, consultations):
+        appraisal = make_document(consultations["waste"], title="Options appraisal", name="options.pdf")
+        make_document(consultations["waste"], title="Environmental report", name="report.pdf")
+        page = client.get("/?q=options+appraisal").content.decode()
+        assert "Matching document:" in page
+        assert f'href="{appraisal.get_absolute_url()}">Options appraisal<' in page
+        assert "Environmental report" not in page
+        # Any word of the search may be why a document is shown.
+        page = client.get("/?q=waste+options+-carbon").content.decode()
+        assert ">Options appraisal<" in page and "Environmental report" not in page
+        assert "Matching document" not in client.get("/?q=waste").content.decode()
+
+    def test_it_finds_a_document_by_its_new_title_once_renamed_and_not_once_deleted(
+        self, client, media_root, consultations, django_capture_on_commit_callbacks
+    ):
+        document = make_document(consultations["cycling"], title="Draft network map")
+        assert titles_on(client.get("/?q=network")) == ["Local Cycling and Walking Infrastructure Plans engagement"]
+        with django_capture_on_commit_callbacks(execute=True):
+            document.title = "Proposed route map"
+            document.save()
+        assert titles_on(client.get("/?q=network")) == []
+        assert titles_on(client.get("/?q=proposed+route")) == [
+            "Local Cycling and Walking Infrastructure Plans engagement"
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            document.delete()
+        assert titles_on(client.get("/?q=proposed+route")) == []
+
+    def test_it_finds_a_consultation_by_its_new_words_once_edited(
+        self, client, consultations, django_capture_on_commit_callbacks
+    ):
+        consultation = consultations["net_zero"]
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation.title = "Net Zero Leicestershire: heat pumps and insulation"
+            consultation.save()
+        assert titles_on(client.get("/?q=insulation")) == ["Net Zero Leicestershire: heat pumps and insulation"]
+        assert titles_on(client.get("/?q=action+plan")) == []
+        # Publishing alone saves only its dates: it is still found.
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation.unpublish()
+            consultation.publish()
+        assert titles_on(client.get("/?q=insulation")) == ["Net Zero Leicestershire: heat pumps and insulation"]
+
+
 class TestSearchIndex:
     def test_postgresql_answers_a_search_from_its_full_text_index_and_sqlite_has_none(self, consultations):
         indexes = connection.introspection.get_constraints(connection.cursor(), Consultation._meta.db_table)
@@ -133,6 +199,21 @@ class TestSearchIndex:
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert INDEX_NAME in plan, plan
+
+    def test_postgresql_never_works_out_a_search_document_while_searching(self, consultations):
+        # Whatever plan the statistics lead to, each row's stored document is read, not made
+        # again from its text (and its documents') for every row looked at.
+        if connection.vendor != "postgresql":
+            assert set(Consultation.private_objects.values_list("search_document", flat=True)) == {None}
+            return
+        searched = Consultation.public_objects.search("waste").order_by("-search_rank")
+        sql, params = searched.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "search_document @@" in plan and "to_tsvector" not in plan, plan
 
 
 def make_many(count, topics, areas, partners):

@@ -8,6 +8,7 @@ import time
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
@@ -253,11 +254,19 @@ class ConsultationQuerySet(models.QuerySet):
         return self.with_status([Status.CLOSED], on).filter(written, outcome_published_at__isnull=False)
 
     def search(self, text):
-        """Those whose title, summary or "We asked" match `text` as a web search reads it,
-        annotated with `search_rank`, higher for better matches (`haveyoursay.hub.search`)."""
+        """Those whose title, summary, "We asked" or documents' titles match `text` as a web
+        search reads it, annotated with `search_rank`, higher for better matches
+        (`haveyoursay.hub.search`)."""
         from haveyoursay.hub.search import search
 
         return search(self, text)
+
+    def index_for_search(self):
+        """Bring the stored search document of each of these up to date with its title,
+        summary, "We asked" and documents (on PostgreSQL; SQLite searches the columns)."""
+        from haveyoursay.hub.search import index
+
+        index(self)
 
 
 class PublicManager(models.Manager.from_queryset(ConsultationQuerySet)):
@@ -291,6 +300,10 @@ def closing_moment(closes_on, closes_at_time):
     takes responses, as an aware datetime."""
     at = datetime.datetime.combine(closes_on, closes_at_time, tzinfo=timezone.get_current_timezone())
     return at.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+
+
+# The consultation's own fields the hub's search reads (haveyoursay.hub.search), besides its documents' titles.
+SEARCHED_FIELDS = frozenset({"title", "summary", "we_asked"})
 
 
 class OutcomeNotReady(Exception):
@@ -379,6 +392,11 @@ class Consultation(RevisedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What PostgreSQL's full-text search reads: the title, summary, "We asked" and the titles
+    # of the documents, weighted, worked out once on every save rather than for every row on
+    # every search. Always empty on SQLite, which searches the columns themselves.
+    search_document = SearchVectorField(null=True, editable=False)
+
     private_objects = ConsultationQuerySet.as_manager()
     public_objects = PublicManager()
 
@@ -387,7 +405,7 @@ class Consultation(RevisedModel):
         default_manager_name = "private_objects"
         permissions = [("publish_consultation", "Can publish and unpublish consultations")]
         # What the hub filters and orders by and what decides how long its pages are cached;
-        # the full-text index is PostgreSQL's only (migration 0005, haveyoursay.hub.search).
+        # the full-text index of search_document is PostgreSQL's only (migration 0006).
         indexes = [
             models.Index(fields=["published_at"], name="hub_consultation_published"),
             models.Index(fields=["closes_on", "closes_at_time"], name="hub_consultation_closes"),
@@ -402,6 +420,12 @@ class Consultation(RevisedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
+            Consultation.private_objects.filter(pk=self.pk).index_for_search()
 
     def get_absolute_url(self):
         return reverse("hub:consultation", args=[self.slug])
@@ -620,10 +644,13 @@ class Document(RevisedModel):
         self.size_bytes = self.file.size
         self.file_format = files.format_of(self.file.name).label
         super().save(*args, **kwargs)
+        # Its title is part of what the hub's search finds its consultation by.
+        Consultation.private_objects.filter(pk=self.consultation_id).index_for_search()
 
     def delete(self, *args, **kwargs):
         storage, name = self.file.storage, self.file.name
         result = super().delete(*args, **kwargs)
+        Consultation.private_objects.filter(pk=self.consultation_id).index_for_search()
         transaction.on_commit(lambda: storage.delete(name))
         return result
 

@@ -1,46 +1,64 @@
 """Searching consultations: PostgreSQL's full-text search where the site runs on it, and the
-same query language done with LIKE on SQLite (docs/decisions/0019-hub-search.md).
+same query language done with LIKE on SQLite (docs/decisions/0019-hub-search.md and
+0022-searching-documents.md).
 
 Both read what people type into the hub's search box the way web search engines do: every
 word must match, "quoted words" must match as a phrase, -word leaves out what has it, and
 `or` between words accepts either. Both ignore case and the commonest English words, and
 match the forms of a word (cycling, cycle, cycles). Only what the public page of a
-published consultation shows is searched: its title, summary and "We asked"; never "You
-said" or "We did", which may be written long before they are published.
+published consultation shows is searched: its title, summary, "We asked" and the titles of
+its documents; never "You said" or "We did", which may be written long before they are
+published.
 """
 
 import re
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
 CONFIG = "english"
 
-# Field, weight for PostgreSQL's ranking, and points for SQLite's: a match in the title counts most.
+# Field, weight for PostgreSQL's ranking, and points for SQLite's: a match in the title counts
+# most, one only in a document's title least.
 FIELDS = (("title", "A", 4), ("summary", "B", 2), ("we_asked", "C", 1))
+DOCUMENT_TITLES = ("D", 1)
 
-# The GIN index of migration hub 0005 is on exactly this expression; PostgreSQL uses an
-# index on an expression only for a query with the identical expression, so the two must
-# change together (tests/hub/test_search.py checks the plan uses it).
+# PostgreSQL's GIN index on Consultation.search_document (migration hub 0006).
 INDEX_NAME = "hub_consultation_search"
 
 
-def search_vector():
+def search_document():
+    """The weighted search document of each consultation, an expression for an UPDATE of the
+    consultations: their own fields, then their documents' titles."""
+    from haveyoursay.hub.models import Document
+
+    titles = (
+        Document.objects.filter(consultation=OuterRef("pk"))
+        .order_by()
+        .values("consultation")
+        .annotate(titles=StringAgg("title", delimiter="\n", order_by="position"))
+        .values("titles")
+    )
     vector = None
     for field, weight, _ in FIELDS:
         part = SearchVector(field, weight=weight, config=CONFIG)
         vector = part if vector is None else vector + part
-    return vector
+    return vector + SearchVector(Subquery(titles), weight=DOCUMENT_TITLES[0], config=CONFIG)
+
+
+def index(queryset):
+    """Store the search document of each consultation in `queryset`; nothing to do on SQLite."""
+    if connections[queryset.db].vendor == "postgresql":
+        queryset.order_by().update(search_document=search_document())
 
 
 def search(queryset, text):
     """`queryset` narrowed to what matches `text`, annotated with `search_rank` (higher is better)."""
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
-        return queryset.annotate(search_document=search_vector()).filter(search_document=query).annotate(
-            search_rank=SearchRank(search_vector(), query)
-        )
+        return queryset.filter(search_document=query).annotate(search_rank=SearchRank(F("search_document"), query))
     return search_with_like(queryset, text)
 
 
@@ -116,6 +134,14 @@ def term_q(field, words, phrase):
     )
 
 
+def document_title_q(words, phrase):
+    """Those with a document whose title matches: a subquery, so that a consultation with
+    several such documents is found once."""
+    from haveyoursay.hub.models import Document
+
+    return Q(pk__in=Document.objects.filter(term_q("title", words, phrase)).values("consultation_id"))
+
+
 def search_with_like(queryset, text):
     alternatives = parse(text)
     if not alternatives:
@@ -126,8 +152,9 @@ def search_with_like(queryset, text):
         matches_all = Q()
         for negated, words, phrase in terms:
             anywhere = Q(pk__in=[])
-            for field, _, score in FIELDS:
-                field_q = term_q(field, words, phrase)
+            matches = [(term_q(field, words, phrase), score) for field, _, score in FIELDS]
+            matches.append((document_title_q(words, phrase), DOCUMENT_TITLES[1]))
+            for field_q, score in matches:
                 anywhere |= field_q
                 if not negated:
                     points.append(Case(When(field_q, then=Value(score)), default=Value(0), output_field=IntegerField()))
@@ -135,3 +162,21 @@ def search_with_like(queryset, text):
         condition |= matches_all
     rank = sum(points[1:], points[0]) if points else Value(0, output_field=IntegerField())
     return queryset.filter(condition).annotate(search_rank=rank)
+
+
+def matching_documents(documents, text):
+    """Those of `documents` whose title has any word or phrase of `text` that is not left out
+    with -: shown beside each result, so that people see why it was found."""
+    terms = [(words, phrase) for terms in parse(text) for negated, words, phrase in terms if not negated]
+    if not terms:
+        return documents.none()
+    if connections[documents.db].vendor == "postgresql":
+        query = None
+        for words, phrase in terms:
+            part = SearchQuery(" ".join(words), search_type="phrase" if phrase else "plain", config=CONFIG)
+            query = part if query is None else query | part
+        return documents.annotate(title_document=SearchVector("title", config=CONFIG)).filter(title_document=query)
+    condition = Q(pk__in=[])
+    for words, phrase in terms:
+        condition |= term_q("title", words, phrase)
+    return documents.filter(condition)

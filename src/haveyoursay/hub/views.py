@@ -64,6 +64,18 @@ def filtered_consultations(form):
     return consultations.in_hub_order()
 
 
+def show_matching_documents(consultations, text):
+    """Give each of `consultations` the documents whose titles match the search, in one query."""
+    from haveyoursay.hub.search import matching_documents
+
+    found = {}
+    documents = Document.objects.filter(consultation__in=[consultation.pk for consultation in consultations])
+    for document in matching_documents(documents, text):
+        found.setdefault(document.consultation_id, []).append(document)
+    for consultation in consultations:
+        consultation.matching_documents = found.get(consultation.pk, [])
+
+
 @require_safe
 @cached_public_page
 def index(request):
@@ -73,6 +85,8 @@ def index(request):
     consultations = filtered_consultations(form).prefetch_related("partners")
     paginator = Paginator(consultations, form.page_size, allow_empty_first_page=True)
     page = paginator.get_page(form.cleaned_data.get("page") or 1)
+    if form.cleaned_data.get("q"):
+        show_matching_documents(page.object_list, form.cleaned_data["q"])
     return render(
         request,
         "hub/index.html",

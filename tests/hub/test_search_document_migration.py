@@ -1,0 +1,40 @@
+"""Consultations made before the search document was stored are found by their documents'
+titles once the migration has run, on PostgreSQL (which fills the column) and SQLite alike."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from haveyoursay.hub.models import Consultation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("hub", "0005_index_what_the_hub_filters_and_searches")]
+AFTER = [("hub", "0006_store_the_search_document_with_document_titles")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_the_migration_stores_the_search_document_of_every_consultation_with_its_documents_titles():
+    apps = migrate(BEFORE)
+    try:
+        consultation = apps.get_model("hub", "Consultation")._default_manager.create(
+            title="Leicestershire's Resources and Waste Strategy", slug="waste", summary="Reducing waste."
+        )
+        apps.get_model("hub", "Document")._default_manager.create(
+            consultation=consultation, title="Equality impact assessment", file="documents/eia.pdf",
+            file_format="PDF", size_bytes=100, position=1,
+        )  # fmt: skip
+        migrate(AFTER)
+        found = Consultation.private_objects.search("equality impact").values_list("title", flat=True)
+        assert list(found) == ["Leicestershire's Resources and Waste Strategy"]
+        assert list(Consultation.private_objects.search("waste equality").values_list("pk", flat=True)) == [
+            consultation.pk
+        ]
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
