@@ -9,8 +9,8 @@ from haveyoursay.hub.models import Consultation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("hub", "0005_index_what_the_hub_filters_and_searches")]
-AFTER = [("hub", "0006_store_the_search_document_with_document_titles")]
+BEFORE = [("hub", "0006_remember_files_whose_deletion_failed")]
+AFTER = [("hub", "0007_store_the_search_document_with_document_titles")]
 
 
 def migrate(targets):

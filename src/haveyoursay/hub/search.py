@@ -1,6 +1,6 @@
 """Searching consultations: PostgreSQL's full-text search where the site runs on it, and the
 same query language done with LIKE on SQLite (docs/decisions/0019-hub-search.md and
-0022-searching-documents.md).
+0025-searching-documents.md).
 
 Both read what people type into the hub's search box the way web search engines do: every
 word must match, "quoted words" must match as a phrase, -word leaves out what has it, and

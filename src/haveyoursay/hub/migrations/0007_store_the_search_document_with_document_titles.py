@@ -57,7 +57,7 @@ def restore_expression_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0005_index_what_the_hub_filters_and_searches'),
+        ('hub', '0006_remember_files_whose_deletion_failed'),
     ]
 
     operations = [
