@@ -1347,7 +1347,6 @@ class RowReader:
     # Answers --------------------------------------------------------------------------------
 
     def _answer(self, row, mapped, cells):
-        question = mapped.question
         whole = None
         value = None
         if mapped.whole is not None:
