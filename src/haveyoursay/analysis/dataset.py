@@ -629,7 +629,7 @@ def _decode_grid_groups(spec, groups, index):
     for statement, text, ids in groups:
         positions, _ = _positions(index, ids)
         if len(positions):
-            kept.append((str(statement), _parsed_option(text), positions, positions.min()))
+            kept.append((str(statement), json.loads(text), positions, positions.min()))
     # Any statement or option added comes in the order reading the whole answers finds it:
     # by the first respondent who gave it, then (within one answer) in PostgreSQL's order of
     # an object's keys (shorter first, then by their bytes) and the statements' order.
@@ -647,13 +647,6 @@ def _decode_grid_groups(spec, groups, index):
         if option not in (None, ""):
             matrix[positions, statements[statement]] = options[str(option)]
     return _grid_columns(spec, matrix)
-
-
-def _parsed_option(text):
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        return None
 
 
 def _positions(index, ids):
