@@ -4,6 +4,8 @@ and, once the council publishes it, "You said" and "We did"."""
 import calendar
 import copy
 import datetime
+import functools
+import logging
 import time
 from pathlib import PurePath
 
@@ -19,6 +21,8 @@ from django.utils.text import slugify
 
 from haveyoursay.hub import files
 from haveyoursay.stored_files import delete_files_on_commit, files_deleted_with
+
+logger = logging.getLogger(__name__)
 
 
 def now():
@@ -606,7 +610,19 @@ def document_upload_to(document, filename):
     return f"documents/{timezone.now():%Y/%m}/{files.safe_filename(filename)}"
 
 
+class DocumentManager(models.Manager):
+    def get_queryset(self):
+        # A document's text is for the search alone, and may be long: pages listing documents never need it.
+        return super().get_queryset().defer("text")
+
+
 class Document(RevisedModel):
+    class TextState(models.TextChoices):
+        WAITING = "waiting", "Waiting to be read"
+        READ = "read", "Read"
+        UNREADABLE = "unreadable", "Could not be read"
+        NOT_READ = "not_read", "Not a format whose text is read"
+
     class Kind(models.TextChoices):
         MAIN = "main", "Main document"
         SUMMARY = "summary", "Summary"
@@ -628,6 +644,15 @@ class Document(RevisedModel):
     size_bytes = models.PositiveBigIntegerField(editable=False)
     position = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The words inside a PDF or Word file, read in the background once it is stored
+    # (haveyoursay.hub.document_text) for the hub's search; a note for staff when they can't be.
+    text = models.TextField(blank=True, editable=False)
+    text_state = models.CharField(
+        max_length=12, choices=TextState.choices, default=TextState.WAITING, editable=False
+    )
+    text_note = models.TextField(blank=True, editable=False)
+
+    objects = DocumentManager()
 
     class Meta:
         ordering = ["position", "uploaded_at", "pk"]
@@ -643,9 +668,26 @@ class Document(RevisedModel):
     def save(self, *args, **kwargs):
         self.size_bytes = self.file.size
         self.file_format = files.format_of(self.file.name).label
+        stored_file = Document.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+        new_file = self.pk is None or stored_file != self.file.name
+        if new_file:
+            self.text, self.text_state, self.text_note = "", self.TextState.WAITING, ""
         super().save(*args, **kwargs)
-        # Its title is part of what the hub's search finds its consultation by.
+        # Its title, and the words in its file, are part of what the hub's search finds its consultation by.
         Consultation.private_objects.filter(pk=self.consultation_id).index_for_search()
+        if new_file:
+            transaction.on_commit(functools.partial(self.read_text_later, self.pk))
+
+    @staticmethod
+    def read_text_later(document_id):
+        """Queue the reading of the document's text. If the queue can't be reached the upload
+        still stands: `haveyoursay read_document_texts` reads what is left waiting."""
+        from haveyoursay.hub.document_text import read_text
+
+        try:
+            read_text.enqueue(document_id)
+        except Exception as error:
+            logger.error("Document %s: reading its text could not be queued (%s).", document_id, type(error).__name__)
 
     def delete(self, *args, **kwargs):
         storage, name = self.file.storage, self.file.name
