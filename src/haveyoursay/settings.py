@@ -510,9 +510,12 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 # The council's template privacy notice for a consultation's page; staff adapt it for each one.
-# It names the lawful basis, says how long the information is kept (each consultation's page
-# adds the date its personal details will be removed, from its retention period) and sets
-# out residents' rights: a council adapts it to its own data protection officer and notice.
+# It names the lawful basis, says how long the information is kept and sets out residents'
+# rights: a council adapts it to its own data protection officer and notice. What the site
+# itself does is said beside every notice, from how the site works now, whenever the notice
+# was written (templates/privacy/): the date personal details will be removed, from the
+# consultation's retention period, and what happens to email addresses given for outcome
+# emails and updates. Leave those out of the template, or notices say them twice.
 PRIVACY_NOTICE_TEMPLATE = env(
     "PRIVACY_NOTICE_TEMPLATE",
     f"{COUNCIL_NAME} is the data controller for the information you give in this consultation. Your "
@@ -532,11 +535,6 @@ PRIVACY_NOTICE_TEMPLATE = env(
     "How long we keep it: your name, contact details and any personal details in your comments are removed at "
     "the end of the period shown below, counted from the day the consultation closes. The anonymous counts in "
     "the published report are kept.\n\n"
-    "Emails about the outcome: if you ask us to tell you the outcome, by ticking the box when you respond or by "
-    "asking for updates on this page, we use your email address only to send you that one email. We delete it "
-    "once the email has gone, or at the end of the period shown below if that comes first. If you ask for updates "
-    "about a council committee's meetings, we keep your email address until you tell us to stop: every email has "
-    "a link to do so.\n\n"
     "Your rights: you can ask for a copy of everything we hold about you, ask us to correct it, ask us to "
     "delete your response, or object to how we use it. Contact the team named on this page, or the council's "
     "data protection officer, giving your response's reference if you have it. We reply within one month. If "
