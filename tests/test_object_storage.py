@@ -25,6 +25,8 @@ from haveyoursay.hub.views import document as document_view
 from haveyoursay.reports.generating import generate_report_impl
 from haveyoursay.reports.models import EngagementReport, Publication
 from tests.factories import MINIMAL_PDF, make_consultation, make_document
+from tests.hub.test_document_text import docx_of
+from tests.hub.test_views import titles_on
 from tests.reports.test_reports_generate import consultation as report_consultation  # noqa: F401 (the fixture)
 
 SETTINGS = Path(haveyoursay.__file__).parent / "settings.py"
@@ -132,6 +134,16 @@ class TestDocuments:
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Length"] == str(len(MINIMAL_PDF))
         assert "sandbox" in response["Content-Security-Policy"]
+
+    def test_the_text_of_a_document_in_the_bucket_is_read_for_the_search(
+        self, bucket, officer_client, client, django_capture_on_commit_callbacks
+    ):
+        consultation = make_consultation(status="open", title="Net Zero Leicestershire Strategy and Action Plan")
+        content = docx_of("Heat pumps and insulation for the county's care homes.")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert self.upload(officer_client, consultation, content, "net-zero.docx").status_code == 302
+        assert consultation.documents.get().text_state == Document.TextState.READ
+        assert titles_on(client.get("/?q=insulation")) == ["Net Zero Leicestershire Strategy and Action Plan"]
 
     def test_a_draft_consultations_document_in_the_bucket_is_refused_to_the_public(self, bucket, client, viewer_client):
         document = make_document(make_consultation(published=False))

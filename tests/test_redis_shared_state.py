@@ -1,8 +1,10 @@
 """With REDIS_URL, what every web server must share lives in Redis: cached pages and sessions
-(rate limits: tests/test_limits.py). Against the real Redis server of the test session."""
+(rate limits: tests/test_limits.py), and the queue apart from them with TASKS_REDIS_URL.
+Against the real Redis server of the test session."""
 
 import runpy
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -22,7 +24,7 @@ def read_settings(monkeypatch, tmp_path):
 
     def read(**environment):
         monkeypatch.setenv("HAVEYOURSAY_DATA_DIR", str(tmp_path))
-        for name in ("REDIS_URL", "TASKS_BACKEND"):
+        for name in ("REDIS_URL", "TASKS_BACKEND", "TASKS_REDIS_URL"):
             monkeypatch.delenv(name, raising=False)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
@@ -97,3 +99,45 @@ def test_signing_out_removes_the_session_from_redis_and_the_database(redis_site,
     assert not any(session_key.encode() in key for key in redis_site.keys("*"))
     assert not Session.objects.filter(session_key=session_key).exists()
     assert client.get(reverse("staff:consultations")).status_code == 302
+
+
+def in_database(url, number):
+    """The same Redis server's database `number`: redis://host:6379/N, or unix://path?db=N."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return f"unix://{parts.path}?" + urlencode({**dict(parse_qsl(parts.query)), "db": str(number)})
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_kept_in_its_own_redis_database_outlives_the_cache_being_emptied(
+    settings, read_settings, redis_url, client  # noqa: F811
+):
+    import django_rq
+    import redis
+
+    from haveyoursay.hub.document_text import read_text
+
+    cache_url, queue_url = in_database(redis_url, 2), in_database(redis_url, 3)
+    cache_db, queue_db = redis.Redis.from_url(cache_url), redis.Redis.from_url(queue_url)
+    cache_db.flushdb()
+    queue_db.flushdb()
+    configured = read_settings(REDIS_URL=cache_url, TASKS_REDIS_URL=queue_url, TASKS_BACKEND="rq")
+    settings.CACHES = configured["CACHES"]
+    settings.RQ_QUEUES = configured["RQ_QUEUES"]
+    settings.RQ = configured["RQ"]
+    settings.TASKS = configured["TASKS"]
+    try:
+        make_consultation(title="Draft Net Zero Strategy and Action Plan")
+        assert client.get(reverse("hub:index")).status_code == 200
+        queued = read_text.enqueue(1)
+        assert any(b"public:" in key for key in cache_db.keys("*"))
+        assert not any(key.startswith(b"rq:") for key in cache_db.keys("*"))
+        assert any(key.startswith(b"rq:") for key in queue_db.keys("*"))
+        assert not any(b"public:" in key for key in queue_db.keys("*"))
+        # Emptying the cache (or Redis evicting it) leaves the queued work where it was.
+        cache_db.flushdb()
+        assert django_rq.get_queue("default").job_ids == [queued.id]
+    finally:
+        cache_db.flushdb()
+        queue_db.flushdb()

@@ -47,6 +47,18 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def envredis(name):
+    """A Redis address: redis://, rediss:// (TLS) or unix:// (a socket), with the database
+    number as its path (redis://host:6379/1) or ?db=1."""
+    value = env(name)
+    if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"{name} must be a Redis address starting redis://, rediss:// or unix://, for example "
+            f"redis://redis.internal:6379/0, not {value!r}."
+        )
+    return value
+
+
 def envlist(name, default):
     value = env(name)
     if value is None:
@@ -194,7 +206,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "limits" keeps the counts behind rate limits (haveyoursay/limits.py), which every worker must
 # share and a restart must not reset: a table in the database (made by `haveyoursay migrate`),
 # or Redis.
-CACHE_URL = env("REDIS_URL")
+CACHE_URL = envredis("REDIS_URL")
 if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL},
@@ -215,8 +227,9 @@ else:
 
 # Background work (reports, analysis, imports, emails) through django-tasks. "database" keeps
 # the queue in the database: nothing more to install or run but `haveyoursay worker`. "rq"
-# keeps it in Redis (REDIS_URL), for several workers on several machines. "immediate" runs
-# each task at once, inside the web request: for development and tests, never production.
+# keeps it in Redis (REDIS_URL, or TASKS_REDIS_URL), for several workers on several machines.
+# "immediate" runs each task at once, inside the web request: for development and tests, never
+# production.
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",
@@ -228,10 +241,22 @@ if TASKS_BACKEND not in TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# With "rq", the queue is kept in the Redis of REDIS_URL (beside the cache), unless
+# TASKS_REDIS_URL names another: a second database of the same server, so the two never share
+# keys, or a server of its own whose memory is never given over to cached pages
+# (maxmemory-policy noeviction) while the cache's server evicts what it must (allkeys-lru).
+TASKS_REDIS_URL = envredis("TASKS_REDIS_URL")
+if TASKS_REDIS_URL and TASKS_BACKEND != "rq":
+    raise ImproperlyConfigured(
+        f"TASKS_REDIS_URL is where the queue is kept with TASKS_BACKEND=rq; TASKS_BACKEND is {TASKS_BACKEND!r}. "
+        "Set TASKS_BACKEND=rq, or leave TASKS_REDIS_URL out."
+    )
 if TASKS_BACKEND == "rq":
-    if not CACHE_URL:
+    TASKS_REDIS_URL = TASKS_REDIS_URL or CACHE_URL
+    if not TASKS_REDIS_URL:
         raise ImproperlyConfigured(
-            "TASKS_BACKEND=rq keeps the queue in Redis: set REDIS_URL too, e.g. redis://localhost:6379/0."
+            "TASKS_BACKEND=rq keeps the queue in Redis: set REDIS_URL too, e.g. redis://localhost:6379/0 "
+            "(or TASKS_REDIS_URL for a Redis of the queue's own)."
         )
     if importlib.util.find_spec("django_tasks_rq") is None:
         raise ImproperlyConfigured(
@@ -239,7 +264,7 @@ if TASKS_BACKEND == "rq":
         )
     INSTALLED_APPS.append("django_rq")
     # RQ stops a task after 3 minutes unless told otherwise; a large report takes longer.
-    RQ_QUEUES = {"default": {"URL": CACHE_URL, "DEFAULT_TIMEOUT": 60 * 60}}
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 60 * 60}}
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # Save and return: a resume code or emailed link works for this many days after it is given
 # (and never after the consultation closes). Say the same in the privacy notice.
@@ -485,9 +510,12 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env("SITE_NAME", "Have your say")
 PRIVACY_URL = env("PRIVACY_URL")
 # The council's template privacy notice for a consultation's page; staff adapt it for each one.
-# It names the lawful basis, says how long the information is kept (each consultation's page
-# adds the date its personal details will be removed, from its retention period) and sets
-# out residents' rights: a council adapts it to its own data protection officer and notice.
+# It names the lawful basis, says how long the information is kept and sets out residents'
+# rights: a council adapts it to its own data protection officer and notice. What the site
+# itself does is said beside every notice, from how the site works now, whenever the notice
+# was written (templates/privacy/): the date personal details will be removed, from the
+# consultation's retention period, and what happens to email addresses given for outcome
+# emails and updates. Leave those out of the template, or notices say them twice.
 PRIVACY_NOTICE_TEMPLATE = env(
     "PRIVACY_NOTICE_TEMPLATE",
     f"{COUNCIL_NAME} is the data controller for the information you give in this consultation. Your "
@@ -507,11 +535,6 @@ PRIVACY_NOTICE_TEMPLATE = env(
     "How long we keep it: your name, contact details and any personal details in your comments are removed at "
     "the end of the period shown below, counted from the day the consultation closes. The anonymous counts in "
     "the published report are kept.\n\n"
-    "Emails about the outcome: if you ask us to tell you the outcome, by ticking the box when you respond or by "
-    "asking for updates on this page, we use your email address only to send you that one email. We delete it "
-    "once the email has gone, or at the end of the period shown below if that comes first. If you ask for updates "
-    "about a council committee's meetings, we keep your email address until you tell us to stop: every email has "
-    "a link to do so.\n\n"
     "Your rights: you can ask for a copy of everything we hold about you, ask us to correct it, ask us to "
     "delete your response, or object to how we use it. Contact the team named on this page, or the council's "
     "data protection officer, giving your response's reference if you have it. We reply within one month. If "

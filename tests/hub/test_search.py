@@ -150,6 +150,24 @@ class TestDocumentTitles:
         assert ">Options appraisal<" in page and "Environmental report" not in page
         assert "Matching document" not in client.get("/?q=waste").content.decode()
 
+    def test_a_result_names_its_first_three_matching_documents_and_counts_the_rest(
+        self, client, media_root, consultations
+    ):
+        waste = consultations["waste"]
+        for number in range(1, 8):
+            make_document(
+                waste, title=f"Appendix {number}: site assessment", name=f"appendix-{number}.pdf", position=number
+            )
+        page = client.get("/?q=site+assessment").content.decode()
+        assert "Matching documents:" in page
+        assert ">Appendix 1: site assessment<" in page and ">Appendix 3: site assessment<" in page
+        assert "Appendix 4" not in page and "Appendix 7" not in page
+        assert f'and <a class="govuk-link" href="{waste.get_absolute_url()}#documents">4 more documents<' in page
+        # With no more than three, all are named, the last after "and".
+        page = client.get('/?q="appendix+1"+or+"appendix+2"').content.decode()
+        assert ">Appendix 1: site assessment<" in page and ">Appendix 2: site assessment<" in page
+        assert "</a> and <a" in page and "more document" not in page
+
     def test_it_finds_a_document_by_its_new_title_once_renamed_and_not_once_deleted(
         self, client, media_root, consultations, django_capture_on_commit_callbacks
     ):

@@ -1,16 +1,18 @@
 """Consultations made before the search document was stored are found by their documents'
-titles once the migration has run, on PostgreSQL (which fills the column) and SQLite alike."""
+titles once the migrations have run, on PostgreSQL (which fills the column) and SQLite alike;
+documents stored before their text was read wait to be read."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from haveyoursay.hub.models import Consultation
+from haveyoursay.hub.models import Consultation, Document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("hub", "0006_remember_files_whose_deletion_failed")]
-AFTER = [("hub", "0007_store_the_search_document_with_document_titles")]
+# The search as it is now reads documents' text too, which migration 0008 adds.
+AFTER = [("hub", "0008_read_the_text_of_documents_for_the_search")]
 
 
 def migrate(targets):
@@ -36,5 +38,6 @@ def test_the_migration_stores_the_search_document_of_every_consultation_with_its
         assert list(Consultation.private_objects.search("waste equality").values_list("pk", flat=True)) == [
             consultation.pk
         ]
+        assert list(Document.objects.values_list("text_state", flat=True)) == [Document.TextState.WAITING]
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

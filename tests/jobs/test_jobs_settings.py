@@ -17,7 +17,7 @@ def read_settings(monkeypatch, tmp_path):
 
     def read(**environment):
         monkeypatch.setenv("HAVEYOURSAY_DATA_DIR", str(tmp_path))
-        for name in ("TASKS_BACKEND", "REDIS_URL", "JOB_STALLED_AFTER_MINUTES"):
+        for name in ("TASKS_BACKEND", "REDIS_URL", "TASKS_REDIS_URL", "JOB_STALLED_AFTER_MINUTES"):
             monkeypatch.delenv(name, raising=False)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
@@ -39,6 +39,31 @@ def test_rq_queues_work_in_the_redis_of_redis_url(read_settings):
     assert settings["RQ_QUEUES"]["default"]["URL"] == "redis://redis.internal:6379/2"
     assert settings["RQ"]["JOB_CLASS"] == "django_tasks_rq.Job"
     assert "django_rq" in settings["INSTALLED_APPS"]
+
+
+def test_rq_keeps_its_queue_in_tasks_redis_url_apart_from_the_cache(read_settings):
+    settings = read_settings(
+        TASKS_BACKEND="rq", REDIS_URL="redis://redis.internal:6379/0", TASKS_REDIS_URL="redis://redis.internal:6379/1"
+    )
+    assert settings["RQ_QUEUES"]["default"]["URL"] == "redis://redis.internal:6379/1"
+    assert settings["CACHES"]["default"]["LOCATION"] == "redis://redis.internal:6379/0"
+    # A Redis of the queue's own, with no shared cache.
+    settings = read_settings(TASKS_BACKEND="rq", TASKS_REDIS_URL="rediss://queue.internal:6380/0")
+    assert settings["RQ_QUEUES"]["default"]["URL"] == "rediss://queue.internal:6380/0"
+
+
+def test_tasks_redis_url_without_rq_is_refused(read_settings):
+    with pytest.raises(ImproperlyConfigured, match="TASKS_REDIS_URL is where the queue is kept with TASKS_BACKEND=rq"):
+        read_settings(TASKS_REDIS_URL="redis://redis.internal:6379/1")
+
+
+def test_a_redis_address_that_is_not_one_is_refused(read_settings):
+    with pytest.raises(ImproperlyConfigured, match="TASKS_REDIS_URL must be a Redis address"):
+        read_settings(
+            TASKS_BACKEND="rq", REDIS_URL="redis://redis.internal:6379/0", TASKS_REDIS_URL="redis.internal:6379"
+        )
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL must be a Redis address"):
+        read_settings(REDIS_URL="localhost")
 
 
 def test_rq_without_redis_url_says_what_to_set(read_settings):

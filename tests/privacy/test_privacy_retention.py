@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.analysis.dataset import load_dataset
@@ -71,6 +72,22 @@ class TestWhatIsRemoved:
         assert answer(named, "why_vision") == {"text": Answer.REMOVED_TEXT}
         assert answer(named, "find_out") == {"choices": ["other"], "other": Answer.REMOVED_TEXT}
         assert run.answers_deleted == 2 and run.answers_redacted == 0
+
+    @pytest.mark.parametrize("free_text", [FreeTextAfterRetention.REDACT, FreeTextAfterRetention.DELETE])
+    def test_what_it_changes_shows_as_changed_and_nothing_else_does(self, carers, named, free_text):
+        carers.consultation.free_text_after_retention = free_text
+        carers.consultation.save()
+        long_ago = timezone.now() - datetime.timedelta(days=400)
+        Response.objects.filter(pk=named.pk).update(updated_at=long_ago)
+        Answer.objects.filter(response=named).update(updated_at=long_ago)
+        before_run = timezone.now()
+        apply_retention(carers.consultation)
+        named.refresh_from_db()
+        assert named.updated_at >= before_run
+        changed = dict(Answer.objects.filter(response=named).values_list("question__code", "updated_at"))
+        assert changed["why_vision"] >= before_run and changed["find_out"] >= before_run
+        untouched = [when for code, when in changed.items() if code not in {"why_vision", "find_out"}]
+        assert untouched and all(when == long_ago for when in untouched)
 
     def test_it_deletes_responses_that_were_never_sent(self, carers):
         Response.objects.create(questionnaire=carers, resume_email="someone@example.org")

@@ -185,6 +185,17 @@ class TestDeclaration:
         assert (response.organisation_name, response.organisation_role) == ("Carers Trust", "Chief executive")
 
 
+    def test_it_says_what_happens_to_an_address_given_for_the_outcome_whatever_the_notice_says(
+        self, client, questionnaire
+    ):
+        # A questionnaire's own notice, written before the site sent outcome emails, never mentions them.
+        assert "outcome" not in questionnaire.privacy_notice
+        start(client)
+        answer_everything(client)
+        page = client.get(url("declaration")).content.decode()
+        assert "Emails about the outcome: if you ask us to tell you the outcome, by ticking the box" in page
+        assert "We delete it once the email has gone" in page
+
 class TestSaveAndReturn:
     def test_saving_for_later_keeps_a_half_answered_page(self, client, questionnaire):
         response = start(client)

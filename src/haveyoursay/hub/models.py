@@ -4,6 +4,8 @@ and, once the council publishes it, "You said" and "We did"."""
 import calendar
 import copy
 import datetime
+import functools
+import logging
 import time
 from pathlib import PurePath
 
@@ -19,6 +21,8 @@ from django.utils.text import slugify
 
 from haveyoursay.hub import files
 from haveyoursay.stored_files import delete_files_on_commit, files_deleted_with
+
+logger = logging.getLogger(__name__)
 
 
 def now():
@@ -208,6 +212,33 @@ class ConsultationQuerySet(models.QuerySet):
         result = super().delete()
         delete_files_on_commit(stored)
         Revision.bump()
+        return result
+
+    # Writing without save() keeps the search document up to date too (on PostgreSQL).
+    def update(self, **kwargs):
+        if not SEARCHED_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            result = super().update(**kwargs)
+            self.model.private_objects.db_manager(self.db).filter(pk__in=pks).index_for_search()
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            self.model.private_objects.db_manager(self.db).filter(
+                pk__in=[obj.pk for obj in made if obj.pk is not None]
+            ).index_for_search()
+        return made
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            result = super().bulk_update(objs, fields, *args, **kwargs)
+            if SEARCHED_FIELDS.intersection(fields):
+                self.model.private_objects.db_manager(self.db).filter(
+                    pk__in=[obj.pk for obj in objs]
+                ).index_for_search()
         return result
 
     def published(self, on=None):
@@ -606,7 +637,70 @@ def document_upload_to(document, filename):
     return f"documents/{timezone.now():%Y/%m}/{files.safe_filename(filename)}"
 
 
+# What of a document its consultation's search document holds.
+DOCUMENT_SEARCHED_FIELDS = frozenset({"title", "text", "consultation", "consultation_id"})
+
+
+class DocumentQuerySet(models.QuerySet):
+    """Writing documents without save() keeps their consultations' search documents up to
+    date too (on PostgreSQL). Documents made with bulk_create wait for their text to be read
+    by `haveyoursay read_document_texts`."""
+
+    def _index_consultations(self, consultation_ids):
+        Consultation.private_objects.db_manager(self.db).filter(pk__in=consultation_ids).index_for_search()
+
+    def update(self, **kwargs):
+        if not DOCUMENT_SEARCHED_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            before = set(self.values_list("consultation_id", flat=True))
+            pks = list(self.values_list("pk", flat=True))
+            result = super().update(**kwargs)
+            after = set(
+                Document.objects.db_manager(self.db).filter(pk__in=pks).values_list("consultation_id", flat=True)
+            )
+            self._index_consultations(before | after)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            self._index_consultations({obj.consultation_id for obj in made})
+        return made
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            before = set(
+                Document.objects.db_manager(self.db).filter(pk__in=[obj.pk for obj in objs])
+                .values_list("consultation_id", flat=True)
+            )
+            result = super().bulk_update(objs, fields, *args, **kwargs)
+            if DOCUMENT_SEARCHED_FIELDS.intersection(fields):
+                self._index_consultations(before | {obj.consultation_id for obj in objs})
+        return result
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            consultation_ids = set(self.values_list("consultation_id", flat=True))
+            result = super().delete()
+            self._index_consultations(consultation_ids)
+        return result
+
+
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
+    def get_queryset(self):
+        # A document's text is for the search alone, and may be long: pages listing documents never need it.
+        return super().get_queryset().defer("text")
+
+
 class Document(RevisedModel):
+    class TextState(models.TextChoices):
+        WAITING = "waiting", "Waiting to be read"
+        READ = "read", "Read"
+        UNREADABLE = "unreadable", "Could not be read"
+        NOT_READ = "not_read", "Not a format whose text is read"
+
     class Kind(models.TextChoices):
         MAIN = "main", "Main document"
         SUMMARY = "summary", "Summary"
@@ -628,6 +722,15 @@ class Document(RevisedModel):
     size_bytes = models.PositiveBigIntegerField(editable=False)
     position = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The words inside a PDF or Word file, read in the background once it is stored
+    # (haveyoursay.hub.document_text) for the hub's search; a note for staff when they can't be.
+    text = models.TextField(blank=True, editable=False)
+    text_state = models.CharField(
+        max_length=12, choices=TextState.choices, default=TextState.WAITING, editable=False
+    )
+    text_note = models.TextField(blank=True, editable=False)
+
+    objects = DocumentManager()
 
     class Meta:
         ordering = ["position", "uploaded_at", "pk"]
@@ -643,9 +746,26 @@ class Document(RevisedModel):
     def save(self, *args, **kwargs):
         self.size_bytes = self.file.size
         self.file_format = files.format_of(self.file.name).label
+        stored_file = Document.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+        new_file = self.pk is None or stored_file != self.file.name
+        if new_file:
+            self.text, self.text_state, self.text_note = "", self.TextState.WAITING, ""
         super().save(*args, **kwargs)
-        # Its title is part of what the hub's search finds its consultation by.
+        # Its title, and the words in its file, are part of what the hub's search finds its consultation by.
         Consultation.private_objects.filter(pk=self.consultation_id).index_for_search()
+        if new_file:
+            transaction.on_commit(functools.partial(self.read_text_later, self.pk))
+
+    @staticmethod
+    def read_text_later(document_id):
+        """Queue the reading of the document's text. If the queue can't be reached the upload
+        still stands: `haveyoursay read_document_texts` reads what is left waiting."""
+        from haveyoursay.hub.document_text import read_text
+
+        try:
+            read_text.enqueue(document_id)
+        except Exception as error:
+            logger.error("Document %s: reading its text could not be queued (%s).", document_id, type(error).__name__)
 
     def delete(self, *args, **kwargs):
         storage, name = self.file.storage, self.file.name

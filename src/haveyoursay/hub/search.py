@@ -6,9 +6,9 @@ Both read what people type into the hub's search box the way web search engines 
 word must match, "quoted words" must match as a phrase, -word leaves out what has it, and
 `or` between words accepts either. Both ignore case and the commonest English words, and
 match the forms of a word (cycling, cycle, cycles). Only what the public page of a
-published consultation shows is searched: its title, summary, "We asked" and the titles of
-its documents; never "You said" or "We did", which may be written long before they are
-published.
+published consultation shows is searched: its title, summary, "We asked", and the titles
+and text of its documents (0026-searching-the-text-of-documents.md); never "You said" or
+"We did", which may be written long before they are published.
 """
 
 import re
@@ -17,13 +17,19 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Left
 
 CONFIG = "english"
 
 # Field, weight for PostgreSQL's ranking, and points for SQLite's: a match in the title counts
-# most, one only in a document's title least.
-FIELDS = (("title", "A", 4), ("summary", "B", 2), ("we_asked", "C", 1))
-DOCUMENT_TITLES = ("D", 1)
+# most, one in a document's title as one in "We asked", one only in a document's text least.
+FIELDS = (("title", "A", 8), ("summary", "B", 4), ("we_asked", "C", 2))
+DOCUMENT_TITLES = ("C", 2)
+DOCUMENT_TEXT = ("D", 1)
+# At most this much of a consultation's documents' text goes into its search document: each
+# document's text is already bounded (document_text.TEXT_LIMIT); this bounds a consultation
+# with many documents, well inside the 1 MB PostgreSQL allows a search document.
+DOCUMENT_TEXT_LIMIT = 600_000
 
 # PostgreSQL's GIN index on Consultation.search_document (migration hub 0006).
 INDEX_NAME = "hub_consultation_search"
@@ -31,21 +37,27 @@ INDEX_NAME = "hub_consultation_search"
 
 def search_document():
     """The weighted search document of each consultation, an expression for an UPDATE of the
-    consultations: their own fields, then their documents' titles."""
+    consultations: their own fields, then their documents' titles and text."""
     from haveyoursay.hub.models import Document
 
-    titles = (
-        Document.objects.filter(consultation=OuterRef("pk"))
-        .order_by()
-        .values("consultation")
-        .annotate(titles=StringAgg("title", delimiter="\n", order_by="position"))
-        .values("titles")
-    )
+    def gathered(field):
+        return Subquery(
+            Document.objects.filter(consultation=OuterRef("pk"))
+            .order_by()
+            .values("consultation")
+            .annotate(gathered=StringAgg(field, delimiter="\n", order_by="position"))
+            .values("gathered")
+        )
+
     vector = None
     for field, weight, _ in FIELDS:
         part = SearchVector(field, weight=weight, config=CONFIG)
         vector = part if vector is None else vector + part
-    return vector + SearchVector(Subquery(titles), weight=DOCUMENT_TITLES[0], config=CONFIG)
+    return (
+        vector
+        + SearchVector(gathered("title"), weight=DOCUMENT_TITLES[0], config=CONFIG)
+        + SearchVector(Left(gathered("text"), DOCUMENT_TEXT_LIMIT), weight=DOCUMENT_TEXT[0], config=CONFIG)
+    )
 
 
 def index(queryset):
@@ -134,12 +146,12 @@ def term_q(field, words, phrase):
     )
 
 
-def document_title_q(words, phrase):
-    """Those with a document whose title matches: a subquery, so that a consultation with
-    several such documents is found once."""
+def document_q(field, words, phrase):
+    """Those with a document whose `field` (title or text) matches: a subquery, so that a
+    consultation with several such documents is found once."""
     from haveyoursay.hub.models import Document
 
-    return Q(pk__in=Document.objects.filter(term_q("title", words, phrase)).values("consultation_id"))
+    return Q(pk__in=Document.objects.filter(term_q(field, words, phrase)).values("consultation_id"))
 
 
 def search_with_like(queryset, text):
@@ -153,7 +165,8 @@ def search_with_like(queryset, text):
         for negated, words, phrase in terms:
             anywhere = Q(pk__in=[])
             matches = [(term_q(field, words, phrase), score) for field, _, score in FIELDS]
-            matches.append((document_title_q(words, phrase), DOCUMENT_TITLES[1]))
+            matches.append((document_q("title", words, phrase), DOCUMENT_TITLES[1]))
+            matches.append((document_q("text", words, phrase), DOCUMENT_TEXT[1]))
             for field_q, score in matches:
                 anywhere |= field_q
                 if not negated:
@@ -165,8 +178,9 @@ def search_with_like(queryset, text):
 
 
 def matching_documents(documents, text):
-    """Those of `documents` whose title has any word or phrase of `text` that is not left out
-    with -: shown beside each result, so that people see why it was found."""
+    """Those of `documents` whose title or text has any word or phrase of `text` that is not
+    left out with -: shown beside each result, so that people see why it was found. Only for
+    the documents of one page of results: PostgreSQL works out each one's search document here."""
     terms = [(words, phrase) for terms in parse(text) for negated, words, phrase in terms if not negated]
     if not terms:
         return documents.none()
@@ -175,8 +189,10 @@ def matching_documents(documents, text):
         for words, phrase in terms:
             part = SearchQuery(" ".join(words), search_type="phrase" if phrase else "plain", config=CONFIG)
             query = part if query is None else query | part
-        return documents.annotate(title_document=SearchVector("title", config=CONFIG)).filter(title_document=query)
+        return documents.annotate(
+            found_by=SearchVector("title", config=CONFIG) + SearchVector("text", config=CONFIG)
+        ).filter(found_by=query)
     condition = Q(pk__in=[])
     for words, phrase in terms:
-        condition |= term_q("title", words, phrase)
+        condition |= term_q("title", words, phrase) | term_q("text", words, phrase)
     return documents.filter(condition)

@@ -91,7 +91,8 @@ class ConsultationForm(GovukModelForm):
             "you_said": "What people told you. Shown once you publish the outcome.",
             "we_did": "What the council did because of it. Shown once you publish the outcome.",
             "privacy_notice": "How the council uses the information people give: who holds it, why, for how long, "
-            "and their rights. Start from the council's template and adapt it. " + MARKDOWN_HINT,
+            "and their rights. Start from the council's template and adapt it. The page adds the date personal "
+            "details will be removed and what happens to email addresses given for outcome emails. " + MARKDOWN_HINT,
         }
         error_messages = {
             "title": {"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},

@@ -64,8 +64,14 @@ def filtered_consultations(form):
     return consultations.in_hub_order()
 
 
+# A result names at most this many of its matching documents, and says how many more there are,
+# so that one consultation with dozens of appendices can't fill the page.
+MATCHING_DOCUMENTS_SHOWN = 3
+
+
 def show_matching_documents(consultations, text):
-    """Give each of `consultations` the documents whose titles match the search, in one query."""
+    """Give each of `consultations` the first few documents whose title or text match the
+    search, and how many more match, in one query."""
     from haveyoursay.hub.search import matching_documents
 
     found = {}
@@ -73,7 +79,9 @@ def show_matching_documents(consultations, text):
     for document in matching_documents(documents, text):
         found.setdefault(document.consultation_id, []).append(document)
     for consultation in consultations:
-        consultation.matching_documents = found.get(consultation.pk, [])
+        matching = found.get(consultation.pk, [])
+        consultation.matching_documents = matching[:MATCHING_DOCUMENTS_SHOWN]
+        consultation.more_matching_documents = len(matching) - len(consultation.matching_documents)
 
 
 @require_safe

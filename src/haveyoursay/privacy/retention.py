@@ -72,7 +72,7 @@ def apply_retention(consultation, *, user=None, on=None):
             Response.objects.bulk_update(
                 chunk,
                 [*Response.PERSONAL_FIELDS, "resume_code_expires_at", "resume_link_expires_at",
-                 "contact_about_outcome", "personal_data_removed_at"],
+                 "contact_about_outcome", "personal_data_removed_at", "updated_at"],
             )
             anonymised += len(chunk)
             answers = [
@@ -87,7 +87,7 @@ def apply_retention(consultation, *, user=None, on=None):
                     changed.append(answer)
                 elif answer.redact_free_text():
                     changed.append(answer)
-            Answer.objects.bulk_update(changed, ["value"])
+            Answer.objects.bulk_update(changed, Answer.FREE_TEXT_FIELDS)
             if deleting:
                 deleted += len(changed)
                 quotes += Quote.objects.filter(answer__in=answers).delete()[0]

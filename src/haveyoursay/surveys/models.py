@@ -478,7 +478,9 @@ class Response(models.Model):
             setattr(self, name, "")
         self.resume_code_expires_at = self.resume_link_expires_at = None
         self.contact_about_outcome = False
-        self.personal_data_removed_at = timezone.now()
+        # A change like any other, for whatever is keyed on a response's last change, even when
+        # the caller writes it with bulk_update(), which leaves auto_now fields alone.
+        self.personal_data_removed_at = self.updated_at = timezone.now()
         return held
 
     def erase(self, user):
@@ -498,7 +500,7 @@ class Response(models.Model):
         Quote.objects.filter(answer__in=free_text).delete()
         for answer in free_text:
             answer.remove_free_text()
-        Answer.objects.bulk_update(free_text, ["value"])
+        Answer.objects.bulk_update(free_text, Answer.FREE_TEXT_FIELDS)
         self.questionnaire.consultation.renew_public_counts()
         return len(free_text)
 
@@ -546,13 +548,19 @@ class Answer(models.Model):
     def _words_key(self):
         return "text" if self.question.kind in self.TEXT_KINDS else "other"
 
+    # What remove_free_text() and redact_free_text() change, for the caller's bulk_update(),
+    # which leaves auto_now fields alone unless named.
+    FREE_TEXT_FIELDS = ["value", "updated_at"]
+
     def remove_free_text(self):
-        """Replace the respondent's words with a marker; the choice beside an "other" stays. The caller saves."""
+        """Replace the respondent's words with a marker; the choice beside an "other" stays.
+        The caller saves (FREE_TEXT_FIELDS)."""
         self.value = {**self.value, self._words_key(): self.REMOVED_TEXT}
+        self.updated_at = timezone.now()
 
     def redact_free_text(self):
         """Take names, contact details and addresses out of the respondent's words
-        (`analysis.text.redact`). True if anything was taken out. The caller saves."""
+        (`analysis.text.redact`). True if anything was taken out. The caller saves (FREE_TEXT_FIELDS)."""
         from haveyoursay.analysis.themes.text.redact import redact
 
         key = self._words_key()
@@ -560,6 +568,7 @@ class Answer(models.Model):
         if redacted.text == self.value[key]:
             return False
         self.value = {**self.value, key: redacted.text}
+        self.updated_at = timezone.now()
         return True
 
 
