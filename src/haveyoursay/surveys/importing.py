@@ -61,7 +61,7 @@ from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.stored_files import open_stored
 from haveyoursay.surveys.models import ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError, SingleChoice, wording
-from haveyoursay.surveys.submission import condition_met, insert_answers
+from haveyoursay.surveys.submission import condition_met, insert_answers, insert_responses
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -1906,7 +1906,7 @@ def _create(questionnaire, batch, rows, user):
             import_batch=batch,
             import_key=row.key,
         ))
-    Response.objects.bulk_create(responses)
+    insert_responses(responses)
     insert_answers(
         ((response.pk, question_pk, value)
          for response, row in zip(responses, rows) for question_pk, value in row.answers.items()),
