@@ -10,7 +10,10 @@ bench/scale.py makes its import file. Then, into an empty questionnaire of the s
 questions with its columns matched as the upload page proposes: the dry run
 (`importing.check_rows`) and the import (`importing.import_rows`: the dry run again, then the
 rows read again and written in chunks), each timed. `--profile` prints cProfile's top
-functions of each. `--keep DIR` keeps (and reuses) the data dir and its file.
+functions of each. `--keep DIR` keeps (and reuses) the data dir and its file. `--dump FILE`
+writes every column of what the import wrote, as the database holds it, with what differs
+from one run to the next (ids, the random references, the time it ran) replaced by what it
+stands for: two versions of the import code write the same when their dumps are the same.
 """
 
 import argparse
@@ -67,6 +70,53 @@ def make_file(rows, path):
             out.write(chunk)
 
 
+def dump_import(batch, path):
+    """Every column of the batch's responses and answers as stored (JSON as the database's own
+    text), one line each, responses in the order written."""
+    import re
+
+    from django.db import connection
+
+    from haveyoursay.surveys.models import Answer, Question, Response
+
+    qn = connection.ops.quote_name
+
+    def select(model, where):
+        names = [field.column for field in model._meta.concrete_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(qn(n) for n in names)} FROM {qn(model._meta.db_table)} "
+                           f"WHERE {where} ORDER BY {qn('id')}", [batch.pk])
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    responses = select(Response, "import_batch_id = %s")
+    of_batch = f"SELECT id FROM {qn(Response._meta.db_table)} WHERE import_batch_id = %s"
+    answers = select(Answer, f"response_id IN ({of_batch})")
+    ordinal = {row["id"]: n for n, row in enumerate(responses)}
+    codes = dict(Question.objects.filter(page__questionnaire=batch.questionnaire_id).values_list("pk", "code"))
+    today = batch.completed_at.date().isoformat()
+    stand_ins = {
+        "response_id": lambda v: f"<response {ordinal[v]}>",
+        "question_id": lambda v: f"<question {codes[v]}>",
+        "questionnaire_id": lambda v: "<the questionnaire>" if v == batch.questionnaire_id else repr(v),
+        "import_batch_id": lambda v: "<the batch>" if v == batch.pk else repr(v),
+        "reference": lambda v: "<a reference>" if re.fullmatch(r"[A-Z0-9-]{6,12}", v) else repr(v),
+    }
+
+    def stable(name, value):
+        if name in stand_ins:
+            return stand_ins[name](value)
+        if name.endswith("_at") and str(value).startswith(today):  # the time the import ran
+            return f"<{type(value).__name__} of the run, {len(str(value))} characters>"
+        return repr(value)
+
+    with open(path, "w") as out:
+        for kind, rows in (("response", responses), ("answer", answers)):
+            if kind == "answer":
+                rows = sorted(rows, key=lambda a: (ordinal[a["response_id"]], codes[a["question_id"]]))
+            for row in rows:
+                out.write(f"{kind} " + " ".join(f"{k}={stable(k, v)}" for k, v in row.items() if k != "id") + "\n")
+
+
 def timed(label, profile, call):
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
@@ -82,6 +132,7 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--keep", help="a data dir to keep, and to reuse the file in")
+    parser.add_argument("--dump", help="a file to write what the import wrote to")
     args = parser.parse_args(argv)
     folder = args.keep or tempfile.mkdtemp(prefix="hys-import-bench-")
     os.environ.update(
@@ -115,11 +166,26 @@ def main(argv=None):
     target, table, mapping = prepared()
     check_seconds, check = timed("check", args.profile, lambda: importing.check_rows(target, table, mapping))
     target, table, mapping = prepared()
-    import_seconds, (batch, _) = timed("import", args.profile, lambda: importing.import_rows(target, table, mapping))
+    writing = {}
+
+    def progress(done, total, message):
+        if message.startswith("Writing"):  # the dry run is over: the rows are read again and written
+            writing.setdefault("started", (time.perf_counter(), time.process_time()))
+
+    import_seconds, (batch, _) = timed(
+        "import", args.profile, lambda: importing.import_rows(target, table, mapping, progress=progress)
+    )
+    write_seconds = time.perf_counter() - writing["started"][0]
+    write_cpu = time.process_time() - writing["started"][1]
+    if args.dump:
+        batch.refresh_from_db()
+        dump_import(batch, args.dump)
     load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"rows: {args.rows:,} ({check.to_import:,} to import, {len(check.problems):,} problems)")
     print(f"dry run (check_rows): {check_seconds:.2f} s, {check_seconds / args.rows * 1000:.2f} ms a row")
     print(f"import (import_rows): {import_seconds:.2f} s, {batch.row_count:,} responses written")
+    print(f"  of which reading the rows again and writing them: {write_seconds:.2f} s ({write_cpu:.2f} s CPU in "
+          f"this process), {write_seconds / args.rows * 1000:.2f} ms a row")
     print(f"load average at the end: {load} on {os.cpu_count()} CPUs")
 
 

@@ -332,6 +332,91 @@ class PeakMemory(threading.Thread):
         return max(peaks.values()) / 1024 if peaks else None
 
 
+class CpuMeter(threading.Thread):
+    """CPU time (user + system, from /proc/PID/stat) of every process on the machine, polled
+    every 0.25 s and put in groups: gunicorn (its process group), the background workers and
+    the work-horses they fork (their sessions), PostgreSQL's server processes (the throwaway
+    cluster's postmaster and its children), this benchmark (the respondents' load) and
+    everything else (other people's work on a shared machine included). A process that ends
+    between two polls loses at most its last 0.25 s."""
+
+    GROUPS = ("gunicorn", "workers", "PostgreSQL", "respondents' load", "everything else")
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.web, self.workers, self.postmaster = None, None, None
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.latest = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def watch(self, web=None, workers=None, postmaster=None):
+        """What to tell apart: a Server, a Workers, the postmaster's pid (None: not running)."""
+        self.web, self.workers, self.postmaster = web, workers, postmaster
+
+    def _poll(self):
+        web = self.web.process.pid if self.web and self.web.process else None
+        workers = {process.pid for process in self.workers.processes} if self.workers else set()
+        seen = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid, group, session = int(entry.name), int(fields[1]), int(fields[2]), int(fields[3])
+            if web is not None and group == web:
+                name = "gunicorn"
+            elif session in workers:
+                name = "workers"
+            elif self.postmaster is not None and self.postmaster in (pid, ppid):
+                name = "PostgreSQL"
+            elif pid == os.getpid():
+                name = "respondents' load"
+            else:
+                name = "everything else"
+            seen[pid] = (name, (int(fields[11]) + int(fields[12])) / self.tick)
+        with self.lock:
+            self.latest.update(seen)
+
+    def run(self):
+        while not self.stopping.wait(0.25):
+            self._poll()
+
+    def begin(self):
+        self._poll()
+        with self.lock:
+            return dict(self.latest), time.monotonic()
+
+    def since(self, started):
+        """{group: cores used on average} since `begin()` returned `started`."""
+        self._poll()
+        baseline, began = started
+        seconds = time.monotonic() - began
+        used = dict.fromkeys(self.GROUPS, 0.0)
+        with self.lock:
+            for pid, (name, cpu) in self.latest.items():
+                before = baseline.get(pid)
+                # A pid seen before the window (and not reused since) counts from its baseline.
+                used[name] += cpu - (before[1] if before and before[0] == name and before[1] <= cpu else 0)
+        return {name: value / seconds for name, value in used.items()}
+
+
+def cpu_figure(label, shares):
+    return Figure(
+        f"CPU {label}, in cores used on average (1.00 = one core of the machine's)",
+        ", ".join(f"{name} {value:.2f}" for name, value in shares.items()),
+    )
+
+
+def postmaster_pid(pg_folder):
+    try:
+        return int((Path(pg_folder) / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class JobWatcher:
     """Reads a job's row straight from the database, without Django, while the load runs."""
 
@@ -465,8 +550,12 @@ def main(argv=None):
     parser.add_argument("--import-rows", type=int, default=TARGET_IMPORT_ROWS,
                         help=f"rows of the CSV file imported (default {TARGET_IMPORT_ROWS:,})")  # fmt: skip
     parser.add_argument("--consultations", type=int, default=2000, help="consultations for bench/hub.py (default 2000)")
-    parser.add_argument("--skip", action="append", choices=("hub", "sqlite"), default=[],
-                        help="leave out bench/hub.py or the import on SQLite (their figures: not measured)")
+    parser.add_argument("--skip", action="append", choices=("hub", "sqlite", "report", "import"), default=[],
+                        help="leave out bench/hub.py, the import on SQLite, the report or the import on "
+                             "PostgreSQL (their figures: not measured)")
+    parser.add_argument("--worker-niceness", type=int, default=None, metavar="N",
+                        help="WORKER_NICENESS for the workers (default: the setting's default, 10; 0 to run them "
+                             "at the web server's priority, as before the setting)")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
@@ -476,6 +565,8 @@ def main(argv=None):
     for name in ("responses", "import_rows", "consultations"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.worker_niceness is not None and not 0 <= args.worker_niceness <= 19:
+        parser.error("--worker-niceness must be between 0 and 19")
     for program in ("redis-server", "wrk"):
         if shutil.which(program) is None:
             log(f"bench/scale.py needs {program}: apt-get install {program}")
@@ -545,6 +636,8 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
         HAVEYOURSAY_IMPORT_MAX_SECONDS=str(IMPORT_SECONDS_LIMIT),
         HAVEYOURSAY_MAX_UPLOAD_MB=str(upload_limit_mb(args.import_rows)),
     )  # fmt: skip
+    if args.worker_niceness is not None:
+        env["WORKER_NICENESS"] = str(args.worker_niceness)
     info = set_up(env, site, database_url)
     notes["django"] = info["django"]
     notes["cache"] = info["cache"]
@@ -585,38 +678,51 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
     memory = PeakMemory(workers)
     memory.start()
     cleanup.callback(memory.stopping.set)
+    meter = CpuMeter()
+    meter.watch(web=server, workers=workers, postmaster=postmaster_pid(pg_folder))
+    meter.start()
+    cleanup.callback(meter.stopping.set)
     watcher = JobWatcher(database_url=database_url)
     load = respondents(info, server.port)
+    cpu = {}
 
     async def with_postgresql():
         log("Respondents: warm-up, then 10 s with the workers idle ...")
         await load_for(load, "warm", 3)
+        started = meter.begin()
         _, idle = await load_for(load, "idle", 10)
+        cpu["with the workers idle, on PostgreSQL"] = meter.since(started)
         workers.check()
         memory.take()
-        log("The engagement report on the workers, respondents meanwhile ...")
-        job = await asyncio.to_thread(run_step, env, "start-report", str(built["questionnaire"]))
-        report_run = await load_during_job(load, "report", watcher, job["job"])
-        report_peak = memory.take()
+        report_run = report_peak = import_run = None
+        if "report" not in args.skip:
+            log("The engagement report on the workers, respondents meanwhile ...")
+            job = await asyncio.to_thread(run_step, env, "start-report", str(built["questionnaire"]))
+            started = meter.begin()
+            report_run = await load_during_job(load, "report", watcher, job["job"])
+            cpu["while the report is made"] = meter.since(started)
+            report_peak = memory.take()
         log(f"Writing a file of {args.import_rows:,} responses to import (not measured) ...")
         made = await asyncio.to_thread(run_step, env, "import-file", str(args.import_rows), str(folder / IMPORT_FILE))
-        log("The import on the workers, respondents meanwhile ...")
-        job = await asyncio.to_thread(
-            run_step, env, "start-import", str(made["questionnaire"]), str(folder / IMPORT_FILE)
-        )
-        import_run = await load_during_job(load, "import", watcher, job["job"])
+        if "import" not in args.skip:
+            log("The import on the workers, respondents meanwhile ...")
+            job = await asyncio.to_thread(
+                run_step, env, "start-import", str(made["questionnaire"]), str(folder / IMPORT_FILE)
+            )
+            started = meter.begin()
+            import_run = await load_during_job(load, "import", watcher, job["job"])
+            cpu["during the import on PostgreSQL"] = meter.since(started)
         return idle, report_run, report_peak, made, import_run
 
     try:
-        idle, (report_row, report_latencies, report_stopped), report_peak, made, import_run = asyncio.run(
-            with_postgresql()
-        )
+        idle, report_run, report_peak, made, import_run = asyncio.run(with_postgresql())
         workers.check()
     except BaseException:
         log(f"gunicorn's log (last lines):\n{tail(server.log_path)}\nthe workers' log:\n{tail(workers.log_path)}")
         raise
     finally:
         memory.stopping.set()
+        meter.stopping.set()
         server.stop()
         workers.stop()
     # On an overloaded machine a gunicorn worker can miss its heartbeat and be replaced: the
@@ -628,21 +734,38 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
     notes["import_file"] = made
     dump = dump_database(env, site)
 
-    if report_row["state"] != "succeeded":
-        raise BenchError(f"the report job {report_row['state']}: {report_row['error']}")
-    figures.append(Figure(
-        "engagement report (staff and public versions: HTML, PDF and Word), a job on an RQ worker",
-        f"{report_row['ran']:.1f} s running ({report_row['waited']:.1f} s waiting in the queue)",
-        f"≤ {REPORT_TARGET_SECONDS} s", report_row["ran"] <= REPORT_TARGET_SECONDS,
-    ))  # fmt: skip
-    figures.append(Figure(
-        "peak RSS of the work-horse that made it (VmHWM in /proc, polled every 0.1 s)",
-        "not seen" if report_peak is None else f"{report_peak:,.0f} MiB",
-        f"≤ {RSS_TARGET_MB:,} MiB", report_peak is not None and report_peak <= RSS_TARGET_MB,
-    ))  # fmt: skip
-    figures += p99_figures("while the report is made", report_latencies, *losses(dump, load, "report"),
-                           report_stopped)  # fmt: skip
-    figures += import_figures("PostgreSQL", args, *import_run, dump, load, "import")
+    if report_run is None:
+        figures += [
+            not_measured("engagement report, a job on an RQ worker", f"≤ {REPORT_TARGET_SECONDS} s", "--skip report"),
+            not_measured("peak RSS of the work-horse that made it", f"≤ {RSS_TARGET_MB:,} MiB", "--skip report"),
+            *(not_measured(f"respondents' {what} while the report is made", target, "--skip report")
+              for what, target in (("POST p99", f"< {TARGET_P99_MS} ms"), ("losses", "0"))),
+        ]  # fmt: skip
+    else:
+        report_row, report_latencies, report_stopped = report_run
+        if report_row["state"] != "succeeded":
+            raise BenchError(f"the report job {report_row['state']}: {report_row['error']}")
+        figures.append(Figure(
+            "engagement report (staff and public versions: HTML, PDF and Word), a job on an RQ worker",
+            f"{report_row['ran']:.1f} s running ({report_row['waited']:.1f} s waiting in the queue)",
+            f"≤ {REPORT_TARGET_SECONDS} s", report_row["ran"] <= REPORT_TARGET_SECONDS,
+        ))  # fmt: skip
+        figures.append(Figure(
+            "peak RSS of the work-horse that made it (VmHWM in /proc, polled every 0.1 s)",
+            "not seen" if report_peak is None else f"{report_peak:,.0f} MiB",
+            f"≤ {RSS_TARGET_MB:,} MiB", report_peak is not None and report_peak <= RSS_TARGET_MB,
+        ))  # fmt: skip
+        figures += p99_figures("while the report is made", report_latencies, *losses(dump, load, "report"),
+                               report_stopped)  # fmt: skip
+    if import_run is None:
+        figures += [
+            not_measured(f"import of {args.import_rows:,} rows on PostgreSQL", "none", "--skip import"),
+            *(not_measured(f"respondents' {what} during the import on PostgreSQL", target, "--skip import")
+              for what, target in (("POST p99", f"< {TARGET_P99_MS} ms"), ("losses", "0"))),
+        ]  # fmt: skip
+    else:
+        figures += import_figures("PostgreSQL", args, *import_run, dump, load, "import")
+    figures += [cpu_figure(label, shares) for label, shares in cpu.items()]
 
     hub_figure = f"hub with {args.consultations:,} consultations, / bare"
     if "hub" in args.skip:
@@ -704,6 +827,8 @@ def measure_sqlite(args, folder, cleanup, figures, notes):
         HAVEYOURSAY_IMPORT_MAX_SECONDS=str(IMPORT_SECONDS_LIMIT),
         HAVEYOURSAY_MAX_UPLOAD_MB=str(upload_limit_mb(args.import_rows)),
     )
+    if args.worker_niceness is not None:
+        env["WORKER_NICENESS"] = str(args.worker_niceness)
     info = set_up(env, site, None)
     target = run_step(env, "import-target")
     workers = Workers(env, site, 1, site / "workers.log")
@@ -716,14 +841,26 @@ def measure_sqlite(args, folder, cleanup, figures, notes):
     server.wait_until_answering()
     watcher = JobWatcher(sqlite_path=info["db_file"])
     load = respondents(info, server.port)
+    meter = CpuMeter()
+    meter.watch(web=server, workers=workers)
+    meter.start()
+    cleanup.callback(meter.stopping.set)
+    cpu = {}
 
     async def with_sqlite():
         await load_for(load, "warm", 3)
+        started = meter.begin()
+        _, idle = await load_for(load, "idle-sqlite", 10)
+        cpu["with the worker idle, on SQLite"] = meter.since(started)
+        notes["sqlite_idle_p99"] = (percentile(idle, 0.99), len(idle))
         log("SQLite: the import on the worker, respondents meanwhile ...")
         job = await asyncio.to_thread(
             run_step, env, "start-import", str(target["questionnaire"]), str(folder / IMPORT_FILE)
         )
-        return await load_during_job(load, "sqlite", watcher, job["job"])
+        started = meter.begin()
+        run = await load_during_job(load, "sqlite", watcher, job["job"])
+        cpu["during the import on SQLite"] = meter.since(started)
+        return run
 
     try:
         row, latencies, stopped = asyncio.run(with_sqlite())
@@ -732,11 +869,13 @@ def measure_sqlite(args, folder, cleanup, figures, notes):
         log(f"gunicorn's log (last lines):\n{tail(server.log_path)}\nthe worker's log:\n{tail(workers.log_path)}")
         raise
     finally:
+        meter.stopping.set()
         server.stop()
         workers.stop()
     notes["sqlite"] = info["db_version"]
     dump = dump_database(env, site)
     figures += import_figures("SQLite", args, row, latencies, stopped, dump, load, "sqlite")
+    figures += [cpu_figure(label, shares) for label, shares in cpu.items()]
 
 
 def report(args, figures, notes, load_before, busy_before, elapsed):
@@ -752,7 +891,11 @@ def report(args, figures, notes, load_before, busy_before, elapsed):
           f"(queue and cache: {notes.get('cache')}), {RQ_WORKERS} RQ workers, gunicorn 2 sync workers; "
           f"SQLite {notes.get('sqlite', '-')} with the database queue and one worker")
     print(f"  respondents: bench/submit.py's, {CONNECTIONS} at once, answering {SLUG}; with the workers idle "
-          f"their POST p99 was {notes['idle_p99'][0]:,.0f} ms over {notes['idle_p99'][1]:,} POSTs")
+          f"their POST p99 was {notes['idle_p99'][0]:,.0f} ms over {notes['idle_p99'][1]:,} POSTs"
+          + ("" if "sqlite_idle_p99" not in notes else
+             f" on PostgreSQL, {notes['sqlite_idle_p99'][0]:,.0f} ms over {notes['sqlite_idle_p99'][1]:,} on SQLite"))
+    print(f"  workers' niceness: WORKER_NICENESS "
+          f"{'10 (the default)' if args.worker_niceness is None else args.worker_niceness}")
     if notes.get("gunicorn_errors"):
         print(f"  NOTE: gunicorn logged {notes['gunicorn_errors']} error lines on PostgreSQL (see stderr): "
               "a worker that misses its heartbeat on a busy machine is killed and replaced")

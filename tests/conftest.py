@@ -115,6 +115,14 @@ def live_server(request):
 
 
 @pytest.fixture(autouse=True)
+def worker_keeps_the_test_runs_priority(settings):
+    """A worker run inside the test process (`call_command("worker")`) would make the rest of the
+    run nicer, for good: an unprivileged process can't take it back. Tests of the niceness start
+    a worker process of their own."""
+    settings.WORKER_NICENESS = 0
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Each test uploads into its own folder, so no file outlives the test or leaks into another."""
     path = tmp_path / "media"

@@ -286,6 +286,14 @@ JOB_STALLED_AFTER_MINUTES = envint("JOB_STALLED_AFTER_MINUTES", 30)
 if JOB_STALLED_AFTER_MINUTES < 1:
     raise ImproperlyConfigured(f"JOB_STALLED_AFTER_MINUTES must be 1 or more, not {JOB_STALLED_AFTER_MINUTES}.")
 
+# Background work runs at this CPU niceness (0 to 19, higher yields more): on a machine it
+# shares with the web server, respondents' pages are served before reports and imports.
+# `haveyoursay worker` raises its own niceness to it (the work it forks inherits it); 0 leaves
+# it as started. deploy/systemd/haveyoursay-worker@.service sets Nice= and CPUWeight= to match.
+WORKER_NICENESS = envint("WORKER_NICENESS", 10)
+if not 0 <= WORKER_NICENESS <= 19:
+    raise ImproperlyConfigured(f"WORKER_NICENESS must be between 0 and 19, not {WORKER_NICENESS}.")
+
 # Reports: in anything published, counts of fewer than this many respondents are withheld.
 REPORT_DISCLOSURE_THRESHOLD = envint("REPORT_DISCLOSURE_THRESHOLD", 5)
 if REPORT_DISCLOSURE_THRESHOLD < 1:

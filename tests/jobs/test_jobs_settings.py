@@ -17,7 +17,7 @@ def read_settings(monkeypatch, tmp_path):
 
     def read(**environment):
         monkeypatch.setenv("HAVEYOURSAY_DATA_DIR", str(tmp_path))
-        for name in ("TASKS_BACKEND", "REDIS_URL", "TASKS_REDIS_URL", "JOB_STALLED_AFTER_MINUTES"):
+        for name in ("TASKS_BACKEND", "REDIS_URL", "TASKS_REDIS_URL", "JOB_STALLED_AFTER_MINUTES", "WORKER_NICENESS"):
             monkeypatch.delenv(name, raising=False)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
@@ -79,3 +79,12 @@ def test_an_unknown_backend_is_refused_with_the_choices(read_settings):
 def test_a_stall_time_below_a_minute_is_refused(read_settings):
     with pytest.raises(ImproperlyConfigured, match="JOB_STALLED_AFTER_MINUTES"):
         read_settings(JOB_STALLED_AFTER_MINUTES="0")
+
+
+def test_background_work_yields_the_cpu_by_default(read_settings):
+    assert read_settings()["WORKER_NICENESS"] == 10
+
+
+def test_a_niceness_beyond_what_linux_allows_is_refused(read_settings):
+    with pytest.raises(ImproperlyConfigured, match="WORKER_NICENESS must be between 0 and 19, not 20"):
+        read_settings(WORKER_NICENESS="20")

@@ -277,6 +277,46 @@ class TestDiscarding:
         assert Response.objects.counted().count() == 4
 
 
+class TestChunksOfAboutTheSameTime:
+    """Without a number of rows, a chunk takes as many as are written in WRITE_CHUNK_SECONDS,
+    judged from the chunks before it: never fewer than FEWEST_CHUNK_ROWS, never more than
+    WRITE_CHUNK_ROWS, and at most twice as many as the last."""
+
+    @staticmethod
+    def written_at_each_chunk(questionnaire, path, monkeypatch, seconds):
+        monkeypatch.setattr(importing, "FEWEST_CHUNK_ROWS", 2)
+        monkeypatch.setattr(importing, "WRITE_CHUNK_ROWS", 8)
+        monkeypatch.setattr(importing, "WRITE_CHUNK_SECONDS", seconds)
+        seen = []
+
+        def progress(done, total=None, message=""):
+            if "responses written" in message:
+                seen.append(done)
+
+        table = importing.open_table(path)
+        mapping = importing.Mapping(table.columns, importing.targets_for(questionnaire), CHOSEN)
+        importing.import_rows(questionnaire, table, mapping, progress=progress)
+        return seen
+
+    def test_chunks_grow_while_they_are_written_within_the_time(self, questionnaire, survey_file, monkeypatch):
+        seen = self.written_at_each_chunk(questionnaire, survey_file(30), monkeypatch, seconds=3600)
+        assert seen == [2, 6, 14, 22, 30]
+        assert Response.objects.counted().count() == 30
+
+    def test_chunks_stay_small_when_each_row_takes_longer_than_the_time(self, questionnaire, survey_file, monkeypatch):
+        seen = self.written_at_each_chunk(questionnaire, survey_file(9), monkeypatch, seconds=0)
+        assert seen == [2, 4, 6, 8, 9]
+        assert Response.objects.counted().count() == 9
+
+    def test_discarding_deletes_in_chunks_of_the_same_time(self, questionnaire, survey_file, monkeypatch):
+        batch = stopped_part_way(questionnaire, survey_file(10))
+        monkeypatch.setattr(importing, "FEWEST_CHUNK_ROWS", 2)
+        monkeypatch.setattr(importing, "WRITE_CHUNK_SECONDS", 0)
+        seen = []
+        assert importing.discard_import(batch, progress=lambda done, total, message: seen.append(done)) == 6
+        assert seen == [0, 2, 4, 6] and not imported(questionnaire).exists()
+
+
 # -- The staff pages ------------------------------------------------------------------------------
 
 

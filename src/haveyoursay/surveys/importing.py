@@ -61,15 +61,21 @@ from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.stored_files import open_stored
 from haveyoursay.surveys.models import ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError, SingleChoice, wording
-from haveyoursay.surveys.submission import condition_met, insert_answers
+from haveyoursay.surveys.submission import condition_met, insert_answers, insert_responses
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
 FORMULA_STARTS = ("=", "+", "-", "@")
 ACCEPTED_DESCRIPTION = "CSV, Excel (.xlsx) or SPSS (.sav)"
 CHUNK_SIZE = 500
-# Responses written in one transaction: on SQLite, a respondent saving a page waits for one
-# chunk at most (docs/decisions/0020-imports-in-chunks.md).
-WRITE_CHUNK_ROWS = 200
+# Responses written (or deleted) in one transaction: on SQLite, a respondent saving a page
+# waits for one chunk at most (docs/decisions/0020-imports-in-chunks.md). A chunk takes as many
+# rows as are written in about WRITE_CHUNK_SECONDS, judged from the chunks before it: between
+# FEWEST_CHUNK_ROWS (or WRITE_CHUNK_ROWS if fewer) and WRITE_CHUNK_ROWS. Rows were a poor
+# measure: the same 200 took 60 ms on a quiet machine and over a second on a busy one, all of
+# it a respondent's wait.
+WRITE_CHUNK_ROWS = 1000
+WRITE_CHUNK_SECONDS = 0.075
+FEWEST_CHUNK_ROWS = 10
 UPLOAD_FOLDER = "imports"
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
 KEY_MAX_LENGTH = Response._meta.get_field("import_key").max_length
@@ -100,6 +106,36 @@ def import_limits():
         "columns": settings.HAVEYOURSAY_IMPORT_MAX_COLUMNS,
         "seconds": settings.HAVEYOURSAY_IMPORT_MAX_SECONDS,
     }
+
+
+class ChunkSize:
+    """How many rows the next chunk of writing takes, so that its transaction lasts about
+    WRITE_CHUNK_SECONDS: the rate of the chunks written so far, the latest weighing most.
+    Given `rows`, every chunk takes that many."""
+
+    def __init__(self, rows=None):
+        self.fixed = rows is not None
+        self.most = rows or WRITE_CHUNK_ROWS
+        self.fewest = rows or min(FEWEST_CHUNK_ROWS, self.most)
+        self.rows = self.fewest
+        self.seconds_a_row = None
+
+    @contextmanager
+    def timing(self, rows):
+        """Around the transaction writing `rows` rows: the next chunk's size follows from how long it took."""
+        started = time.perf_counter()
+        yield
+        if self.fixed or rows < 1:
+            return
+        seconds_a_row = (time.perf_counter() - started) / rows
+        if self.seconds_a_row is None:
+            self.seconds_a_row = seconds_a_row
+        else:
+            self.seconds_a_row = 0.5 * self.seconds_a_row + 0.5 * seconds_a_row
+        fitting = int(WRITE_CHUNK_SECONDS / max(self.seconds_a_row, 1e-6))
+        # Grown at most twofold at a time, so that one chunk written fast on an idle machine
+        # doesn't make the next one hold the lock for long if respondents arrive.
+        self.rows = max(self.fewest, min(self.most, fitting, 2 * self.rows))
 
 
 def _megabytes(size):
@@ -1668,8 +1704,9 @@ def import_rows(
     """Import every row, or none that anyone sees. Returns (batch, check).
 
     The rows are checked first, writing nothing (the dry run). Then they are written in chunks
-    of `chunk_rows` (WRITE_CHUNK_ROWS), each its own short transaction, so that respondents
-    saving their answers wait for one chunk at most, never for the whole file; the batch says
+    of about WRITE_CHUNK_SECONDS' writing (`ChunkSize`; of `chunk_rows` rows, if given), each
+    its own short transaction, so that respondents saving their answers wait for one chunk at
+    most, never for the whole file; the batch says
     how many are written so far. Until the last is written, no response of the batch is
     counted, listed or exported by anything (`Response.objects`); then one write makes the
     batch complete, and all of them are there at once. `then(batch, check)` is called inside
@@ -1692,7 +1729,6 @@ def import_rows(
     responses written of responses to write. `job_id` is the job doing the work, and `upload`
     the stored upload it reads (`store_upload`), kept on the batch to carry on from.
     `started(batch)` is called in the transaction that creates the batch, not when carrying on."""
-    chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
     sha256 = file_sha256(table.path)
     batch = _batch_to_carry_on(questionnaire, sha256, job_id)
     check = check_rows(questionnaire, table, mapping, progress=progress)
@@ -1715,12 +1751,13 @@ def import_rows(
     # respondents' saves come between, has as long again.
     table.deadline = time.monotonic() + table.limits["seconds"]
     pending = []
+    chunk = ChunkSize(chunk_rows)
 
     def write_chunk():
         nonlocal written
         if not pending:
             return
-        with transaction.atomic():
+        with chunk.timing(len(pending)), transaction.atomic():
             _create(questionnaire, batch, pending, user)
             written += len(pending)
             ImportBatch.objects.filter(pk=batch.pk).update(rows_written=written, written_at=timezone.now())
@@ -1735,7 +1772,7 @@ def import_rows(
                 raise ImportRefused(check)
             if row.status == "import" and not row.written:
                 pending.append(row)
-            if len(pending) >= chunk_rows:
+            if len(pending) >= chunk.rows:
                 write_chunk()
         write_chunk()
     except IntegrityError:
@@ -1861,7 +1898,7 @@ def discard_import(batch, *, chunk_rows=None, progress=ignore_progress, then=Non
     discarded (`rows_to_discard`) or else when this began. `then(batch)` is called inside the
     transaction that deletes the batch, and only if this work deleted it, so that what it writes
     (the audit trail's record) is kept once, with the batch gone."""
-    chunk_rows = chunk_rows or WRITE_CHUNK_ROWS
+    chunk = ChunkSize(chunk_rows)
     if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.COMPLETE).exists():
         raise ValueError("A complete import is undone, not discarded: its responses have been counted.")
     left = Response.all_objects.filter(import_batch=batch).count()
@@ -1869,13 +1906,14 @@ def discard_import(batch, *, chunk_rows=None, progress=ignore_progress, then=Non
     deleted = 0
     progress(total - left, total, "Deleting the responses it wrote")
     while True:
-        with transaction.atomic():
-            chunk = list(Response.all_objects.filter(import_batch=batch).values_list("pk", flat=True)[:chunk_rows])
-            if not chunk:
+        rows = chunk.rows
+        with chunk.timing(rows), transaction.atomic():
+            pks = list(Response.all_objects.filter(import_batch=batch).values_list("pk", flat=True)[:rows])
+            if not pks:
                 break
-            Response.all_objects.filter(pk__in=chunk).delete()
-            deleted += len(chunk)
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") - len(chunk))
+            Response.all_objects.filter(pk__in=pks).delete()
+            deleted += len(pks)
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") - len(pks))
         done = total - left + deleted
         progress(done, total, f"{done:,} of {total:,} responses deleted: none of them was ever counted")
     with transaction.atomic():
@@ -1906,7 +1944,7 @@ def _create(questionnaire, batch, rows, user):
             import_batch=batch,
             import_key=row.key,
         ))
-    Response.objects.bulk_create(responses)
+    insert_responses(responses)
     insert_answers(
         ((response.pk, question_pk, value)
          for response, row in zip(responses, rows) for question_pk, value in row.answers.items()),

@@ -3,13 +3,20 @@
 With the database queue (the default) this is django-tasks-db's `db_worker`; with
 TASKS_BACKEND=rq it is django-rq's `rqworker`, with the job class django-tasks needs. Run as
 many as the machines can carry: each takes one piece of work at a time.
+
+It first lowers its own CPU priority to WORKER_NICENESS, so that on a machine shared with the
+web server the respondents' requests are served first; the processes it forks to do the work
+(RQ's work-horses) inherit it.
 """
+
+import os
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 RQ_JOB_CLASS = "django_tasks_rq.Job"
+WORKERS = {"django_tasks_db.DatabaseBackend", "django_tasks_rq.RQBackend"}
 
 
 def configured_backend():
@@ -18,6 +25,16 @@ def configured_backend():
 
 def configured_queues():
     return list(settings.TASKS["default"].get("QUEUES") or ["default"])
+
+
+def yield_cpu(niceness):
+    """Raise this process's niceness to `niceness`, never lower it (nobody but root may, and a
+    worker started nicer than the setting, by systemd's Nice= say, stays so). Returns the
+    niceness it runs at now."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > current:
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 class Command(BaseCommand):
@@ -50,6 +67,17 @@ class Command(BaseCommand):
                 f"There is no queue called {', '.join(unknown)}: the queues are {', '.join(configured_queues())}."
             )
         backend = configured_backend()
+        if backend not in WORKERS:
+            raise CommandError(
+                f"The task backend {backend} runs each piece of work as it is queued, so there is no queue for a "
+                "worker. Set TASKS_BACKEND=database (the default) or TASKS_BACKEND=rq to queue work for workers."
+            )
+        niceness = yield_cpu(settings.WORKER_NICENESS)
+        if verbosity >= 1:
+            self.stdout.write(
+                f"Doing background work at niceness {niceness} (WORKER_NICENESS {settings.WORKER_NICENESS})."
+            )
+            self.stdout.flush()
         if backend == "django_tasks_db.DatabaseBackend":
             call_command(
                 "db_worker",
@@ -76,9 +104,4 @@ class Command(BaseCommand):
                 verbosity=verbosity,
                 stdout=self.stdout,
                 stderr=self.stderr,
-            )
-        else:
-            raise CommandError(
-                f"The task backend {backend} runs each piece of work as it is queued, so there is no queue for a "
-                "worker. Set TASKS_BACKEND=database (the default) or TASKS_BACKEND=rq to queue work for workers."
             )
