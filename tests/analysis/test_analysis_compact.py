@@ -2,9 +2,11 @@
 frame as reading the answers, for every kind and oddity, and never a stale copy."""
 
 import datetime
+import io
 
 import pandas as pd
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from haveyoursay.analysis import dataset as dataset_module
@@ -211,3 +213,16 @@ def test_too_few_copies_read_the_answers_and_fill_the_copies_in(questionnaire, o
 
 def test_the_copies_hold_the_kinds_analysis_reads_as_closed():
     assert set(compact.CLOSED_KINDS) == set(CLOSED_KINDS)
+
+
+def test_the_command_fills_in_the_copies_of_the_consultations_named(questionnaire, oddities):
+    other = build(title="Leicestershire Communities Approach 2022-2026")
+    elsewhere = respond(other, {"vision": choice("neither")})
+    out = io.StringIO()
+    call_command("fill_compact_answers", questionnaire.consultation.slug, stdout=out)
+    assert f"{len(oddities)} responses' answers copied" in out.getvalue()
+    assert CompactAnswers.objects.count() == len(oddities) and not CompactAnswers.objects.filter(response=elsewhere)
+    call_command("fill_compact_answers", stdout=out)
+    assert CompactAnswers.objects.filter(response=elsewhere).exists()
+    with pytest.raises(CommandError, match="No consultation has the address “nowhere”"):
+        call_command("fill_compact_answers", "nowhere")
