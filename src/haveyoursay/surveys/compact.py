@@ -8,9 +8,9 @@ minute of the server's CPU however it is done. So each sent response also gets o
 and a small dictionary of texts (docs/decisions/0026-compact-answers.md).
 
 - **The key of an answer** is its stored JSON text (PostgreSQL: `value::text`, as the other
-  readings group it) without the free text of an "Other, please specify" (`other`), which
-  analysis never reads and which retention and erasure may remove from the answer later: the
-  dictionary never holds anyone's words. An answer whose key is over `MAX_TEXT_BYTES` gets no
+  readings group it) without the free text of an "Other, please specify" (`other`, when it
+  says something), which analysis never reads and which retention and erasure may remove
+  from the answer later: the dictionary never holds anyone's words. An answer whose key is over `MAX_TEXT_BYTES` gets no
   code (the index of the dictionary can't hold it), and its response no compact row.
 - **A cache, never the truth.** A row is read only while `written_for` equals the response's
   `updated_at`, which sending, correcting, marking, erasing and importing all move on; any
@@ -51,11 +51,12 @@ PAIR = np.dtype(">i4")  # one number of a (question id, code) pair as read
 
 
 def _key_sql():
-    """SQL for an answer's key (of `a.value`): its stored text without an object's "other"."""
+    """SQL for an answer's key (of `a.value`): its stored text, without an "other" that says
+    something (one that is "" stays: taking it out costs more than keeping it)."""
     if connection.vendor == "postgresql":
-        return "CASE WHEN jsonb_typeof(a.value) = 'object' THEN (a.value - 'other')::text ELSE a.value::text END"
+        return "CASE WHEN a.value ->> 'other' <> '' THEN (a.value - 'other')::text ELSE a.value::text END"
     # The column holds valid JSON (Django's check constraint); json_remove writes it minified.
-    return "CASE WHEN json_type(a.value) = 'object' THEN json_remove(a.value, '$.other') ELSE a.value END"
+    return "CASE WHEN json_extract(a.value, '$.other') <> '' THEN json_remove(a.value, '$.other') ELSE a.value END"
 
 
 def _bytes_sql(expression):
@@ -78,6 +79,20 @@ def _keys_sql(responses_sql):
     )
 
 
+def _new_texts_sql(keys):
+    """INSERT of the keys of `keys` (a query or a CTE's name) not yet in the dictionary, numbered
+    in the order respondents first gave them: the order the other readings add a value that is
+    not one of a question's options to its categories."""
+    texts = _table(AnswerText)
+    return (
+        f"INSERT INTO {texts} (question_id, text) SELECT k.question_id, k.text FROM {keys} k "
+        f"WHERE {_bytes_sql('k.text')} <= %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {texts} t WHERE t.question_id = k.question_id AND t.text = k.text) "
+        "GROUP BY k.question_id, k.text ORDER BY min(k.response_id) "
+        "ON CONFLICT (question_id, text) DO NOTHING"
+    )
+
+
 def write_compact_answers(responses):
     """Write (or write again) the compact row of each sent response of the Response queryset
     `responses`, as its answers are now. Returns how many rows were written."""
@@ -87,32 +102,35 @@ def write_compact_answers(responses):
     responses_sql, params = sent.query.sql_with_params()
     keys = _keys_sql(responses_sql)
     texts = _table(AnswerText)
-    new_texts = (
-        f"INSERT INTO {texts} (question_id, text) SELECT k.question_id, k.text FROM ({keys}) k "
-        f"WHERE {_bytes_sql('k.text')} <= %s "
-        f"AND NOT EXISTS (SELECT 1 FROM {texts} t WHERE t.question_id = k.question_id AND t.text = k.text) "
-        # Numbered in the order respondents first gave them, the order the other readings find them in.
-        "GROUP BY k.question_id, k.text ORDER BY min(k.response_id) "
-        "ON CONFLICT (question_id, text) DO NOTHING"
-    )
+    upsert = "ON CONFLICT (response_id) DO UPDATE SET written_for = excluded.written_for, codes = excluded.codes"
+    having = "HAVING count(k.question_id) = count(t.id)"  # a key too long for a code: no row
     if connection.vendor == "postgresql":
-        codes = (
-            "coalesce(string_agg(int4send(k.question_id::int4) || int4send(t.id::int4), ''::bytea), ''::bytea)"
+        # One statement, so each answer's key is made once: the keys, those new to the dictionary
+        # added (which the statement sees only as the INSERT returns them), then the rows.
+        statement = (
+            f"WITH k AS MATERIALIZED ({keys}), added AS ({_new_texts_sql('k')} RETURNING id, question_id, text), "
+            f"t AS (SELECT t.id, t.question_id, t.text FROM {texts} t "
+            "WHERE t.question_id IN (SELECT DISTINCT k.question_id FROM k) UNION ALL SELECT * FROM added) "
+            f"INSERT INTO {_table(CompactAnswers)} (response_id, written_for, codes) "
+            "SELECT r.id, r.updated_at, coalesce(string_agg(int4send(k.question_id::int4) || int4send(t.id::int4), "
+            f"''::bytea), ''::bytea) FROM ({responses_sql}) r LEFT JOIN k ON k.response_id = r.id "
+            f"LEFT JOIN t ON t.question_id = k.question_id AND t.text = k.text GROUP BY r.id, r.updated_at {having} "
+            f"{upsert}"
         )
-    else:
-        codes = "CAST(coalesce(group_concat(printf('%%08x%%08x', k.question_id, t.id), ''), '') AS BLOB)"
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*params, MAX_TEXT_BYTES, *params])
+            return cursor.rowcount
+    codes = "CAST(coalesce(group_concat(printf('%%08x%%08x', k.question_id, t.id), ''), '') AS BLOB)"
     rows = (
         f"INSERT INTO {_table(CompactAnswers)} (response_id, written_for, codes) "
         f"SELECT r.id, r.updated_at, {codes} FROM ({responses_sql}) r "
         f"LEFT JOIN ({keys}) k ON k.response_id = r.id "
         f"LEFT JOIN {texts} t ON t.question_id = k.question_id AND t.text = k.text "
-        # WHERE true: SQLite would otherwise read ON CONFLICT as part of the join.
-        "WHERE 1 = 1 GROUP BY r.id, r.updated_at "
-        "HAVING count(k.question_id) = count(t.id) "  # a key too long for a code: no row
-        "ON CONFLICT (response_id) DO UPDATE SET written_for = excluded.written_for, codes = excluded.codes"
+        # WHERE: SQLite would otherwise read ON CONFLICT as part of the join.
+        f"WHERE 1 = 1 GROUP BY r.id, r.updated_at {having} {upsert}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(new_texts, [*params, MAX_TEXT_BYTES])
+        cursor.execute(_new_texts_sql(f"({keys})"), [*params, MAX_TEXT_BYTES])
         cursor.execute(rows, [*params, *params])
         return cursor.rowcount
 
@@ -146,6 +164,9 @@ def fill_compact_answers(questionnaire_id, *, chunk=FILL_CHUNK):
         if not ids:
             return written
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # compiling these statements took longer than running them
+                    cursor.execute("SELECT set_config('jit', 'off', true)")
             written += write_compact_answers(missing.filter(pk__gte=ids[0], pk__lte=ids[-1]))
         last = ids[-1]
 
