@@ -672,7 +672,12 @@ def _decode(spec, answers, index, positions=None):
         positions, keep = _positions(index, ids)
     else:
         keep = np.ones(len(ids), dtype=bool)
-    distinct, row_of_distinct = np.unique(codes[keep], return_inverse=True)
+    # The distinct answers given, in the order of `values`: what np.unique finds, counted rather
+    # than sorted (the codes are indexes into `values`), which is many times quicker for a million.
+    codes = codes[keep]
+    given = np.bincount(codes, minlength=len(answers.values)) > 0
+    distinct = np.flatnonzero(given)
+    row_of_distinct = (np.cumsum(given) - 1)[codes]
     values = [answers.values[i] for i in distinct]
     kind = spec.kind
     if kind in CHOICE_KINDS or kind == "location":

@@ -31,6 +31,7 @@ Only PostgreSQL and SQLite are written; on any other database nothing is, and ev
 read from its answers.
 """
 
+import json
 import logging
 
 import numpy as np
@@ -224,11 +225,28 @@ def _bigints(packed):
 
 
 def answer_texts(question_ids):
-    """{question id: (codes in ascending order as int64, their texts)} of the questions."""
+    """{question id: (codes in ascending order as int64, their texts)} of the questions: one row
+    a question, its codes and texts each in one value (JSON text holds no U+001F)."""
+    question_ids = [int(question_id) for question_id in question_ids]
+    if not question_ids:
+        return {}
+    texts = _table(AnswerText)
+    if connection.vendor == "postgresql":
+        query = (
+            "SELECT question_id, string_agg(id::text, ',' ORDER BY id), string_agg(text, chr(31) ORDER BY id) "
+            f"FROM {texts} WHERE question_id = ANY(%s) GROUP BY question_id"
+        )
+        params = [question_ids]
+    else:
+        query = (
+            "SELECT question_id, group_concat(id), group_concat(text, char(31)) FROM "
+            f"(SELECT question_id, id, text FROM {texts} WHERE question_id IN (SELECT value FROM json_each(%s)) "
+            "ORDER BY question_id, id) GROUP BY question_id"
+        )
+        params = [json.dumps(question_ids)]
     found = {}
-    rows = AnswerText.objects.filter(question_id__in=question_ids).order_by("question_id", "pk")
-    for question_id, code, text in rows.values_list("question_id", "pk", "text").iterator(chunk_size=10_000):
-        codes, texts = found.setdefault(question_id, ([], []))
-        codes.append(code)
-        texts.append(text)
-    return {question_id: (np.asarray(codes, dtype=np.int64), texts) for question_id, (codes, texts) in found.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for question_id, codes, joined in cursor.fetchall():
+            found[question_id] = (np.fromstring(codes, sep=",", dtype=np.int64), joined.split("\x1f"))
+    return found
