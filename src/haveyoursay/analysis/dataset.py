@@ -568,9 +568,10 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
     if not specs or not n:
         return None
     known = index.to_numpy()
-    question_ids = np.asarray(sorted(spec.id for spec in specs), dtype=np.int64)
-    column_of = {spec.id: int(np.searchsorted(question_ids, spec.id)) for spec in specs}
-    matrix = np.zeros((n, len(specs)), dtype=np.int32)
+    column_of = {spec.id: j for j, spec in enumerate(specs)}
+    column_by_id = _dense_lookup(np.asarray(list(column_of), dtype=np.int64))
+    # Column by column in memory (Fortran order): each question's codes are then read in one run.
+    matrix = np.zeros((n, len(specs)), dtype=np.int32, order="F")
     covered = np.zeros(n, dtype=bool)
     counted, params = _counted_sql(questionnaire_id, until, "id", "updated_at")
     for ids, lengths, pairs in read_compact_answers(counted, params):
@@ -579,9 +580,8 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
         present[present] = known[positions[present]] == ids[present]
         covered[positions[present]] = True
         rows = np.repeat(positions, lengths)
-        columns = np.searchsorted(question_ids, pairs[:, 0])
-        keep = np.repeat(present, lengths) & (columns < len(question_ids))
-        keep[keep] = question_ids[columns[keep]] == pairs[keep, 0]  # a question no longer closed: left out
+        columns = column_by_id(pairs[:, 0])  # -1: a question not read as closed (now), left out
+        keep = np.repeat(present, lengths) & (columns >= 0)
         matrix[rows[keep], columns[keep]] = pairs[keep, 1]
         del rows, columns, keep, pairs
     missing = known[~covered]
@@ -590,19 +590,15 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
     if len(missing) > min(FALLBACK_MOST, n // 2):
         return None
     rest = _grouped(*_answers_of_responses(specs, missing)) if len(missing) else _Answers([], {})
-    texts = answer_texts(list(question_ids))
+    texts = answer_texts(list(column_of))
     decoded = {}
     for spec in specs:
         codes, dictionary = texts.get(spec.id, (np.zeros(0, dtype=np.int64), []))
         column = matrix[:, column_of[spec.id]]
         given = np.flatnonzero(column)
-        local = np.searchsorted(codes, column[given])
-        if len(codes):
-            found = local < len(codes)
-            found[found] = codes[local[found]] == column[given[found]]
-            given, local = given[found], local[found]  # (a code not in the dictionary can't be: it only grows)
-        else:
-            given, local = given[:0], local[:0]
+        local = _dense_lookup(codes)(column[given])
+        found = local >= 0  # (a code not in the dictionary can't be: it is only added to)
+        given, local = given[found], local[found]
         values = _parsed(dictionary)
         rest_ids, rest_codes = rest.of(spec)
         if len(rest_ids):
@@ -613,6 +609,26 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
             values = values + [rest.values[i] for i in used]
         decoded[spec.id] = _decode(spec, _Answers(values, {spec.id: (known[given], local)}), index, positions=given)
     return decoded, int(covered.sum())
+
+
+def _dense_lookup(keys):
+    """A function from an array of integers to the position of each in `keys` (distinct
+    integers), -1 for one not there: a gather from an array spanning the keys, which for
+    millions of look-ups is several times quicker than a search."""
+    if not len(keys):
+        return lambda values: np.full(len(values), -1, dtype=np.int64)
+    low = int(keys.min())
+    table = np.full(int(keys.max()) - low + 1, -1, dtype=np.int64)
+    table[keys - low] = np.arange(len(keys))
+
+    def look_up(values):
+        offsets = values.astype(np.int64) - low
+        inside = (offsets >= 0) & (offsets < len(table))
+        found = np.full(len(values), -1, dtype=np.int64)
+        found[inside] = table[offsets[inside]]
+        return found
+
+    return look_up
 
 
 def _answers_of_responses(specs, response_ids):
