@@ -315,7 +315,7 @@ def step_build(respondents, questions=None):
         with connection.cursor() as cursor:
             for model in (Response, Answer):
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    compact = fill_compact(questionnaire, connection)
+    compact = None if os.environ.get("BENCH_WITHOUT_COMPACT_COPIES") else fill_compact(questionnaire, connection)
     closed_questions = sum(
         1 for q in questions if q.kind not in ("long_text", "short_text") and not q.condition and not q.page.condition
     )
@@ -550,8 +550,13 @@ def main(argv=None):
     parser.add_argument("--questionnaire", type=int, metavar="ID",
                         help="with --database-url: measure this questionnaire, built by an earlier run, "
                              "instead of building one")  # fmt: skip
+    parser.add_argument("--without-compact-copies", action="store_true",
+                        help="build without the compact copies of the closed answers, so the answers are read, "
+                             "as on an install whose copies are not yet filled in")  # fmt: skip
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.without_compact_copies:
+        os.environ["BENCH_WITHOUT_COMPACT_COPIES"] = "1"
     if args.step:
         name, *rest = args.step
         if name == "build":
@@ -596,7 +601,10 @@ def main(argv=None):
                   f"answered by each, {built['answers']:,} answer rows, database "
                   f"{built['database_bytes'] / 2**20:,.0f} MB, in {built['seconds']:.1f} s (not measured); "
                   f"questionnaire {built['questionnaire']}")  # fmt: skip
-            print(compact_line(built["compact"]), flush=True)
+            if built["compact"] is not None:
+                print(compact_line(built["compact"]), flush=True)
+            else:
+                print("no compact copies written: the answers are read, as before they are filled in", flush=True)
         totals = []
         for run in range(1, args.runs + 1):
             log(f"run {run} ...")

@@ -27,7 +27,13 @@ A question a respondent was never shown has no Answer row, so it reads as not an
 never an error. Free-text, date and postcode questions are not loaded; `open_answer_counts`
 says how many respondents gave each one an answer.
 
-Speed: on SQLite one query reads all the answers, grouped by question, each question's
+Speed: the closed answers of a counted response are read from its compact copy
+(`surveys/compact.py`: one row a response holding a code for each closed answer, a code
+standing for one distinct answer to one question) when it has one written for the response as
+it is now; those without are read from their answers, just those ("Reading the compact
+copies" below; docs/decisions/0026). When many have none (more than half, or 100,000: an install whose
+copies are not yet filled in) every answer is read as follows, and the copies are filled in in
+the background. On SQLite one query reads all the answers, grouped by question, each question's
 response ids and stored JSON texts concatenated into single strings; on PostgreSQL the
 database groups the answers by question and stored value (a grid's by statement and
 option), on two connections sharing one snapshot, and they are read one question at a
