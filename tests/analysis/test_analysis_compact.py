@@ -183,7 +183,8 @@ def test_a_question_added_after_the_copies_were_written(questionnaire, oddities)
 
 
 def test_until_leaves_out_later_responses(questionnaire):
-    early = respond(questionnaire, {"vision": choice("tend_to_agree")}, submitted_at=timezone.now() - datetime.timedelta(days=3))
+    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+    early = respond(questionnaire, {"vision": choice("tend_to_agree")}, submitted_at=three_days_ago)
     later = respond(questionnaire, {"vision": choice("neither")})
     fill_compact_answers(questionnaire.pk)
     dataset = assert_same_as_the_answers(questionnaire, until=timezone.now() - datetime.timedelta(days=1))

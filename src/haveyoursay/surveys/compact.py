@@ -190,7 +190,8 @@ def read_compact_answers(counted_sql, params):
     joined = f"FROM ({counted_sql}) r JOIN {compact} c ON c.response_id = r.id AND c.written_for = r.updated_at"
     if connection.vendor == "postgresql":
         query = (
-            "SELECT array_send(array_agg(c.response_id::bigint)), array_send(array_agg((length(c.codes) / 8)::bigint)), "
+            "SELECT array_send(array_agg(c.response_id::bigint)), "
+            "array_send(array_agg((length(c.codes) / 8)::bigint)), "
             f"string_agg(c.codes, ''::bytea) {joined} GROUP BY c.response_id / {BLOCK}"
         )
     else:

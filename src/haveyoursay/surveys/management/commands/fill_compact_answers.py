@@ -23,8 +23,10 @@ class Command(BaseCommand):
     help = "Write the missing or stale compact copies of sent responses' closed answers, for faster analysis."
 
     def add_arguments(self, parser):
-        parser.add_argument("consultations", nargs="*", metavar="consultation",
-                            help="a consultation's slug, as in its web address (all consultations if none given)")  # fmt: skip
+        parser.add_argument(
+            "consultations", nargs="*", metavar="consultation",
+            help="a consultation's slug, as in its web address (all consultations if none given)",
+        )  # fmt: skip
 
     def handle(self, *args, consultations, verbosity, **options):
         questionnaires = Questionnaire.objects.select_related("consultation").order_by("pk")
@@ -32,7 +34,9 @@ class Command(BaseCommand):
             found = set(Consultation.private_objects.filter(slug__in=consultations).values_list("slug", flat=True))
             unknown = [slug for slug in consultations if slug not in found]
             if unknown:
-                raise CommandError(f"No consultation has the address “{unknown[0]}”: check the slug in its web address.")
+                raise CommandError(
+                    f"No consultation has the address “{unknown[0]}”: check the slug in its web address."
+                )
             questionnaires = questionnaires.filter(consultation__slug__in=consultations)
         for questionnaire in questionnaires:
             started = time.perf_counter()
