@@ -26,3 +26,35 @@ def test_an_import_writes_its_copies_when_its_batch_completes_and_not_before(que
     assert dataset.frame["vision"].value_counts().to_dict() == load_dataset(
         questionnaire, in_database=False
     ).frame["vision"].value_counts().to_dict()
+
+
+def test_every_change_to_whether_or_what_a_response_counts_moves_its_updated_at(questionnaire, make_user):
+    """A compact copy is read only while written for the response's `updated_at`, so each of
+    these must move it (so does correcting, tested with the copies' reading)."""
+    from haveyoursay.surveys.submission import submit
+
+    vision = questionnaire.ordered_questions().get(code="vision")
+    response = Response.objects.create(questionnaire=questionnaire)
+    response.answers.create(question=vision, value={"choice": vision.options.first().value, "other": ""})
+    original = Response.objects.create(questionnaire=questionnaire, state="submitted")
+    user = make_user("olu")
+    seen = []
+
+    def stamp():
+        seen.append(Response.all_objects.get(pk=response.pk).updated_at)
+
+    stamp()
+    submit(response)
+    stamp()
+    response.mark_withdrawn(user, "Asked us to")
+    stamp()
+    response.unmark()
+    stamp()
+    response.mark_duplicate(original, user)
+    stamp()
+    response.unmark()
+    response.erase(user)
+    stamp()
+    assert len(set(seen)) == len(seen)
+    # And the copy written when it was sent is not read once it moved on.
+    assert CompactAnswers.objects.get(response=response).written_for == seen[1] != seen[-1]
