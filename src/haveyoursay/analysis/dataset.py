@@ -128,7 +128,7 @@ def load_dataset(questionnaire, *, until=None, in_database=True):
             index = pd.Index(ids, name="response")
             compact = _decoded_from_compact_rows(specs, questionnaire.pk, until, index)
             if compact is None:
-                decoded = _decoded_in_postgresql(specs, index, second)
+                decoded = _decoded_in_postgresql(specs, index, second())
             else:
                 decoded, compact_rows = compact
     else:
@@ -351,8 +351,9 @@ def _ids(packed):
 @contextmanager
 def _reading_in_postgresql():
     """A transaction on Django's connection with `_SETTINGS`, in which the responses and
-    their answers are read; yields a second connection seeing the same snapshot, or None
-    inside a caller's transaction."""
+    their answers are read; yields a function that opens (once, when first called: reading
+    the compact copies needs none) a second connection seeing the same snapshot, and returns
+    it, or None inside a caller's transaction."""
     own = not connection.in_atomic_block
     with transaction.atomic(using=connection.alias):
         snapshot = None
@@ -362,12 +363,18 @@ def _reading_in_postgresql():
                 cursor.execute("SELECT pg_export_snapshot()")
                 snapshot = cursor.fetchone()[0]
         before = _set_locally(connection.cursor, **_SETTINGS)
-        second = _second_connection(snapshot) if snapshot else None
+        opened = []
+
+        def second():
+            if snapshot and not opened:
+                opened.append(_second_connection(snapshot))
+            return opened[0] if opened else None
+
         try:
             yield second
         finally:
-            if second is not None:
-                second.close()
+            if opened and opened[0] is not None:
+                opened[0].close()
         _set_locally(connection.cursor, **before)  # for the rest of a transaction the caller may be in
 
 
