@@ -315,14 +315,44 @@ def step_build(respondents, questions=None):
         with connection.cursor() as cursor:
             for model in (Response, Answer):
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    compact = None if os.environ.get("BENCH_WITHOUT_COMPACT_COPIES") else fill_compact(questionnaire, connection)
     closed_questions = sum(
         1 for q in questions if q.kind not in ("long_text", "short_text") and not q.condition and not q.page.condition
     )
     return {
         "seconds": time.perf_counter() - started, "answers": total, "respondents": respondents,
         "closed_questions": closed_questions, "questionnaire": questionnaire.pk,
-        "database_bytes": database_bytes(connection),
+        "database_bytes": database_bytes(connection), "compact": compact,
     }
+
+
+def fill_compact(questionnaire, connection):
+    """The compact copies of the responses' closed answers, as the fill-in job writes them after
+    a load (`surveys/compact.py`), then fresh statistics for the planner: {"seconds", "rows",
+    "cpu", "server_cpu"}."""
+    from haveyoursay.surveys.compact import fill_compact_answers
+    from haveyoursay.surveys.models import AnswerText, CompactAnswers
+
+    server_started = server_cpu_seconds(connection)
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    rows = fill_compact_answers(questionnaire.pk)
+    seconds = time.perf_counter() - started
+    server_now = server_cpu_seconds(connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (AnswerText, CompactAnswers):
+                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return {
+        "seconds": seconds, "rows": rows, "cpu": time.process_time() - cpu_started,
+        "server_cpu": None if server_started is None or server_now is None else server_now - server_started,
+    }
+
+
+def compact_line(compact):
+    server = "" if compact.get("server_cpu") is None else f", database server {compact['server_cpu']:.2f} s CPU"
+    return (f"compact copies filled in: {compact['rows']:,} responses in {compact['seconds']:.1f} s "
+            f"({compact['cpu']:.2f} s CPU{server}), part of the build")
 
 
 def database_bytes(connection):
@@ -405,6 +435,7 @@ def step_measure(questionnaire_id, in_database=True):
         "respondents": dataset.respondents, "questions": len(dataset.questions), "columns": dataset.frame.shape[1],
         "frame_mb": dataset.frame.memory_usage(deep=True).sum() / 2**20,
         "subgroup_tables": len(subgroup_tables), "marked": marked, "withheld": withheld,
+        "compact_rows": getattr(dataset, "compact_rows", 0),
     }
 
 
@@ -519,8 +550,13 @@ def main(argv=None):
     parser.add_argument("--questionnaire", type=int, metavar="ID",
                         help="with --database-url: measure this questionnaire, built by an earlier run, "
                              "instead of building one")  # fmt: skip
+    parser.add_argument("--without-compact-copies", action="store_true",
+                        help="build without the compact copies of the closed answers, so the answers are read, "
+                             "as on an install whose copies are not yet filled in")  # fmt: skip
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.without_compact_copies:
+        os.environ["BENCH_WITHOUT_COMPACT_COPIES"] = "1"
     if args.step:
         name, *rest = args.step
         if name == "build":
@@ -565,6 +601,10 @@ def main(argv=None):
                   f"answered by each, {built['answers']:,} answer rows, database "
                   f"{built['database_bytes'] / 2**20:,.0f} MB, in {built['seconds']:.1f} s (not measured); "
                   f"questionnaire {built['questionnaire']}")  # fmt: skip
+            if built["compact"] is not None:
+                print(compact_line(built["compact"]), flush=True)
+            else:
+                print("no compact copies written: the answers are read, as before they are filled in", flush=True)
         totals = []
         for run in range(1, args.runs + 1):
             log(f"run {run} ...")
@@ -579,7 +619,8 @@ def main(argv=None):
                 f"ten sub-group tables ({result['subgroup_tables']}) {t['subgroups']:.2f} s, "
                 f"published copy {t['suppress']:.2f} s; total {t['total']:.2f} s ({t['cpu']:.2f} s CPU); "
                 f"peak RSS {result['peak_rss_mb']:,.0f} MB ({result['baseline_rss_mb']:,.0f} MB before loading); "
-                f"load average {load_average:.2f} before the run"
+                f"load average {load_average:.2f} before the run; "
+                f"{result.get('compact_rows', 0):,} respondents read from compact copies"
             )
         print(f"dataset: {result['respondents']:,} respondents, {result['questions']} closed questions in "
               f"{result['columns']} columns, {result['frame_mb']:,.1f} MB; {result['marked']} cells marked significant, "

@@ -13,8 +13,9 @@ follow-up asked only of those who said yes, as routing does); the open answers a
 composed from the demo's phrase banks (`surveys/demo_responses.py`: what the council's
 documents say people raise, in many wordings, with the "Nothing to add" answers and the
 small organised campaign real consultations have), a share of respondents answering each.
-One response's answers follow another's, as they arrive. It returns what it wrote, so a test
-can check that the analysis counts the same.
+One response's answers follow another's, as they arrive. Then the compact copies of the
+closed answers are filled in, as the fill-in job does after a load (their time is part of the
+build's). It returns what it wrote, so a test can check that the analysis counts the same.
 
 Only PostgreSQL has COPY: on another database it raises RuntimeError saying so.
 """
@@ -113,15 +114,18 @@ def _reserve_ids(cursor, table, count):
     return first
 
 
-def copy_responses(questionnaire, respondents, *, reference_prefix="N", seed=SEED):
-    """Write `respondents` submitted responses to `questionnaire`, and their answers, with COPY.
+def copy_responses(questionnaire, respondents, *, reference_prefix="N", seed=SEED, fill_compact=True):
+    """Write `respondents` submitted responses to `questionnaire`, and their answers, with COPY;
+    then, with `fill_compact`, their compact copies (`surveys/compact.py`), as after any bulk load.
 
-    Returns {"seconds", "respondents", "answers", "per_question": {code: answer rows}}."""
+    Returns {"seconds" (all of it), "respondents", "answers", "per_question": {code: answer rows},
+    "compact_seconds" (filling in the copies, or None)}."""
     import numpy as np
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from haveyoursay.surveys.models import Answer, Response
+    from haveyoursay.surveys.compact import fill_compact_answers
+    from haveyoursay.surveys.models import Answer, AnswerText, CompactAnswers, Response
 
     if connection.vendor != "postgresql":
         raise RuntimeError(f"the scale benchmark writes with PostgreSQL's COPY; this database is {connection.vendor}")
@@ -201,7 +205,16 @@ def copy_responses(questionnaire, respondents, *, reference_prefix="N", seed=SEE
         # What autovacuum would do soon after a load this size: the planner's statistics.
         cursor.execute(f"ANALYZE {response_table}")
         cursor.execute(f"ANALYZE {answer_table}")
+    compact_seconds = None
+    if fill_compact:
+        # As after any bulk load: the fill-in job writes the compact copies analysis reads.
+        compact_started = time.perf_counter()
+        fill_compact_answers(questionnaire.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CompactAnswers._meta.db_table}")
+            cursor.execute(f"ANALYZE {AnswerText._meta.db_table}")
+        compact_seconds = time.perf_counter() - compact_started
     return {
         "seconds": time.perf_counter() - started, "respondents": respondents, "answers": answers,
-        "per_question": per_question,
+        "per_question": per_question, "compact_seconds": compact_seconds,
     }

@@ -27,7 +27,13 @@ A question a respondent was never shown has no Answer row, so it reads as not an
 never an error. Free-text, date and postcode questions are not loaded; `open_answer_counts`
 says how many respondents gave each one an answer.
 
-Speed: on SQLite one query reads all the answers, grouped by question, each question's
+Speed: the closed answers of a counted response are read from its compact copy
+(`surveys/compact.py`: one row a response holding a code for each closed answer, a code
+standing for one distinct answer to one question) when it has one written for the response as
+it is now; those without are read from their answers, just those ("Reading the compact
+copies" below; docs/decisions/0026). When many have none (more than half, or 100,000: an install whose
+copies are not yet filled in) every answer is read as follows, and the copies are filled in in
+the background. On SQLite one query reads all the answers, grouped by question, each question's
 response ids and stored JSON texts concatenated into single strings; on PostgreSQL the
 database groups the answers by question and stored value (a grid's by statement and
 option), on two connections sharing one snapshot, and they are read one question at a
@@ -92,6 +98,7 @@ class Dataset:
     asked: pd.DataFrame
     open_questions: list = field(default_factory=list)  # [QuestionSpec] of text, date, postcode questions
     open_answer_counts: dict = field(default_factory=dict)  # code -> respondents who answered it
+    compact_rows: int = 0  # respondents whose closed answers were read from their compact copy
 
     def __len__(self):
         return len(self.frame)
@@ -114,18 +121,27 @@ def load_dataset(questionnaire, *, until=None, in_database=True):
     """Every counted response to `questionnaire` (submitted by `until`, if given)."""
     in_database = in_database and connection.vendor in ("sqlite", "postgresql")
     specs, open_specs = question_specs(questionnaire)
+    compact_rows = 0
     if in_database and connection.vendor == "postgresql":
         with _reading_in_postgresql() as second:
             ids, channels, kinds = _responses_in_postgresql(questionnaire.pk, until)
             index = pd.Index(ids, name="response")
-            decoded = _decoded_in_postgresql(specs, index, second)
+            compact = _decoded_from_compact_rows(specs, questionnaire.pk, until, index)
+            if compact is None:
+                decoded = _decoded_in_postgresql(specs, index, second())
+            else:
+                decoded, compact_rows = compact
     else:
         read_responses = _responses_in_database if in_database else _responses_in_python
         ids, channels, kinds = read_responses(questionnaire.pk, until)
         index = pd.Index(ids, name="response")
-        read = _answers_in_database if in_database else _answers_in_python
-        answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
-        decoded = {spec.id: _decode(spec, answers, index) for spec in specs}
+        compact = _decoded_from_compact_rows(specs, questionnaire.pk, until, index) if in_database else None
+        if compact is not None:
+            decoded, compact_rows = compact
+        else:
+            read = _answers_in_database if in_database else _answers_in_python
+            answers = _grouped(*read(specs, questionnaire.pk, until)) if specs else _Answers([], {})
+            decoded = {spec.id: _decode(spec, answers, index) for spec in specs}
     frame = {
         "channel": pd.Categorical(channels, categories=Response.Channel.values),
         "respondent_kind": pd.Categorical(kinds, categories=Response.RespondentKind.values),
@@ -148,6 +164,7 @@ def load_dataset(questionnaire, *, until=None, in_database=True):
         asked=asked,
         open_questions=open_specs,
         open_answer_counts=_open_answer_counts(open_specs, questionnaire, until),
+        compact_rows=compact_rows,
     )
 
 
@@ -334,8 +351,9 @@ def _ids(packed):
 @contextmanager
 def _reading_in_postgresql():
     """A transaction on Django's connection with `_SETTINGS`, in which the responses and
-    their answers are read; yields a second connection seeing the same snapshot, or None
-    inside a caller's transaction."""
+    their answers are read; yields a function that opens (once, when first called: reading
+    the compact copies needs none) a second connection seeing the same snapshot, and returns
+    it, or None inside a caller's transaction."""
     own = not connection.in_atomic_block
     with transaction.atomic(using=connection.alias):
         snapshot = None
@@ -345,12 +363,18 @@ def _reading_in_postgresql():
                 cursor.execute("SELECT pg_export_snapshot()")
                 snapshot = cursor.fetchone()[0]
         before = _set_locally(connection.cursor, **_SETTINGS)
-        second = _second_connection(snapshot) if snapshot else None
+        opened = []
+
+        def second():
+            if snapshot and not opened:
+                opened.append(_second_connection(snapshot))
+            return opened[0] if opened else None
+
         try:
             yield second
         finally:
-            if second is not None:
-                second.close()
+            if opened and opened[0] is not None:
+                opened[0].close()
         _set_locally(connection.cursor, **before)  # for the rest of a transaction the caller may be in
 
 
@@ -480,6 +504,9 @@ def _decode_groups(spec, groups, index):
     for a whole answer, (statement, JSON text of the option, ids) for a grid."""
     if spec.kind == "grid":
         return _decode_grid_groups(spec, groups, index)
+    # In the order of the first respondent who gave each (not the hash's), as the other readings
+    # find them: a value that isn't an option (now) is added to the options in that order.
+    groups = sorted(groups, key=lambda group: group[2].min() if len(group[2]) else 0)
     texts = [text for _, text, _ in groups]
     ids = [group for _, _, group in groups]
     return _decode(spec, _question_answers(spec.id, texts, ids), index)
@@ -528,6 +555,121 @@ def _grouped(question_ids, response_ids, texts):
     return _Answers(_parsed(distinct), by_question)
 
 
+# -- Reading the compact copies -------------------------------------------------------------
+#
+# Each sent response has, beside its answers, a compact copy of its closed answers: a code for
+# each, the id of one distinct answer to its question (`surveys/compact.py`, docs/decisions/0026).
+# One query reads the copies that are current (written for the response's `updated_at` as it
+# is now) of the counted responses, as (question id, code) pairs, a block of responses at a
+# time; NumPy puts the codes in a matrix of respondents × questions, and each question's
+# codes are decoded with the distinct texts they stand for, through the same `_decode`, so
+# every rule is the one the answers are read with. A counted response without a current copy
+# (none written yet, or its answers changed since) is read from its answers, those alone.
+# When too many have none (an install whose copies are not yet written), the answers are
+# read as before, and the copies are filled in in the background.
+
+FALLBACK_MOST = 100_000  # counted responses without a current copy read from their answers beside the copies
+FILL_IN_FROM = 1_000  # counted responses without a current copy that have the copies filled in
+
+
+def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
+    """({question id: (columns, answered mask)}, respondents read from their copies), or None
+    when too few counted responses have a current copy to be worth it."""
+    from haveyoursay.surveys.compact import answer_texts, fill_compact_answers_task, read_compact_answers
+
+    n = len(index)
+    if not specs or not n:
+        return None
+    known = index.to_numpy()
+    column_of = {spec.id: j for j, spec in enumerate(specs)}
+    column_by_id = _dense_lookup(np.asarray(list(column_of), dtype=np.int64))
+    # Column by column in memory (Fortran order): each question's codes are then read in one run.
+    matrix = np.zeros((n, len(specs)), dtype=np.int32, order="F")
+    covered = np.zeros(n, dtype=bool)
+    counted, params = _counted_sql(questionnaire_id, until, "id", "updated_at")
+    for ids, lengths, pairs in read_compact_answers(counted, params):
+        positions = np.searchsorted(known, ids)
+        present = positions < n
+        present[present] = known[positions[present]] == ids[present]
+        covered[positions[present]] = True
+        rows = np.repeat(positions, lengths)
+        columns = column_by_id(pairs[:, 0])  # -1: a question not read as closed (now), left out
+        keep = np.repeat(present, lengths) & (columns >= 0)
+        matrix[rows[keep], columns[keep]] = pairs[keep, 1]
+        del rows, columns, keep, pairs
+    missing = known[~covered]
+    if len(missing) >= FILL_IN_FROM:
+        transaction.on_commit(partial(fill_compact_answers_task.enqueue, questionnaire_id))
+    if len(missing) > min(FALLBACK_MOST, n // 2):
+        return None
+    rest = _grouped(*_answers_of_responses(specs, missing)) if len(missing) else _Answers([], {})
+    texts = answer_texts(list(column_of))
+    decoded = {}
+    for spec in specs:
+        codes, dictionary = texts.get(spec.id, (np.zeros(0, dtype=np.int64), []))
+        column = matrix[:, column_of[spec.id]]
+        given = np.flatnonzero(column)
+        local = _dense_lookup(codes)(column[given])
+        found = local >= 0  # (a code not in the dictionary can't be: it is only added to)
+        given, local = given[found], local[found]
+        values = _parsed(dictionary)
+        rest_ids, rest_codes = rest.of(spec)
+        if len(rest_ids):
+            used, rest_codes = np.unique(rest_codes, return_inverse=True)
+            rest_positions = np.searchsorted(known, rest_ids)
+            given = np.concatenate([given, rest_positions])
+            local = np.concatenate([local, rest_codes + len(values)])
+            values = values + [rest.values[i] for i in used]
+        decoded[spec.id] = _decode(spec, _Answers(values, {spec.id: (known[given], local)}), index, positions=given)
+    return decoded, int(covered.sum())
+
+
+def _dense_lookup(keys):
+    """A function from an array of integers to the position of each in `keys` (distinct
+    integers), -1 for one not there: a gather from an array spanning the keys, which for
+    millions of look-ups is several times quicker than a search."""
+    if not len(keys):
+        return lambda values: np.full(len(values), -1, dtype=np.int64)
+    low = int(keys.min())
+    table = np.full(int(keys.max()) - low + 1, -1, dtype=np.int64)
+    table[keys - low] = np.arange(len(keys))
+
+    def look_up(values):
+        offsets = values.astype(np.int64) - low
+        inside = (offsets >= 0) & (offsets < len(table))
+        found = np.full(len(values), -1, dtype=np.int64)
+        found[inside] = table[offsets[inside]]
+        return found
+
+    return look_up
+
+
+def _answers_of_responses(specs, response_ids):
+    """(question ids, response ids, stored JSON texts) of the answers of these responses."""
+    answer = connection.ops.quote_name(Answer._meta.db_table)
+    if connection.vendor == "postgresql":
+        responses, questions = "a.response_id = ANY(%s)", "a.question_id = ANY(%s)"
+        params = [[int(i) for i in response_ids], [spec.id for spec in specs]]
+    else:
+        responses = "a.response_id IN (SELECT value FROM json_each(%s))"
+        questions = "+a.question_id IN (SELECT value FROM json_each(%s))"
+        params = [json.dumps([int(i) for i in response_ids]), json.dumps([spec.id for spec in specs])]
+    sql = (
+        f"SELECT {_concatenated('a.question_id', 'a.response_id')}, {_concatenated('a.value', texts=True)} "
+        f"FROM {answer} a WHERE {responses} AND {questions}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        question_ids, ids, texts = cursor.fetchone()
+    if not question_ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    return (
+        np.fromstring(question_ids, sep=",", dtype=np.int64),
+        np.fromstring(ids, sep=",", dtype=np.int64),
+        texts.split("\x1f"),
+    )
+
+
 # -- Turning answers into columns ------------------------------------------------------------
 
 
@@ -549,13 +691,22 @@ def _parsed(texts):
     return [value if isinstance(value, dict) else {} for value in values]
 
 
-def _decode(spec, answers, index):
+def _decode(spec, answers, index, positions=None):
     """({column: values aligned on index}, answered mask) for one question's answers: each
-    distinct answer decoded once, then copied to every respondent who gave it."""
+    distinct answer decoded once, then copied to every respondent who gave it. `positions`:
+    where each answer's respondent is in the index, if known (all of them there)."""
     n = len(index)
     ids, codes = answers.of(spec)
-    positions, keep = _positions(index, ids)
-    distinct, row_of_distinct = np.unique(codes[keep], return_inverse=True)
+    if positions is None:
+        positions, keep = _positions(index, ids)
+    else:
+        keep = np.ones(len(ids), dtype=bool)
+    # The distinct answers given, in the order of `values`: what np.unique finds, counted rather
+    # than sorted (the codes are indexes into `values`), which is many times quicker for a million.
+    codes = codes[keep]
+    given = np.bincount(codes, minlength=len(answers.values)) > 0
+    distinct = np.flatnonzero(given)
+    row_of_distinct = (np.cumsum(given) - 1)[codes]
     values = [answers.values[i] for i in distinct]
     kind = spec.kind
     if kind in CHOICE_KINDS or kind == "location":

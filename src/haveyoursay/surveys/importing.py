@@ -59,6 +59,7 @@ from haveyoursay.hub.models import max_upload_bytes
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.stored_files import open_stored
+from haveyoursay.surveys.compact import note_answers_changed
 from haveyoursay.surveys.models import ImportBatch, Response
 from haveyoursay.surveys.question_types import AnswerError, SingleChoice, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers, insert_responses
@@ -1882,6 +1883,7 @@ def _complete(batch, check, written, then):
                 "This import was discarded while its rows were being written, so nothing was imported."
             )
         batch.refresh_from_db()
+        note_answers_changed(Response.all_objects.filter(import_batch=batch))
         if then is not None:
             then(batch, check)
         batch.questionnaire.consultation.renew_public_counts()

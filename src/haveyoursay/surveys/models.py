@@ -572,6 +572,38 @@ class Answer(models.Model):
         return True
 
 
+class AnswerText(models.Model):
+    """One distinct closed answer to a question, as analysis reads it (the stored JSON text
+    without its free-text "other"), numbered once and for all: its id is the code a
+    response's `CompactAnswers` holds for it. Rows are only ever added
+    (docs/decisions/0026-compact-answers.md)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "text"], name="answer_text_once")]
+
+    def __str__(self):
+        return self.text
+
+
+class CompactAnswers(models.Model):
+    """A copy of a sent response's closed answers, as codes (`AnswerText`), for reading a
+    large consultation quickly (`surveys/compact.py`). A cache, never the truth: it is read
+    only while `written_for` is the response's `updated_at`, which every change to its
+    answers moves on; otherwise the response's answers are read."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    written_for = models.DateTimeField(help_text="The response's updated_at when this copy was made.")
+    # (question id, AnswerText id) of each closed answer it holds, as 4-byte big-endian integers;
+    # on SQLite as their hexadecimal digits (`surveys/compact.py` says why).
+    codes = models.BinaryField()
+
+    def __str__(self):
+        return f"Closed answers of response {self.response_id}"
+
+
 class EventNote(models.Model):
     """What was said at a group session or event: its own kind of submission, counted apart."""
 

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from haveyoursay.govuk_forms import GovukForm
 from haveyoursay.prepared import PreparedQuery
+from haveyoursay.surveys.compact import note_answers_changed
 from haveyoursay.surveys.models import Answer, Page, Questionnaire, Response, hash_secret
 from haveyoursay.surveys.question_types import AnswerError
 
@@ -408,6 +409,7 @@ def correct_answers(response, values):
     changed = [code for code in codes if before.get(code) != journey.answers.get(code)]
     if changed:
         Response.objects.filter(pk=response.pk).update(updated_at=now)
+        note_answers_changed(Response.all_objects.filter(pk=response.pk))
         response.questionnaire.consultation.renew_public_counts()
     return changed
 
@@ -448,6 +450,7 @@ def submit(response, **details):
     response.resume_code_expires_at = response.resume_link_expires_at = None
     # Only what sending sets: the caller's copy may be older than the row in other ways.
     response.save(update_fields=[*details, "state", "submitted_at", *RESUME_FIELDS, "updated_at"])
+    note_answers_changed(Response.all_objects.filter(pk=response.pk))
     if response.channel != Response.Channel.ONLINE:
         # Keyed in by staff, perhaps after the outcome was published; one sent online came
         # while the consultation was open, before any outcome is shown.
