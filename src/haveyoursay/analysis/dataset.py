@@ -31,7 +31,7 @@ Speed: the closed answers of a counted response are read from its compact copy
 (`surveys/compact.py`: one row a response holding a code for each closed answer, a code
 standing for one distinct answer to one question) when it has one written for the response as
 it is now; those without are read from their answers, just those ("Reading the compact
-copies" below; docs/decisions/0026). When many have none (more than half, or 100,000: an install whose
+copies" below; docs/decisions/0028). When many have none (more than half, or 100,000: an install whose
 copies are not yet filled in) every answer is read as follows, and the copies are filled in in
 the background. On SQLite one query reads all the answers, grouped by question, each question's
 response ids and stored JSON texts concatenated into single strings; on PostgreSQL the
@@ -558,7 +558,7 @@ def _grouped(question_ids, response_ids, texts):
 # -- Reading the compact copies -------------------------------------------------------------
 #
 # Each sent response has, beside its answers, a compact copy of its closed answers: a code for
-# each, the id of one distinct answer to its question (`surveys/compact.py`, docs/decisions/0026).
+# each, the id of one distinct answer to its question (`surveys/compact.py`, docs/decisions/0028).
 # One query reads the copies that are current (written for the response's `updated_at` as it
 # is now) of the counted responses, as (question id, code) pairs, a block of responses at a
 # time; NumPy puts the codes in a matrix of respondents × questions, and each question's

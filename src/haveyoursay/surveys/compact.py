@@ -5,7 +5,7 @@ respondents that is thirty million `Answer` rows, and grouping them in PostgreSQ
 minute of the server's CPU however it is done. So each sent response also gets one
 `CompactAnswers` row: the codes of its closed answers, where a code is the id of an
 `AnswerText`, one distinct closed answer to one question. Reading is then one row a response
-and a small dictionary of texts (docs/decisions/0026-compact-answers.md).
+and a small dictionary of texts (docs/decisions/0028-compact-answers.md).
 
 - **The key of an answer** is its stored JSON text (PostgreSQL: `value::text`, as the other
   readings group it) without the free text of an "Other, please specify" (`other`, when it

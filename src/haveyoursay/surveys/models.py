@@ -576,7 +576,7 @@ class AnswerText(models.Model):
     """One distinct closed answer to a question, as analysis reads it (the stored JSON text
     without its free-text "other"), numbered once and for all: its id is the code a
     response's `CompactAnswers` holds for it. Rows are only ever added
-    (docs/decisions/0026-compact-answers.md)."""
+    (docs/decisions/0028-compact-answers.md)."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     text = models.TextField()
