@@ -104,9 +104,9 @@ def open_questions(consultation):
 
 
 def comment_answers(question):
-    """The answers that say something, on counted responses."""
+    """The answers that say something, on counted responses (reached by a join, as the counts are)."""
     return (
-        Answer.objects.counted().filter(question=question)
+        Answer.objects.filter(on_counted_responses("response__"), question=question)
         .exclude(value__text="")
         .exclude(value__text=None)
     )
@@ -854,7 +854,7 @@ def compare_application(codeframe, ids, person, given):
     machine_ids = [pk for pk in ids if pk not in person_ids]
     now, proposed = {}, {}
     for theme_id, answer_id, by in ThemeAssignment.objects.filter(
-        theme__codeframe=codeframe, answer_id__in=Answer.objects.counted()
+        on_counted_responses("answer__response__"), theme__codeframe=codeframe
     ).values_list("theme_id", "answer_id", "assigned_by"):
         now.setdefault(answer_id, set()).add(theme_id)
         if by is not None or answer_id in person_ids:
