@@ -15,6 +15,7 @@ answers (campaigns, copy-paste) are found first and reported; every copy is stil
 counted. The engine is in `text/` (scikit-learn, offline); this module stores what it finds.
 """
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -75,6 +76,7 @@ AGREEMENT_SAMPLE_SIZE = 50
 QUOTES_PER_THEME = 3
 # Typical answers are looked for among this many more of a theme's surest, past those that say nothing or repeat.
 TYPICAL_LOOKAHEAD = 12
+QUOTED_RE = re.compile(r"“([^”]+)”")
 QUOTE_LENGTH = (25, 600)  # characters: shorter says too little, longer is not a quote
 CONSENTING = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
 Action = CodeframeEvent.Action
@@ -181,9 +183,9 @@ def themes_of_answers(codeframe, answer_ids):
 
 def typical_answers(codeframe, how_many=3):
     """{theme pk: its most typical answers}, a person's first, then those the machine is
-    surest of; one query for every theme. An answer that says nothing ("-", "Not really")
-    is evidence of no theme: it is shown only for the "nothing to add" theme, and the same
-    text is shown once."""
+    surest of that say what the theme says (`on_topic`), then its other surest; one query for
+    every theme. An answer that says nothing ("-", "Not really") is evidence of no theme: it
+    is shown only for the "nothing to add" theme, and the same text is shown once."""
     ranked = (
         ThemeAssignment.objects.filter(theme__codeframe=codeframe)
         .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
@@ -191,18 +193,42 @@ def typical_answers(codeframe, how_many=3):
         .select_related("answer", "theme")
         .order_by("theme_id", "rank")
     )
-    result, seen = {}, {}
+    candidates, seen, themes_by_pk = {}, {}, {}
     for assignment in ranked:
-        chosen = result.setdefault(assignment.theme_id, [])
         text = str(assignment.answer.value.get("text", ""))
         key = normalise_text(text)
-        if len(chosen) >= how_many or key in seen.setdefault(assignment.theme_id, set()):
+        if key in seen.setdefault(assignment.theme_id, set()):
             continue
         if not assignment.theme.nothing_to_add and is_non_answer(text):
             continue
         seen[assignment.theme_id].add(key)
-        chosen.append(assignment.answer)
-    return {theme_id: answers for theme_id, answers in result.items() if answers}
+        themes_by_pk[assignment.theme_id] = assignment.theme
+        candidates.setdefault(assignment.theme_id, []).append((assignment, key))
+    result = {}
+    for theme_id, found in candidates.items():
+        phrases = theme_phrases(themes_by_pk[theme_id])
+        # A stable sort: a person's first, then the machine's that say the theme's phrases, each in the order found.
+        found.sort(key=lambda item: (item[0].by_machine, item[0].by_machine and not on_topic(item[1], phrases)))
+        result[theme_id] = [assignment.answer for assignment, _ in found[:how_many]]
+    return result
+
+
+def theme_phrases(theme):
+    """What a theme's answers say in their own words: its name and the phrases its description
+    quotes ("People also wrote: “…”"), normalised as answers are for comparing."""
+    return [
+        phrase for phrase in (normalise_text(text) for text in [theme.label, *QUOTED_RE.findall(theme.description)])
+        if phrase
+    ]
+
+
+def on_topic(normalised_text, phrases):
+    """Whether an answer (normalised) says one of its theme's phrases. The machine's surest member
+    can be an answer that shares a few words with the theme and says something else ("We need
+    more respite beds" as typical of "Employers need to be more flexible"); with no phrase, as
+    for a theme a person named, every answer is taken to be on topic."""
+    padded = f" {normalised_text} "
+    return not phrases or any(f" {phrase} " in padded for phrase in phrases)
 
 
 # -- Suggesting -----------------------------------------------------------------------------------
