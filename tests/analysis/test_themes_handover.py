@@ -90,3 +90,21 @@ def test_the_themes_left_to_the_codeframe_keep_its_several_themes_per_answer_whe
     assert learnt.people_columns == [0]
     rest = next(coder for coder, columns in learnt.parts if columns == [1, 2, 3])
     assert not rest.form.one_code_per_answer
+
+
+def test_the_themes_left_to_the_codeframe_stay_weighted_as_rare_when_the_commonest_is_handed_over():
+    # Theme 0 has 200 answers (40 of them coded by a person), themes 1 to 3 have 30 each: rare
+    # beside theme 0, so weighted up; among themselves they would not be.
+    words = ["respite", "money", "school", "online"]
+    sizes = [200, 30, 30, 30]
+    texts, codes = [], np.zeros((sum(sizes), 4), dtype=np.int8)
+    for column, size in enumerate(sizes):
+        for n in range(size):
+            codes[len(texts), column] = 1
+            texts.append(f"{words[column]} answer {n}")
+
+    learnt = themes.learn_codeframe(texts, codes, list(range(40)), words, fit_text_space(texts))
+
+    assert learnt.people_columns == [0]
+    rest = next(coder for coder, columns in learnt.parts if columns == [1, 2, 3])
+    assert rest.form.rare_theme_weights

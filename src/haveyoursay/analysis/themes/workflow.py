@@ -781,7 +781,7 @@ def learn_codeframe(texts, codes, person_rows, labels, space):
     ]
     if not people_columns and not others:
         raise ThemeError("No answer has any theme yet: code some answers, or suggest themes first.")
-    several = not choose_form([texts[row] for row in training], codes[training]).one_code_per_answer
+    whole = choose_form([texts[row] for row in training], codes[training])
     parts = []
     try:
         for column in people_columns:
@@ -795,7 +795,7 @@ def learn_codeframe(texts, codes, person_rows, labels, space):
             part_texts, part_codes = [texts[row] for row in codeframe_rows], codes[np.ix_(codeframe_rows, others)]
             coder = train_coder(
                 part_texts, part_codes, [labels[c] for c in others], space=space,
-                form=codeframe_form(part_texts, part_codes, several),
+                form=codeframe_form(part_texts, part_codes, whole),
             )
             parts.append((coder, others))
     except CodingError as error:
@@ -803,19 +803,24 @@ def learn_codeframe(texts, codes, person_rows, labels, space):
     return LearntCodeframe(parts, people_columns, len(person_rows) if people_columns else 0)
 
 
-def codeframe_form(texts, codes, several):
+def codeframe_form(texts, codes, whole):
     """The form to learn the themes not handed over to people in: as `choose_form` finds it in
-    their answers, but with several themes per answer wherever the codeframe as a whole has them.
+    their answers, but with several themes per answer, and rare themes weighted up, wherever
+    the codeframe as a whole (`whole`, its form) has them.
 
     Handing a theme over takes its answers out of the rest's; when those were the only answers
     with two themes, the rest flipped to one theme per answer, whose probabilities compete and
     are far less sure, and back again once people had given two themes to answers of others.
     With bench/analyst_flow.py's comments and analyst, applied after every ten answers coded,
     the answers the machine was unsure of went 66 → 173 → 62 and 27 → 101 as themes were
-    handed over; with the codeframe's form kept, 66 → 66 and 30 → 61.
+    handed over. Handing over the largest theme likewise stopped the rest's rare themes being
+    weighted up (30 → 61 with several themes per answer kept). With both kept: 66 → 29 at the
+    first handover, 28 → 29 at the next, and within 26 to 31 from then on.
     """
     form = choose_form(texts, codes)
-    if not several or not form.one_code_per_answer:
+    if whole.rare_theme_weights:
+        form = replace(form, rare_theme_weights=True)
+    if whole.one_code_per_answer or not form.one_code_per_answer:
         return form
     return replace(form, one_code_per_answer=False, naive_bayes=False, shared_threshold=len(codes) < FEW_CODED)
 
