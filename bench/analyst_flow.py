@@ -64,6 +64,8 @@ SEED = "analyst-flow"
 QUESTION_CODE = "vision_why"
 # The analyst codes this many more answers, applies the codeframe and waits, three times over.
 CODING_STEPS = (20, 50, 100)
+# What the themes page writes before a theme's defining words; a run that finds none stops (`themes_table`).
+WORDS_SHOWN = "Words that set it apart:"
 POLL_MS = 250  # how often a waiting analyst's page is reloaded to see the job's state
 JOB_TIMEOUT_S = 600
 PAGE_TIMEOUT_MS = 120_000
@@ -234,17 +236,22 @@ class Analyst:
         return None
 
     def themes_table(self):
-        """[(label, answers, href, words)] as the themes page shows them (not the "Other or unclear" row)."""
+        """[(label, answers, href, words)] as the themes page shows them (not the "Other or unclear" row); words
+        are the ones that set the theme apart, comma-separated, lower case."""
         rows = []
         for row in self.page.get_by_role("table", name="Themes").locator("tbody tr").all():
             link = row.locator("th a")
             if not link.count():
                 continue
-            words = row.locator("td p", has_text="Words:")
+            words = row.locator("td p", has_text=WORDS_SHOWN)
             rows.append((
                 link.inner_text().strip(), int(row.locator("td[data-answers]").get_attribute("data-answers")),
-                link.get_attribute("href"), words.first.inner_text().lower() if words.count() else "",
+                link.get_attribute("href"),
+                words.first.inner_text().lower().removeprefix(WORDS_SHOWN.lower()).strip() if words.count() else "",
             ))  # fmt: skip
+        if rows and not any(row[3] for row in rows):
+            # The simulated analyst codes by these words: without them every answer would be "None of these".
+            raise BenchError(f"the themes page shows no theme's words after {WORDS_SHOWN!r}")
         return rows
 
     def figures(self):
@@ -457,7 +464,7 @@ def code_shown_answers(page, table):
         text = card.locator(".hys-prose").inner_text().lower()
         group = page.get_by_role("group", name=f"Themes of answer {number}")
         chosen = [label for label, _, _, words in table if words and any(
-            word.strip() and word.strip() in text for word in words.removeprefix("words:").split(",")
+            word.strip() and word.strip() in text for word in words.split(",")
         )][:2]  # fmt: skip
         for label in chosen:
             group.get_by_label(label, exact=True).check()

@@ -89,3 +89,15 @@ def test_a_phrase_sharing_half_its_words_with_a_better_one_is_left_out():
     phrases = shared_phrases(texts, ["gap", "river", "path", "sence", "valley"])
     assert phrases[0] == "gap between the river path"
     assert "gap between the path" not in phrases and "Sence valley path" in phrases
+
+
+def test_a_road_name_of_a_letter_and_a_number_is_written_as_one_word():
+    texts = [
+        "Crossing the A6 at rush hour is frightening.",
+        "We need a safe crossing on the A6 near the school",
+        "Crossing the A6 by bike is dangerous",
+        "The A6 crossing needs lights",
+    ]
+    name = name_theme(texts, ["a6", "crossing"])
+    assert "A6" in name and "A 6" not in name, name
+    assert all("A 6" not in phrase for phrase in shared_phrases(texts, ["a6", "crossing"]))

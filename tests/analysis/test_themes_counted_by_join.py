@@ -15,8 +15,9 @@ from tests.analysis.test_themes_workflow import analyst, question  # noqa: F401 
 
 pytestmark = pytest.mark.django_db
 
-# What a subquery listing every counted answer looks like in the SQL.
+# What a subquery listing every counted answer, or every counted response, looks like in the SQL.
 ANSWER_LIST = '"answer_id" IN (SELECT'
+RESPONSE_LIST = '"response_id" IN (SELECT'
 
 
 @pytest.fixture
@@ -64,17 +65,22 @@ def test_the_theme_counts_are_those_of_the_counted_answers(codeframe):
     assert sum(expected.values()) < ThemeAssignment.objects.filter(theme__codeframe=codeframe).count()
     assert themes.count_themed(codeframe) == 57
     assert themes.counted_codings(codeframe).count() == codeframe.codings.count() - 3
+    counted_comments = Answer.objects.counted().filter(question=codeframe.question).exclude(value__text="")
+    assert themes.count_comments(codeframe.question) == counted_comments.count() == 57
 
 
-def test_the_codeframe_and_theme_pages_never_list_every_counted_answer(
+def test_the_questions_codeframe_and_theme_pages_never_list_every_counted_answer(
     client, analyst, question, codeframe  # noqa: F811
 ):
     client.force_login(analyst)
     consultation = question.page.questionnaire.consultation
     theme = codeframe.themes.order_by("position").first()
-    base = f"/staff/consultations/{consultation.pk}/themes/why/"
-    for path in (base, f"{base}{theme.pk}/"):
+    base = f"/staff/consultations/{consultation.pk}/themes/"
+    for path in (base, f"{base}why/", f"{base}why/{theme.pk}/"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
-        listing = [query["sql"] for query in queries.captured_queries if ANSWER_LIST in query["sql"]]
+        listing = [
+            query["sql"] for query in queries.captured_queries
+            if ANSWER_LIST in query["sql"] or RESPONSE_LIST in query["sql"]
+        ]
         assert not listing, f"{path}: {listing}"

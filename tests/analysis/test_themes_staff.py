@@ -135,6 +135,25 @@ def test_typical_answers_are_a_persons_first_then_the_machines_surest(question, 
     assert all(len(answers) <= 3 for answers in typical.values())
 
 
+def test_typical_answers_are_those_that_say_the_themes_phrases_before_the_machines_surest_others(
+    question, codeframe, analyst  # noqa: F811
+):
+    comments = themes.load_comments(question)
+    on_topic = [c for c in comments if "respite" in c.text.lower()][:3]
+    off_topic = [c for c in comments if "respite" not in c.text.lower() and len(c.text) > 30][:3]
+    assert len(on_topic) == len(off_topic) == 3
+    theme = themes.add_theme(codeframe, analyst, "Respite", "People also wrote: “a break from caring”.")
+    # The machine is surest of answers that say something else; those that say "respite" come after.
+    for confidence, comment in zip((0.99, 0.98, 0.97, 0.8, 0.79, 0.78), off_topic + on_topic):
+        ThemeAssignment.objects.create(theme=theme, answer_id=comment.answer_id, confidence=confidence)
+    typical = themes.typical_answers(codeframe)
+    assert [answer.pk for answer in typical[theme.pk]] == [comment.answer_id for comment in on_topic]
+    # A person's code comes first, on topic or not.
+    themes.code_answers(codeframe, analyst, {off_topic[2].answer_id: [theme.pk]})
+    typical = themes.typical_answers(codeframe)
+    assert [answer.pk for answer in typical[theme.pk]] == [off_topic[2].answer_id] + [c.answer_id for c in on_topic[:2]]
+
+
 def test_a_themes_answers_are_shown_a_page_at_a_time(question, codeframe, analyst_client, monkeypatch):  # noqa: F811
     monkeypatch.setattr(theme_staff, "THEME_ANSWERS_PER_PAGE", 5)
     theme = max(codeframe.themes.all(), key=lambda t: t.assignments.count())

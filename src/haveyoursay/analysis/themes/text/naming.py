@@ -30,7 +30,8 @@ from haveyoursay.analysis.themes.text.suggest import LABEL_STOP_WORDS, NEGATIONS
 
 MIN_WORDS, MAX_WORDS = 2, 6
 CLAUSE_RE = re.compile(r"[.,;:!?()\[\]\n\r\"“”]+|\s[-–—]\s")
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
+# A word may hold digits: a road ("A6", "M1") or a time ("10am") is one word, never "A 6".
+WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 EDGE_WORDS = LABEL_STOP_WORDS | NEGATIONS | {"i", "im", "ive", "id", "youre"}
 MAX_ANSWERS_READ = 2000
 # Words that a phrase cut just before them leaves unfinished: what its verb acts on, the rest of
