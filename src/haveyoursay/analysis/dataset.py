@@ -255,8 +255,14 @@ def _answers_in_database(specs, questionnaire_id, until):
         f"FROM {answer} a WHERE a.response_id IN ({counted}) "
         f"AND {question} IN ({', '.join(['%s'] * len(specs))})"
     )
+    return _fetch_concatenated(sql, list(params) + [spec.id for spec in specs])
+
+
+def _fetch_concatenated(sql, params):
+    """(question ids, response ids, stored JSON texts) from `sql`'s one row of question ids,
+    response ids and texts, each concatenated by `_concatenated`."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params) + [spec.id for spec in specs])
+        cursor.execute(sql, params)
         question_ids, response_ids, texts = cursor.fetchone()
     if not question_ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
@@ -658,16 +664,7 @@ def _answers_of_responses(specs, response_ids):
         f"SELECT {_concatenated('a.question_id', 'a.response_id')}, {_concatenated('a.value', texts=True)} "
         f"FROM {answer} a WHERE {responses} AND {questions}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        question_ids, ids, texts = cursor.fetchone()
-    if not question_ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
-    return (
-        np.fromstring(question_ids, sep=",", dtype=np.int64),
-        np.fromstring(ids, sep=",", dtype=np.int64),
-        texts.split("\x1f"),
-    )
+    return _fetch_concatenated(sql, params)
 
 
 # -- Turning answers into columns ------------------------------------------------------------
