@@ -114,6 +114,32 @@ def live_server(request):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, no table of the test database is analysed behind the tests' backs.
+
+    A test's rows live in a transaction that is rolled back, so they are invisible to every
+    other session. Autovacuum counts the rows the earlier tests inserted and rolled back, and
+    at some moment analyses a table: from outside the running test's transaction, it finds the
+    table empty. From then on the planner believes each table has one row, and joins four of
+    them by scanning each in full for every row of the others: a query of the themes queue
+    over 700 answers then ran for more than ten minutes, in some runs and not others. With
+    autovacuum off for these tables the planner estimates their rows from their size on disk,
+    as it does for any table never analysed. (Production tables hold committed rows, which
+    autovacuum sees.)"""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
+                    " WHERE schemaname = current_schema()"
+                )
+                for (table,) in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+
+
 @pytest.fixture(autouse=True)
 def worker_keeps_the_test_runs_priority(settings):
     """A worker run inside the test process (`call_command("worker")`) would make the rest of the

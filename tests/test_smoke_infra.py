@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -43,3 +45,20 @@ def test_persona_clients_are_signed_in_as_their_persona(officer_client, viewer_c
     users = get_user_model().objects
     for client, username in [(officer_client, "officer"), (viewer_client, "viewer"), (outsider_client, "outsider")]:
         assert client.session["_auth_user_id"] == str(users.get(username=username).pk)
+
+
+def test_autovacuum_never_analyses_the_test_databases_tables_from_outside_a_test(db):
+    """Analysed from outside a test's transaction, a table holding only that test's rows looks
+    empty, and the planner then joins tables by scanning each in full for every row of the
+    others (`django_db_setup` in tests/conftest.py says more)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no autovacuum: only a PostgreSQL database analyses tables by itself")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
+            " AND NOT coalesce('autovacuum_enabled=false' = ANY(reloptions), false)"
+        )
+        analysed = [name for (name,) in cursor.fetchall()]
+    assert analysed == []
+    for table in ("surveys_answer", "surveys_response", "surveys_importbatch", "analysis_answercoding"):
+        assert table in connection.introspection.table_names()
