@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from haveyoursay.analysis.dataset import load_dataset
 from haveyoursay.surveys.building import add_page, add_question
-from haveyoursay.surveys.models import Answer, Questionnaire, Response
+from haveyoursay.surveys.models import Answer, ImportBatch, Questionnaire, Response
 from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +245,23 @@ def test_when_no_second_connection_can_be_opened_one_connection_reads_it_all(mon
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
     if connection.vendor == "postgresql":
         assert "a second could not be opened" in caplog.text
+
+
+def test_an_open_question_counts_only_the_answers_of_counted_responses(questionnaire, answered):
+    """Counted as every answer less those of responses not counted: each kind of response not
+    counted must come off, on either way of reading."""
+    respond(questionnaire, {"why": {"text": "Not sent yet."}}, state="in_progress")
+    respond(questionnaire, {"why": {"text": "Please take my answer out."}}).mark_withdrawn(None, "Asked by email")
+    undone = ImportBatch.objects.create(questionnaire=questionnaire, file_name="paper.csv", file_sha256="1" * 64)
+    respond(questionnaire, {"why": {"text": "Keyed in twice."}}, channel="import", import_batch=undone, import_key="R1")
+    undone.undo(None, "The wrong file")
+    writing = ImportBatch.objects.create(
+        questionnaire=questionnaire, file_name="june.csv", file_sha256="2" * 64, state=ImportBatch.State.IMPORTING
+    )
+    respond(questionnaire, {"why": {"text": "Still being imported."}}, channel="import", import_batch=writing,
+            import_key="R2")  # fmt: skip
+    complete = ImportBatch.objects.create(questionnaire=questionnaire, file_name="july.csv", file_sha256="3" * 64)
+    respond(questionnaire, {"why": {"text": "Imported and counted."}}, channel="import", import_batch=complete,
+            import_key="R3")  # fmt: skip
+    for in_database in (True, False):
+        assert load_dataset(questionnaire, in_database=in_database).open_answer_counts == {"why": 3, "postcode": 1}

@@ -57,7 +57,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Count
 
-from haveyoursay.surveys.models import Answer, Response
+from haveyoursay.surveys.models import Answer, Response, counted_condition
 
 logger = logging.getLogger(__name__)
 
@@ -865,14 +865,21 @@ def _shown(spec, frame, specs):
 
 
 def _open_answer_counts(open_specs, questionnaire, until):
+    """How many counted responses answered each open question: every answer to it, less those
+    on responses not counted. The first is read from the index on the answers' question
+    without reading the answers; responses not counted (drafts, marked, undone, later than
+    `until`) are few, and their answers are looked up one response at a time. Joining every
+    counted response to its answers instead read the whole table of answers: 7 s at 200,000."""
     if not open_specs:
         return {}
-    responses = Response.objects.counted(until).filter(questionnaire=questionnaire)
-    counts = dict(
-        Answer.objects.filter(question_id__in=[spec.id for spec in open_specs], response__in=responses)
-        .values_list("question_id")
-        .annotate(n=Count("pk"))
-        .values_list("question_id", "n")
-    )
+    ids = [spec.id for spec in open_specs]
+    every = Answer.objects.filter(question_id__in=ids).order_by().values("question_id").annotate(n=Count("*"))
+    not_counted = (
+        Answer.objects.filter(question_id__in=ids, response__questionnaire=questionnaire)
+        .exclude(counted_condition("response__", until))
+        .order_by().values("question_id").annotate(n=Count("*"))
+    )  # fmt: skip
+    counts = {row["question_id"]: row["n"] for row in every}
+    for row in not_counted:
+        counts[row["question_id"]] -= row["n"]
     return {spec.code: counts.get(spec.id, 0) for spec in open_specs}
-
