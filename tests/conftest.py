@@ -141,6 +141,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def rate_limit_counts_go_with_the_test(request, django_db_blocker):
+    """The counts behind rate limits are kept in a table of their own, not a model's. A test whose
+    writes are committed (a browser test's, through `transactional_db`) is cleaned up by a flush
+    of the models' tables, which leaves that one as it is: a later test from the same address
+    would start with the earlier test's counts, and could be refused for them."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+    if committed or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from django.core.cache import caches
+
+        with django_db_blocker.unblock():
+            caches["limits"].clear()
+
+
+@pytest.fixture(autouse=True)
 def worker_keeps_the_test_runs_priority(settings):
     """A worker run inside the test process (`call_command("worker")`) would make the rest of the
     run nicer, for good: an unprivileged process can't take it back. Tests of the niceness start

@@ -130,3 +130,16 @@ def test_a_busy_store_refuses_no_one(monkeypatch):
     monkeypatch.setattr(DatabaseCounterCache, "add", busy)
     limit = Limit("busy-test", 1)
     assert limit.take("x") and limit.take("x")
+
+
+# Two tests in file order: the first commits a count, as a browser test's requests do; the
+# second must not start with it.
+@pytest.mark.django_db(transaction=True)
+def test_a_test_whose_writes_are_committed_counts_an_attempt():
+    Limit("sign-in-test", 1).count("192.0.2.10")
+    assert Limit("sign-in-test", 1).reached("192.0.2.10")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_test_starts_with_no_counts():
+    assert Limit("sign-in-test", 1).used("192.0.2.10") == 0
