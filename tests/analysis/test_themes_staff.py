@@ -349,6 +349,8 @@ def test_a_held_back_application_is_shown_and_reaches_the_figures_only_when_acce
     page = analyst_client.get(url("codeframe", question)).content.decode()
     assert "The machine&#x27;s new application is waiting for you" in page or "The machine's new application is waiting for you" in page
     assert "What the new application would change" in page and "Other or unclear (no theme)" in page
+    unsure = codeframe.proposed_codings.filter(needs_review=True).count()
+    assert f"accepted, the machine would be unsure of {unsure} answer" in page
 
     response = analyst_client.post(url("decide_proposal", question), {"decision": "discard"})
     assert response.url == url("codeframe", question)

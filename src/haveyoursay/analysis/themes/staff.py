@@ -142,6 +142,7 @@ def proposal_rows(frame):
         "rows": rows, "moved": proposal["moved"], "limit": format_percent(100 * themes.MAX_SHARE_MOVED), "answers": proposal["answers"], "emptied": proposal["emptied"],
         "percent": format_percent(100 * proposal["moved"] / proposal["answers"] if proposal["answers"] else 0),
         "other": {**other, "change": other["proposed"] - other["now"]},
+        "unsure": frame.proposed_codings.filter(needs_review=True, coding__coded_at__isnull=True).count(),
     }
 
 

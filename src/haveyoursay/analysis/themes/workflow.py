@@ -30,6 +30,7 @@ from haveyoursay.analysis.models import (
     Codeframe,
     CodeframeEvent,
     ProposedAssignment,
+    ProposedCoding,
     Quote,
     Theme,
     ThemeAssignment,
@@ -265,6 +266,8 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         codeframe.campaigns = campaigns
         codeframe.state = Codeframe.State.SUGGESTED
         codeframe.trained_on_people = 0
+        # An application held back for the themes just discarded has nothing left to accept.
+        codeframe.proposal = {}
         codeframe.save()
         themes = Theme.objects.bulk_create(
             Theme(
@@ -693,18 +696,27 @@ def apply_codeframe(codeframe, progress=None):
         ]
         change = compare_application(codeframe, ids, person, given) if codeframe.state == Codeframe.State.APPLIED else None
         codeframe.proposed_assignments.all().delete()
+        codeframe.proposed_codings.all().delete()
         held_back = change is not None and change.needs_acceptance()
+        confidences = confidence_rows(codeframe, ids, coding, person, review_order)
         if held_back:
+            # Its codes and how sure it is of them wait together: the answers put up for review
+            # stay those of the themes in force until a person accepts it.
             ProposedAssignment.objects.bulk_create(
                 (ProposedAssignment(codeframe=codeframe, theme_id=theme_id, answer_id=answer_id, confidence=confidence)
                  for theme_id, answer_id, confidence in given),
                 batch_size=1000,
             )
+            ProposedCoding.objects.bulk_create(
+                (ProposedCoding(codeframe=codeframe, confidence=confidence, needs_review=unsure, review_rank=rank, coding_id=pk)
+                 for confidence, unsure, rank, pk in confidences),
+                batch_size=1000,
+            )
             codeframe.proposal = change.as_dict()
         else:
             replace_machine_assignments(codeframe, given)
+            save_confidence(confidences)
             codeframe.proposal = {}
-        save_confidence(codeframe, ids, coding, person, review_order)
         codeframe.state = Codeframe.State.APPLIED
         codeframe.trained_on_people = coder.from_people
         codeframe.save(update_fields=["state", "trained_on_people", "proposal", "updated_at"])
@@ -926,7 +938,12 @@ def accept_proposal(codeframe, user):
             if answer_id not in person_ids
         ]
         replace_machine_assignments(codeframe, given)
+        save_confidence(
+            codeframe.proposed_codings.filter(coding__coded_at__isnull=True)
+            .values_list("confidence", "needs_review", "review_rank", "coding_id")
+        )
         codeframe.proposed_assignments.all().delete()
+        codeframe.proposed_codings.all().delete()
         moved = codeframe.proposal.get("moved", 0)
         codeframe.proposal = {}
         codeframe.save(update_fields=["proposal", "updated_at"])
@@ -940,6 +957,7 @@ def discard_proposal(codeframe, user):
         if not codeframe.proposal:
             raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
         codeframe.proposed_assignments.all().delete()
+        codeframe.proposed_codings.all().delete()
         moved = codeframe.proposal.get("moved", 0)
         codeframe.proposal = {}
         codeframe.save(update_fields=["proposal", "updated_at"])
@@ -986,16 +1004,21 @@ def answer_confidence(coding):
     return np.where(assigned.any(axis=1), given, 1.0 - probability.max(axis=1))
 
 
-def save_confidence(codeframe, ids, coding, person, review_order):
+def confidence_rows(codeframe, ids, coding, person, review_order):
+    """(confidence, unsure, place in the queue to code next, AnswerCoding pk) of each answer the machine codes."""
     rank_of = {row: rank for rank, row in enumerate(review_order)}
     least = answer_confidence(coding)
     codings = dict(codeframe.codings.filter(coded_at__isnull=True).values_list("answer_id", "pk"))
-    rows = [
+    return [
         (float(least[row]), bool(least[row] < REVIEW_BELOW), rank_of.get(row), codings[answer_id])
         for row, answer_id in enumerate(ids)
         if answer_id in codings and row not in person
     ]
-    update_rows(AnswerCoding, ["confidence", "needs_review", "review_rank"], rows)
+
+
+def save_confidence(rows):
+    """Put `confidence_rows` on the answers' codings: the flags of the memberships in force."""
+    update_rows(AnswerCoding, ["confidence", "needs_review", "review_rank"], list(rows))
 
 
 def update_rows(model, fields, rows):
@@ -1024,7 +1047,9 @@ def draw_agreement_sample(codeframe, user, size=AGREEMENT_SAMPLE_SIZE):
     chosen = sample_for_agreement(len(candidates), size)
     with transaction.atomic():
         items = AgreementSample.objects.bulk_create(AgreementSample(codeframe=codeframe, answer_id=candidates[i]) for i in chosen)
-        AnswerCoding.objects.filter(codeframe=codeframe, answer_id__in=[item.answer_id for item in items]).update(review_rank=None)
+        sampled = [item.answer_id for item in items]
+        AnswerCoding.objects.filter(codeframe=codeframe, answer_id__in=sampled).update(review_rank=None)
+        codeframe.proposed_codings.filter(coding__answer_id__in=sampled).update(review_rank=None)
         codeframe.record(user, Action.SAMPLED, answers=len(items))
     return items
 
