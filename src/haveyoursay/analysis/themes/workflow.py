@@ -15,7 +15,6 @@ answers (campaigns, copy-paste) are found first and reported; every copy is stil
 counted. The engine is in `text/` (scikit-learn, offline); this module stores what it finds.
 """
 
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -52,7 +51,7 @@ from haveyoursay.analysis.themes.text.duplicates import normalise as normalise_t
 from haveyoursay.analysis.themes.text.naming import name_theme, shared_phrases
 from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 from haveyoursay.analysis.themes.text.redact import redact
-from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
+from haveyoursay.analysis.themes.text.suggest import fit_text_space, order_by_typicality, suggest_themes
 from haveyoursay.surveys.models import Answer, Question, Response, on_counted_responses
 
 OPEN_KINDS = ("short_text", "long_text")
@@ -75,9 +74,8 @@ COMMON_ANSWER_COPIES = 5
 COMMON_ANSWERS_SHOWN = 10
 AGREEMENT_SAMPLE_SIZE = 50
 QUOTES_PER_THEME = 3
-# Typical answers are looked for among this many more of a theme's surest, past those that say nothing or repeat.
-TYPICAL_LOOKAHEAD = 12
-QUOTED_RE = re.compile(r"“([^”]+)”")
+# A theme's typical answers are those nearest the centre of this many of its members, people's and the surest first.
+TYPICAL_POOL = 200
 QUOTE_LENGTH = (25, 600)  # characters: shorter says too little, longer is not a quote
 CONSENTING = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
 Action = CodeframeEvent.Action
@@ -183,18 +181,26 @@ def themes_of_answers(codeframe, answer_ids):
 
 
 def typical_answers(codeframe, how_many=3):
-    """{theme pk: its most typical answers}, a person's first, then those the machine is
-    surest of that say what the theme says (`on_topic`), then its other surest; one query for
-    every theme. An answer that says nothing ("-", "Not really") is evidence of no theme: it
-    is shown only for the "nothing to add" theme, and the same text is shown once."""
+    """{theme pk: its most typical answers}: a person's first, then the machine's, each the
+    nearest first to what the theme's members say together (`order_by_typicality`, over up to
+    TYPICAL_POOL of them, people's and the machine's surest first); one query for every theme.
+
+    Not the machine's surest alone: the surest member can share a few words with the theme and
+    say something else ("We need more respite beds" as typical of "Employers need to be more
+    flexible"). Nor those that say the phrases its description quotes: a phrase the theme's
+    answers share can be in an answer about something else ("Respite is almost impossible to
+    arrange at short notice" as typical of "Difference between coping and not coping", whose
+    description quotes "short notice"). An answer that says nothing ("-", "Not really") is
+    evidence of no theme: it is shown only for the "nothing to add" theme, and the same text is
+    shown once."""
     ranked = (
         ThemeAssignment.objects.filter(theme__codeframe=codeframe)
         .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
-        .filter(rank__lte=how_many + TYPICAL_LOOKAHEAD)
+        .filter(rank__lte=TYPICAL_POOL)
         .select_related("answer", "theme")
         .order_by("theme_id", "rank")
     )
-    candidates, seen, themes_by_pk = {}, {}, {}
+    pools, seen = {}, {}
     for assignment in ranked:
         text = str(assignment.answer.value.get("text", ""))
         key = normalise_text(text)
@@ -203,33 +209,14 @@ def typical_answers(codeframe, how_many=3):
         if not assignment.theme.nothing_to_add and is_non_answer(text):
             continue
         seen[assignment.theme_id].add(key)
-        themes_by_pk[assignment.theme_id] = assignment.theme
-        candidates.setdefault(assignment.theme_id, []).append((assignment, key))
+        pools.setdefault(assignment.theme_id, []).append((assignment, text))
+    orders = order_by_typicality([[text for _, text in pool] for pool in pools.values()])
     result = {}
-    for theme_id, found in candidates.items():
-        phrases = theme_phrases(themes_by_pk[theme_id])
-        # A stable sort: a person's first, then the machine's that say the theme's phrases, each in the order found.
-        found.sort(key=lambda item: (item[0].by_machine, item[0].by_machine and not on_topic(item[1], phrases)))
-        result[theme_id] = [assignment.answer for assignment, _ in found[:how_many]]
+    for (theme_id, pool), order in zip(pools.items(), orders):
+        place = {position: number for number, position in enumerate(order)}
+        chosen = sorted(range(len(pool)), key=lambda position: (pool[position][0].by_machine, place[position]))
+        result[theme_id] = [pool[position][0].answer for position in chosen[:how_many]]
     return result
-
-
-def theme_phrases(theme):
-    """What a theme's answers say in their own words: its name and the phrases its description
-    quotes ("People also wrote: “…”"), normalised as answers are for comparing."""
-    return [
-        phrase for phrase in (normalise_text(text) for text in [theme.label, *QUOTED_RE.findall(theme.description)])
-        if phrase
-    ]
-
-
-def on_topic(normalised_text, phrases):
-    """Whether an answer (normalised) says one of its theme's phrases. The machine's surest member
-    can be an answer that shares a few words with the theme and says something else ("We need
-    more respite beds" as typical of "Employers need to be more flexible"); with no phrase, as
-    for a theme a person named, every answer is taken to be on topic."""
-    padded = f" {normalised_text} "
-    return not phrases or any(f" {phrase} " in padded for phrase in phrases)
 
 
 # -- Suggesting -----------------------------------------------------------------------------------

@@ -623,6 +623,28 @@ def nearest_centre(dense, counts, rows, how_many):
     return rows[np.argsort(-closeness, kind="stable")[:how_many]]
 
 
+def order_by_typicality(groups):
+    """For each group of texts (a theme's answers), the positions of its texts, the most typical
+    first: the nearest to the centre of the group's texts, as TF-IDF of their words (stop words
+    and the words any consultation answer uses left out), learnt over every group so that a
+    word all the groups use counts for little. An answer is typical of a theme for saying what
+    its other answers say, not for sharing a phrase with its name or description."""
+    texts = [normalise(text) for group in groups for text in group]
+    try:
+        vectoriser = TfidfVectorizer(stop_words=sorted(LABEL_STOP_WORDS), sublinear_tf=True, lowercase=False)
+        matrix = vectoriser.fit_transform(texts)
+    except ValueError:  # no group says anything but stop words: keep their order
+        return [list(range(len(group))) for group in groups]
+    matrix = normalize(matrix)
+    orders, start = [], 0
+    for group in groups:
+        rows = matrix[start : start + len(group)]
+        start += len(group)
+        centre = np.asarray(rows.mean(axis=0)).ravel() if len(group) else np.zeros(matrix.shape[1])
+        orders.append(np.argsort(-(rows @ centre), kind="stable").tolist())
+    return orders
+
+
 def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DEFINING_TERMS, words=None):
     """For each theme, the words and phrases most particular to it (class-based TF-IDF).
 
