@@ -53,6 +53,8 @@ DIMENSIONS = 100
 # they barely change, while the cost keeps growing. Every answer is still transformed.
 MAX_FIT_ANSWERS = 20_000
 TYPICAL_ANSWERS = 5
+# How much a typical answer's likeness to one already shown counts against it (`order_by_typicality`).
+TYPICAL_REDUNDANCY = 0.3
 LABEL_TERMS = 3
 DEFINING_TERMS = 10
 DISTINCTIVE_RATIO = 1.5
@@ -623,12 +625,15 @@ def nearest_centre(dense, counts, rows, how_many):
     return rows[np.argsort(-closeness, kind="stable")[:how_many]]
 
 
-def order_by_typicality(groups):
+def order_by_typicality(groups, redundancy=TYPICAL_REDUNDANCY):
     """For each group of texts (a theme's answers), the positions of its texts, the most typical
-    first: the nearest to the centre of the group's texts, as TF-IDF of their words (stop words
-    and the words any consultation answer uses left out), learnt over every group so that a
-    word all the groups use counts for little. An answer is typical of a theme for saying what
-    its other answers say, not for sharing a phrase with its name or description."""
+    first: the nearest to the centre of the group's texts, each next one nearest the centre less
+    `redundancy` times its likeness to the nearest of those before it (maximal marginal
+    relevance), so that a theme whose answers say two things is shown saying both rather than
+    one of them three times over. Texts are TF-IDF of their words (stop words and the words any
+    consultation answer uses left out), learnt over every group so that a word all the groups
+    use counts for little. An answer is typical of a theme for saying what its other answers
+    say, not for sharing a phrase with its name or description."""
     texts = [normalise(text) for group in groups for text in group]
     try:
         vectoriser = TfidfVectorizer(stop_words=sorted(LABEL_STOP_WORDS), sublinear_tf=True, lowercase=False)
@@ -640,8 +645,20 @@ def order_by_typicality(groups):
     for group in groups:
         rows = matrix[start : start + len(group)]
         start += len(group)
-        centre = np.asarray(rows.mean(axis=0)).ravel() if len(group) else np.zeros(matrix.shape[1])
-        orders.append(np.argsort(-(rows @ centre), kind="stable").tolist())
+        if not len(group):
+            orders.append([])
+            continue
+        closeness = rows @ np.asarray(rows.mean(axis=0)).ravel()
+        likeness = (rows @ rows.T).toarray()
+        order, nearest_chosen = [], np.zeros(len(group))
+        left = np.ones(len(group), dtype=bool)
+        for _ in range(len(group)):
+            score = np.where(left, closeness - redundancy * nearest_chosen, -np.inf)
+            chosen = int(np.argmax(score))
+            order.append(chosen)
+            left[chosen] = False
+            nearest_chosen = np.maximum(nearest_chosen, likeness[chosen])
+        orders.append(order)
     return orders
 
 
