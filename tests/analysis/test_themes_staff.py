@@ -436,3 +436,30 @@ def test_the_review_page_counts_the_answers_with_no_theme_as_the_report_does(que
     table = next(block for block in themes_report.blocks(codeframe.question.page.questionnaire.consultation, public=False)["why"]
                  if isinstance(block, Table))
     assert [themes_report.OTHER, without] == table.rows[-1][:2]
+
+
+def test_the_page_names_the_themes_learnt_from_peoples_codes_and_says_when_one_began_to_be(
+    question, codeframe, analyst, analyst_client, monkeypatch  # noqa: F811
+):
+    # Sixty comments: a theme stands on people's codes here once they have given it to ten.
+    monkeypatch.setattr(themes, "PERSON_CODED_PER_THEME", 10)
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert 'id="learnt-from-people"' not in page and 'id="learning-changed"' not in page
+    money = themes.add_theme(codeframe, analyst, "Money")
+    coded = {
+        answer.pk: [money.pk] if "allowance" in answer.value["text"] or "money" in answer.value["text"] else []
+        for answer in themes.comment_answers(question).order_by("pk")[:30]
+    }
+    themes.code_answers(codeframe, analyst, coded)
+    before = codeframe.events.filter(action="applied").first().detail["needs_review"]
+    after = themes.apply_codeframe(codeframe)["needs_review"]
+
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert "Learnt from people's codes alone, because people have coded enough of their answers: “Money”." in page
+    changed = re.search(r'id="learning-changed">(.*?)</div>', page, re.S).group(1)
+    assert "began learning “Money” from people's codes alone" in changed
+    assert f"the answers it was unsure of went from {before} to {after}" in changed
+    # Applied again with nothing new handed over, the page names the theme but reports no change.
+    themes.apply_codeframe(codeframe)
+    page = analyst_client.get(url("codeframe", question)).content.decode()
+    assert "“Money”" in page and 'id="learning-changed"' not in page

@@ -112,6 +112,7 @@ def codeframe(request, pk, code):
             coded=frame.codings.filter(coded_at__isnull=False).count(),
             sampled=frame.agreement_sample.count(),
             proposal=proposal_rows(frame),
+            learning=themes.learning_change(frame),
             unconfirmed=sum(1 for theme in theme_list if theme.name_unconfirmed),
             campaigns=[group for group in frame.campaigns if group.get("campaign", True)],
             common=[group for group in frame.campaigns if group.get("kind") == "common"],

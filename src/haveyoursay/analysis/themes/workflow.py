@@ -713,6 +713,7 @@ def apply_codeframe(codeframe, progress=None):
             None, Action.APPLIED, answers=len(ids), coded_by_people=len(person_rows),
             learnt_from="people" if coder.from_people else "suggestion", needs_review=needing_review,
             themes_from_people=len(coder.people_columns),
+            learnt_from_people=[themes[column].label for column in coder.people_columns],
         )
         if held_back:
             codeframe.record(None, Action.PROPOSED, moved=change.moved, answers=change.answers, emptied=change.emptied_labels())
@@ -965,6 +966,22 @@ def suggestion_rows(codes, person_rows):
         rng = np.random.default_rng(0)
         rows = np.sort(rng.choice(rows, size=MAX_SUGGESTION_TRAINING, replace=False))
     return np.union1d(rows, np.array(person_rows, dtype=np.int64))
+
+
+def learning_change(codeframe):
+    """What the last application changed in how the machine learns, for the analyst: the themes it
+    learnt from people's codes alone ({"themes": [labels], "new": [labels]}, those new since the
+    application before), and the answers it was unsure of before and after. A theme handed over to
+    people's codes is learnt in another form, and how sure the machine is can move with it."""
+    last, before = (list(codeframe.events.filter(action=Action.APPLIED)[:2]) + [None, None])[:2]
+    if last is None:
+        return None
+    learnt = last.detail.get("learnt_from_people", [])
+    earlier = before.detail.get("learnt_from_people", []) if before else []
+    return {
+        "themes": learnt, "new": [label for label in learnt if label not in earlier],
+        "unsure_before": before.detail.get("needs_review") if before else None, "unsure": last.detail.get("needs_review"),
+    }
 
 
 def ensure_codings(codeframe, answer_ids):
