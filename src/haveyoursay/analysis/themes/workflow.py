@@ -695,8 +695,9 @@ def apply_codeframe(codeframe, progress=None):
                 batch_size=1000,
             )
             ProposedCoding.objects.bulk_create(
-                (ProposedCoding(codeframe=codeframe, confidence=confidence, needs_review=unsure, review_rank=rank, coding_id=pk)
-                 for confidence, unsure, rank, pk in confidences),
+                (ProposedCoding(
+                    codeframe=codeframe, confidence=confidence, needs_review=unsure, review_rank=rank, coding_id=pk,
+                ) for confidence, unsure, rank, pk in confidences),
                 batch_size=1000,
             )
             codeframe.proposal = change.as_dict()
@@ -980,7 +981,8 @@ def learning_change(codeframe):
     earlier = before.detail.get("learnt_from_people", []) if before else []
     return {
         "themes": learnt, "new": [label for label in learnt if label not in earlier],
-        "unsure_before": before.detail.get("needs_review") if before else None, "unsure": last.detail.get("needs_review"),
+        "unsure_before": before.detail.get("needs_review") if before else None,
+        "unsure": last.detail.get("needs_review"),
     }
 
 
