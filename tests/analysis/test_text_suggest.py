@@ -1,3 +1,5 @@
+import random
+
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
@@ -11,8 +13,10 @@ from haveyoursay.analysis.themes.text.suggest import (
     fit_text_space,
     is_nothing_to_add,
     normalise,
+    order_by_typicality,
     suggest_themes,
 )
+from haveyoursay.surveys.demo_responses import CARERS_THEMES, sentence_from
 
 # Answers to "Is there anything else you would like to tell us about the draft cycling and
 # walking networks for the Loughborough area?", written for the test: four plain themes.
@@ -240,3 +244,19 @@ def test_spacing_does_not_decide_whether_an_answer_has_nothing_to_add():
     assert is_nothing_to_add("No" + " _" * 30 + " thanks")  # underscores leave wide gaps, not words
     assert is_nothing_to_add("n/a " * 10)  # twenty words before "n a" becomes "na"
     assert not is_nothing_to_add("No, " + "the car park is full every morning " * 4)
+
+
+def test_a_themes_typical_answers_show_each_thing_its_answers_say_not_one_thing_three_times():
+    # As a theme of the demo's carers comments (`surveys/demo_responses.py`): most of its answers say
+    # respite is hard to arrange at short notice, many that a few hours would make the difference
+    # between coping and not coping, a few something else; each in many wordings.
+    rng = random.Random(3)
+    breaks = CARERS_THEMES["breaks"]
+    short_notice = [sentence for sentence in breaks if "short notice" in sentence]
+    coping = [sentence for sentence in breaks if "coping" in sentence]
+    answers = [sentence_from(rng, short_notice) for _ in range(37)] + [sentence_from(rng, coping) for _ in range(29)]
+    answers += [sentence_from(rng, CARERS_THEMES["information"]) for _ in range(5)]
+    order = order_by_typicality([answers, ["Nothing to add", "No"]])
+    shown = [answers[position] for position in order[0][:3]]
+    assert any("short notice" in text for text in shown) and any("coping" in text for text in shown), shown
+    assert sorted(order[0]) == list(range(len(answers))) and sorted(order[1]) == [0, 1]

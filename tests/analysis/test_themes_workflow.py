@@ -295,3 +295,63 @@ def test_a_short_sentence_many_people_wrote_is_a_common_answer_not_a_campaign(qu
     common = [(group["text"], group["size"]) for group in codeframe.campaigns if group["kind"] == "common"]
     assert (short, 12) in common and ("Not really", 6) in common
     assert codeframe.events.get().detail["campaigns"] == 1
+
+
+def review_flags(codeframe):
+    """{answer pk: (confidence, unsure, place to code next)} of the answers the machine codes."""
+    return {
+        answer_id: flags for answer_id, *flags in
+        codeframe.codings.filter(coded_at__isnull=True).values_list("answer_id", "confidence", "needs_review", "review_rank")
+    }
+
+
+def review_queues(codeframe):
+    return (
+        [answer.pk for answer in themes.low_confidence_queue(codeframe, how_many=20)],
+        [answer.pk for answer in themes.next_to_code(codeframe, how_many=20)],
+    )
+
+
+def test_a_held_back_application_flags_answers_for_review_only_once_accepted(question, analyst, monkeypatch):
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    theme = codeframe.themes.exclude(nothing_to_add=True).first()
+    themes.code_answers(codeframe, analyst, {pk: [theme.pk] for pk in answer_ids_with(question, "allowance")})
+    in_force, queues = review_flags(codeframe), review_queues(codeframe)
+    monkeypatch.setattr(themes, "MAX_SHARE_MOVED", -1.0)  # every re-application waits
+
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal
+    # The flags and queues are those of the themes in force, not of the application waiting.
+    assert review_flags(codeframe) == in_force and review_queues(codeframe) == queues
+    themes.discard_proposal(codeframe, analyst)
+    assert review_flags(codeframe) == in_force and review_queues(codeframe) == queues
+
+    themes.apply_codeframe(codeframe)
+    assert review_flags(codeframe) == in_force
+    themes.accept_proposal(codeframe, analyst)
+    accepted, accepted_queues = review_flags(codeframe), review_queues(codeframe)
+    assert accepted != in_force
+    # Accepted, they are the flags the same application writes when nothing holds it back.
+    monkeypatch.setattr(themes, "MAX_SHARE_MOVED", 1.0)
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal == {}
+    assert review_flags(codeframe) == accepted and review_queues(codeframe) == accepted_queues
+
+
+def test_suggesting_afresh_drops_an_application_held_back_for_the_old_themes(question, analyst, monkeypatch):
+    codeframe = themes.suggest_codeframe(question)
+    themes.apply_codeframe(codeframe)
+    themes.code_answers(codeframe, analyst, {pk: [] for pk in answer_ids_with(question, "allowance")})
+    monkeypatch.setattr(themes, "MAX_SHARE_MOVED", -1.0)
+    themes.apply_codeframe(codeframe)
+    codeframe.refresh_from_db()
+    assert codeframe.proposal
+
+    codeframe = themes.suggest_codeframe(question, analyst, replace=True)
+    assert codeframe.proposal == {}
+    with pytest.raises(themes.ThemeError, match="There is no new application waiting"):
+        themes.accept_proposal(codeframe, analyst)
+    assert ThemeAssignment.objects.filter(theme__codeframe=codeframe).count() == themes.count_comments(question)

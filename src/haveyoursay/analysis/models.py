@@ -46,6 +46,7 @@ from haveyoursay.analysis.themes.models import (  # noqa: E402, F401
     Codeframe,
     CodeframeEvent,
     ProposedAssignment,
+    ProposedCoding,
     Quote,
     Theme,
     ThemeAssignment,

@@ -193,6 +193,18 @@ class ProposedAssignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["theme", "answer"], name="proposed_once_per_answer")]
 
 
+class ProposedCoding(models.Model):
+    """How sure the machine would be of an answer in an application held back for a person to
+    accept: it replaces the answer's coding's confidence, flag and place in the queue only when
+    the application is accepted, so the answers put up for review are always those of the themes in force."""
+
+    codeframe = models.ForeignKey(Codeframe, on_delete=models.CASCADE, related_name="proposed_codings")
+    coding = models.OneToOneField(AnswerCoding, on_delete=models.CASCADE, related_name="+")
+    confidence = models.FloatField()
+    needs_review = models.BooleanField(default=False)
+    review_rank = models.PositiveIntegerField(null=True, blank=True)
+
+
 class AgreementSample(models.Model):
     """An answer drawn at random for a person to code blind; their codes stay here, apart from the machine's."""
 

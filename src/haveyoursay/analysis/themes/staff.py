@@ -112,6 +112,7 @@ def codeframe(request, pk, code):
             coded=frame.codings.filter(coded_at__isnull=False).count(),
             sampled=frame.agreement_sample.count(),
             proposal=proposal_rows(frame),
+            learning=themes.learning_change(frame),
             unconfirmed=sum(1 for theme in theme_list if theme.name_unconfirmed),
             campaigns=[group for group in frame.campaigns if group.get("campaign", True)],
             common=[group for group in frame.campaigns if group.get("kind") == "common"],
@@ -142,6 +143,7 @@ def proposal_rows(frame):
         "rows": rows, "moved": proposal["moved"], "limit": format_percent(100 * themes.MAX_SHARE_MOVED), "answers": proposal["answers"], "emptied": proposal["emptied"],
         "percent": format_percent(100 * proposal["moved"] / proposal["answers"] if proposal["answers"] else 0),
         "other": {**other, "change": other["proposed"] - other["now"]},
+        "unsure": frame.proposed_codings.filter(needs_review=True, coding__coded_at__isnull=True).count(),
     }
 
 

@@ -15,7 +15,6 @@ answers (campaigns, copy-paste) are found first and reported; every copy is stil
 counted. The engine is in `text/` (scikit-learn, offline); this module stores what it finds.
 """
 
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -30,6 +29,7 @@ from haveyoursay.analysis.models import (
     Codeframe,
     CodeframeEvent,
     ProposedAssignment,
+    ProposedCoding,
     Quote,
     Theme,
     ThemeAssignment,
@@ -51,7 +51,7 @@ from haveyoursay.analysis.themes.text.duplicates import normalise as normalise_t
 from haveyoursay.analysis.themes.text.naming import name_theme, shared_phrases
 from haveyoursay.analysis.themes.text.non_answers import is_non_answer
 from haveyoursay.analysis.themes.text.redact import redact
-from haveyoursay.analysis.themes.text.suggest import fit_text_space, suggest_themes
+from haveyoursay.analysis.themes.text.suggest import fit_text_space, order_by_typicality, suggest_themes
 from haveyoursay.surveys.models import Answer, Question, Response, on_counted_responses
 
 OPEN_KINDS = ("short_text", "long_text")
@@ -74,9 +74,8 @@ COMMON_ANSWER_COPIES = 5
 COMMON_ANSWERS_SHOWN = 10
 AGREEMENT_SAMPLE_SIZE = 50
 QUOTES_PER_THEME = 3
-# Typical answers are looked for among this many more of a theme's surest, past those that say nothing or repeat.
-TYPICAL_LOOKAHEAD = 12
-QUOTED_RE = re.compile(r"“([^”]+)”")
+# A theme's typical answers are those nearest the centre of this many of its members, people's and the surest first.
+TYPICAL_POOL = 200
 QUOTE_LENGTH = (25, 600)  # characters: shorter says too little, longer is not a quote
 CONSENTING = (Response.Publication.WITH_NAME, Response.Publication.ANONYMOUS)
 Action = CodeframeEvent.Action
@@ -182,18 +181,26 @@ def themes_of_answers(codeframe, answer_ids):
 
 
 def typical_answers(codeframe, how_many=3):
-    """{theme pk: its most typical answers}, a person's first, then those the machine is
-    surest of that say what the theme says (`on_topic`), then its other surest; one query for
-    every theme. An answer that says nothing ("-", "Not really") is evidence of no theme: it
-    is shown only for the "nothing to add" theme, and the same text is shown once."""
+    """{theme pk: its most typical answers}: a person's first, then the machine's, each the
+    nearest first to what the theme's members say together (`order_by_typicality`, over up to
+    TYPICAL_POOL of them, people's and the machine's surest first); one query for every theme.
+
+    Not the machine's surest alone: the surest member can share a few words with the theme and
+    say something else ("We need more respite beds" as typical of "Employers need to be more
+    flexible"). Nor those that say the phrases its description quotes: a phrase the theme's
+    answers share can be in an answer about something else ("Respite is almost impossible to
+    arrange at short notice" as typical of "Difference between coping and not coping", whose
+    description quotes "short notice"). An answer that says nothing ("-", "Not really") is
+    evidence of no theme: it is shown only for the "nothing to add" theme, and the same text is
+    shown once."""
     ranked = (
         ThemeAssignment.objects.filter(theme__codeframe=codeframe)
         .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
-        .filter(rank__lte=how_many + TYPICAL_LOOKAHEAD)
+        .filter(rank__lte=TYPICAL_POOL)
         .select_related("answer", "theme")
         .order_by("theme_id", "rank")
     )
-    candidates, seen, themes_by_pk = {}, {}, {}
+    pools, seen = {}, {}
     for assignment in ranked:
         text = str(assignment.answer.value.get("text", ""))
         key = normalise_text(text)
@@ -202,33 +209,14 @@ def typical_answers(codeframe, how_many=3):
         if not assignment.theme.nothing_to_add and is_non_answer(text):
             continue
         seen[assignment.theme_id].add(key)
-        themes_by_pk[assignment.theme_id] = assignment.theme
-        candidates.setdefault(assignment.theme_id, []).append((assignment, key))
+        pools.setdefault(assignment.theme_id, []).append((assignment, text))
+    orders = order_by_typicality([[text for _, text in pool] for pool in pools.values()])
     result = {}
-    for theme_id, found in candidates.items():
-        phrases = theme_phrases(themes_by_pk[theme_id])
-        # A stable sort: a person's first, then the machine's that say the theme's phrases, each in the order found.
-        found.sort(key=lambda item: (item[0].by_machine, item[0].by_machine and not on_topic(item[1], phrases)))
-        result[theme_id] = [assignment.answer for assignment, _ in found[:how_many]]
+    for (theme_id, pool), order in zip(pools.items(), orders):
+        place = {position: number for number, position in enumerate(order)}
+        chosen = sorted(range(len(pool)), key=lambda position: (pool[position][0].by_machine, place[position]))
+        result[theme_id] = [pool[position][0].answer for position in chosen[:how_many]]
     return result
-
-
-def theme_phrases(theme):
-    """What a theme's answers say in their own words: its name and the phrases its description
-    quotes ("People also wrote: “…”"), normalised as answers are for comparing."""
-    return [
-        phrase for phrase in (normalise_text(text) for text in [theme.label, *QUOTED_RE.findall(theme.description)])
-        if phrase
-    ]
-
-
-def on_topic(normalised_text, phrases):
-    """Whether an answer (normalised) says one of its theme's phrases. The machine's surest member
-    can be an answer that shares a few words with the theme and says something else ("We need
-    more respite beds" as typical of "Employers need to be more flexible"); with no phrase, as
-    for a theme a person named, every answer is taken to be on topic."""
-    padded = f" {normalised_text} "
-    return not phrases or any(f" {phrase} " in padded for phrase in phrases)
 
 
 # -- Suggesting -----------------------------------------------------------------------------------
@@ -265,6 +253,8 @@ def suggest_codeframe(question, user=None, n_themes=None, replace=False):
         codeframe.campaigns = campaigns
         codeframe.state = Codeframe.State.SUGGESTED
         codeframe.trained_on_people = 0
+        # An application held back for the themes just discarded has nothing left to accept.
+        codeframe.proposal = {}
         codeframe.save()
         themes = Theme.objects.bulk_create(
             Theme(
@@ -693,18 +683,28 @@ def apply_codeframe(codeframe, progress=None):
         ]
         change = compare_application(codeframe, ids, person, given) if codeframe.state == Codeframe.State.APPLIED else None
         codeframe.proposed_assignments.all().delete()
+        codeframe.proposed_codings.all().delete()
         held_back = change is not None and change.needs_acceptance()
+        confidences = confidence_rows(codeframe, ids, coding, person, review_order)
         if held_back:
+            # Its codes and how sure it is of them wait together: the answers put up for review
+            # stay those of the themes in force until a person accepts it.
             ProposedAssignment.objects.bulk_create(
                 (ProposedAssignment(codeframe=codeframe, theme_id=theme_id, answer_id=answer_id, confidence=confidence)
                  for theme_id, answer_id, confidence in given),
                 batch_size=1000,
             )
+            ProposedCoding.objects.bulk_create(
+                (ProposedCoding(
+                    codeframe=codeframe, confidence=confidence, needs_review=unsure, review_rank=rank, coding_id=pk,
+                ) for confidence, unsure, rank, pk in confidences),
+                batch_size=1000,
+            )
             codeframe.proposal = change.as_dict()
         else:
             replace_machine_assignments(codeframe, given)
+            save_confidence(confidences)
             codeframe.proposal = {}
-        save_confidence(codeframe, ids, coding, person, review_order)
         codeframe.state = Codeframe.State.APPLIED
         codeframe.trained_on_people = coder.from_people
         codeframe.save(update_fields=["state", "trained_on_people", "proposal", "updated_at"])
@@ -714,6 +714,7 @@ def apply_codeframe(codeframe, progress=None):
             None, Action.APPLIED, answers=len(ids), coded_by_people=len(person_rows),
             learnt_from="people" if coder.from_people else "suggestion", needs_review=needing_review,
             themes_from_people=len(coder.people_columns),
+            learnt_from_people=[themes[column].label for column in coder.people_columns],
         )
         if held_back:
             codeframe.record(None, Action.PROPOSED, moved=change.moved, answers=change.answers, emptied=change.emptied_labels())
@@ -926,7 +927,12 @@ def accept_proposal(codeframe, user):
             if answer_id not in person_ids
         ]
         replace_machine_assignments(codeframe, given)
+        save_confidence(
+            codeframe.proposed_codings.filter(coding__coded_at__isnull=True)
+            .values_list("confidence", "needs_review", "review_rank", "coding_id")
+        )
         codeframe.proposed_assignments.all().delete()
+        codeframe.proposed_codings.all().delete()
         moved = codeframe.proposal.get("moved", 0)
         codeframe.proposal = {}
         codeframe.save(update_fields=["proposal", "updated_at"])
@@ -940,6 +946,7 @@ def discard_proposal(codeframe, user):
         if not codeframe.proposal:
             raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
         codeframe.proposed_assignments.all().delete()
+        codeframe.proposed_codings.all().delete()
         moved = codeframe.proposal.get("moved", 0)
         codeframe.proposal = {}
         codeframe.save(update_fields=["proposal", "updated_at"])
@@ -960,6 +967,23 @@ def suggestion_rows(codes, person_rows):
         rng = np.random.default_rng(0)
         rows = np.sort(rng.choice(rows, size=MAX_SUGGESTION_TRAINING, replace=False))
     return np.union1d(rows, np.array(person_rows, dtype=np.int64))
+
+
+def learning_change(codeframe):
+    """What the last application changed in how the machine learns, for the analyst: the themes it
+    learnt from people's codes alone ({"themes": [labels], "new": [labels]}, those new since the
+    application before), and the answers it was unsure of before and after. A theme handed over to
+    people's codes is learnt in another form, and how sure the machine is can move with it."""
+    last, before = (list(codeframe.events.filter(action=Action.APPLIED)[:2]) + [None, None])[:2]
+    if last is None:
+        return None
+    learnt = last.detail.get("learnt_from_people", [])
+    earlier = before.detail.get("learnt_from_people", []) if before else []
+    return {
+        "themes": learnt, "new": [label for label in learnt if label not in earlier],
+        "unsure_before": before.detail.get("needs_review") if before else None,
+        "unsure": last.detail.get("needs_review"),
+    }
 
 
 def ensure_codings(codeframe, answer_ids):
@@ -986,16 +1010,21 @@ def answer_confidence(coding):
     return np.where(assigned.any(axis=1), given, 1.0 - probability.max(axis=1))
 
 
-def save_confidence(codeframe, ids, coding, person, review_order):
+def confidence_rows(codeframe, ids, coding, person, review_order):
+    """(confidence, unsure, place in the queue to code next, AnswerCoding pk) of each answer the machine codes."""
     rank_of = {row: rank for rank, row in enumerate(review_order)}
     least = answer_confidence(coding)
     codings = dict(codeframe.codings.filter(coded_at__isnull=True).values_list("answer_id", "pk"))
-    rows = [
+    return [
         (float(least[row]), bool(least[row] < REVIEW_BELOW), rank_of.get(row), codings[answer_id])
         for row, answer_id in enumerate(ids)
         if answer_id in codings and row not in person
     ]
-    update_rows(AnswerCoding, ["confidence", "needs_review", "review_rank"], rows)
+
+
+def save_confidence(rows):
+    """Put `confidence_rows` on the answers' codings: the flags of the memberships in force."""
+    update_rows(AnswerCoding, ["confidence", "needs_review", "review_rank"], list(rows))
 
 
 def update_rows(model, fields, rows):
@@ -1024,7 +1053,9 @@ def draw_agreement_sample(codeframe, user, size=AGREEMENT_SAMPLE_SIZE):
     chosen = sample_for_agreement(len(candidates), size)
     with transaction.atomic():
         items = AgreementSample.objects.bulk_create(AgreementSample(codeframe=codeframe, answer_id=candidates[i]) for i in chosen)
-        AnswerCoding.objects.filter(codeframe=codeframe, answer_id__in=[item.answer_id for item in items]).update(review_rank=None)
+        sampled = [item.answer_id for item in items]
+        AnswerCoding.objects.filter(codeframe=codeframe, answer_id__in=sampled).update(review_rank=None)
+        codeframe.proposed_codings.filter(coding__answer_id__in=sampled).update(review_rank=None)
         codeframe.record(user, Action.SAMPLED, answers=len(items))
     return items
 

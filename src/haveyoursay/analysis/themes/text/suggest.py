@@ -53,6 +53,8 @@ DIMENSIONS = 100
 # they barely change, while the cost keeps growing. Every answer is still transformed.
 MAX_FIT_ANSWERS = 20_000
 TYPICAL_ANSWERS = 5
+# How much a typical answer's likeness to one already shown counts against it (`order_by_typicality`).
+TYPICAL_REDUNDANCY = 0.3
 LABEL_TERMS = 3
 DEFINING_TERMS = 10
 DISTINCTIVE_RATIO = 1.5
@@ -621,6 +623,43 @@ def nearest_centre(dense, counts, rows, how_many):
     centre = np.average(dense, axis=0, weights=counts)
     closeness = dense @ centre
     return rows[np.argsort(-closeness, kind="stable")[:how_many]]
+
+
+def order_by_typicality(groups, redundancy=TYPICAL_REDUNDANCY):
+    """For each group of texts (a theme's answers), the positions of its texts, the most typical
+    first: the nearest to the centre of the group's texts, each next one nearest the centre less
+    `redundancy` times its likeness to the nearest of those before it (maximal marginal
+    relevance), so that a theme whose answers say two things is shown saying both rather than
+    one of them three times over. Texts are TF-IDF of their words (stop words and the words any
+    consultation answer uses left out), learnt over every group so that a word all the groups
+    use counts for little. An answer is typical of a theme for saying what its other answers
+    say, not for sharing a phrase with its name or description."""
+    texts = [normalise(text) for group in groups for text in group]
+    try:
+        vectoriser = TfidfVectorizer(stop_words=sorted(LABEL_STOP_WORDS), sublinear_tf=True, lowercase=False)
+        matrix = vectoriser.fit_transform(texts)
+    except ValueError:  # no group says anything but stop words: keep their order
+        return [list(range(len(group))) for group in groups]
+    matrix = normalize(matrix)
+    orders, start = [], 0
+    for group in groups:
+        rows = matrix[start : start + len(group)]
+        start += len(group)
+        if not len(group):
+            orders.append([])
+            continue
+        closeness = rows @ np.asarray(rows.mean(axis=0)).ravel()
+        likeness = (rows @ rows.T).toarray()
+        order, nearest_chosen = [], np.zeros(len(group))
+        left = np.ones(len(group), dtype=bool)
+        for _ in range(len(group)):
+            score = np.where(left, closeness - redundancy * nearest_chosen, -np.inf)
+            chosen = int(np.argmax(score))
+            order.append(chosen)
+            left[chosen] = False
+            nearest_chosen = np.maximum(nearest_chosen, likeness[chosen])
+        orders.append(order)
+    return orders
 
 
 def defining_terms(texts, row_theme, counts, n_themes, exclude=None, how_many=DEFINING_TERMS, words=None):
