@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from haveyoursay.hub.models import Area, Consultation, Revision
+from haveyoursay.hub.models import Area, Consultation, Document, Revision
 from haveyoursay.hub.search import INDEX_NAME, parse
 from tests.factories import make_consultation, make_document, make_partner, make_topic
 from tests.hub.test_views import titles_on
@@ -270,6 +270,25 @@ class TestQueries:
         make_many(180, topics, areas, partners)
         with_200 = queries_for_the_hub()
         assert with_200 == with_20
+
+    def test_without_a_search_index_the_counts_beside_the_filters_share_one_search(self, client, media_root):
+        """Without PostgreSQL's index a search reads every document's text: the listing, its
+        count and one search the five filters' counts share, not a search more for each."""
+        if connection.vendor == "postgresql":
+            pytest.skip("PostgreSQL searches its full-text index, and reads no document's text to search")
+        transport = make_topic("Transport")
+        for number in range(3):
+            consultation = make_consultation(status=("open", "closed")[number % 2], title=f"Bus services {number}")
+            consultation.topics.add(transport)
+            document = make_document(consultation, title="Appendix")
+            # As read out of the file, once uploaded.
+            Document.objects.filter(pk=document.pk).update(text="Residents asked for a later last bus to Melton.")
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/?q=melton").content.decode()
+        reading = [query for query in captured if '"text" LIKE' in query["sql"]]
+        # The listing, its count, the search the filters share, and the page's matching documents.
+        assert len(reading) == 4
+        assert "Open (2)" in page and "Closed (1)" in page and "Transport (3)" in page
 
     def test_each_filter_option_says_how_many_consultations_it_would_show(self, client):
         transport = make_topic("Transport")
