@@ -45,6 +45,8 @@ WORKERS = 2
 BUSY_WARNING = 0.15  # other CPU use before the run above which the figures get a warning
 TARGET = 0.5  # each cached hub page's requests/s at least half the bare view's
 PG_PORT = 55433
+SEEDS = BENCH_DIR.parent.parent / "shared" / "seeds"  # the council's real documents
+DOCUMENT_TEXT = 20_000
 
 # wrk script for the "rendered" paths: every request has a query string of its own
 # (`fresh=<run token>-<thread>-<n>`, which the hub ignores), so none is served from the cache.
@@ -112,6 +114,8 @@ import json
 import random
 import sys
 
+from pathlib import Path
+
 import django
 django.setup()
 from django.core.files.base import ContentFile
@@ -120,8 +124,28 @@ from django.db import transaction
 from django.utils import timezone
 from haveyoursay.hub.models import Consultation, Document, Revision, Topic, today
 
-consultations, documents = int(sys.argv[1]), int(sys.argv[2])
+consultations, documents, text_size, seeds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rng = random.Random(2026)
+
+
+def seed_pieces(folder, size):
+    # The seeds' real council text (agendas, minutes, reports) in pieces of about `size`
+    # characters, cut between paragraphs: what the site reads out of documents for its search.
+    if size <= 0:
+        return [""]
+    pieces, piece = [], []
+    for path in sorted(Path(folder).glob("*.txt")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            piece.append(paragraph.strip())
+            if sum(len(part) for part in piece) >= size:
+                pieces.append("\n\n".join(piece)[: size * 2])
+                piece = []
+    if piece:
+        pieces.append("\n\n".join(piece))
+    return pieces
+
+
+texts = seed_pieces(seeds, text_size)
 demo = list(Consultation.public_objects.prefetch_related("topics", "areas", "partners", "documents").order_by("pk"))
 day, moment = today(), timezone.now()
 pdf = demo[0].documents.all()[0] if demo[0].documents.all() else None
@@ -170,7 +194,7 @@ with transaction.atomic():
             Document(
                 consultation=made[number % len(made)], title=document_title(number),
                 kind=kinds[number % len(kinds)], file=name, file_format="PDF", size_bytes=len(content),
-                position=number // len(made),
+                position=number // len(made), text=texts[number % len(texts)],
             )
             for number in range(documents)
         ],
@@ -213,6 +237,11 @@ def parse_args(argv):
         "--consultations", type=int, default=2000, help="consultations added to the demo's (default 2000)"
     )
     parser.add_argument("--documents", type=int, default=20000, help="documents added to them (default 20000)")
+    parser.add_argument(
+        "--document-text", type=int, default=DOCUMENT_TEXT, metavar="CHARACTERS",
+        help=f"text read out of each added document, in characters of the seeds' council text, for the search to "
+        f"look through (default {DOCUMENT_TEXT:,}, about ten pages; 0 for none)",
+    )
     parser.add_argument("--search", default="waste strategy", help="the search measured (default 'waste strategy')")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured wrk run (default 10)")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk warm-up per path (default 3)")
@@ -225,6 +254,10 @@ def parse_args(argv):
             parser.error(f"--{name} must be at least 1")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads (wrk needs one connection per thread)")
+    if args.document_text < 0:
+        parser.error("--document-text must be 0 or more")
+    if args.document_text and not SEEDS.is_dir():
+        parser.error(f"the documents' text is taken from the council's documents in {SEEDS}, which is missing")
     return args
 
 
@@ -560,7 +593,10 @@ def measure(args, data_dir, database_url):
     if info["debug"]:
         raise BenchError("DEBUG is on in the benchmark's settings: the figures would not be production's")
     started = time.monotonic()
-    scale = project_info(env, data_dir, BUILD_SCALE, str(args.consultations), str(args.documents), timeout=900)
+    scale = project_info(
+        env, data_dir, BUILD_SCALE, str(args.consultations), str(args.documents), str(args.document_text),
+        str(SEEDS), timeout=900,
+    )
     scale["seconds"] = time.monotonic() - started
     log(
         f"  added {args.consultations:,} consultations and {args.documents:,} documents in {scale['seconds']:.1f}s: "
@@ -628,7 +664,8 @@ def report(args, database_label, info, scale, measured, sizes, results, elapsed,
             "content",
             f"{scale['consultations']:,} consultations ({scale['published']:,} published), "
             f"{scale['documents']:,} documents; {args.consultations:,} and {args.documents:,} of them added "
-            f"in bulk in {scale['seconds']:.1f}s",
+            f"in bulk in {scale['seconds']:.1f}s, each added document with about {args.document_text:,} characters "
+            f"of the seeds' text",
         ),
         (
             "load",
