@@ -337,10 +337,14 @@ class PeakMemory(threading.Thread):
 
     @staticmethod
     def children_of(pid):
-        try:
-            return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        except OSError:
-            return []
+        """The processes forked by any of `pid`'s threads (each thread lists its own)."""
+        children = []
+        for listing in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                children += [int(child) for child in listing.read_text().split()]
+            except OSError:
+                pass
+        return children
 
     def take(self):
         """The largest peak since the last call, in MiB (None if no work-horse was seen)."""
