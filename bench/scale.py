@@ -12,7 +12,7 @@ each figure printed with its target:
 - every table and ten sub-group tables of it (bench/analysis.py's measurement, in a fresh
   process): time and peak RSS;
 - its engagement report made as staff make it, a job on one of 2 RQ workers (`haveyoursay
-  worker`): time, and the peak RSS of the work-horse process that made it (with the process it forks);
+  worker`): time, and the peak RSS of the work-horse process that made it;
 - while the report is made, bench/submit.py's simulated respondents (32 at once) answering
   the demo's open consultation through gunicorn: their POSTs' p99, and whether any confirmed
   response was lost or any respondent turned away;
@@ -306,9 +306,7 @@ class Workers:
 
 
 class PeakMemory(threading.Thread):
-    """Polls the peak resident set (VmHWM in /proc/PID/status) of every work-horse, every 0.1 s,
-    with those of the processes it forks (the report draws one of its versions in one), added:
-    an upper bound, since a forked process shares its parent's pages until either writes them.
+    """Polls the peak resident set (VmHWM in /proc/PID/status) of every work-horse, every 0.1 s.
     VmHWM only grows, so a poll missed only misses the growth of the last 0.1 s of a process."""
 
     def __init__(self, workers):
@@ -320,31 +318,13 @@ class PeakMemory(threading.Thread):
     def run(self):
         while not self.stopping.wait(0.1):
             for pid in self.workers.horses():
-                own = self.peak_of(pid)
-                if own is None:
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
                     continue
-                forked = sum(self.peak_of(child) or 0 for child in self.children_of(pid))
-                self.peaks[pid] = max(self.peaks.get(pid, 0), own + forked)
-
-    @staticmethod
-    def peak_of(pid):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            return None
-        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-        return int(match.group(1)) if match else None
-
-    @staticmethod
-    def children_of(pid):
-        """The processes forked by any of `pid`'s threads (each thread lists its own)."""
-        children = []
-        for listing in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                children += [int(child) for child in listing.read_text().split()]
-            except OSError:
-                pass
-        return children
+                match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+                if match:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), int(match.group(1)))
 
     def take(self):
         """The largest peak since the last call, in MiB (None if no work-horse was seen)."""
@@ -776,8 +756,7 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
             f"≤ {REPORT_TARGET_SECONDS} s", report_row["ran"] <= REPORT_TARGET_SECONDS,
         ))  # fmt: skip
         figures.append(Figure(
-            "peak RSS of the work-horse that made it, and of the process it forked (VmHWM in /proc, added, "
-            "polled every 0.1 s)",
+            "peak RSS of the work-horse that made it (VmHWM in /proc, polled every 0.1 s)",
             "not seen" if report_peak is None else f"{report_peak:,.0f} MiB",
             f"≤ {RSS_TARGET_MB:,} MiB", report_peak is not None and report_peak <= RSS_TARGET_MB,
         ))  # fmt: skip
