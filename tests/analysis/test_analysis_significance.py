@@ -50,6 +50,21 @@ def test_two_proportion_test_matches_a_worked_example_and_the_2x2_chi_square():
     assert p == pytest.approx(chi_p)
 
 
+def test_two_proportion_test_gives_exactly_the_normal_distributions_p_value_far_into_the_tail():
+    # Holm's adjustment orders the p-values, so a report's marks depend on their last bits:
+    # they must be those of the normal distribution's own survival function, to |z| of 38.
+    rng = np.random.default_rng(7)
+    for _ in range(2000):
+        base, other_base = rng.integers(30, 200_000, size=2)
+        count, other_count = rng.integers(5, base - 4), rng.integers(5, other_base - 4)
+        p = significance.two_proportion_test(count, base, other_count, other_base)
+        if p is None:
+            continue
+        pooled = (count + other_count) / (base + other_base)
+        z = (count / base - other_count / other_base) / np.sqrt(pooled * (1 - pooled) * (1 / base + 1 / other_base))
+        assert p == float(2 * stats.norm.sf(abs(z)))
+
+
 def test_two_proportion_test_refuses_small_bases_and_small_expected_counts():
     assert significance.two_proportion_test(20, 29, 10, 100) is None  # a base under 30
     assert significance.two_proportion_test(20, 29, 10, 100, min_base=20) is not None

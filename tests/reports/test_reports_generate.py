@@ -1,6 +1,7 @@
 """The engagement report from real responses: its figures, its files, who may see it."""
 
 import io
+import zipfile
 
 import docx
 import pytest
@@ -10,9 +11,12 @@ from pypdf import PdfReader
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.jobs.models import Job
+from haveyoursay.reports import generating
 from haveyoursay.reports.generating import data_fingerprint, generate_report_impl
 from haveyoursay.reports.models import EngagementReport, Publication
 from haveyoursay.reports.render import fonts
+from haveyoursay.reports.render.pdf import MissingLibrary, render_pdf
+from haveyoursay.reports.render.word import render_docx
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
 from tests.factories import make_consultation, make_partner
@@ -238,6 +242,59 @@ def test_a_server_without_pango_gets_a_job_failure_that_says_what_to_install(con
     monkeypatch.setattr(pdf, "print_setup", no_pango)
     with pytest.raises(JobError, match="apt-get install libpango-1.0-0"):
         generate_report_impl(consultation.pk)
+
+
+def word_parts(document):
+    """Everything in a .docx file but the times its zip entries were written."""
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def drawn_versions(consultation, monkeypatch):
+    """The report made as the job makes it: each version's `Report` and the files drawn of it."""
+    drawn = {}
+
+    def recording(reports):
+        drawn.update(reports=reports, files=draw_versions(reports))
+        return drawn["files"]
+
+    draw_versions = generating.draw_versions
+    monkeypatch.setattr(generating, "draw_versions", recording)
+    generate_report_impl(consultation.pk)
+    return drawn["reports"], drawn["files"]
+
+
+def test_the_versions_drawn_side_by_side_are_the_files_each_makes_alone(consultation, monkeypatch):
+    reports, files = drawn_versions(consultation, monkeypatch)
+    assert set(files) == {"staff", "public"}
+    for audience, report in reports.items():
+        pdf, word = files[audience]
+        assert pdf == render_pdf(report)
+        assert word_parts(word) == word_parts(render_docx(report))
+        assert EngagementReport.objects.get(consultation=consultation, audience=audience).pdf.read() == pdf
+
+
+def test_charts_drawn_for_one_version_are_reused_for_the_other_unchanged(consultation, monkeypatch):
+    reports, _ = drawn_versions(consultation, monkeypatch)
+    pictures = {}
+    staff, public = render_docx(reports["staff"], pictures), render_docx(reports["public"], pictures)
+    assert pictures
+    assert word_parts(staff) == word_parts(render_docx(reports["staff"]))
+    assert word_parts(public) == word_parts(render_docx(reports["public"]))
+
+
+def test_a_failure_in_the_process_drawing_a_version_reaches_staff(consultation, monkeypatch):
+    def pdf_without_pango(report):
+        if not report.public:  # the staff version is the one drawn in another process
+            raise MissingLibrary("Drawing the PDF needs the Pango text library.")
+        return render_pdf(report)
+
+    monkeypatch.setattr(generating, "render_pdf", pdf_without_pango)
+    from haveyoursay.jobs.running import JobError
+
+    with pytest.raises(JobError, match="needs the Pango text library"):
+        generate_report_impl(consultation.pk)
+    assert not EngagementReport.objects.filter(consultation=consultation).exists()
 
 
 def table_row(html, label):

@@ -23,7 +23,7 @@ The rules, as the sub-group tables' notes state them:
 import math
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 MIN_BASE = 30
 ALPHA = 0.05
@@ -42,7 +42,9 @@ def two_proportion_test(count, base, other_count, other_base, min_base=MIN_BASE)
         return None
     error = math.sqrt(pooled * (1 - pooled) * (1 / base + 1 / other_base))
     z = (count / base - other_count / other_base) / error
-    return float(2 * stats.norm.sf(abs(z)))
+    # The normal distribution's upper tail, as `stats.norm.sf` works it out (the same bits),
+    # without the distribution object's checks: a report's sub-group tables make 10,000 tests.
+    return float(2 * special.ndtr(-abs(z)))
 
 
 def adjust(p_values, method="holm"):

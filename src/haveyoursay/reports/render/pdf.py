@@ -40,15 +40,22 @@ def print_setup():
     return stylesheet, font_config
 
 
-def render_pdf(report):
-    """The report as PDF bytes."""
+def prepare():
+    """Load WeasyPrint and the print setup, or raise MissingLibrary: done before forking, so
+    that the processes drawing a report's versions share them (and the copies of the fonts on
+    disk are made, and deleted at exit, by this process alone)."""
     # Imported here, not with the module: without Pango the site still runs, and only
     # making a PDF fails, with a message that says what to install.
     try:
         from weasyprint import HTML
 
-        stylesheet, font_config = print_setup()
+        return HTML, *print_setup()
     except OSError as error:
         raise MissingLibrary(MISSING_LIBRARIES) from error
+
+
+def render_pdf(report):
+    """The report as PDF bytes."""
+    HTML, stylesheet, font_config = prepare()
     document = HTML(string=render_print_html(report))
     return document.write_pdf(stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT)

@@ -5,6 +5,10 @@ Sections use Word's own heading styles, so the navigation pane lists them; table
 caption, a header row that repeats on every page and rows that never split; each chart is
 a picture (the SVG drawn to PNG by cairosvg, since Word cannot take this SVG) with the
 chart's title and description as its alternative text, followed by its data table.
+
+Drawing the pictures is most of the work; the staff and public versions' charts are nearly
+all the same, so `render_docx` takes a dictionary of the pictures already drawn, by their SVG,
+for the two versions to share.
 """
 
 import io
@@ -40,8 +44,12 @@ CHART_SCALE = 2  # pixels per SVG unit: sharp when printed at CHART_WIDTH
 TEXT_COLOUR = RGBColor.from_string(TEXT.lstrip("#"))
 
 
-def render_docx(report):
-    """The report as the bytes of a .docx file."""
+def render_docx(report, pictures=None):
+    """The report as the bytes of a .docx file.
+
+    `pictures`: {chart's SVG: its PNG}, filled in as charts are drawn, to pass to the next
+    call for another version of the same report (a new one each time otherwise)."""
+    pictures = {} if pictures is None else pictures
     document = Document()
     set_up_document(document, report)
 
@@ -76,7 +84,7 @@ def render_docx(report):
                 add_table(document, block)
             elif isinstance(block, Figure):
                 figure_number += 1
-                add_chart(document, block, figure_number)
+                add_chart(document, block, figure_number, pictures)
                 add_table(document, block.table)
             else:
                 raise TypeError(
@@ -154,7 +162,9 @@ def field_character(paragraph, kind):
 def contents_style(document, level):
     """Word's "TOC 1", "TOC 2" paragraph styles, which the default template lacks."""
     name = f"TOC {level}"
-    if name not in [style.name for style in document.styles]:
+    try:
+        return document.styles[name]
+    except KeyError:
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = document.styles["Normal"]
         style.paragraph_format.left_indent = Mm(6 * (level - 1))
@@ -306,18 +316,20 @@ def keep_row_together(row):
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-def add_chart(document, figure, number):
-    # Imported here, not at the top: only charts in Word need cairo, and a machine without
-    # it still serves the site and makes every other format.
-    import cairosvg
-
+def add_chart(document, figure, number, pictures):
     svg = render_chart_svg(
         figure.chart,
         chart_id=f"report-chart-{number}",
         description=chart_description(figure),
         missing=figure.table.suppressed,
     )
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=CHART_SCALE)
+    png = pictures.get(svg)
+    if png is None:
+        # Imported here, not at the top: only charts in Word need cairo, and a machine without
+        # it still serves the site and makes every other format.
+        import cairosvg
+
+        png = pictures[svg] = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=CHART_SCALE)
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.keep_with_next = True
     picture = paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
