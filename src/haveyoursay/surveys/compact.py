@@ -106,26 +106,15 @@ def write_compact_answers(responses):
     upsert = "ON CONFLICT (response_id) DO UPDATE SET written_for = excluded.written_for, codes = excluded.codes"
     having = "HAVING count(k.question_id) = count(t.id)"  # a key too long for a code: no row
     if connection.vendor == "postgresql":
-        # One statement, so each answer's key is made once: the keys, those new to the dictionary
-        # added (which the statement sees only as the INSERT returns them), then the rows. The
-        # dictionary is looked up by the keys themselves, not by their questions: a grid's
-        # entries run to six figures, and reading them all for each response sent cost a
-        # respondent's submission tens of milliseconds of the server's time.
-        statement = (
-            f"WITH k AS MATERIALIZED ({keys}), added AS ({_new_texts_sql('k')} RETURNING id, question_id, text), "
-            f"t AS (SELECT t.id, t.question_id, t.text FROM {texts} t "
-            "JOIN (SELECT DISTINCT k.question_id, k.text FROM k) given "
-            "ON t.question_id = given.question_id AND t.text = given.text UNION ALL SELECT * FROM added) "
-            f"INSERT INTO {_table(CompactAnswers)} (response_id, written_for, codes) "
-            "SELECT r.id, r.updated_at, coalesce(string_agg(int4send(k.question_id::int4) || int4send(t.id::int4), "
-            f"''::bytea), ''::bytea) FROM ({responses_sql}) r LEFT JOIN k ON k.response_id = r.id "
-            f"LEFT JOIN t ON t.question_id = k.question_id AND t.text = k.text GROUP BY r.id, r.updated_at {having} "
-            f"{upsert}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [*params, MAX_TEXT_BYTES, *params])
-            return cursor.rowcount
-    codes = "CAST(coalesce(group_concat(printf('%%08x%%08x', k.question_id, t.id), ''), '') AS BLOB)"
+        codes = "coalesce(string_agg(int4send(k.question_id::int4) || int4send(t.id::int4), ''::bytea), ''::bytea)"
+    else:
+        codes = "CAST(coalesce(group_concat(printf('%%08x%%08x', k.question_id, t.id), ''), '') AS BLOB)"
+    # Two statements: the keys new to the dictionary added, then the rows, each key looked up
+    # in the dictionary's own index (never by reading all of a question's entries: a grid's
+    # run to six figures). In one statement the new keys could only be joined as a list with
+    # no index, and for a questionnaire new to the planner's statistics it expected a few
+    # hundred of them and a thousand answers, and compared every pair: hundreds of thousands
+    # of each, for more than a quarter of an hour a chunk, where this takes seconds.
     rows = (
         f"INSERT INTO {_table(CompactAnswers)} (response_id, written_for, codes) "
         f"SELECT r.id, r.updated_at, {codes} FROM ({responses_sql}) r "
