@@ -682,8 +682,7 @@ def apply_codeframe(codeframe, progress=None):
             if row not in person and themes[learnt[column]].pk in alive
         ]
         change = compare_application(codeframe, ids, person, given) if codeframe.state == Codeframe.State.APPLIED else None
-        codeframe.proposed_assignments.all().delete()
-        codeframe.proposed_codings.all().delete()
+        drop_proposal(codeframe)
         held_back = change is not None and change.needs_acceptance()
         confidences = confidence_rows(codeframe, ids, coding, person, review_order)
         if held_back:
@@ -931,8 +930,7 @@ def accept_proposal(codeframe, user):
             codeframe.proposed_codings.filter(coding__coded_at__isnull=True)
             .values_list("confidence", "needs_review", "review_rank", "coding_id")
         )
-        codeframe.proposed_assignments.all().delete()
-        codeframe.proposed_codings.all().delete()
+        drop_proposal(codeframe)
         moved = codeframe.proposal.get("moved", 0)
         codeframe.proposal = {}
         codeframe.save(update_fields=["proposal", "updated_at"])
@@ -945,12 +943,17 @@ def discard_proposal(codeframe, user):
         lock(codeframe)
         if not codeframe.proposal:
             raise ThemeError("There is no new application waiting: the themes are as the last application left them.")
-        codeframe.proposed_assignments.all().delete()
-        codeframe.proposed_codings.all().delete()
+        drop_proposal(codeframe)
         moved = codeframe.proposal.get("moved", 0)
         codeframe.proposal = {}
         codeframe.save(update_fields=["proposal", "updated_at"])
         codeframe.record(user, Action.DISCARDED, moved=moved)
+
+
+def drop_proposal(codeframe):
+    """Delete what a held-back application would put in force: its codes and how sure it is of them."""
+    codeframe.proposed_assignments.all().delete()
+    codeframe.proposed_codings.all().delete()
 
 
 def lock(codeframe):
