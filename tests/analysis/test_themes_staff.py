@@ -178,6 +178,34 @@ def test_typical_answers_say_what_the_themes_answers_say_not_what_its_descriptio
     assert typical[0] == short_notice[1] and set(typical[1:]) <= set(coping), typical
 
 
+def test_quotes_are_chosen_as_typical_answers_are_not_as_the_machines_surest(question, codeframe, analyst):  # noqa: F811
+    # The same theme as above: the two answers about short notice are the machine's surest, and say
+    # something else than the theme's answers say together; one consenting answer is too short to quote.
+    coping = demo_comments("difference between coping and not coping", 6, seed=1)
+    short_notice = demo_comments("short notice", 2, seed=2)
+    add_responses(question.page.questionnaire, coping + short_notice + ["Coping is hard."])
+    answer_of = dict(Answer.objects.filter(question=question).values_list("value__text", "pk"))
+    theme = themes.add_theme(
+        codeframe, analyst, "Difference between coping and not coping",
+        "People also wrote: “short notice”, “a few hours”.",
+    )
+    confidences = (1.0, 0.99, 0.98, 0.9, 0.88, 0.86, 0.84, 0.82, 0.8)
+    for confidence, text in zip(confidences, ["Coping is hard."] + short_notice + coping):
+        ThemeAssignment.objects.create(theme=theme, answer_id=answer_of[text], confidence=confidence)
+
+    themes.choose_quotes(codeframe)
+    quoted = list(theme.quotes.values_list("text", flat=True))
+    assert len(quoted) == themes.QUOTES_PER_THEME and set(quoted) <= set(coping), quoted
+    # An approved quote stays, and is not put forward a second time; a person's code comes first.
+    approved = theme.quotes.get(text=quoted[0])
+    themes.approve_quote(approved, analyst)
+    themes.code_answers(codeframe, analyst, {answer_of[short_notice[1]]: [theme.pk]})
+    themes.choose_quotes(codeframe)
+    candidates = list(theme.quotes.filter(approved_at__isnull=True).order_by("pk").values_list("text", flat=True))
+    assert theme.quotes.filter(approved_at__isnull=False).get() == approved
+    assert candidates[0] == short_notice[1] and quoted[0] not in candidates and len(candidates) == themes.QUOTES_PER_THEME
+
+
 def test_a_themes_answers_are_shown_a_page_at_a_time(question, codeframe, analyst_client, monkeypatch):  # noqa: F811
     monkeypatch.setattr(theme_staff, "THEME_ANSWERS_PER_PAGE", 5)
     theme = max(codeframe.themes.all(), key=lambda t: t.assignments.count())

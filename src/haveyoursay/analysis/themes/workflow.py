@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Window
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Length, RowNumber, Trim
 from django.utils import timezone
 
 from haveyoursay.analysis.models import (
@@ -193,9 +194,18 @@ def typical_answers(codeframe, how_many=3):
     description quotes "short notice"). An answer that says nothing ("-", "Not really") is
     evidence of no theme: it is shown only for the "nothing to add" theme, and the same text is
     shown once."""
+    typical = typical_members(ThemeAssignment.objects.filter(theme__codeframe=codeframe))
+    return {theme_id: [assignment.answer for assignment in members[:how_many]] for theme_id, members in typical.items()}
+
+
+def typical_members(assignments, keep=None):
+    """{theme pk: its assignments among `assignments`, the most typical first}: a person's first,
+    then the machine's, each the nearest first to what the theme's members say together
+    (`order_by_typicality`, over up to TYPICAL_POOL of them, people's and the machine's surest
+    first); one query for every theme. A text that says nothing is left out but for the "nothing
+    to add" theme, the same text is kept once, and `keep(text)` can leave out more."""
     ranked = (
-        ThemeAssignment.objects.filter(theme__codeframe=codeframe)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
+        assignments.annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
         .filter(rank__lte=TYPICAL_POOL)
         .select_related("answer", "theme")
         .order_by("theme_id", "rank")
@@ -208,6 +218,8 @@ def typical_answers(codeframe, how_many=3):
             continue
         if not assignment.theme.nothing_to_add and is_non_answer(text):
             continue
+        if keep is not None and not keep(text):
+            continue
         seen[assignment.theme_id].add(key)
         pools.setdefault(assignment.theme_id, []).append((assignment, text))
     orders = order_by_typicality([[text for _, text in pool] for pool in pools.values()])
@@ -215,7 +227,7 @@ def typical_answers(codeframe, how_many=3):
     for (theme_id, pool), order in zip(pools.items(), orders):
         place = {position: number for number, position in enumerate(order)}
         chosen = sorted(range(len(pool)), key=lambda position: (pool[position][0].by_machine, place[position]))
-        result[theme_id] = [pool[position][0].answer for position in chosen[:how_many]]
+        result[theme_id] = [pool[position][0] for position in chosen]
     return result
 
 
@@ -1110,33 +1122,33 @@ def measure_agreement(codeframe):
 
 
 def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
-    """Put forward the most typical quotable answers of each theme, redacted, for a person to approve.
+    """Put forward each theme's most typical quotable answers, redacted, for a person to approve.
 
-    Only answers whose respondent allowed publication; a person's own coding counts as most
-    typical, then the machine's surest. Unapproved candidates are chosen afresh; approved quotes stay.
+    Only answers whose respondent allowed publication, of a quotable length and saying something;
+    chosen as its typical answers are (`typical_members`): a person's codes first, then those
+    nearest what the theme's answers say together, each saying something the ones before did not.
+    Not the machine's surest: that can share a few words with the theme and say something else.
+    Unapproved candidates are chosen afresh; approved quotes stay.
     """
     made = 0
     with transaction.atomic():
         Quote.objects.filter(theme__codeframe=codeframe, approved_at__isnull=True).delete()
-        for theme in codeframe.themes.filter(nothing_to_add=False):
-            taken = set(theme.quotes.values_list("answer_id", flat=True))
-            assignments = (
-                theme.assignments.filter(
-                    on_counted_responses("answer__response__"), answer__response__publication__in=CONSENTING
-                )
-                .exclude(answer_id__in=taken)
-                .select_related("answer")
-                .order_by(*PERSON_FIRST)
+        quotable = (
+            ThemeAssignment.objects.filter(
+                on_counted_responses("answer__response__"),
+                theme__codeframe=codeframe,
+                theme__nothing_to_add=False,
+                answer__response__publication__in=CONSENTING,
             )
-            chosen = []
-            for assignment in assignments.iterator():
-                text = str(assignment.answer.value.get("text", "")).strip()
-                if QUOTE_LENGTH[0] <= len(text) <= QUOTE_LENGTH[1] and not is_non_answer(text):
-                    chosen.append(make_quote(theme, assignment.answer_id, text))
-                if len(chosen) >= per_theme:
-                    break
-            Quote.objects.bulk_create(chosen)
-            made += len(chosen)
+            .annotate(length=Length(Trim(KeyTextTransform("text", "answer__value"))))
+            .filter(length__gte=QUOTE_LENGTH[0], length__lte=QUOTE_LENGTH[1])
+            .exclude(Exists(Quote.objects.filter(theme=OuterRef("theme"), answer=OuterRef("answer"))))
+        )
+        chosen = []
+        for members in typical_members(quotable).values():
+            chosen += [make_quote(a.theme, a.answer_id, str(a.answer.value.get("text", "")).strip()) for a in members[:per_theme]]
+        Quote.objects.bulk_create(chosen)
+        made = len(chosen)
         codeframe.record(user, Action.QUOTES, chosen=made)
     return made
 
