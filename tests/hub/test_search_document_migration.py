@@ -11,8 +11,9 @@ from haveyoursay.hub.models import Consultation, Document
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("hub", "0006_remember_files_whose_deletion_failed")]
-# The search as it is now reads documents' text too, which migration 0008 adds.
-AFTER = [("hub", "0008_read_the_text_of_documents_for_the_search")]
+# The search as it is now reads documents' text too, which migration 0008 adds, and on SQLite
+# looks documents up in the index migration 0009 makes of those already stored.
+AFTER = [("hub", "0009_index_documents_for_full_text_search_on_sqlite")]
 
 
 def migrate(targets):

@@ -1,6 +1,7 @@
 """Searching consultations: PostgreSQL's full-text search where the site runs on it, and the
-same query language done with LIKE on SQLite (docs/decisions/0019-hub-search.md and
-0025-searching-documents.md).
+same query language on SQLite, where the documents' titles and text are searched in an FTS5
+index and the consultations' own few fields with LIKE (docs/decisions/0019-hub-search.md,
+0025-searching-documents.md and 0030-searching-documents-on-sqlite.md).
 
 Both read what people type into the hub's search box the way web search engines do: every
 word must match, "quoted words" must match as a phrase, -word leaves out what has it, and
@@ -17,6 +18,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 
 CONFIG = "english"
@@ -33,6 +35,8 @@ DOCUMENT_TEXT_LIMIT = 600_000
 
 # PostgreSQL's GIN index on Consultation.search_document (migration hub 0006).
 INDEX_NAME = "hub_consultation_search"
+# SQLite's FTS5 index of the documents' titles and text, kept by triggers (migration hub 0009).
+SQLITE_INDEX = "hub_document_search"
 
 
 def search_document():
@@ -104,7 +108,8 @@ def stem(word):
 
 def parse(text):
     """`text` as web search reads it: a list of alternatives (split by `or`), each a list of
-    (negated, words, is_phrase). Stop words are dropped, as PostgreSQL drops them."""
+    (negated, words, is_phrase). Stop words are dropped, as PostgreSQL drops them, but for those
+    inside a phrase: "end of life" is found as it was written, not as "end life"."""
     alternatives, current, pending_or = [], [], False
     for match in TOKEN.finditer(text):
         if match.group(2) is not None:
@@ -116,17 +121,18 @@ def parse(text):
             if raw.lower() == "or" and not negated:
                 pending_or = bool(current)
                 continue
-        words = [w for w in WORD.findall(raw) if w.lower() not in STOP_WORDS]
-        if not words:
+        words = WORD.findall(raw)
+        meaningful = [number for number, word in enumerate(words) if word.lower() not in STOP_WORDS]
+        if not meaningful:
             continue
         if pending_or:
             alternatives.append(current)
             current, pending_or = [], False
-        if phrase and len(words) > 1:
-            current.append((negated, words, True))
+        if phrase and len(meaningful) > 1:
+            current.append((negated, words[meaningful[0] : meaningful[-1] + 1], True))
         else:
             # Each word of "car-parking" or "Leicestershire's" must match, by its stem.
-            current.extend((negated, [word], False) for word in words)
+            current.extend((negated, [words[number]], False) for number in meaningful)
     if current:
         alternatives.append(current)
     return alternatives
@@ -146,12 +152,24 @@ def term_q(field, words, phrase):
     )
 
 
+def indexed_phrase(words):
+    """`words` as one phrase of FTS5's query language, matched by their stems: quoted, so that
+    no word is read as an operator (AND, NOT, NEAR) and nothing typed can break the query."""
+    return '"' + " ".join(words) + '"'
+
+
+def in_sqlite_index(query):
+    """The pks of the documents SQLite's FTS5 index finds for `query`, as SQL for `pk__in`."""
+    return RawSQL(f"SELECT rowid FROM {SQLITE_INDEX} WHERE {SQLITE_INDEX} MATCH %s", [query])
+
+
 def document_q(field, words, phrase):
-    """Those with a document whose `field` (title or text) matches: a subquery, so that a
-    consultation with several such documents is found once."""
+    """Those with a document whose `field` (title or text) matches, looked up in SQLite's index:
+    a subquery, so that a consultation with several such documents is found once."""
     from haveyoursay.hub.models import Document
 
-    return Q(pk__in=Document.objects.filter(term_q(field, words, phrase)).values("consultation_id"))
+    documents = Document.objects.filter(pk__in=in_sqlite_index(f"{field} : {indexed_phrase(words)}"))
+    return Q(pk__in=documents.values("consultation_id"))
 
 
 def search_with_like(queryset, text):
@@ -192,7 +210,4 @@ def matching_documents(documents, text):
         return documents.annotate(
             found_by=SearchVector("title", config=CONFIG) + SearchVector("text", config=CONFIG)
         ).filter(found_by=query)
-    condition = Q(pk__in=[])
-    for words, phrase in terms:
-        condition |= term_q("title", words, phrase) | term_q("text", words, phrase)
-    return documents.filter(condition)
+    return documents.filter(pk__in=in_sqlite_index(" OR ".join(indexed_phrase(words) for words, _ in terms)))
