@@ -1883,7 +1883,12 @@ def _complete(batch, check, written, then):
                 "This import was discarded while its rows were being written, so nothing was imported."
             )
         batch.refresh_from_db()
-        note_answers_changed(Response.all_objects.filter(import_batch=batch))
+        # The responses' compact copies were written with them, chunk by chunk (`_create`), not
+        # here: in the switch's one transaction, a copy of every response held SQLite's write lock
+        # for as long as that took, with respondents' saves waiting (bench/scale.py: at 200,000
+        # rows, 21 respondents turned away). A response written without its copy (by an import
+        # begun before copies were written with each chunk) is read from its answers until the
+        # filling-in the reading queues has written it.
         if then is not None:
             then(batch, check)
         batch.questionnaire.consultation.renew_public_counts()
@@ -1952,3 +1957,5 @@ def _create(questionnaire, batch, rows, user):
          for response, row in zip(responses, rows) for question_pk, value in row.answers.items()),
         now,
     )
+    # Written with the chunk, in its transaction; nobody reads it until the batch is counted.
+    note_answers_changed(Response.all_objects.filter(pk__in=[response.pk for response in responses]))
