@@ -12,7 +12,8 @@ each figure printed with its target:
 - every table and ten sub-group tables of it (bench/analysis.py's measurement, in a fresh
   process): time and peak RSS;
 - its engagement report made as staff make it, a job on one of 2 RQ workers (`haveyoursay
-  worker`): time, and the peak RSS of the work-horse process that made it;
+  worker`): time, the peak RSS of the work-horse process that made it, and its memory with
+  the process it forks to draw the second version;
 - while the report is made, bench/submit.py's simulated respondents (32 at once) answering
   the demo's open consultation through gunicorn: their POSTs' p99, and whether any confirmed
   response was lost or any respondent turned away;
@@ -305,18 +306,49 @@ class Workers:
         self.processes = []
 
 
+def descendants(pid):
+    """The processes `pid` forked, and theirs, from /proc."""
+    found, waiting = [], [pid]
+    while waiting:
+        parent = waiting.pop()
+        try:
+            children = [int(child) for child in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        except OSError:
+            continue
+        found += children
+        waiting += children
+    return found
+
+
+def proportional_set_kb(pid):
+    """The process's share of the memory it has resident (Pss in /proc/PID/smaps_rollup): a page
+    shared with another process counts half to each, so the shares of processes add up."""
+    try:
+        match = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.MULTILINE)
+    except OSError:
+        return 0
+    return int(match.group(1)) if match else 0
+
+
 class PeakMemory(threading.Thread):
-    """Polls the peak resident set (VmHWM in /proc/PID/status) of every work-horse, every 0.1 s.
-    VmHWM only grows, so a poll missed only misses the growth of the last 0.1 s of a process."""
+    """Polls the peak resident set (VmHWM in /proc/PID/status) of every work-horse every 0.1 s,
+    and every second the memory of each work-horse and the processes it forked together (the
+    report draws its two versions in two processes: `reports.generating.draw_versions`), as the
+    sum of their Pss. VmHWM only grows, so a poll missed only misses the growth of the last 0.1 s
+    of a process; the sum is what was resident at each poll, so it can miss a peak shorter than a
+    second. Pss is polled less often because the kernel walks every page to work it out: 16 ms for
+    a process of 1.7 GB on the 2-core machine, time the work-horse's own memory waits on."""
 
     def __init__(self, workers):
         super().__init__(daemon=True)
         self.workers = workers
-        self.peaks = {}
+        self.peaks, self.together = {}, {}
         self.stopping = threading.Event()
 
     def run(self):
+        polls = 0
         while not self.stopping.wait(0.1):
+            polls += 1
             for pid in self.workers.horses():
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
@@ -325,11 +357,16 @@ class PeakMemory(threading.Thread):
                 match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
                 if match:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), int(match.group(1)))
+                if polls % 10 == 0:
+                    together = sum(proportional_set_kb(process) for process in [pid, *descendants(pid)])
+                    self.together[pid] = max(self.together.get(pid, 0), together)
 
     def take(self):
-        """The largest peak since the last call, in MiB (None if no work-horse was seen)."""
+        """The largest peaks since the last call, in MiB: a work-horse's own, and a work-horse's
+        and its children's together (each None if no work-horse was seen)."""
         peaks, self.peaks = self.peaks, {}
-        return max(peaks.values()) / 1024 if peaks else None
+        together, self.together = self.together, {}
+        return (max(peaks.values()) / 1024 if peaks else None, max(together.values()) / 1024 if together else None)
 
 
 class CpuMeter(threading.Thread):
@@ -694,7 +731,8 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
         cpu["with the workers idle, on PostgreSQL"] = meter.since(started)
         workers.check()
         memory.take()
-        report_run = report_peak = import_run = None
+        report_run = import_run = None
+        report_peak = (None, None)
         if "report" not in args.skip:
             log("The engagement report on the workers, respondents meanwhile ...")
             job = await asyncio.to_thread(run_step, env, "start-report", str(built["questionnaire"]))
@@ -755,10 +793,12 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
             f"{report_row['ran']:.1f} s running ({report_row['waited']:.1f} s waiting in the queue)",
             f"≤ {REPORT_TARGET_SECONDS} s", report_row["ran"] <= REPORT_TARGET_SECONDS,
         ))  # fmt: skip
+        own, together = report_peak
         figures.append(Figure(
-            "peak RSS of the work-horse that made it (VmHWM in /proc, polled every 0.1 s)",
-            "not seen" if report_peak is None else f"{report_peak:,.0f} MiB",
-            f"≤ {RSS_TARGET_MB:,} MiB", report_peak is not None and report_peak <= RSS_TARGET_MB,
+            "peak RSS of the work-horse that made it (VmHWM in /proc, polled every 0.1 s), and its memory with the "
+            "process it forks to draw a version (their Pss added up, polled every second)",
+            "not seen" if own is None else f"{own:,.0f} MiB, with the drawing process {together or 0:,.0f} MiB",
+            f"≤ {RSS_TARGET_MB:,} MiB", own is not None and max(own, together or 0) <= RSS_TARGET_MB,
         ))  # fmt: skip
         figures += p99_figures("while the report is made", report_latencies, *losses(dump, load, "report"),
                                report_stopped)  # fmt: skip
