@@ -81,7 +81,7 @@ def _keys_sql(responses_sql):
 
 
 def _new_texts_sql(keys):
-    """INSERT of the keys of `keys` (a query or a CTE's name) not yet in the dictionary, numbered
+    """INSERT of the keys of `keys` (a parenthesised query) not yet in the dictionary, numbered
     in the order respondents first gave them: the order the other readings add a value that is
     not one of a question's options to its categories."""
     texts = _table(AnswerText)

@@ -198,12 +198,12 @@ def typical_answers(codeframe, how_many=3):
     return {theme_id: [assignment.answer for assignment in members[:how_many]] for theme_id, members in typical.items()}
 
 
-def typical_members(assignments, keep=None):
+def typical_members(assignments):
     """{theme pk: its assignments among `assignments`, the most typical first}: a person's first,
     then the machine's, each the nearest first to what the theme's members say together
     (`order_by_typicality`, over up to TYPICAL_POOL of them, people's and the machine's surest
     first); one query for every theme. A text that says nothing is left out but for the "nothing
-    to add" theme, the same text is kept once, and `keep(text)` can leave out more."""
+    to add" theme, and the same text is kept once."""
     ranked = (
         assignments.annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")], order_by=list(PERSON_FIRST)))
         .filter(rank__lte=TYPICAL_POOL)
@@ -217,8 +217,6 @@ def typical_members(assignments, keep=None):
         if key in seen.setdefault(assignment.theme_id, set()):
             continue
         if not assignment.theme.nothing_to_add and is_non_answer(text):
-            continue
-        if keep is not None and not keep(text):
             continue
         seen[assignment.theme_id].add(key)
         pools.setdefault(assignment.theme_id, []).append((assignment, text))
@@ -1130,7 +1128,6 @@ def choose_quotes(codeframe, user=None, per_theme=QUOTES_PER_THEME):
     Not the machine's surest: that can share a few words with the theme and say something else.
     Unapproved candidates are chosen afresh; approved quotes stay.
     """
-    made = 0
     with transaction.atomic():
         Quote.objects.filter(theme__codeframe=codeframe, approved_at__isnull=True).delete()
         quotable = (
