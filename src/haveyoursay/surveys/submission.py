@@ -293,10 +293,17 @@ def insert_answers(answers, now):
     """Answer.objects.bulk_create([Answer(response_id=…, question_id=…, value=…)]) for
     [(response pk, question pk, value)], with `now` as their time: for an import's hundreds of
     thousands, where the ORM spent ten times as long building the INSERTs as SQLite did
-    running them. One statement, run for every row."""
+    running them. One statement, run for every row; on PostgreSQL one COPY, which wrote them in
+    a third of the time the INSERTs took (bench/scale.py's import)."""
     connection = transaction.get_connection()
+    rows = _answer_rows(connection, answers, now)
     with connection.cursor() as cursor:
-        cursor.executemany(_answers_insert_sql(connection, 1), _answer_rows(connection, answers, now))
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(_answers_copy_sql(connection)) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(_answers_insert_sql(connection, 1), rows)
 
 
 _ANSWER_FIELDS = ("response", "question", "value", "updated_at")
@@ -308,6 +315,13 @@ def _answers_insert_sql(connection, rows):
     columns = ", ".join(qn(meta.get_field(name).column) for name in _ANSWER_FIELDS)
     row = f"({', '.join(['%s'] * len(_ANSWER_FIELDS))})"
     return f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"
+
+
+def _answers_copy_sql(connection):
+    """COPY INTO the answers (response, question, value, updated_at), PostgreSQL's."""
+    qn, meta = connection.ops.quote_name, Answer._meta
+    columns = ", ".join(qn(meta.get_field(name).column) for name in _ANSWER_FIELDS)
+    return f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
 
 
 def _answer_rows(connection, answers, now):
