@@ -7,6 +7,7 @@ between its second and third chunks."""
 import csv
 import io
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SLUG = "carers-strategy"
 CHUNK = 3
+# The longest SQLite's busy handler sleeps between two tries at the write lock (sqliteDefaultBusyCallback).
+SQLITE_LONGEST_SLEEP = 0.1
 
 
 def survey_file(tmp_path, count):
@@ -78,3 +81,32 @@ def test_a_respondent_saves_a_page_while_an_import_is_between_chunks(client, que
     assert "error" not in outcome, outcome.get("error")
     assert outcome["batch"].state == ImportBatch.State.COMPLETE
     assert Response.objects.counted().count() == 10 and Response.objects.count() == 11
+
+
+def test_the_import_leaves_the_database_to_others_between_its_chunks(questionnaire, tmp_path):
+    """After each chunk the import rests before it writes again, long enough for a save that
+    found SQLite's write lock taken to try again (its busy handler sleeps up to 100 ms between
+    tries) and get it. Without the rest the import, its next rows read already, wrote again at
+    once, and a respondent could wait through chunk after chunk."""
+    table = importing.open_table(survey_file(tmp_path, 4 * CHUNK))
+    mapping = importing.Mapping(
+        table.columns, importing.targets_for(questionnaire), {0: "@respondent_id", 1: "vision", 2: "why_vision"}
+    )
+    statements = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((started, time.perf_counter(), sql))
+
+    with connection.execute_wrapper(timed):
+        importing.import_rows(questionnaire, table, mapping, chunk_rows=CHUNK)
+
+    # Each chunk writes its responses first and ends by recording how many are written.
+    firsts = [started for started, _, sql in statements if sql.startswith('INSERT INTO "surveys_response"')]
+    lasts = [ended for _, ended, sql in statements if sql.startswith('UPDATE "surveys_importbatch"')]
+    assert len(firsts) == 4
+    rests = [first - last for last, first in zip(lasts, firsts[1:])]
+    assert len(rests) == 3 and min(rests) >= importing.REST_SECONDS >= SQLITE_LONGEST_SLEEP, rests
