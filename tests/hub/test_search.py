@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from haveyoursay.hub.models import Area, Consultation, Document, Revision
-from haveyoursay.hub.search import INDEX_NAME, SQLITE_INDEX, in_sqlite_index, parse
+from haveyoursay.hub.search import INDEX_NAME, SQLITE_INDEX, in_sqlite_index, matching_documents, parse
 from tests.factories import make_consultation, make_document, make_partner, make_topic
 from tests.hub.test_views import titles_on
 
@@ -261,6 +261,33 @@ class TestSearchIndex:
             cursor.execute(f"INSERT INTO {SQLITE_INDEX}({SQLITE_INDEX}, rank) VALUES ('integrity-check', 1)")
         document.delete()
         assert found("whetstone") == set()
+
+    def test_each_document_found_is_found_by_its_words_as_they_are_now(self, media_root, consultations):
+        # SQLite looks in its index of documents, PostgreSQL in each one's stored search vector:
+        # both kept in step with the documents however they are written.
+        def found(words):
+            return {document.title for document in matching_documents(Document.objects.all(), words)}
+
+        document = make_document(consultations["waste"], title="Options appraisal")
+        Document.objects.filter(pk=document.pk).update(text="Anaerobic digestion at Whetstone.")
+        assert found("anaerobic") == {"Options appraisal"} and found("digestion") == {"Options appraisal"}
+        Document.objects.filter(pk=document.pk).update(text="Composting at Whetstone.")
+        assert found("anaerobic") == set() and found("whetstone") == {"Options appraisal"}
+        document.title = "Site options"
+        document.save()
+        assert found("appraisal") == set() and found('"site options"') == {"Site options"}
+        Document.objects.bulk_create([Document(
+            consultation=consultations["cycling"], title="Route options", file="documents/routes.pdf",
+            file_format="PDF", size_bytes=100, position=2,
+        )])  # fmt: skip
+        assert found("options") == {"Site options", "Route options"}
+        if connection.vendor == "postgresql":
+            # Read, not worked out again from the text of each document looked at.
+            sql, params = matching_documents(Document.objects.all(), "whetstone").query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN {sql}", params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "search_vector @@" in plan and "to_tsvector" not in plan, plan
 
     def test_postgresql_never_works_out_a_search_document_while_searching(self, consultations):
         # Whatever plan the statistics lead to, each row's stored document is read, not made

@@ -7,13 +7,15 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from haveyoursay.hub.models import Consultation, Document
+from haveyoursay.hub.search import matching_documents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("hub", "0006_remember_files_whose_deletion_failed")]
-# The search as it is now reads documents' text too, which migration 0008 adds, and on SQLite
-# looks documents up in the index migration 0009 makes of those already stored.
-AFTER = [("hub", "0009_index_documents_for_full_text_search_on_sqlite")]
+# The search as it is now reads documents' text too, which migration 0008 adds; it says which
+# documents matched from the index migration 0009 makes of those already stored on SQLite, and
+# from the search vectors migration 0010 stores on PostgreSQL.
+AFTER = [("hub", "0010_store_each_documents_search_vector_on_postgresql")]
 
 
 def migrate(targets):
@@ -38,6 +40,9 @@ def test_the_migration_stores_the_search_document_of_every_consultation_with_its
         assert list(found) == ["Leicestershire's Resources and Waste Strategy"]
         assert list(Consultation.private_objects.search("waste equality").values_list("pk", flat=True)) == [
             consultation.pk
+        ]
+        assert [document.title for document in matching_documents(Document.objects.all(), "equality impact")] == [
+            "Equality impact assessment"
         ]
         assert list(Document.objects.values_list("text_state", flat=True)) == [Document.TextState.WAITING]
     finally:

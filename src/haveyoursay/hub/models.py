@@ -690,8 +690,9 @@ class DocumentQuerySet(models.QuerySet):
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
     def get_queryset(self):
-        # A document's text is for the search alone, and may be long: pages listing documents never need it.
-        return super().get_queryset().defer("text")
+        # A document's text (and its search vector) are for the search alone, and may be long:
+        # pages listing documents never need them.
+        return super().get_queryset().defer("text", "search_vector")
 
 
 class Document(RevisedModel):
@@ -729,6 +730,12 @@ class Document(RevisedModel):
         max_length=12, choices=TextState.choices, default=TextState.WAITING, editable=False
     )
     text_note = models.TextField(blank=True, editable=False)
+    # PostgreSQL's search vector of its title and text, for a page of search results to say
+    # which of its consultations' documents matched, kept with its consultation's search
+    # document (haveyoursay.hub.search.index). Worked out for each request instead, from ten
+    # pages of text a document, a page of results took over a second. Empty on SQLite, which
+    # has its own index of documents (migration 0009).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = DocumentManager()
 

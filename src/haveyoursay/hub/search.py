@@ -64,10 +64,21 @@ def search_document():
     )
 
 
+def document_vector():
+    """The search vector of each document, its title's and its text's, for an UPDATE of the documents."""
+    return SearchVector("title", config=CONFIG) + SearchVector("text", config=CONFIG)
+
+
 def index(queryset):
-    """Store the search document of each consultation in `queryset`; nothing to do on SQLite."""
+    """Store the search document of each consultation in `queryset`, and the search vector of
+    each of their documents; nothing to do on SQLite."""
+    from haveyoursay.hub.models import Document
+
     if connections[queryset.db].vendor == "postgresql":
         queryset.order_by().update(search_document=search_document())
+        Document.objects.db_manager(queryset.db).filter(consultation__in=queryset.order_by().values("pk")).update(
+            search_vector=document_vector()
+        )
 
 
 def search(queryset, text):
@@ -197,8 +208,8 @@ def search_with_like(queryset, text):
 
 def matching_documents(documents, text):
     """Those of `documents` whose title or text has any word or phrase of `text` that is not
-    left out with -: shown beside each result, so that people see why it was found. Only for
-    the documents of one page of results: PostgreSQL works out each one's search document here."""
+    left out with -: shown beside each result, so that people see why it was found. PostgreSQL
+    reads each one's stored search vector (`index`), SQLite its index of documents."""
     terms = [(words, phrase) for terms in parse(text) for negated, words, phrase in terms if not negated]
     if not terms:
         return documents.none()
@@ -207,7 +218,5 @@ def matching_documents(documents, text):
         for words, phrase in terms:
             part = SearchQuery(" ".join(words), search_type="phrase" if phrase else "plain", config=CONFIG)
             query = part if query is None else query | part
-        return documents.annotate(
-            found_by=SearchVector("title", config=CONFIG) + SearchVector("text", config=CONFIG)
-        ).filter(found_by=query)
+        return documents.filter(search_vector=query)
     return documents.filter(pk__in=in_sqlite_index(" OR ".join(indexed_phrase(words) for words, _ in terms)))
