@@ -110,3 +110,20 @@ def test_the_import_leaves_the_database_to_others_between_its_chunks(questionnai
     assert len(firsts) == 4
     rests = [first - last for last, first in zip(lasts, firsts[1:])]
     assert len(rests) == 3 and min(rests) >= importing.REST_SECONDS >= SQLITE_LONGEST_SLEEP, rests
+
+
+def test_the_rests_between_chunks_are_not_counted_against_the_time_reading_may_take(
+    questionnaire, tmp_path, settings, monkeypatch
+):
+    """The time limit stops a file that is too slow to read (HAVEYOURSAY_IMPORT_MAX_SECONDS);
+    the writing has as long to read it again. Time spent writing, resting between chunks or
+    waiting for the database is not reading: a large import beside busy respondents rests for
+    minutes in all, and must not be stopped part-way for it."""
+    settings.HAVEYOURSAY_IMPORT_MAX_SECONDS = 2
+    monkeypatch.setattr(importing, "REST_SECONDS", 2.5)  # one rest outlasts the limit
+    table = importing.open_table(survey_file(tmp_path, 2_100))
+    mapping = importing.Mapping(
+        table.columns, importing.targets_for(questionnaire), {0: "@respondent_id", 1: "vision", 2: "why_vision"}
+    )
+    batch, _ = importing.import_rows(questionnaire, table, mapping, chunk_rows=700)
+    assert batch.state == ImportBatch.State.COMPLETE and Response.objects.counted().count() == 2_100
