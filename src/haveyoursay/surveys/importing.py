@@ -1732,9 +1732,9 @@ def import_rows(
 
     The rows are checked first, writing nothing (the dry run). Then they are written in chunks
     of about WRITE_CHUNK_SECONDS' writing (`ChunkSize`; of `chunk_rows` rows, if given), each
-    its own short transaction, so that respondents saving their answers wait for one chunk at
-    most, never for the whole file; the batch says
-    how many are written so far. Until the last is written, no response of the batch is
+    its own short transaction with a rest after it, so that respondents saving their answers
+    wait for one chunk at most, never for the whole file; the batch says how many are written
+    so far. Until the last is written, no response of the batch is
     counted, listed or exported by anything (`Response.objects`); then one write makes the
     batch complete, and all of them are there at once. `then(batch, check)` is called inside
     that last transaction, so that what it writes (the audit trail's record, say) is kept only
