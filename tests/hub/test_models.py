@@ -68,6 +68,13 @@ class TestVisibility:
         consultation.unpublish()
         assert not Consultation.public_objects.filter(pk=consultation.pk).exists()
 
+    def test_a_consultation_is_public_the_moment_it_is_published(self):
+        # The database's clock decides; SQLite's reads milliseconds. Before publishing kept
+        # whole seconds, more than half of these were not found in the same millisecond.
+        for _ in range(50):
+            consultation = make_consultation()
+            assert Consultation.public_objects.filter(pk=consultation.pk).exists()
+
     def test_publishing_twice_keeps_the_first_publication_time(self):
         consultation = make_consultation()
         first = consultation.published_at

@@ -602,7 +602,11 @@ class Consultation(RevisedModel):
         if at is not None:
             self.published_at = at
         elif self.published_at is None or self.published_at > now():
-            self.published_at = now()
+            # From the start of this second: whether it is public is decided by the database's
+            # clock (published_q), and SQLite's reads only to the millisecond, so a moment
+            # with microseconds would stay in its future for up to a millisecond and the page
+            # just published would not yet be found.
+            self.published_at = now().replace(microsecond=0)
         self.save(update_fields=["published_at", "updated_at"])
 
     def as_published(self):
