@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from haveyoursay.hub.models import Consultation, Document
+from haveyoursay.hub.search import matching_documents
 from tests.factories import make_consultation, make_document
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,19 @@ def test_a_loaded_fixture_is_found(db, tmp_path):
     }]))  # fmt: skip
     call_command("loaddata", str(fixture), verbosity=0)
     assert found("employment land") == ["Charnwood Local Plan"]
+
+
+def test_a_loaded_fixtures_documents_are_found_by_their_words(db, tmp_path):
+    consultation = make_consultation(title="Charnwood Local Plan", slug="charnwood-local-plan")
+    fixture = tmp_path / "documents.json"
+    fixture.write_text(json.dumps([{
+        "model": "hub.document", "pk": 9002,
+        "fields": {"consultation": consultation.pk, "title": "Strategic housing land availability assessment",
+                   "file": "documents/2026/01/shlaa.pdf", "file_format": "PDF", "size_bytes": 1024,
+                   "position": 1, "uploaded_at": "2026-01-05T09:00:00Z",
+                   "text": "Sites promoted for housing at Shepshed and Sileby.", "text_state": "read"},
+    }]))  # fmt: skip
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert found("Shepshed") == ["Charnwood Local Plan"]
+    documents = matching_documents(Document.objects.all(), "Sileby")
+    assert list(documents.values_list("pk", flat=True)) == [9002]

@@ -289,6 +289,32 @@ class TestSearchIndex:
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "search_vector @@" in plan and "to_tsvector" not in plan, plan
 
+    def test_saving_a_consultation_leaves_its_documents_search_vectors_alone(self, media_root, consultations):
+        # A document's vector is of its own title and text: working out every one of them again
+        # whenever its consultation is saved costs ten pages of text a document, for nothing.
+        document = make_document(consultations["waste"], title="Options appraisal")
+        if connection.vendor != "postgresql":
+            assert Document.objects.filter(pk=document.pk).values_list("search_vector", flat=True).get() is None
+            return
+        Document.objects.filter(pk=document.pk).update(text="Anaerobic digestion at Whetstone.")
+        with connection.cursor() as cursor:  # a mark that only writing the vector again would wipe out
+            cursor.execute(
+                f"UPDATE {Document._meta.db_table} SET search_vector = search_vector || 'untouched'::tsvector "
+                "WHERE id = %s",
+                [document.pk],
+            )
+        consultation = consultations["waste"]
+        consultation.title = "Leicestershire's waste strategy, revised"
+        consultation.save()
+        Consultation.private_objects.filter(pk=consultation.pk).update(summary="A new summary.")
+        vector = Document.objects.filter(pk=document.pk).values_list("search_vector", flat=True).get()
+        assert "'untouched'" in vector and "'whetston'" in vector
+        assert Consultation.public_objects.search("revised").get() == consultation
+        document.title = "Site options"
+        document.save()  # the document's own title: its vector is written again
+        vector = Document.objects.filter(pk=document.pk).values_list("search_vector", flat=True).get()
+        assert "'untouched'" not in vector and "'site'" in vector
+
     def test_postgresql_never_works_out_a_search_document_while_searching(self, consultations):
         # Whatever plan the statistics lead to, each row's stored document is read, not made
         # again from its text (and its documents') for every row looked at.

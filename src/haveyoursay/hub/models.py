@@ -653,6 +653,16 @@ class DocumentQuerySet(models.QuerySet):
     def _index_consultations(self, consultation_ids):
         Consultation.private_objects.db_manager(self.db).filter(pk__in=consultation_ids).index_for_search()
 
+    def _index(self, pks):
+        Document.objects.db_manager(self.db).filter(pk__in=pks).index_for_search()
+
+    def index_for_search(self):
+        """Bring the stored search vector of each of these up to date with its title and text
+        (on PostgreSQL); their consultations' search documents are another matter."""
+        from haveyoursay.hub.search import index_documents
+
+        index_documents(self)
+
     def update(self, **kwargs):
         if not DOCUMENT_SEARCHED_FIELDS.intersection(kwargs):
             return super().update(**kwargs)
@@ -663,12 +673,14 @@ class DocumentQuerySet(models.QuerySet):
             after = set(
                 Document.objects.db_manager(self.db).filter(pk__in=pks).values_list("consultation_id", flat=True)
             )
+            self._index(pks)
             self._index_consultations(before | after)
         return result
 
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db):
             made = super().bulk_create(objs, *args, **kwargs)
+            self._index([obj.pk for obj in made if obj.pk is not None])
             self._index_consultations({obj.consultation_id for obj in made})
         return made
 
@@ -681,6 +693,7 @@ class DocumentQuerySet(models.QuerySet):
             )
             result = super().bulk_update(objs, fields, *args, **kwargs)
             if DOCUMENT_SEARCHED_FIELDS.intersection(fields):
+                self._index([obj.pk for obj in objs])
                 self._index_consultations(before | {obj.consultation_id for obj in objs})
         return result
 
@@ -762,7 +775,8 @@ class Document(RevisedModel):
         if new_file:
             self.text, self.text_state, self.text_note = "", self.TextState.WAITING, ""
         super().save(*args, **kwargs)
-        # Its title, and the words in its file, are part of what the hub's search finds its consultation by.
+        # Its title, and the words in its file, are part of what the hub's search finds it and its consultation by.
+        Document.objects.filter(pk=self.pk).index_for_search()
         Consultation.private_objects.filter(pk=self.consultation_id).index_for_search()
         if new_file:
             transaction.on_commit(functools.partial(self.read_text_later, self.pk))

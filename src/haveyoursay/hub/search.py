@@ -70,15 +70,17 @@ def document_vector():
 
 
 def index(queryset):
-    """Store the search document of each consultation in `queryset`, and the search vector of
-    each of their documents; nothing to do on SQLite."""
-    from haveyoursay.hub.models import Document
-
+    """Store the search document of each consultation in `queryset`; nothing to do on SQLite."""
     if connections[queryset.db].vendor == "postgresql":
         queryset.order_by().update(search_document=search_document())
-        Document.objects.db_manager(queryset.db).filter(consultation__in=queryset.order_by().values("pk")).update(
-            search_vector=document_vector()
-        )
+
+
+def index_documents(documents):
+    """Store the search vector of each document in `documents` (a queryset), from its title and
+    text alone: a consultation's own fields changing leaves them as they are. Nothing to do on
+    SQLite, whose index of documents its triggers keep (migration 0009)."""
+    if connections[documents.db].vendor == "postgresql":
+        documents.order_by().update(search_vector=document_vector())
 
 
 def search(queryset, text):
@@ -209,7 +211,7 @@ def search_with_like(queryset, text):
 def matching_documents(documents, text):
     """Those of `documents` whose title or text has any word or phrase of `text` that is not
     left out with -: shown beside each result, so that people see why it was found. PostgreSQL
-    reads each one's stored search vector (`index`), SQLite its index of documents."""
+    reads each one's stored search vector (`index_documents`), SQLite its index of documents."""
     terms = [(words, phrase) for terms in parse(text) for negated, words, phrase in terms if not negated]
     if not terms:
         return documents.none()

@@ -9,5 +9,7 @@ from haveyoursay.hub.models import Consultation, Document
 class Command(LoaddataCommand):
     def loaddata(self, fixture_labels):
         super().loaddata(fixture_labels)
+        if Document in self.models:
+            Document.objects.db_manager(self.using).index_for_search()
         if self.models & {Consultation, Document}:
             Consultation.private_objects.db_manager(self.using).index_for_search()
