@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django_tasks import task
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -17,7 +18,7 @@ def note_niceness(path):
     Path(path).write_text(str(os.getpriority(os.PRIO_PROCESS, 0)))
 
 
-def start_worker(tmp_path, redis_url, *arguments, **environment):
+def start_worker(tmp_path, redis_url, *arguments, own_session=False, **environment):
     env = {
         **{name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "WORKER_NICENESS"}},
         "DJANGO_SETTINGS_MODULE": "haveyoursay.settings",
@@ -30,7 +31,7 @@ def start_worker(tmp_path, redis_url, *arguments, **environment):
     }
     return subprocess.Popen(
         [sys.executable, "-m", "haveyoursay.cli", "worker", *arguments],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=own_session,
     )
 
 
@@ -61,6 +62,44 @@ def test_a_worker_is_niced_by_default(rq_tasks, tmp_path):
         first_line = worker.stdout.readline()
         assert first_line.strip() == "Doing background work at niceness 10 (WORKER_NICENESS 10)."
         assert niceness_of(worker.pid) == 10
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=60)
+
+
+def session_niceness_of(pid):
+    """The niceness of the process's session, as Linux's scheduler groups sessions (autogroup)."""
+    return int(Path(f"/proc/{pid}/autogroup").read_text().split()[-1])
+
+
+AUTOGROUP_MISSING = "this kernel does not group sessions for its scheduler: /proc/self/autogroup is missing"
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason=AUTOGROUP_MISSING)
+def test_a_worker_leading_its_own_session_lowers_the_sessions_priority_too(rq_tasks, tmp_path):
+    # Otherwise its niceness counts only against its own session's processes, and the worker
+    # takes as much of the CPU as the web server's session.
+    worker = start_worker(tmp_path, rq_tasks, own_session=True, WORKER_NICENESS="7")
+    try:
+        first_line = worker.stdout.readline()
+        assert first_line.strip() == "Doing background work at niceness 7 (WORKER_NICENESS 7)."
+        assert niceness_of(worker.pid) == 7
+        assert session_niceness_of(worker.pid) == 7
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=60)
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason=AUTOGROUP_MISSING)
+def test_a_worker_sharing_a_session_leaves_the_sessions_priority_alone(rq_tasks, tmp_path):
+    # As one started from a terminal: the session is the shell's, and so this test's.
+    before = session_niceness_of(os.getpid())
+    worker = start_worker(tmp_path, rq_tasks, WORKER_NICENESS="7")
+    try:
+        first_line = worker.stdout.readline()
+        assert first_line.strip() == "Doing background work at niceness 7 (WORKER_NICENESS 7)."
+        assert niceness_of(worker.pid) == 7
+        assert session_niceness_of(worker.pid) == session_niceness_of(os.getpid()) == before
     finally:
         worker.terminate()
         worker.communicate(timeout=60)
