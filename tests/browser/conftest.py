@@ -194,6 +194,9 @@ def axe_check():
     axe = Axe()
 
     def check(page, context=None):
+        # A click that follows a link returns once the next page has started to load: checked
+        # then, axe (or the copy made without JavaScript) can see an empty document.
+        page.wait_for_load_state("load")
         options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
         javascript = page.context not in _NO_JAVASCRIPT
         target = page if javascript else _as_seen_without_javascript(page)

@@ -69,8 +69,8 @@ class TestVisibility:
         assert not Consultation.public_objects.filter(pk=consultation.pk).exists()
 
     def test_a_consultation_is_public_the_moment_it_is_published(self):
-        # The database's clock decides; SQLite's reads milliseconds. Before publishing kept
-        # whole seconds, more than half of these were not found in the same millisecond.
+        # The database's clock decides, and SQLite's reads milliseconds: before it was read as
+        # the end of its millisecond, more than half of these were not found at once.
         for _ in range(50):
             consultation = make_consultation()
             assert Consultation.public_objects.filter(pk=consultation.pk).exists()

@@ -170,13 +170,26 @@ class PartnerBody(Label):
         verbose_name_plural = "partner bodies"
 
 
+class ClockNow(Now):
+    """The database's clock as it reads now. SQLite's reads only to the millisecond, and stores
+    a moment as text: a publication time stored with its microseconds ("…07.123456") sorts after
+    the clock's reading in the same millisecond ("…07.123"), so a consultation just published
+    was not yet public (114 times in 200, published and then looked for at once). Read as the
+    end of its millisecond ("…07.123999") it compares as the moment it is."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="STRFTIME('%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%f999', 'NOW')", **extra_context
+        )
+
+
 def published_q(on=None):
     """Published by the moment `on`: a publication time still to come is only scheduled.
 
     Without `on`, the database's own clock decides, when the query runs: a query prepared
     once and run many times (`haveyoursay.prepared`) never carries a stale moment.
     """
-    return Q(published_at__isnull=False, published_at__lte=as_moment(on) if on is not None else Now())
+    return Q(published_at__isnull=False, published_at__lte=as_moment(on) if on is not None else ClockNow())
 
 
 def closed_q(on):
@@ -602,11 +615,7 @@ class Consultation(RevisedModel):
         if at is not None:
             self.published_at = at
         elif self.published_at is None or self.published_at > now():
-            # From the start of this second: whether it is public is decided by the database's
-            # clock (published_q), and SQLite's reads only to the millisecond, so a moment
-            # with microseconds would stay in its future for up to a millisecond and the page
-            # just published would not yet be found.
-            self.published_at = now().replace(microsecond=0)
+            self.published_at = now()
         self.save(update_fields=["published_at", "updated_at"])
 
     def as_published(self):
