@@ -1,5 +1,6 @@
 """The engagement report from real responses: its figures, its files, who may see it."""
 
+import hashlib
 import io
 import zipfile
 
@@ -16,6 +17,7 @@ from haveyoursay.reports.generating import data_fingerprint, generate_report_imp
 from haveyoursay.reports.models import EngagementReport, Publication
 from haveyoursay.reports.render import fonts
 from haveyoursay.reports.render.pdf import MissingLibrary, render_pdf
+from haveyoursay.reports.render import word as word_render
 from haveyoursay.reports.render.word import render_docx
 from haveyoursay.surveys.building import add_page, add_question
 from haveyoursay.surveys.models import Answer, Questionnaire, Response
@@ -281,6 +283,24 @@ def test_charts_drawn_for_one_version_are_reused_for_the_other_unchanged(consult
     assert pictures
     assert word_parts(staff) == word_parts(render_docx(reports["staff"]))
     assert word_parts(public) == word_parts(render_docx(reports["public"]))
+
+
+def test_each_chart_is_drawn_once_for_both_versions_whichever_process_draws_them(consultation, monkeypatch, tmp_path):
+    # Noted in a file, so that the process drawing the other version counts too.
+    noted = tmp_path / "drawn"
+    draw_picture = word_render.draw_picture
+
+    def noting(svg):
+        with noted.open("a") as out:
+            out.write(hashlib.sha256(svg.encode()).hexdigest() + "\n")
+        return draw_picture(svg)
+
+    monkeypatch.setattr(word_render, "draw_picture", noting)
+    reports, _ = drawn_versions(consultation, monkeypatch)
+    charts = {svg for report in reports.values() for svg in word_render.chart_svgs(report)}
+    assert charts
+    drawn = noted.read_text().split()
+    assert len(drawn) == len(set(drawn)) == len(charts)
 
 
 def test_a_failure_in_the_process_drawing_a_version_reaches_staff(consultation, monkeypatch):

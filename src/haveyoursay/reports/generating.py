@@ -33,7 +33,7 @@ from haveyoursay.reports.render.content import report_texts
 from haveyoursay.reports.render.html import render_html
 from haveyoursay.reports.render.pdf import MissingLibrary, render_pdf
 from haveyoursay.reports.render.pdf import prepare as prepare_pdf
-from haveyoursay.reports.render.word import render_docx
+from haveyoursay.reports.render.word import draw_pictures, render_docx
 from haveyoursay.surveys.models import ImportBatch, Questionnaire, Response
 
 # Changing what a report contains changes this, so every report is made again.
@@ -119,17 +119,19 @@ def draw_versions(reports):
     in a child process while this one draws the others, so that they use two of the server's
     cores. The child starts as a copy of this process (the print stylesheet and the fonts
     already loaded), is sent its `Report` and sends back the bytes; it never touches the
-    database. Elsewhere they are drawn one after the other, sharing the charts' pictures.
+    database. Elsewhere they are drawn one after the other. The charts' pictures for Word are
+    drawn first, once for both.
     """
     first, *others = reports
     try:
         prepare_pdf()
+        # The charts' pictures for Word, each drawn once for both versions.
+        pictures = draw_pictures(reports.values())
         if not others or "fork" not in multiprocessing.get_all_start_methods():
-            pictures = {}
             return {audience: draw_files(report, pictures) for audience, report in reports.items()}
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as child:
-            drawn_there = child.submit(draw_files, reports[first])
-            files = {audience: draw_files(reports[audience]) for audience in others}
+            drawn_there = child.submit(draw_files, reports[first], pictures)
+            files = {audience: draw_files(reports[audience], pictures) for audience in others}
             return {first: drawn_there.result(), **files}
     except MissingLibrary as error:
         raise JobError(str(error)) from None
