@@ -270,6 +270,14 @@ class TestDiscarding:
         batch, _ = import_file(questionnaire, path)
         assert batch.row_count == 10 and Response.objects.counted().count() == 10
 
+    def test_it_rests_between_its_chunks_and_not_after_the_last(self, questionnaire, survey_file, monkeypatch):
+        batch = stopped_part_way(questionnaire, survey_file(10))
+        rests = []
+        monkeypatch.setattr(importing.time, "sleep", rests.append)
+        assert importing.discard_import(batch, chunk_rows=4) == 6  # 4, then the last 2
+        assert len(rests) == 1
+        assert not ImportBatch.objects.exists()
+
     def test_a_complete_import_is_not_discarded(self, questionnaire, survey_file):
         batch, _ = import_file(questionnaire, survey_file(4))
         with pytest.raises(ValueError, match="A complete import is undone, not discarded"):

@@ -1953,6 +1953,8 @@ def discard_import(batch, *, chunk_rows=None, progress=ignore_progress, then=Non
             ImportBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") - len(pks))
         done = total - left + deleted
         progress(done, total, f"{done:,} of {total:,} responses deleted: none of them was ever counted")
+        if len(pks) < rows:
+            break  # that was the last of them: no rest, and no chunk, to find nothing more
     with transaction.atomic():
         gone, _ = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.IMPORTING).delete()
         if gone and then is not None:
