@@ -275,9 +275,13 @@ def _fetch_concatenated(sql, params):
 
 def _answers_in_python(specs, questionnaire_id, until):
     """The same as `_answers_in_database`, through the ORM: for other databases."""
+    # Respondent by respondent: a value that is not one of a question's options is added to its
+    # categories in the order of the first respondent who gave it, as the other readings add it.
+    # Unordered, PostgreSQL returned the rows as they lay in the table, where an answer changed
+    # since had moved.
     answers = Answer.objects.counted(until).filter(
         question_id__in=[spec.id for spec in specs], response__questionnaire_id=questionnaire_id,
-    )  # fmt: skip
+    ).order_by("response_id", "question_id")  # fmt: skip
     question_ids, response_ids, texts = [], [], []
     for question_id, response_id, value in answers.values_list("question_id", "response_id", "value").iterator(
         chunk_size=5000
