@@ -604,36 +604,27 @@ def load_populations():
 # -- Sub-groups ----------------------------------------------------------------------------
 
 
-def _indicators(dataset, spec, statement):
-    """([(value, label, derived)], bool matrix respondents × rows, answered mask) for a question."""
-    if spec.kind == "multiple":
-        answered = dataset.answered[spec.code].to_numpy()
-        matrix = np.zeros((len(dataset.frame), len(spec.options)), dtype=bool)
-        for i, (value, _) in enumerate(spec.options):
-            matrix[:, i] = dataset.frame[item_column(spec.code, value)].to_numpy()
-        return [(value, label, False) for value, label in spec.options], matrix, answered
-    column = item_column(spec.code, statement) if statement is not None else spec.code
-    codes = dataset.frame[column].cat.codes.to_numpy()
-    answered = codes >= 0
-    matrix = codes[:, None] == np.arange(len(spec.options))[None, :]
-    rows = [(value, label, False) for value, label in spec.options]
-    scale = scale_of(spec)
-    if scale is not None:
-        values = spec.option_values
-        for wanted, label in ((scale.positive, scale.positive_label), (scale.negative, scale.negative_label)):
-            columns = [values.index(v) for v in wanted]
-            matrix = np.column_stack([matrix, matrix[:, columns].any(axis=1)])
-            rows.append(("|".join(wanted), label, True))
-    return rows, matrix, answered
+def _choices_by_group(dataset, spec, statement, group_index, slots):
+    """([(value, label, derived)], counts (rows × slots), bases (slots), answered mask) of a
+    multiple choice question by group: a row for each option, counted among those who chose it."""
+    answered = dataset.answered[spec.code].to_numpy()
+    group_index = group_index[answered]
+    bases = np.bincount(group_index, minlength=slots)
+    counts = np.zeros((len(spec.options), slots), dtype=np.int64)
+    for r, (value, _) in enumerate(spec.options):
+        chosen = dataset.frame[item_column(spec.code, value)].to_numpy(dtype=bool)[answered]
+        counts[r] = np.bincount(group_index[chosen], minlength=slots)
+    return [(value, label, False) for value, label in spec.options], counts, bases, answered
 
 
 def _counts_by_group(dataset, spec, statement, group_index, slots):
     """([(value, label, derived)], counts (rows × slots), bases (slots), answered mask) of a
-    question with one answer each (or a grid's statement) by group: the rows of `_indicators`,
-    counted in one pass over the respondents, each (answer, group) pair numbered and all counted
-    at once. Made from the indicator matrix a column at a time, the report's 248 sub-group
-    tables at a million respondents took 16.0 s of CPU (its whole analysis 16.3 s); so, 2.4 s
-    (bench/README.md, "The report's share of the CPU")."""
+    question with one answer each (or a grid's statement) by group: a row for each option, and
+    a scale's two summary rows made of them, counted in one pass over the respondents, each
+    (answer, group) pair numbered and all counted at once. Made from an indicator matrix of
+    every respondent a column at a time, the report's 248 sub-group tables at a million
+    respondents took 16.0 s of CPU (its whole analysis 16.3 s); so, 2.4 s (bench/README.md,
+    "The report's share of the CPU")."""
     column = item_column(spec.code, statement) if statement is not None else spec.code
     codes = dataset.frame[column].cat.codes.to_numpy()
     answered = codes >= 0
@@ -667,15 +658,8 @@ def crosstab(dataset, code, by, *, statement=None, min_base=significance.MIN_BAS
     group_codes, group_options, by_title = _grouping(dataset, by)
     slots = len(group_options) + 1  # the last: no information
     group_index = np.where(group_codes >= 0, group_codes, slots - 1)
-    if spec.kind == "multiple":
-        rows, matrix, answered = _indicators(dataset, spec, statement)
-        group_index, matrix = group_index[answered], matrix[answered]
-        bases = np.bincount(group_index, minlength=slots)
-        counts = np.zeros((len(rows), slots), dtype=np.int64)
-        for r in range(len(rows)):
-            counts[r] = np.bincount(group_index[matrix[:, r]], minlength=slots)
-    else:
-        rows, counts, bases, answered = _counts_by_group(dataset, spec, statement, group_index, slots)
+    count = _choices_by_group if spec.kind == "multiple" else _counts_by_group
+    rows, counts, bases, answered = count(dataset, spec, statement, group_index, slots)
     base = int(answered.sum())
     groups = [Group(value, label, int(b)) for (value, label), b in zip(group_options, bases)]
     if bases[-1]:
