@@ -373,7 +373,7 @@ def crosstab_blocks(table, by):
         *table.notes,
     ]
     data = Table(f"{table.title}, by {by}", columns, rows,
-                 percent_columns=set(range(1, len(columns))), notes=notes, marked=marked)
+                 percent_columns=set(range(1, len(columns))), notes=notes, marked=marked, total_column=True)
     return [BulletList(sentences), data]
 
 

@@ -47,6 +47,8 @@ class Table:
     `suppressed` is the text shown in a cell withheld for disclosure control.
     `marked` holds (row, column) cells flagged as significantly different; the renderer
     shows a mark in the cell and `notes` explain it, so nothing relies on colour.
+    `total_column` says the last column is everyone's figure, which each part of a table
+    too wide for paper repeats beside its share of the other columns.
     """
 
     caption: str
@@ -57,6 +59,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     marked: set[tuple[int, int]] = field(default_factory=set)
     suppressed: str = "*"
+    total_column: bool = False
 
 
 @dataclass

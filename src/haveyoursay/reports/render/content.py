@@ -5,6 +5,7 @@ HTML, PDF and Word all take their words from here, so a number, a mark or a note
 the same in each.
 """
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from haveyoursay.reports.document import BulletList, Figure, Paragraph, Table, format_cell
+from haveyoursay.reports.render.fonts import text_width
 
 # Shown after a value flagged in `Table.marked`; the table's notes say what it means.
 MARK = "†"
@@ -77,6 +79,81 @@ def table_notes(table):
     ):
         notes.append(f"{table.suppressed} Not shown, to protect the privacy of the few people it would count.")
     return notes
+
+
+# Paper: the width of the text on a page (A4 less the margins: the print stylesheet's 174 mm
+# and Word's 170 mm, the narrower), a table's text size on it in points, and the room before
+# each cell's text but the first's (report_print.css: padding-left 2.5 mm).
+PAPER_TEXT_WIDTH = 170
+PAPER_TABLE_POINTS = 9
+PAPER_CELL_PADDING = 2.5
+
+
+def paper_parts(table):
+    """The tables `table` is printed as, on paper, where a table cannot scroll and what is past
+    the page's edge is lost. It is one unless its columns' narrowest widths (each the longest
+    word in it) add up to more than the page is wide: a sub-group table of 22 ethnic groups
+    then ran off the page from its twelfth group on. Then it is split into as few parts as fit,
+    each with the column naming the rows, the total column if it has one, and an even share
+    of the columns in between, in order; each part's caption says which it is, and each
+    carries the table's notes."""
+    widths = [_narrowest_width(table, column) for column in range(len(table.columns))]
+    last = len(widths) - 1 if table.total_column and len(widths) > 2 else len(widths)
+    kept = [0, *range(last, len(widths))]  # in every part
+    between = list(range(1, last))
+    room = PAPER_TEXT_WIDTH - sum(widths[column] for column in kept)
+    if sum(widths[column] for column in between) <= room or len(between) < 2:
+        return [table]
+    parts = _packed(between, widths, room)
+    even = _evenly(between, len(parts))
+    if all(sum(widths[column] for column in part) <= room for part in even):
+        parts = even
+    return [_part(table, [0, *part, *kept[1:]], number, len(parts)) for number, part in enumerate(parts, 1)]
+
+
+def _narrowest_width(table, column):
+    """How narrow a column can be with no word broken, in millimetres."""
+    padding = PAPER_CELL_PADDING if column else 0
+    words = [(word, True) for word in table.columns[column].split()]
+    for row, cells in enumerate(table.rows):
+        words += [(word, False) for word in cell_text(table, row, column, cells[column]).split()]
+    return padding + max((text_width(word, PAPER_TABLE_POINTS, bold=bold) for word, bold in words), default=0)
+
+
+def _packed(columns, widths, room):
+    """`columns` in order, as many to a part as fit in `room` (at least one)."""
+    parts = [[]]
+    for column in columns:
+        if parts[-1] and sum(widths[c] for c in parts[-1]) + widths[column] > room:
+            parts.append([])
+        parts[-1].append(column)
+    return parts
+
+
+def _evenly(columns, count):
+    """`columns` in order in `count` parts whose sizes differ by one at most."""
+    size, extra = divmod(len(columns), count)
+    parts, start = [], 0
+    for number in range(count):
+        end = start + size + (number < extra)
+        parts.append(columns[start:end])
+        start = end
+    return parts
+
+
+def _part(table, columns, number, count):
+    """The table with only `columns` (indexes into its own), as part `number` of `count`."""
+    new = {old: index for index, old in enumerate(columns)}
+    return dataclasses.replace(
+        table,
+        caption=f"{table.caption} (part {number} of {count})",
+        columns=[table.columns[column] for column in columns],
+        rows=[[cells[column] for column in columns] for cells in table.rows],
+        percent_columns={new[column] for column in table.percent_columns if column in new},
+        number_columns={new[column] for column in table.number_columns if column in new},
+        marked={(row, new[column]) for row, column in table.marked if column in new},
+        notes=list(table.notes),
+    )
 
 
 def text_direction(text):

@@ -118,3 +118,26 @@ def scripts_without_glyphs(texts):
                 name = name.replace("_", " ")
                 missing.setdefault(READERS_NAMES.get(name, name), None)
     return list(missing)
+
+
+# The widest a character is drawn, in ems, for one the Latin faces have no glyph for.
+WIDE_CHARACTER = 1.0
+
+
+@functools.cache
+def _advances(bold):
+    """{code point: advance width in ems} of Noto Sans, the report's text face."""
+    path = FONTS / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+    with TTFont(path, lazy=True) as font:
+        per_em = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
+
+
+def text_width(text, points, *, bold=False):
+    """How wide `text` is drawn on one line at `points`, in millimetres: exact for the
+    Latin, Greek and Cyrillic of Noto Sans, at most a character an em for other scripts."""
+    advances = _advances(bold)
+    ems = sum(advances.get(ord(character), WIDE_CHARACTER) for character in text)
+    return ems * points * 25.4 / 72
+

@@ -22,6 +22,7 @@ from haveyoursay.reports.render.content import (
     generated_line,
     is_numeric_column,
     outline,
+    paper_parts,
     suppression_line,
     table_notes,
     text_direction,
@@ -68,7 +69,7 @@ def report_context(report, *, web):
                 "title": heading.section.title,
                 "anchor": heading.anchor,
                 "blocks": keep_introductions_with_figures(
-                    [block_view(block, numbers, web) for block in heading.section.blocks]
+                    [view for block in heading.section.blocks for view in block_views(block, numbers, web)]
                 ),
             }
         )
@@ -111,6 +112,13 @@ def keep_introductions_with_figures(blocks):
 
 def paragraph_view(text):
     return {"text": text, "dir": text_direction(text)}
+
+
+def block_views(block, numbers, web):
+    """The block's views: one, but on paper a table too wide for the page is several."""
+    if isinstance(block, Table) and not web:
+        return [block_view(part, numbers, web) for part in paper_parts(block)]
+    return [block_view(block, numbers, web)]
 
 
 def block_view(block, numbers, web):

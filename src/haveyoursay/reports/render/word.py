@@ -31,6 +31,7 @@ from haveyoursay.reports.render.content import (
     generated_line,
     is_numeric_column,
     outline,
+    paper_parts,
     suppression_line,
     table_notes,
     text_direction,
@@ -81,7 +82,8 @@ def render_docx(report, pictures=None):
                 for item in block.items:
                     add_paragraph(document, item, style="List Bullet")
             elif isinstance(block, Table):
-                add_table(document, block)
+                for part in paper_parts(block):
+                    add_table(document, part)
             elif isinstance(block, Figure):
                 figure_number += 1
                 add_chart(document, block, figure_number, pictures)

@@ -1,0 +1,121 @@
+"""A table too wide for paper is printed in parts: on screen it scrolls, but past a page's edge
+a PDF or a printed Word document shows nothing, and a sub-group table of the 19 ethnic groups
+lost its groups from the twelfth on."""
+
+import io
+from datetime import datetime, timezone
+
+import docx
+
+from haveyoursay.analysis.tables import Crosstab, CrosstabCell, CrosstabRow, Group
+from haveyoursay.reports.build import crosstab_blocks
+from haveyoursay.reports.document import Report, Section, Table
+from haveyoursay.reports.render.content import PAPER_TEXT_WIDTH, paper_parts
+from haveyoursay.reports.render.html import render_html, render_print_html
+from haveyoursay.reports.render.pdf import prepare
+from haveyoursay.reports.render.word import render_docx
+from haveyoursay.surveys.building import ETHNIC_GROUPS
+
+ANSWERS = ["Very important", "Fairly important", "Not very important", "Not at all important", "Don't know"]
+TITLE = (
+    "How important are the Council's aims for ‘Great Communities’?: "
+    "Increase the number of active Community Response Plans"
+)
+
+
+def ethnic_group_crosstab():
+    """The demo's table of an aim by ethnic group: 19 groups, "Prefer not to say" and the
+    total, one group's figure marked as significantly higher."""
+    labels = [*ETHNIC_GROUPS, "Prefer not to say"]
+    groups = [Group(label, label, 1_000 + 37 * number, tested=True) for number, label in enumerate(labels)]
+    rows = []
+    for r, answer in enumerate(ANSWERS):
+        cells = [CrosstabCell(200 + r + g, 100 * (200 + r + g) / group.base) for g, group in enumerate(groups)]
+        rows.append(CrosstabRow(answer, answer, cells, sum(cell.count for cell in cells), 20.0 + r))
+    rows[1].cells[7].difference = "higher"  # Mixed or Multiple ethnic groups: White and Asian
+    return Crosstab("aim", TITLE, "ethnicity", "What is your ethnic group?", groups, rows,
+                    base=sum(group.base for group in groups))
+
+
+def wide_table():
+    _, table = crosstab_blocks(ethnic_group_crosstab(), "ethnic group")
+    return table
+
+
+def report_of(*blocks):
+    return Report(
+        title="Engagement report", consultation_title="Leicestershire County Council Strategic Plan 2022-2026",
+        council_name="Leicestershire County Council", generated_at=datetime(2022, 1, 31, 9, 0, tzinfo=timezone.utc),
+        response_count=5_483, public=False, sections=[Section("Differences between groups", list(blocks))],
+    )
+
+
+def test_a_table_of_19_ethnic_groups_is_printed_in_parts_each_with_its_rows_names_and_the_total():
+    table = wide_table()
+    parts = paper_parts(table)
+
+    assert len(parts) == 3
+    assert [part.caption for part in parts] == [f"{table.caption} (part {n} of 3)" for n in (1, 2, 3)]
+    groups = table.columns[1:-1]
+    assert [column for part in parts for column in part.columns[1:-1]] == groups  # each once, in order
+    assert max(len(part.columns) for part in parts) - min(len(part.columns) for part in parts) <= 1
+    for part in parts:
+        assert part.columns[0] == "Answer" and part.columns[-1] == "All"
+        assert part.percent_columns == set(range(1, len(part.columns)))
+        assert part.notes == table.notes
+        for row, cells in zip(table.rows, part.rows):
+            assert cells[0] == row[0] and cells[-1] == row[-1]
+    # The marked figure is marked where it went, and nowhere else.
+    marked = [(part.columns[c], part.rows[r][0], part.rows[r][c]) for part in parts for r, c in part.marked]
+    assert marked == [(table.columns[8], "Fairly important", table.rows[1][8])]
+
+
+def test_a_table_that_fits_is_printed_whole():
+    narrow = Table("Respondents by district", ["District", "Respondents", "% of respondents"],
+                   [["Charnwood", 1_130, 20.61], ["Harborough", 612, 11.16]], number_columns={1}, percent_columns={2})
+    assert paper_parts(narrow) == [narrow]
+    areas = ["Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton"]
+    crosstab = ethnic_group_crosstab()
+    crosstab.groups = crosstab.groups[: len(areas)]
+    for group, area in zip(crosstab.groups, areas):
+        group.label = area
+    for row in crosstab.rows:
+        row.cells = row.cells[: len(areas)]
+    _, table = crosstab_blocks(crosstab, "district")
+    assert paper_parts(table) == [table]
+
+
+def boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from boxes(child)
+
+
+def test_no_table_of_the_pdf_runs_past_the_page():
+    HTML, stylesheet, font_config = prepare()
+    document = HTML(string=render_print_html(report_of(wide_table()))).render(
+        stylesheets=[stylesheet], font_config=font_config
+    )
+    tables = 0
+    for page in document.pages:
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width  # in CSS pixels, 96 to the inch
+        for box in boxes(page_box):
+            if type(box).__name__ == "TableBox":
+                tables += 1
+                page_number = page_box.page_type.index + 1
+                assert box.position_x + box.margin_width() <= right + 0.5, f"a table on page {page_number}"
+    assert tables >= 3
+    assert right * 25.4 / 96 - page_box.content_box_x() * 25.4 / 96 >= PAPER_TEXT_WIDTH
+
+
+def test_word_prints_the_parts_and_the_web_page_keeps_the_table_whole():
+    table = wide_table()
+    word = docx.Document(io.BytesIO(render_docx(report_of(table))))
+    assert [len(grid.columns) for grid in word.tables] == [len(part.columns) for part in paper_parts(table)]
+    headers = [cell.text for grid in word.tables for cell in grid.rows[0].cells[1:-1]]
+    assert headers == table.columns[1:-1]
+
+    web = render_html(report_of(table))
+    assert web.count("<table") == 1
+    assert "(part 1 of" not in web
