@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 import docx
 
-from haveyoursay.analysis.tables import Crosstab, CrosstabCell, CrosstabRow, Group
+from haveyoursay.analysis.tables import Crosstab, CrosstabCell, CrosstabRow, Group, crosstab_notes
 from haveyoursay.reports.build import crosstab_blocks
 from haveyoursay.reports.document import Report, Section, Table
-from haveyoursay.reports.render.content import PAPER_TEXT_WIDTH, paper_parts
+from haveyoursay.reports.render.content import MARK, PAPER_TEXT_WIDTH, paper_parts, table_notes
 from haveyoursay.reports.render.html import render_html, render_print_html
 from haveyoursay.reports.render.pdf import prepare
 from haveyoursay.reports.render.word import render_docx
@@ -119,3 +119,19 @@ def test_word_prints_the_parts_and_the_web_page_keeps_the_table_whole():
     web = render_html(report_of(table))
     assert web.count("<table") == 1
     assert "(part 1 of" not in web
+
+
+def test_a_sub_group_tables_notes_say_each_thing_once_in_the_reports_words():
+    crosstab = ethnic_group_crosstab()
+    crosstab.tests = 95
+    crosstab.notes = [*crosstab_notes(crosstab), "No chi-square test for the table as a whole: too few answers."]
+    _, table = crosstab_blocks(crosstab, "ethnic group")
+
+    assert table.notes[0].startswith("Column percentages: of each group's respondents who answered")
+    assert sum(note.startswith("Column percentages") for note in table.notes) == 1
+    tested = [note for note in table.notes if "tests in this table" in note]
+    assert len(tested) == 1
+    assert tested[0].startswith(f"{MARK} marks figures that differ from all other respondents' answers")
+    assert "Holm correction across the 95 tests in this table" in tested[0]
+    assert table.notes[-1] == "No chi-square test for the table as a whole: too few answers."
+    assert table_notes(table) == table.notes  # the mark explained, nothing added for it

@@ -307,6 +307,7 @@ class Crosstab:
     alpha: float = significance.ALPHA
     correction: str = "holm"
     threshold: int | None = None
+    tests: int = 0  # cells tested against everyone else
 
     def marked(self):
         """[(row index, group index, "higher" | "lower")] of the significant cells."""
@@ -692,7 +693,7 @@ def crosstab(dataset, code, by, *, statement=None, min_base=significance.MIN_BAS
             table.chi_square = ChiSquare(statistic, dof, p_value, p_value < alpha)
         else:
             table.notes.append(f"No chi-square test for the table as a whole: {reason}.")
-    table.notes[:0] = _crosstab_notes(table)
+    table.notes[:0] = crosstab_notes(table)
     return table
 
 
@@ -706,6 +707,7 @@ def _mark_differences(table, alpha, correction, min_base):
             cell.p_value = significance.two_proportion_test(cell.count, group.base, others, others_base, min_base)
             if cell.p_value is not None:
                 tests.append((cell, cell.count * others_base > others * group.base))
+    table.tests = len(tests)
     adjusted = significance.adjust([cell.p_value for cell, _ in tests], correction)
     for (cell, above), p in zip(tests, adjusted):
         cell.adjusted_p = p
@@ -713,16 +715,17 @@ def _mark_differences(table, alpha, correction, min_base):
             cell.difference = "higher" if above else "lower"
 
 
-def _crosstab_notes(table):
-    notes = [f"Column percentages: of the respondents in each group who answered ({table.base:,} in all)."]
+def crosstab_notes(table, *, percentages=None, marked="Marked cells"):
+    """What every sub-group table says of itself: what its percentages are of (`percentages`
+    says it otherwise), and how its figures were tested, `marked` naming those found to differ."""
+    notes = [percentages or f"Column percentages: of the respondents in each group who answered ({table.base:,} in all)."]
     if table.multiple:
         notes.append("Respondents could choose more than one answer, so columns add up to more than 100%.")
     notes.append(
-        f"Marked cells differ from all other respondents' answers by more than chance would explain "
+        f"{marked} differ from all other respondents' answers by more than chance would explain "
         f"(two-proportion z-test, {significance.CORRECTIONS[table.correction]} correction across the "
-        f"{sum(1 for row in table.rows for c in row.cells if c.p_value is not None)} tests in this table, "
-        f"p < {table.alpha:g}). Groups with fewer than {table.min_base} answers, and “Prefer not to say”, "
-        f"“Don't know” and “{NO_INFORMATION}”, are not tested."
+        f"{table.tests} tests in this table, p < {table.alpha:g}). Groups with fewer than {table.min_base} answers, "
+        f"and “Prefer not to say”, “Don't know” and “{NO_INFORMATION}”, are not tested."
     )
     return notes
 

@@ -25,14 +25,11 @@ from haveyoursay.reports.document import (
     Table,
     format_cell,
 )
+from haveyoursay.reports.render.content import MARK
 from haveyoursay.surveys.models import Question, Response
 
 # Profile questions every closed question is broken down by, to look for differences.
 BREAKDOWN_BY = ("channel", "respondent_type", "area", "age", "sex", "ethnicity", "disability", "carer")
-MARK_NOTE = (
-    "† The group's figure differs significantly from that of all other respondents "
-    "(two-proportion test, Holm-adjusted p < 0.05; groups of fewer than {min_base} are not tested)."
-)
 
 
 def build_report(consultation, analysis, *, public, event_notes=(), synthetic=0, themes=None, generated_at=None):
@@ -367,10 +364,18 @@ def crosstab_blocks(table, by):
                 )
         cells.append(None if row.total_suppressed else row.total_percent)
         rows.append(cells)
+    # The table's own notes, said once: in the words of the report's columns and mark.
+    own = len(tables.crosstab_notes(table))
     notes = [
-        "Column percentages: of each group's respondents who answered (the group's base in brackets).",
-        MARK_NOTE.format(min_base=table.min_base),
-        *table.notes,
+        *tables.crosstab_notes(
+            table,
+            percentages=(
+                "Column percentages: of each group's respondents who answered (the group's base in brackets; "
+                f"{format_cell(table.base)} in all)."
+            ),
+            marked=f"{MARK} marks figures that",
+        ),
+        *table.notes[own:],
     ]
     data = Table(f"{table.title}, by {by}", columns, rows,
                  percent_columns=set(range(1, len(columns))), notes=notes, marked=marked, total_column=True)
