@@ -718,7 +718,9 @@ def _mark_differences(table, alpha, correction, min_base):
 def crosstab_notes(table, *, percentages=None, marked="Marked cells"):
     """What every sub-group table says of itself: what its percentages are of (`percentages`
     says it otherwise), and how its figures were tested, `marked` naming those found to differ."""
-    notes = [percentages or f"Column percentages: of the respondents in each group who answered ({table.base:,} in all)."]
+    notes = [
+        percentages or f"Column percentages: of the respondents in each group who answered ({table.base:,} in all)."
+    ]
     if table.multiple:
         notes.append("Respondents could choose more than one answer, so columns add up to more than 100%.")
     notes.append(
