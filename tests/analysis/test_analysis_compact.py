@@ -7,6 +7,7 @@ import io
 import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from haveyoursay.analysis import dataset as dataset_module
@@ -227,3 +228,90 @@ def test_the_command_fills_in_the_copies_of_the_consultations_named(questionnair
     assert CompactAnswers.objects.filter(response=elsewhere).exists()
     with pytest.raises(CommandError, match="No consultation has the address “nowhere”"):
         call_command("fill_compact_answers", "nowhere")
+
+
+# -- A grid's distinct answers decoded by PostgreSQL -------------------------------------------
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="PostgreSQL decodes a grid's answers: run with DATABASE_URL naming one"
+)
+
+PLAIN_GRIDS = [
+    {"rows": {"cohesion": "strongly_agree", "volunteering": "dont_know"}},
+    {"rows": {"volunteering": "tend_to_disagree"}},
+    {"rows": {"cohesion": None, "volunteering": ""}},
+    {"rows": {}},
+    {"rows": []},
+    "strongly_agree",
+    {"other": "no rows at all"},
+]
+
+
+@pytest.fixture
+def decoded_where(monkeypatch):
+    """What each call to `grid_answer_options` returned: the decoding PostgreSQL did, or None."""
+    returned = []
+    real = compact.grid_answer_options
+
+    def spy(*arguments):
+        returned.append(real(*arguments))
+        return returned[-1]
+
+    monkeypatch.setattr(compact, "grid_answer_options", spy)
+    return returned
+
+
+def respond_to_the_grid(questionnaire, grids):
+    responses = [respond(questionnaire, {"aims": grid, "vision": choice("tend_to_agree")}) for grid in grids]
+    assert fill_compact_answers(questionnaire.pk) == len(responses)
+    return responses
+
+
+def test_a_grids_answers_read_from_the_copies_as_from_the_answers_none_and_empty_included(
+    questionnaire, decoded_where
+):
+    responses = respond_to_the_grid(questionnaire, PLAIN_GRIDS)
+    dataset = assert_same_as_the_answers(questionnaire)
+    frame = dataset.frame
+    assert frame.loc[responses[0].pk, "aims:volunteering"] == "dont_know"
+    assert pd.isna(frame.loc[responses[2].pk, "aims:cohesion"])
+    assert pd.isna(frame.loc[responses[2].pk, "aims:volunteering"])
+    assert dataset.answered["aims"].tolist() == [True, True, False, False, False, False, False]
+    if connection.vendor == "postgresql":
+        assert len(decoded_where) == 1 and decoded_where[0] is not None  # PostgreSQL decoded it
+    else:
+        assert decoded_where in ([], [None])
+
+
+@ON_POSTGRESQL
+def test_postgresql_decodes_each_distinct_grid_answer_to_its_options_positions(questionnaire):
+    respond_to_the_grid(questionnaire, PLAIN_GRIDS)
+    specs, _ = dataset_module.question_specs(questionnaire)
+    aims = next(spec for spec in specs if spec.code == "aims")
+    options = aims.option_values
+    codes, given = compact.grid_answer_options(aims.id, ["cohesion", "volunteering"], options)
+    texts = dict(AnswerText.objects.filter(question_id=aims.id).values_list("pk", "text"))
+    assert codes.tolist() == sorted(texts)
+    by_text = {texts[code]: row.tolist() for code, row in zip(codes.tolist(), given)}
+    assert by_text['{"rows": {"cohesion": "strongly_agree", "volunteering": "dont_know"}}'] == [
+        options.index("strongly_agree"), options.index("dont_know")
+    ]
+    assert by_text['{"rows": {"volunteering": "tend_to_disagree"}}'] == [-1, options.index("tend_to_disagree")]
+    assert by_text['{"rows": {"cohesion": null, "volunteering": ""}}'] == [-1, -1]
+    assert by_text['"strongly_agree"'] == [-1, -1]
+
+
+@pytest.mark.parametrize(
+    "surprise",
+    [
+        {"rows": {"cohesion": "strongly_agree", "parks": "strongly_agree"}},  # a statement it doesn't have
+        {"rows": {"volunteering": "somewhat"}},  # an option it doesn't have
+        {"rows": {"cohesion": 3}},  # a number, named by its text
+        {"rows": {"cohesion": True}},  # Python names it "True", PostgreSQL "true"
+    ],
+)
+def test_a_grid_answer_python_must_add_to_the_question_is_decoded_by_python(questionnaire, decoded_where, surprise):
+    responses = respond_to_the_grid(questionnaire, [*PLAIN_GRIDS, surprise])
+    dataset = assert_same_as_the_answers(questionnaire)
+    assert decoded_where in ([], [None])
+    assert dataset.answered.loc[responses[-1].pk, "aims"]

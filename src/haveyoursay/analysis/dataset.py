@@ -39,7 +39,8 @@ database groups the answers by question and stored value (a grid's by statement 
 option), on two connections sharing one snapshot, and they are read one question at a
 time, so memory stays bounded at a million respondents. Either way only the distinct
 JSON texts of a question are parsed (see "Reading the answers" below for what was
-measured). Any other database, or `in_database=False`, reads the answers through the ORM
+measured); on PostgreSQL a grid's, which can be hundreds of thousands, are decoded by the
+database (`surveys/compact.py`'s `grid_answer_options`). Any other database, or `in_database=False`, reads the answers through the ORM
 instead: slower, same result. A stored value that is not one of the question's options
 now (an option can't be removed once answered, but imported data may surprise) is kept as
 an extra category named by its value, so no answer is lost from the counts.
@@ -585,7 +586,12 @@ FILL_IN_FROM = 1_000  # counted responses without a current copy that have the c
 def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
     """({question id: (columns, answered mask)}, respondents read from their copies), or None
     when too few counted responses have a current copy to be worth it."""
-    from haveyoursay.surveys.compact import answer_texts, fill_compact_answers_task, read_compact_answers
+    from haveyoursay.surveys.compact import (
+        answer_texts,
+        fill_compact_answers_task,
+        grid_answer_options,
+        read_compact_answers,
+    )
 
     n = len(index)
     if not specs or not n:
@@ -613,9 +619,27 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
     if len(missing) > min(FALLBACK_MOST, n // 2):
         return None
     rest = _grouped(*_answers_of_responses(specs, missing)) if len(missing) else _Answers([], {})
-    texts = answer_texts(list(column_of))
+    # A grid's distinct answers decoded by the database where it can (PostgreSQL): there may be
+    # hundreds of thousands, each a long JSON text.
+    grids = {}
+    for spec in specs:
+        if spec.kind == "grid" and not len(rest.of(spec)[0]):
+            found = grid_answer_options(spec.id, [value for value, _ in spec.statements], spec.option_values)
+            if found is not None:
+                grids[spec.id] = found
+    texts = answer_texts([question_id for question_id in column_of if question_id not in grids])
     decoded = {}
     for spec in specs:
+        if spec.id in grids:
+            codes, options = grids[spec.id]
+            column = matrix[:, column_of[spec.id]]
+            given = np.flatnonzero(column)
+            local = _dense_lookup(codes)(column[given])
+            found = local >= 0
+            given_options = np.full((n, len(spec.statements)), -1, dtype=np.int32)
+            given_options[given[found]] = options[local[found]]
+            decoded[spec.id] = _grid_columns(spec, given_options)
+            continue
         codes, dictionary = texts.get(spec.id, (np.zeros(0, dtype=np.int64), []))
         column = matrix[:, column_of[spec.id]]
         given = np.flatnonzero(column)
