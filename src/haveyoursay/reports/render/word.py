@@ -265,8 +265,8 @@ def add_table(document, table):
     row split across pages, numbers right-aligned, and its notes after it.
 
     Written as WordprocessingML in one piece rather than cell by cell through python-docx,
-    whose every cell and run looks up its place among its siblings: that took a
-    million-response report's Word documents 1.6 s each, for its 52 tables."""
+    whose every cell and run looks up its place among its siblings: the demo-sized report's
+    Word document took 0.76 s of CPU so, and 0.39 to 0.49 s this way, with the same XML."""
     document.add_paragraph(table.caption, style="Caption").paragraph_format.keep_with_next = True
     widths = [Length(width).twips for width in column_widths(len(table.columns))]
     numeric = [is_numeric_column(table, column) for column in range(len(table.columns))]
