@@ -268,12 +268,29 @@ class Workers:
         self.processes = []
 
     def start(self):
+        self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log_file:
             for _ in range(self.count):
                 self.processes.append(subprocess.Popen(
                     [sys.executable, "-m", "django", "worker"], env=self.env, cwd=self.cwd,
                     stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
                 ))  # fmt: skip
+
+    def wait_until_ready(self, timeout=300):
+        """Until each worker has said it is doing background work, which it says once it has
+        loaded what its work needs (`warm_up`): the figures with the workers idle are not to
+        count their start."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check()
+            with open(self.log_path, "rb") as log_file:
+                log_file.seek(self.log_start)
+                ready = log_file.read().count(b"Doing background work at niceness")
+            if ready >= self.count:
+                return
+            if time.monotonic() > deadline:
+                raise BenchError(f"the workers were not ready after {timeout} s:\n{tail(self.log_path)}")
+            time.sleep(0.2)
 
     def check(self):
         for process in self.processes:
@@ -712,6 +729,7 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
     workers.start()
     server.start()
     server.wait_until_answering()
+    workers.wait_until_ready()
     memory = PeakMemory(workers)
     memory.start()
     cleanup.callback(memory.stopping.set)
@@ -884,6 +902,7 @@ def measure_sqlite(args, folder, cleanup, figures, notes):
     workers.start()
     server.start()
     server.wait_until_answering()
+    workers.wait_until_ready()
     watcher = JobWatcher(sqlite_path=info["db_file"])
     load = respondents(info, server.port)
     meter = CpuMeter()

@@ -138,6 +138,7 @@ class Command(BaseCommand):
             )
         niceness = yield_cpu(settings.WORKER_NICENESS)
         warm_up()
+        # Said once warmed up, so that whoever started it knows it is ready.
         if verbosity >= 1:
             self.stdout.write(
                 f"Doing background work at niceness {niceness} (WORKER_NICENESS {settings.WORKER_NICENESS})."
