@@ -6,11 +6,13 @@ import io
 from datetime import datetime, timezone
 
 import docx
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from haveyoursay.analysis.tables import Crosstab, CrosstabCell, CrosstabRow, Group, crosstab_notes
 from haveyoursay.reports.build import crosstab_blocks
 from haveyoursay.reports.document import Report, Section, Table
-from haveyoursay.reports.render.content import MARK, PAPER_TEXT_WIDTH, paper_parts, table_notes
+from haveyoursay.reports.render.content import MARK, PAPER_TEXT_WIDTH, narrowest_widths, paper_parts, table_notes
 from haveyoursay.reports.render.html import render_html, render_print_html
 from haveyoursay.reports.render.pdf import prepare
 from haveyoursay.reports.render.word import render_docx
@@ -135,3 +137,13 @@ def test_a_sub_group_tables_notes_say_each_thing_once_in_the_reports_words():
     assert "Holm correction across the 95 tests in this table" in tested[0]
     assert table.notes[-1] == "No chi-square test for the table as a whole: too few answers."
     assert table_notes(table) == table.notes  # the mark explained, nothing added for it
+
+
+def test_word_gives_each_column_of_a_part_room_for_its_longest_word():
+    table = wide_table()
+    word = docx.Document(io.BytesIO(render_docx(report_of(table))))
+    for part, grid in zip(paper_parts(table), word.tables):
+        widths = [int(column.get(qn("w:w"))) for column in grid._tbl.tblGrid.findall(qn("w:gridCol"))]
+        needed = [Mm(width).twips for width in narrowest_widths(part)]
+        assert all(width >= need for width, need in zip(widths, needed)), (part.caption, widths, needed)
+        assert sum(widths) <= Mm(PAPER_TEXT_WIDTH).twips

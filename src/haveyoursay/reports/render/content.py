@@ -82,11 +82,11 @@ def table_notes(table):
 
 
 # Paper: the width of the text on a page (A4 less the margins: the print stylesheet's 174 mm
-# and Word's 170 mm, the narrower), a table's text size on it in points, and the room before
-# each cell's text but the first's (report_print.css: padding-left 2.5 mm).
+# and Word's 170 mm, the narrower), a table's text size on it in points, and the room beside
+# each cell's text (Word's cell margins, 1.9 mm each side; the print stylesheet's 2.5 mm before).
 PAPER_TEXT_WIDTH = 170
 PAPER_TABLE_POINTS = 9
-PAPER_CELL_PADDING = 2.5
+PAPER_CELL_PADDING = 3.8
 
 
 def paper_parts(table):
@@ -97,7 +97,7 @@ def paper_parts(table):
     each with the column naming the rows, the total column if it has one, and an even share
     of the columns in between, in order; each part's caption says which it is, and each
     carries the table's notes."""
-    widths = [_narrowest_width(table, column) for column in range(len(table.columns))]
+    widths = narrowest_widths(table)
     last = len(widths) - 1 if table.total_column and len(widths) > 2 else len(widths)
     kept = [0, *range(last, len(widths))]  # in every part
     between = list(range(1, last))
@@ -111,9 +111,14 @@ def paper_parts(table):
     return [_part(table, [0, *part, *kept[1:]], number, len(parts)) for number, part in enumerate(parts, 1)]
 
 
+def narrowest_widths(table):
+    """How narrow each of the table's columns can be on paper with no word broken, in mm."""
+    return [_narrowest_width(table, column) for column in range(len(table.columns))]
+
+
 def _narrowest_width(table, column):
     """How narrow a column can be with no word broken, in millimetres."""
-    padding = PAPER_CELL_PADDING if column else 0
+    padding = PAPER_CELL_PADDING
     words = [(word, True) for word in table.columns[column].split()]
     for row, cells in enumerate(table.rows):
         words += [(word, False) for word in cell_text(table, row, column, cells[column]).split()]
