@@ -276,16 +276,24 @@ class Workers:
                     stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
                 ))  # fmt: skip
 
-    def wait_until_ready(self, timeout=300):
-        """Until each worker has said it is doing background work, which it says once it has
-        loaded what its work needs (`warm_up`): the figures with the workers idle are not to
-        count their start."""
+    def wait_until_ready(self, redis_url=None, timeout=300):
+        """Until each worker is waiting for work: the figures with the workers idle are not to
+        count their start, which loads what their work needs (`warm_up`) and then RQ. An RQ
+        worker is ready when Redis has it idle; one on the database queue once it has said it
+        is doing background work (after its warm-up; the queue's own start is short)."""
         deadline = time.monotonic() + timeout
         while True:
             self.check()
-            with open(self.log_path, "rb") as log_file:
-                log_file.seek(self.log_start)
-                ready = log_file.read().count(b"Doing background work at niceness")
+            if redis_url:
+                import redis
+
+                connection = redis.Redis.from_url(redis_url)
+                names = connection.smembers("rq:workers")
+                ready = sum(connection.hget(name, "state") == b"idle" for name in names)
+            else:
+                with open(self.log_path, "rb") as log_file:
+                    log_file.seek(self.log_start)
+                    ready = log_file.read().count(b"Doing background work at niceness")
             if ready >= self.count:
                 return
             if time.monotonic() > deadline:
@@ -729,7 +737,7 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
     workers.start()
     server.start()
     server.wait_until_answering()
-    workers.wait_until_ready()
+    workers.wait_until_ready(redis_url)
     memory = PeakMemory(workers)
     memory.start()
     cleanup.callback(memory.stopping.set)
