@@ -40,8 +40,8 @@ option), on two connections sharing one snapshot, and they are read one question
 time, so memory stays bounded at a million respondents. Either way only the distinct
 JSON texts of a question are parsed (see "Reading the answers" below for what was
 measured); on PostgreSQL a grid's, which can be hundreds of thousands, are decoded by the
-database (`surveys/compact.py`'s `grid_answer_options`). Any other database, or `in_database=False`, reads the answers through the ORM
-instead: slower, same result. A stored value that is not one of the question's options
+database (`surveys/compact.py`'s `grid_answer_options`). Any other database, or
+`in_database=False`, reads the answers through the ORM instead: slower, same result. A stored value that is not one of the question's options
 now (an option can't be removed once answered, but imported data may surprise) is kept as
 an extra category named by its value, so no answer is lost from the counts.
 """
