@@ -41,9 +41,10 @@ time, so memory stays bounded at a million respondents. Either way only the dist
 JSON texts of a question are parsed (see "Reading the answers" below for what was
 measured); on PostgreSQL a grid's, which can be hundreds of thousands, are decoded by the
 database (`surveys/compact.py`'s `grid_answer_options`). Any other database, or
-`in_database=False`, reads the answers through the ORM instead: slower, same result. A stored value that is not one of the question's options
-now (an option can't be removed once answered, but imported data may surprise) is kept as
-an extra category named by its value, so no answer is lost from the counts.
+`in_database=False`, reads the answers through the ORM instead: slower, same result. A
+stored value that is not one of the question's options now (an option can't be removed once
+answered, but imported data may surprise) is kept as an extra category named by its value,
+so no answer is lost from the counts.
 """
 
 import json
