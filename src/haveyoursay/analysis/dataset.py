@@ -760,6 +760,7 @@ def _decode(spec, answers, index, positions=None):
         answered_rows = [value.get("rows") if isinstance(value.get("rows"), dict) else {} for value in values]
         given = pd.DataFrame.from_records(answered_rows) if answered_rows else pd.DataFrame()
         given = given.astype(object).where(given.notna(), None)
+        given = given.where(given != "", None)  # "" is no answer, as none is (`_codes`)
         _codes(spec, "statements", list(given.columns))
         seen = pd.unique(given.to_numpy().ravel()) if given.size else []
         _codes(spec, "options", list(seen))
