@@ -631,22 +631,17 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
     texts = answer_texts([question_id for question_id in column_of if question_id not in grids])
     decoded = {}
     for spec in specs:
-        if spec.id in grids:
-            codes, options = grids[spec.id]
-            column = matrix[:, column_of[spec.id]]
-            given = np.flatnonzero(column)
-            local = _dense_lookup(codes)(column[given])
-            found = local >= 0
-            given_options = np.full((n, len(spec.statements)), -1, dtype=np.int32)
-            given_options[given[found]] = options[local[found]]
-            decoded[spec.id] = _grid_columns(spec, given_options)
-            continue
-        codes, dictionary = texts.get(spec.id, (np.zeros(0, dtype=np.int64), []))
+        codes, dictionary = grids.get(spec.id) or texts.get(spec.id, (np.zeros(0, dtype=np.int64), []))
         column = matrix[:, column_of[spec.id]]
         given = np.flatnonzero(column)
         local = _dense_lookup(codes)(column[given])
         found = local >= 0  # (a code not in the dictionary can't be: it is only added to)
         given, local = given[found], local[found]
+        if spec.id in grids:  # the dictionary: each distinct answer's option for each statement
+            given_options = np.full((n, len(spec.statements)), -1, dtype=np.int32)
+            given_options[given] = dictionary[local]
+            decoded[spec.id] = _grid_columns(spec, given_options)
+            continue
         values = _parsed(dictionary)
         rest_ids, rest_codes = rest.of(spec)
         if len(rest_ids):

@@ -140,4 +140,3 @@ def text_width(text, points, *, bold=False):
     advances = _advances(bold)
     ems = sum(advances.get(ord(character), WIDE_CHARACTER) for character in text)
     return ems * points * 25.4 / 72
-

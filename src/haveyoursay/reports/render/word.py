@@ -325,7 +325,7 @@ def _cell_xml(text, width, *, bold, right):
     return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p>{alignment}{run}</w:p></w:tc>'
 
 
-def column_widths(count, narrowest=None):
+def column_widths(count, narrowest):
     """The first column, naming the rows, gets the room its words need; the numbers share the
     rest. Where that leaves a column narrower than its longest word (`narrowest`, in mm: the
     columns of a sub-group table's groups), each column gets its longest word's width and a
@@ -335,7 +335,7 @@ def column_widths(count, narrowest=None):
     first = int(TEXT_WIDTH * (0.5 if count <= 3 else 0.3))
     rest = int((TEXT_WIDTH - first) / (count - 1))
     widths = [first] + [rest] * (count - 1)
-    if narrowest is None or all(width >= Mm(need) for width, need in zip(widths, narrowest)):
+    if all(width >= Mm(need) for width, need in zip(widths, narrowest)):
         return widths
     needed = [Mm(need) for need in narrowest]
     room = TEXT_WIDTH - sum(needed)
