@@ -65,7 +65,7 @@ from _common import (  # noqa: E402
     stop_on_signals,
     window_stats,
 )
-from hub import HOST, TARGET as HUB_TARGET, cpu_busy, log, machine, start_postgres, tail  # noqa: E402
+from hub import HOST, TARGET as HUB_TARGET, cpu_busy, free_port, log, machine, start_postgres, tail  # noqa: E402
 from submit import TARGET_P99_MS  # noqa: E402
 
 TARGET_RESPONSES = 1_000_000
@@ -74,7 +74,6 @@ TABLES_TARGET_SECONDS = 30
 REPORT_TARGET_SECONDS = 90
 RSS_TARGET_MB = 2048
 PG_PORT = 55450
-REDIS_PORT = 56450
 WEB_PORTS = {"postgresql": 8450, "sqlite": 8451}
 RQ_WORKERS = 2
 CONNECTIONS = 32
@@ -223,13 +222,13 @@ STEPS = {
 
 
 def start_redis(folder):
-    """redis-server on 127.0.0.1:REDIS_PORT, saving nothing. Returns (URL, version, stop)."""
-    with contextlib.suppress(OSError), socket.create_connection((HOST, REDIS_PORT), timeout=1):
-        # Something answers there already (another run of this benchmark?): never use its data.
-        raise BenchError(f"port {REDIS_PORT} on {HOST} is in use: is another bench/scale.py running?")
+    """redis-server on a free port of 127.0.0.1, saving nothing. Returns (URL, version, stop).
+    Not a fixed port: one in the kernel's range for outgoing connections can be taken by a
+    connection of the machine's lingering in TIME_WAIT, and Redis then cannot listen on it."""
+    port = free_port()
     folder.mkdir(mode=0o700)
     process = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", HOST, "--save", "", "--appendonly", "no",
+        ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
          "--dir", str(folder), "--logfile", str(folder / "redis.log")],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
@@ -245,9 +244,9 @@ def start_redis(folder):
 
     for _ in range(100):
         if process.poll() is not None:
-            raise BenchError(f"redis-server stopped (port {REDIS_PORT} in use?):\n{tail(folder / 'redis.log')}")
+            raise BenchError(f"redis-server stopped (port {port} in use?):\n{tail(folder / 'redis.log')}")
         try:
-            with socket.create_connection((HOST, REDIS_PORT), timeout=1) as sock:
+            with socket.create_connection((HOST, port), timeout=1) as sock:
                 sock.sendall(b"PING\r\n")
                 if sock.recv(64).startswith(b"+PONG"):
                     break
@@ -257,7 +256,7 @@ def start_redis(folder):
         stop()
         raise BenchError(f"redis-server did not answer:\n{tail(folder / 'redis.log')}")
     version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()[2]
-    return f"redis://{HOST}:{REDIS_PORT}/0", version.removeprefix("v="), stop
+    return f"redis://{HOST}:{port}/0", version.removeprefix("v="), stop
 
 
 class Workers:
@@ -317,6 +316,12 @@ class Workers:
         return found
 
     def stop(self):
+        # Work under way first, each work-horse with the processes it forked (RQ gives each its
+        # own process group): on SIGTERM a worker waits for its work to end, and an import or a
+        # report cut short by Ctrl-C or kill would keep the benchmark waiting for minutes.
+        for horse in self.horses():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(horse, signal.SIGKILL)
         for process in self.processes:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
@@ -680,8 +685,8 @@ def measure_postgresql(args, folder, cleanup, figures, notes):
     if database_url is None:
         raise BenchError("PostgreSQL's server programs are not installed: apt-get install postgresql")
     cleanup.callback(stop_postgres)
-    log(f"Starting redis-server on {HOST}:{REDIS_PORT}")
     redis_url, notes["redis"], stop_redis = start_redis(folder / "redis")
+    log(f"Started redis-server: {redis_url}")
     cleanup.callback(stop_redis)
     import psycopg
 
