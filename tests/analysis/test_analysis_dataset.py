@@ -191,17 +191,20 @@ def test_a_grid_read_by_statement_keeps_every_rule_of_reading_it_whole(questionn
         {"rows": {"volunteering": "somewhat"}},  # not an option (now)
         {"rows": []}, {"rows": "strongly_agree"}, {}, ["strongly_agree"], "strongly_agree",
         {"rows": {"cohesion": None}},
+        {"rows": {"cohesion": ["strongly_agree"], "volunteering": {"option": "neither"}}},  # written around the site
     ]
     responses = [respond(questionnaire, {"aims": value}) for value in odd]
     fast, slow = load_dataset(questionnaire), load_dataset(questionnaire, in_database=False)
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
     pd.testing.assert_frame_equal(fast.answered, slow.answered)
     assert fast.question("aims").statements == slow.question("aims").statements
-    assert fast.answered["aims"].tolist() == [True, True, True, True, False, False, False, False, False, False]
+    assert fast.answered["aims"].tolist() == [True, True, True, True, False, False, False, False, False, False, True]
     assert fast.frame.loc[responses[2].pk, "aims:cohesion"] == "3"
     assert fast.frame.loc[responses[2].pk, "aims:parks"] == "strongly_agree"
     assert fast.frame.loc[responses[3].pk, "aims:volunteering"] == "somewhat"
     assert pd.isna(fast.frame.loc[responses[1].pk, "aims:cohesion"])
+    assert fast.frame.loc[responses[10].pk, "aims:cohesion"] == "['strongly_agree']"
+    assert fast.frame.loc[responses[10].pk, "aims:volunteering"] == "{'option': 'neither'}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -48,6 +48,7 @@ so no answer is lost from the counts.
 """
 
 import json
+import math
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -757,10 +758,12 @@ def _decode(spec, answers, index, positions=None):
         given = given.astype(object).where(given.notna(), None)
         given = given.where(given != "", None)  # "" is no answer, as none is (`_codes`)
         _codes(spec, "statements", list(given.columns))
+        # An option that is not text is named by its text (`_codes`), before the options are
+        # counted: a list or an object given as one could not be counted as it is.
+        if any(_option_text(value) is not value for value in given.to_numpy().ravel()):
+            given = given.map(_option_text)
         seen = pd.unique(given.to_numpy().ravel()) if given.size else []
-        _codes(spec, "options", list(seen))
-        if any(value is not None and not isinstance(value, str) for value in seen):
-            given = given.map(lambda value: value if value is None else str(value))
+        _codes(spec, "options", [_option_text(value) for value in seen])  # (`map` gives NaN for None)
         statements = {value: i for i, (value, _) in enumerate(spec.statements)}
         distinct_matrix = np.full((len(values), len(statements)), -1, dtype=np.int32)
         for statement in given.columns:
@@ -820,6 +823,16 @@ def _decode_grid_groups(spec, groups, index):
         if option not in (None, ""):
             matrix[positions, statements[statement]] = options[str(option)]
     return _grid_columns(spec, matrix)
+
+
+def _option_text(value):
+    """A grid's option as `_codes` names it: text as it is, none (None, or pandas' NaN for a
+    statement not in an answer) as None, anything else by its text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return str(value)
 
 
 def _positions(index, ids):
