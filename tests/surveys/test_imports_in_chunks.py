@@ -175,6 +175,31 @@ class TestStoppedPartWay:
         assert (batch.state, batch.rows_written, imported(questionnaire).count()) == ("importing", 6, 6)
         assert not Response.objects.exists()
 
+    def test_reading_that_runs_out_of_time_while_it_is_written_deletes_what_it_wrote(
+        self, questionnaire, survey_file, monkeypatch
+    ):
+        """The time one reading of a file may take holds for its second reading, as it is
+        written, too: stopped there, the import deletes the rows it wrote, as its message says
+        ("nothing was imported"), and leaves no unfinished import that would run out again."""
+        path = survey_file(2_500)
+        table = importing.open_table(path)
+        mapping = importing.Mapping(table.columns, importing.targets_for(questionnaire), CHOSEN)
+        real_create = importing._create
+
+        def create_then_run_out_of_time(*args):
+            real_create(*args)
+            table.deadline = float("-inf")  # the reading checks its time every 1,000 rows
+
+        monkeypatch.setattr(importing, "_create", create_then_run_out_of_time)
+        with pytest.raises(importing.FileRefused, match="so it was stopped and nothing was imported"):
+            importing.import_rows(questionnaire, table, mapping, chunk_rows=500)
+        assert not ImportBatch.objects.exists() and not imported(questionnaire).exists()
+        assert not Answer.objects.exists()
+        monkeypatch.setattr(importing, "_create", real_create)
+        table = importing.open_table(path)
+        batch, _ = importing.import_rows(questionnaire, table, mapping, chunk_rows=1_000)
+        assert batch.row_count == 2_500 and Response.objects.counted().count() == 2_500
+
 
 class TestResuming:
     def test_the_same_file_again_carries_on_from_the_first_row_not_written(self, questionnaire, survey_file):

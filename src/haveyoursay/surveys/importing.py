@@ -1806,6 +1806,12 @@ def import_rows(
             if len(pending) >= chunk.rows:
                 write_chunk()
         write_chunk()
+    except FileRefused:
+        # Reading the file again, to write it, ran out of the time one read may take (a busy
+        # server: the dry run's reading was within it). It would run out again if carried on
+        # with, so what was written is deleted, as the message says: nothing was imported.
+        discard_import(batch)
+        raise
     except IntegrityError:
         # Other work wrote some of the same rows at the same moment: this batch's own stay, unseen.
         raise ImportFileError(
