@@ -48,8 +48,8 @@ so no answer is lost from the counts.
 """
 
 import json
-import math
 import logging
+import math
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -758,12 +758,15 @@ def _decode(spec, answers, index, positions=None):
         given = given.astype(object).where(given.notna(), None)
         given = given.where(given != "", None)  # "" is no answer, as none is (`_codes`)
         _codes(spec, "statements", list(given.columns))
-        # An option that is not text is named by its text (`_codes`), before the options are
-        # counted: a list or an object given as one could not be counted as it is.
-        if any(_option_text(value) is not value for value in given.to_numpy().ravel()):
+        try:
+            seen = pd.unique(given.to_numpy().ravel()) if given.size else []
+        except TypeError:  # a list or an object given as an option: not countable as it is
             given = given.map(_option_text)
-        seen = pd.unique(given.to_numpy().ravel()) if given.size else []
-        _codes(spec, "options", [_option_text(value) for value in seen])  # (`map` gives NaN for None)
+            seen = pd.unique(given.to_numpy().ravel())
+        texts = [_option_text(value) for value in seen]
+        _codes(spec, "options", texts)
+        if any(text is not None and text is not value for text, value in zip(texts, seen)):
+            given = given.map(_option_text)  # an option that is not text is named by its text
         statements = {value: i for i, (value, _) in enumerate(spec.statements)}
         distinct_matrix = np.full((len(values), len(statements)), -1, dtype=np.int32)
         for statement in given.columns:
@@ -826,8 +829,8 @@ def _decode_grid_groups(spec, groups, index):
 
 
 def _option_text(value):
-    """A grid's option as `_codes` names it: text as it is, none (None, or pandas' NaN for a
-    statement not in an answer) as None, anything else by its text."""
+    """A grid's option as `_codes` names it: text as it is, none (None, or the NaN pandas'
+    `map` leaves for it) as None, anything else (a number, a list) by its text."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, float) and math.isnan(value):
