@@ -40,7 +40,6 @@ from haveyoursay.surveys.models import ImportBatch, Questionnaire, Response
 REPORT_VERSION = "3"
 
 
-
 def data_fingerprint(consultation):
     """A short hash of everything a report is made from; equal hashes, equal reports."""
     sent = Response.objects.submitted().filter(questionnaire__consultation=consultation)
