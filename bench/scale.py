@@ -281,12 +281,13 @@ class Workers:
         worker is ready when Redis has it idle; one on the database queue once it has said it
         is doing background work (after its warm-up; the queue's own start is short)."""
         deadline = time.monotonic() + timeout
+        if redis_url:
+            import redis
+
+            connection = redis.Redis.from_url(redis_url)
         while True:
             self.check()
             if redis_url:
-                import redis
-
-                connection = redis.Redis.from_url(redis_url)
                 names = connection.smembers("rq:workers")
                 ready = sum(connection.hget(name, "state") == b"idle" for name in names)
             else:
