@@ -253,7 +253,7 @@ def word_parts(document):
 
 
 def drawn_versions(consultation, monkeypatch):
-    """The report made as the job makes it: each version's `Report` and the files drawn of it."""
+    """The report made as the job makes it: each version's `Report` and the PDF drawn of it."""
     drawn = {}
 
     def recording(reports):
@@ -267,13 +267,72 @@ def drawn_versions(consultation, monkeypatch):
 
 
 def test_the_versions_drawn_side_by_side_are_the_files_each_makes_alone(consultation, monkeypatch):
-    reports, files = drawn_versions(consultation, monkeypatch)
-    assert set(files) == {"staff", "public"}
+    reports, pdfs = drawn_versions(consultation, monkeypatch)
+    assert set(pdfs) == {"staff", "public"}
     for audience, report in reports.items():
-        pdf, word = files[audience]
-        assert pdf == render_pdf(report)
-        assert word_parts(word) == word_parts(render_docx(report))
-        assert EngagementReport.objects.get(consultation=consultation, audience=audience).pdf.read() == pdf
+        kept = EngagementReport.objects.get(consultation=consultation, audience=audience)
+        assert pdfs[audience] == render_pdf(report) == kept.pdf.read()
+        assert word_parts(kept.docx.read()) == word_parts(render_docx(report))
+
+
+@pytest.mark.django_db(transaction=True)  # each step committed as the job commits it, and the public pages' cache told
+def test_the_web_page_and_the_pdf_are_kept_before_the_word_documents_are_made(consultation, client, officer_client, monkeypatch):
+    generate_report_impl(consultation.pk)
+    officer_client.post(reverse("reports_staff:publish", args=[consultation.pk]))
+    Response.objects.create(questionnaire=consultation.questionnaire, state=Response.State.SUBMITTED, submitted_at=timezone.now())
+    word_link = reverse("reports:download", args=[consultation.slug, "docx"])
+    assert word_link in client.get(consultation.get_absolute_url()).content.decode()
+    seen = {}
+
+    def meanwhile(reports):
+        # What a reader finds while the job draws the Word documents' pictures.
+        kept = {report.audience: report for report in EngagementReport.objects.filter(consultation=consultation)}
+        seen["kept"] = {audience: (report.response_count, bool(report.html), bool(report.pdf), bool(report.docx))
+                        for audience, report in kept.items()}
+        seen["hub"] = client.get(consultation.get_absolute_url()).content.decode()
+        seen["report"] = client.get(reverse("reports:report", args=[consultation.slug])).content.decode()
+        seen["word"] = client.get(word_link)
+        seen["staff"] = officer_client.get(reverse("reports_staff:report", args=[consultation.pk])).content.decode()
+        return draw_pictures(reports)
+
+    draw_pictures = generating.draw_pictures
+    monkeypatch.setattr(generating, "draw_pictures", meanwhile)
+    generate_report_impl(consultation.pk)
+
+    # The new web page and PDF, of 21 responses; the Word documents of 20 were deleted.
+    assert seen["kept"] == {"staff": (21, True, True, False), "public": (21, True, True, False)}
+    assert "from 21 responses" in seen["report"] and "Word document" not in seen["report"]
+    assert word_link not in seen["hub"] and "Engagement report (PDF)" in seen["hub"]
+    assert seen["word"].status_code == 404 and "The Word document is not ready yet" in seen["word"].content.decode()
+    assert "Word: not made" in seen["staff"]  # no job here: made by calling the job's work directly
+    # Then the Word documents, of the same 21 responses, and their links.
+    for report in EngagementReport.objects.filter(consultation=consultation):
+        assert "21 responses" in "\n".join(p.text for p in docx.Document(io.BytesIO(report.docx.read())).paragraphs)
+    assert word_link in client.get(consultation.get_absolute_url()).content.decode()
+    assert word_link in client.get(reverse("reports:report", args=[consultation.slug])).content.decode()
+    assert client.get(word_link).status_code == 200
+
+
+def test_a_server_without_cairo_keeps_the_web_page_and_pdf_and_says_what_to_install(
+    consultation, officer_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    def no_cairo(reports):
+        raise OSError("no library called \"cairo-2\" was found")  # what cairocffi raises
+
+    monkeypatch.setattr(generating, "draw_pictures", no_cairo)
+    page_url = reverse("reports_staff:report", args=[consultation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.get(page_url)  # opening the page makes the report
+    assert Job.objects.get(kind="report").state == Job.State.FAILED
+    staff = EngagementReport.objects.get(consultation=consultation, audience="staff")
+    assert staff.pdf.read().startswith(b"%PDF") and "Results, question by question" in staff.html and not staff.docx
+    page = officer_client.get(page_url).content.decode()
+    assert "The Word documents could not be made" in page
+    assert "apt-get install libcairo2" in page
+    assert "Word: not made (make the report again)" in page
+    assert officer_client.get(reverse("reports_staff:download", args=[consultation.pk, "staff", "pdf"])).status_code == 200
+    word = officer_client.get(reverse("reports_staff:download", args=[consultation.pk, "staff", "docx"]))
+    assert word.status_code == 404 and "download the PDF, which is ready now" in word.content.decode()
 
 
 def test_charts_drawn_for_one_version_are_reused_for_the_other_unchanged(consultation, monkeypatch):

@@ -6,6 +6,7 @@ it: a member of staff who downloads the public version gets the file the public 
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from haveyoursay.stored_files import file_response
@@ -16,8 +17,13 @@ FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
+WORD_NOT_READY = (
+    "The report's Word document is made after its web page and its PDF, and is not ready yet. "
+    "Try again in a few minutes, or download the PDF, which is ready now."
+)
 
-def report_file_response(report, fmt, *, public):
+
+def report_file_response(request, report, fmt, *, public):
     if fmt not in FORMATS:
         raise Http404("Reports come as HTML, PDF or Word")
     name = report.file_name(fmt)
@@ -26,6 +32,12 @@ def report_file_response(report, fmt, *, public):
         document = render_to_string("reports/report_download.html", {"report": report, "council_name": settings.COUNCIL_NAME})
         response = HttpResponse(document, content_type=FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+    elif not getattr(report, fmt):
+        # Only the Word document can be missing: the job makes it after the rest of the report.
+        response = render(request, "error.html", {"title": "The Word document is not ready yet", "message": WORD_NOT_READY},
+                          status=404)
+        response["Cache-Control"] = "private, no-store"
+        return response
     else:
         try:
             # A PDF opens in the browser, a Word file is saved: either way under its own name.

@@ -23,11 +23,11 @@ from haveyoursay.analysis.models import PopulationTable
 from haveyoursay.analysis.suppression import suppress
 from haveyoursay.analysis.tables import analyse, load_populations, stakeholder_summary
 from haveyoursay.analysis.themes import report as themes_report
-from haveyoursay.hub.models import Consultation
+from haveyoursay.hub.models import Consultation, Revision
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import JobError, ignore_progress, run_job, start_job
 from haveyoursay.reports import build
-from haveyoursay.reports.models import EngagementReport
+from haveyoursay.reports.models import EngagementReport, Publication
 from haveyoursay.reports.render import fonts
 from haveyoursay.reports.render.content import report_texts
 from haveyoursay.reports.render.html import render_html
@@ -78,9 +78,9 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
     # Read first: anything that changes while the report is made leaves it out of date.
     fingerprint = data_fingerprint(consultation)
     until = timezone.now()
-    progress(0, 8, "Reading the responses")
+    progress(0, 5, "Reading the responses")
     dataset = load_dataset(questionnaire, until=until)
-    progress(1, 8, "Counting the answers and comparing groups")
+    progress(1, 5, "Counting the answers and comparing groups")
     analysis = analyse(
         dataset, breakdowns=build.breakdowns_for(dataset), populations=load_populations(),
         stakeholders=stakeholder_summary(questionnaire, until=until),
@@ -99,49 +99,65 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
             consultation, version, public=public, event_notes=event_notes, synthetic=synthetic,
             themes=themes, generated_at=until,
         )
-    progress(2, 4, "Drawing the PDF and the Word document of each version")
-    files = draw_versions(reports)
-    progress(3, 4, "Saving the report")
+    progress(2, 5, "Drawing the PDF of each version")
+    pdfs = draw_versions(reports)
+    progress(3, 5, "Saving the report")
     for audience, report in reports.items():
-        html = render_html(report)
-        pdf, docx = files[audience]
         missing = fonts.scripts_without_glyphs(report_texts(report))
-        store(consultation, audience, html, pdf, docx, analysis.respondents, fingerprint, until, missing)
-    progress(4, 4, "Done")
+        html = render_html(report)
+        store(consultation, audience, html, pdfs[audience], analysis.respondents, fingerprint, until, missing)
+    # The Word documents come after, so the web page and the PDF can be read meanwhile (the
+    # Word documents and their charts' pictures are a tenth of the work), and a server that
+    # cannot draw the pictures still has them.
+    progress(4, 5, "Making the Word documents")
+    try:
+        pictures = draw_pictures(reports.values())  # each chart once, for both versions
+    except OSError as error:  # what cairocffi raises without the library
+        raise JobError(f"{MISSING_CAIRO} ({error})") from None
+    progress(4, 5, "Making the Word documents")  # said again: written at most once a second
+    for audience, report in reports.items():
+        store_word(consultation, audience, render_docx(report, pictures), until)
+    progress(5, 5, "Done")
+
+
+MISSING_CAIRO = (
+    "The web page and the PDF of the report were made, but not the Word documents: drawing their "
+    "charts needs the Cairo graphics library, which this server does not have (Debian and Ubuntu: "
+    "apt-get install libcairo2). Ask the site's administrators."
+)
 
 
 def draw_versions(reports):
-    """{audience: (PDF bytes, Word bytes)} for each version's `Report`.
+    """{audience: PDF bytes} for each version's `Report`.
 
-    Laying out the PDFs and drawing the charts is most of a report's work, and the versions
-    don't depend on each other: where the system forks processes, the first version is drawn
-    in a child process while this one draws the others, so that they use two of the server's
-    cores. The child starts as a copy of this process (the print stylesheet and the fonts
-    already loaded), is sent its `Report` and sends back the bytes; it never touches the
-    database. Elsewhere they are drawn one after the other. The charts' pictures for Word are
-    drawn first, once for both.
+    Laying out the PDFs is most of a report's work, and the versions don't depend on each
+    other: where the system forks processes, the first version is drawn in a child process
+    while this one draws the others, so that they use two of the server's cores. The child
+    starts as a copy of this process (the print stylesheet and the fonts already loaded), is
+    sent its `Report` and sends back the bytes; it never touches the database. Elsewhere they
+    are drawn one after the other.
     """
     first, *others = reports
     try:
         prepare_pdf()
-        # The charts' pictures for Word, each drawn once for both versions.
-        pictures = draw_pictures(reports.values())
         if not others or "fork" not in multiprocessing.get_all_start_methods():
-            return {audience: draw_files(report, pictures) for audience, report in reports.items()}
+            return {audience: render_pdf(report) for audience, report in reports.items()}
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as child:
-            drawn_there = child.submit(draw_files, reports[first], pictures)
-            files = {audience: draw_files(reports[audience], pictures) for audience in others}
-            return {first: drawn_there.result(), **files}
+            drawn_there = child.submit(draw_pdf, reports[first])
+            pdfs = {audience: render_pdf(reports[audience]) for audience in others}
+            return {first: drawn_there.result(), **pdfs}
     except MissingLibrary as error:
         raise JobError(str(error)) from None
 
 
-def draw_files(report, pictures=None):
-    """The report's PDF and Word document, as bytes."""
-    return render_pdf(report), render_docx(report, pictures)
+def draw_pdf(report):
+    """`render_pdf`, sent to the child process by this name: it finds `render_pdf` here."""
+    return render_pdf(report)
 
 
-def store(consultation, audience, html, pdf, docx, respondents, fingerprint, generated_at, missing_scripts):
+def store(consultation, audience, html, pdf, respondents, fingerprint, generated_at, missing_scripts):
+    """Keep a version's web page and PDF, in place of the last report's; its Word document
+    follows (`store_word`), and the last one, of other numbers, is deleted meanwhile."""
     with transaction.atomic():
         report = EngagementReport.objects.select_for_update().filter(consultation=consultation, audience=audience).first()
         old_names = [report.pdf.name, report.docx.name] if report else []
@@ -153,10 +169,36 @@ def store(consultation, audience, html, pdf, docx, respondents, fingerprint, gen
         report.generated_at = generated_at
         report.scripts_without_glyphs = list(missing_scripts)
         report.pdf.save(report.file_name("pdf"), ContentFile(pdf), save=False)
-        report.docx.save(report.file_name("docx"), ContentFile(docx), save=False)
+        report.docx = ""
         report.save()
         storage = report.pdf.storage
         transaction.on_commit(lambda: [storage.delete(old) for old in old_names if old])
+        published_links_changed(report)
+
+
+def store_word(consultation, audience, docx, generated_at):
+    """Keep a version's Word document, unless the report was made again meanwhile."""
+    with transaction.atomic():
+        report = (
+            EngagementReport.objects.select_for_update()
+            .filter(consultation=consultation, audience=audience, generated_at=generated_at).first()
+        )
+        if report is None:
+            return
+        old_name = report.docx.name
+        report.docx.save(report.file_name("docx"), ContentFile(docx), save=False)
+        report.save(update_fields=["docx"])
+        storage = report.docx.storage
+        transaction.on_commit(lambda: old_name and storage.delete(old_name))
+        published_links_changed(report)
+
+
+def published_links_changed(report):
+    """The consultation's public page links to the Word document of its published report only
+    while there is one: the cached public pages are made again."""
+    published = Publication.objects.filter(consultation_id=report.consultation_id).exists()
+    if report.audience == EngagementReport.Audience.PUBLIC and published:
+        Revision.bump()  # once the change is committed
 
 
 @task()
@@ -170,11 +212,12 @@ def report_job_under_way(consultation):
 
 def report_job_to_show(consultation, report):
     """The report job the staff page should show: one waiting or under way, or one that failed
-    since the report (if any) was made, so that what stopped it is seen. None otherwise."""
+    since the report (if any) was made, or while making its Word documents, so that what
+    stopped it is seen. None otherwise."""
     latest = Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).order_by("-created_at", "-pk").first()
     if latest is None or latest.state == Job.State.SUCCEEDED:
         return None
-    if latest.state == Job.State.FAILED and report is not None and latest.created_at < report.generated_at:
+    if latest.state == Job.State.FAILED and report is not None and latest.created_at < report.generated_at and report.docx:
         return None
     return latest
 

@@ -71,3 +71,10 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"Report on {self.consultation} published {self.published_at:%-d %B %Y}"
+
+    def has_word_document(self):
+        """Whether the published version's Word document is made yet: it follows the web page and
+        the PDF each time the report is made."""
+        return EngagementReport.objects.filter(
+            consultation_id=self.consultation_id, audience=EngagementReport.Audience.PUBLIC
+        ).exclude(docx="").exists()

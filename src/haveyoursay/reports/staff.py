@@ -89,7 +89,7 @@ def download(request, pk, audience, fmt):
         messages.error(request, "The report has not been made yet.")
         return redirect("reports_staff:report", pk)
     AuditEvent.record(request.user, "report.download", consultation, audience=audience, format=fmt)
-    return report_file_response(report, fmt, public=False)
+    return report_file_response(request, report, fmt, public=False)
 
 
 @staff_required(PUBLISH)

@@ -23,7 +23,7 @@ def report(request, slug):
 
 
 def download(request, slug, fmt):
-    return report_file_response(published_report(slug), fmt, public=True)
+    return report_file_response(request, published_report(slug), fmt, public=True)
 
 
 def open_data(request, slug, filename):
