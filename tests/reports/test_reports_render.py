@@ -213,7 +213,7 @@ class Element:
 class Tree(HTMLParser):
     """A tiny DOM: enough to find elements in document order with their attributes and text."""
 
-    VOID = {"meta", "link", "br", "img", "input", "hr", "rect", "polyline"}
+    VOID = {"meta", "link", "br", "img", "input", "hr", "col", "rect", "polyline"}
 
     def __init__(self, markup):
         super().__init__(convert_charrefs=True)

@@ -23,6 +23,7 @@ from haveyoursay.reports.render.content import (
     is_numeric_column,
     outline,
     paper_parts,
+    print_column_widths,
     suppression_line,
     table_notes,
     text_direction,
@@ -127,7 +128,7 @@ def block_view(block, numbers, web):
     if isinstance(block, BulletList):
         return {"kind": "list", "items": [paragraph_view(item) for item in block.items]}
     if isinstance(block, Table):
-        return {"kind": "table", "table": table_view(block, next(numbers.tables))}
+        return {"kind": "table", "table": table_view(block, next(numbers.tables), web)}
     if isinstance(block, Figure):
         number = next(numbers.charts)
         svg = render_chart_svg(
@@ -137,7 +138,7 @@ def block_view(block, numbers, web):
             missing=block.table.suppressed,
             fluid=web,
         )
-        view = {"kind": "figure", "table": table_view(block.table, next(numbers.tables))}
+        view = {"kind": "figure", "table": table_view(block.table, next(numbers.tables), web)}
         if web:
             view["svg"] = mark_safe(svg)
         else:
@@ -150,7 +151,7 @@ def block_view(block, numbers, web):
     raise TypeError(f"A report block must be a Paragraph, BulletList, Table or Figure, not {type(block).__name__}.")
 
 
-def table_view(table, number):
+def table_view(table, number, web=True):
     return {
         "id": f"report-table-{number}",
         "caption": table.caption,
@@ -168,4 +169,6 @@ def table_view(table, number):
             for row, cells in enumerate(table.rows)
         ],
         "notes": table_notes(table),
+        # On paper, each column's width, worked out beforehand (see `print_column_widths`).
+        "print_widths": None if web else print_column_widths(table),
     }
