@@ -333,6 +333,7 @@ def test_a_server_without_cairo_keeps_the_web_page_and_pdf_and_says_what_to_inst
     assert officer_client.get(reverse("reports_staff:download", args=[consultation.pk, "staff", "pdf"])).status_code == 200
     word = officer_client.get(reverse("reports_staff:download", args=[consultation.pk, "staff", "docx"]))
     assert word.status_code == 404 and "download the PDF, which is ready now" in word.content.decode()
+    assert [event.detail["format"] for event in AuditEvent.objects.filter(action="report.download")] == ["pdf"]
 
 
 def test_charts_drawn_for_one_version_are_reused_for_the_other_unchanged(consultation, monkeypatch):

@@ -88,8 +88,10 @@ def download(request, pk, audience, fmt):
     if report is None:
         messages.error(request, "The report has not been made yet.")
         return redirect("reports_staff:report", pk)
-    AuditEvent.record(request.user, "report.download", consultation, audience=audience, format=fmt)
-    return report_file_response(request, report, fmt, public=False)
+    response = report_file_response(request, report, fmt, public=False)
+    if response.status_code == 200:  # not the page saying the Word document is not ready yet
+        AuditEvent.record(request.user, "report.download", consultation, audience=audience, format=fmt)
+    return response
 
 
 @staff_required(PUBLISH)
