@@ -44,6 +44,24 @@ def wide_table():
     return table
 
 
+def narrow_table():
+    return Table("Respondents by district", ["District", "Respondents", "% of respondents"],
+                 [["Charnwood", 1_130, 20.61], ["Harborough", 612, 11.16]], number_columns={1}, percent_columns={2})
+
+
+def district_table():
+    """The aim by district: five groups, which fit on the page."""
+    areas = ["Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton"]
+    crosstab = ethnic_group_crosstab()
+    crosstab.groups = crosstab.groups[: len(areas)]
+    for group, area in zip(crosstab.groups, areas):
+        group.label = area
+    for row in crosstab.rows:
+        row.cells = row.cells[: len(areas)]
+    _, table = crosstab_blocks(crosstab, "district")
+    return table
+
+
 def report_of(*blocks):
     return Report(
         title="Engagement report", consultation_title="Leicestershire County Council Strategic Plan 2022-2026",
@@ -73,17 +91,9 @@ def test_a_table_of_19_ethnic_groups_is_printed_in_parts_each_with_its_rows_name
 
 
 def test_a_table_that_fits_is_printed_whole():
-    narrow = Table("Respondents by district", ["District", "Respondents", "% of respondents"],
-                   [["Charnwood", 1_130, 20.61], ["Harborough", 612, 11.16]], number_columns={1}, percent_columns={2})
+    narrow = narrow_table()
     assert paper_parts(narrow) == [narrow]
-    areas = ["Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton"]
-    crosstab = ethnic_group_crosstab()
-    crosstab.groups = crosstab.groups[: len(areas)]
-    for group, area in zip(crosstab.groups, areas):
-        group.label = area
-    for row in crosstab.rows:
-        row.cells = row.cells[: len(areas)]
-    _, table = crosstab_blocks(crosstab, "district")
+    table = district_table()
     assert paper_parts(table) == [table]
 
 
@@ -162,16 +172,7 @@ def column_widths_laid_out(html):
 def test_the_pdfs_tables_are_as_wide_as_the_automatic_layout_makes_them_without_measuring():
     import re
 
-    areas = ["Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Melton"]
-    crosstab = ethnic_group_crosstab()
-    crosstab.groups = crosstab.groups[: len(areas)]
-    for group, area in zip(crosstab.groups, areas):
-        group.label = area
-    for row in crosstab.rows:
-        row.cells = row.cells[: len(areas)]
-    _, by_district = crosstab_blocks(crosstab, "district")
-    narrow = Table("Respondents by district", ["District", "Respondents", "% of respondents"],
-                   [["Charnwood", 1_130, 20.61], ["Harborough", 612, 11.16]], number_columns={1}, percent_columns={2})
+    narrow = narrow_table()
     long_names = Table(
         "Other: what people said they use",
         ["Service", "Respondents"],
@@ -179,7 +180,7 @@ def test_the_pdfs_tables_are_as_wide_as_the_automatic_layout_makes_them_without_
          ["Libraries", 1_406]],
         number_columns={1},
     )
-    html = render_print_html(report_of(wide_table(), by_district, narrow, long_names))
+    html = render_print_html(report_of(wide_table(), district_table(), narrow, long_names))
     assert html.count("hys-fixed-table") == 6 and html.count("<colgroup>") == 6  # the wide table in three parts
 
     fixed = column_widths_laid_out(html)
