@@ -127,13 +127,11 @@ def print_column_widths(table):
     None when the longest words alone are wider than the page (a table in one part only: its
     single column between is too wide); the automatic layout widens the table then."""
     narrowest, widest = [], []
-    for column, label in enumerate(table.columns):
+    for column in range(len(table.columns)):
         padding = PRINT_CELL_PADDING if column else 0
-        texts = [(label, True)]  # the column's header, in bold; the rows' names are not
-        texts += [(cell_text(table, row, column, cells[column]), False) for row, cells in enumerate(table.rows)]
-        words = [(word, bold) for text, bold in texts for word in text.split()]
-        narrowest.append(padding + max((text_width(word, PAPER_TABLE_POINTS, bold=bold) for word, bold in words), default=0))
-        widest.append(padding + max(text_width(" ".join(text.split()), PAPER_TABLE_POINTS, bold=bold) for text, bold in texts))
+        narrowest.append(_narrowest_width(table, column, padding))
+        lines = [(" ".join(text.split()), bold) for text, bold in _column_texts(table, column)]  # each on one line
+        widest.append(padding + max(text_width(line, PAPER_TABLE_POINTS, bold=bold) for line, bold in lines))
     if sum(widest) <= PRINT_TEXT_WIDTH:
         widths = widest
     elif sum(narrowest) <= PRINT_TEXT_WIDTH:
@@ -151,13 +149,17 @@ def narrowest_widths(table):
     return [_narrowest_width(table, column) for column in range(len(table.columns))]
 
 
-def _narrowest_width(table, column):
-    """How narrow a column can be with no word broken, in millimetres."""
-    padding = PAPER_CELL_PADDING
-    words = [(word, True) for word in table.columns[column].split()]
-    for row, cells in enumerate(table.rows):
-        words += [(word, False) for word in cell_text(table, row, column, cells[column]).split()]
+def _narrowest_width(table, column, padding=PAPER_CELL_PADDING):
+    """How narrow a column can be with no word broken, in millimetres, with `padding` beside its text."""
+    words = [(word, bold) for text, bold in _column_texts(table, column) for word in text.split()]
     return padding + max((text_width(word, PAPER_TABLE_POINTS, bold=bold) for word, bold in words), default=0)
+
+
+def _column_texts(table, column):
+    """The column's texts as printed, each with whether it is bold: its header, then its cells."""
+    yield table.columns[column], True
+    for row, cells in enumerate(table.rows):
+        yield cell_text(table, row, column, cells[column]), False
 
 
 def _packed(columns, widths, room):
