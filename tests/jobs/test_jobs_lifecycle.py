@@ -161,16 +161,30 @@ def test_report_progress_records_how_far_a_running_job_has_got(consultation):
     assert len(job.progress_message) == 200
 
 
-def test_progress_is_written_at_most_once_a_second_but_always_at_the_end(consultation):
+def test_counts_are_written_at_most_once_a_second_but_always_at_the_end(consultation):
     job = Job.objects.create(kind=Job.Kind.IMPORT, title="Import", task_path="x", state=Job.State.RUNNING)
     progress = make_progress_reporter(job.pk, every_seconds=3600)
-    progress(1, 100, "first")
-    progress(50, 100, "middle")
+    progress(1, 5483, "Checking row 1")
+    progress(2741, 5483, "Checking row 2,741")
     job.refresh_from_db()
-    assert (job.progress_done, job.progress_message) == (1, "first")
-    progress(100, 100, "last")
+    assert (job.progress_done, job.progress_message) == (1, "Checking row 1")
+    progress(5483, 5483, "Checked 5,483 rows")
     job.refresh_from_db()
-    assert (job.progress_done, job.progress_message) == (100, "last")
+    assert (job.progress_done, job.progress_message) == (5483, "Checked 5,483 rows")
+
+
+def test_a_new_stage_of_the_work_is_written_at_once(consultation):
+    """A report's stages follow each other within a second, then one takes a minute: the page
+    must say that one, not the stage before it."""
+    job = Job.objects.create(kind=Job.Kind.REPORT, title="Report", task_path="x", state=Job.State.RUNNING)
+    progress = make_progress_reporter(job.pk, every_seconds=3600)
+    progress(0, 5, "Reading the responses")
+    progress(1, 5, "Counting the answers and comparing groups")
+    progress(2, 5, "Drawing the PDF of each version")
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_total, job.progress_message) == (
+        2, 5, "Drawing the PDF of each version"
+    )
 
 
 def test_progress_on_a_finished_job_changes_nothing(consultation):

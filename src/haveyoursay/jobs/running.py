@@ -24,6 +24,7 @@ message: a message can quote the data being worked on (a name, an address, an an
 
 import functools
 import logging
+import re
 import time
 import traceback
 
@@ -50,6 +51,7 @@ STOPPED = (
     "Try again."
 )
 PROGRESS_EVERY_SECONDS = 1.0
+_NUMBERS = re.compile(r"\d(?:[\d,.]*\d)?")  # 5, 2,741, 12.5
 
 
 class JobError(Exception):
@@ -177,20 +179,26 @@ def report_progress(job_id, done, total=None, message=""):
 
 
 def make_progress_reporter(job_id, every_seconds=PROGRESS_EVERY_SECONDS):
-    """A `progress(done, total, message)` for the work, writing at most once every `every_seconds`.
+    """A `progress(done, total, message)` for the work, writing at most once every `every_seconds`
+    while only the numbers change.
 
-    Work may call it for every row; only the first call, the last (done == total) and one a
-    second reach the database, so reporting never slows the work down.
+    Work may call it for every row ("Checking row 1,204"); of calls whose messages differ only
+    in their numbers, only the first, the last (done == total) and one a second reach the
+    database, so reporting never slows the work down. A message in other words is a new stage
+    of the work ("Drawing the PDF of each version") and is written at once: thrown away, it
+    would leave the stage before it on the page for as long as this one takes.
     """
     last_written = None
+    last_words = None
 
     def progress(done, total=None, message=""):
-        nonlocal last_written
+        nonlocal last_written, last_words
         now = time.monotonic()
         finished = total is not None and done >= total
-        if last_written is None or finished or now - last_written >= every_seconds:
+        words = _NUMBERS.sub("", str(message))
+        if last_written is None or finished or words != last_words or now - last_written >= every_seconds:
             report_progress(job_id, done, total, message)
-            last_written = now
+            last_written, last_words = now, words
 
     return progress
 

@@ -114,7 +114,6 @@ def generate_report_impl(consultation_id, *, progress=ignore_progress):
         pictures = draw_pictures(reports.values())  # each chart once, for both versions
     except OSError as error:  # what cairocffi raises without the library
         raise JobError(f"{MISSING_CAIRO} ({error})") from None
-    progress(4, 5, "Making the Word documents")  # said again: written at most once a second
     for audience, report in reports.items():
         store_word(consultation, audience, render_docx(report, pictures), until)
     progress(5, 5, "Done")
