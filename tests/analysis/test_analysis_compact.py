@@ -213,6 +213,21 @@ def test_too_few_copies_read_the_answers_and_fill_the_copies_in(questionnaire, o
     assert assert_same_as_the_answers(questionnaire).compact_rows == len(oddities)
 
 
+def test_readings_while_the_copies_are_filled_in_queue_the_fill_once(questionnaire, oddities, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):  # fmt: skip
+    monkeypatch.setattr(dataset_module, "FILL_IN_FROM", 2)
+    with django_capture_on_commit_callbacks() as queued:
+        assert_same_as_the_answers(questionnaire)
+        assert_same_as_the_answers(questionnaire)  # another page read before the fill has run
+    assert len(queued) == 1
+    queued[0]()  # the fill runs, and no longer holds the place
+    assert not missing_compact_answers(questionnaire.pk).exists()
+    CompactAnswers.objects.filter(response__in=oddities[:4]).delete()
+    with django_capture_on_commit_callbacks() as queued_again:
+        assert_same_as_the_answers(questionnaire)
+    assert len(queued_again) == 1
+
+
 def test_the_copies_hold_the_kinds_analysis_reads_as_closed():
     assert set(compact.CLOSED_KINDS) == set(CLOSED_KINDS)
 

@@ -590,8 +590,8 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
     when too few counted responses have a current copy to be worth it."""
     from haveyoursay.surveys.compact import (
         answer_texts,
-        fill_compact_answers_task,
         grid_answer_options,
+        queue_fill_compact_answers,
         read_compact_answers,
     )
 
@@ -617,7 +617,7 @@ def _decoded_from_compact_rows(specs, questionnaire_id, until, index):
         del rows, columns, keep, pairs
     missing = known[~covered]
     if len(missing) >= FILL_IN_FROM:
-        transaction.on_commit(partial(fill_compact_answers_task.enqueue, questionnaire_id))
+        queue_fill_compact_answers(questionnaire_id)
     if len(missing) > min(FALLBACK_MOST, n // 2):
         return None
     rest = _grouped(*_answers_of_responses(specs, missing)) if len(missing) else _Answers([], {})

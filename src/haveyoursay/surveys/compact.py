@@ -33,8 +33,10 @@ read from its answers.
 
 import json
 import logging
+from functools import partial
 
 import numpy as np
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django_tasks import task
@@ -48,6 +50,7 @@ CLOSED_KINDS = ("single", "agree", "importance", "area", "location", "number", "
 # The longest key given a code: a B-tree entry of PostgreSQL holds at most about 2,700 bytes.
 MAX_TEXT_BYTES = 2000
 FILL_CHUNK = 20_000  # responses written by one statement (and one transaction) when filling in
+FILL_QUEUED_SECONDS = 600  # a fill queued holds its place this long at most (a million responses take minutes)
 PAIR = np.dtype(">i4")  # one number of a (question id, code) pair as read
 
 
@@ -165,9 +168,30 @@ def fill_compact_answers(questionnaire_id, *, chunk=FILL_CHUNK):
         last = ids[-1]
 
 
+def _fill_queued_key(questionnaire_id):
+    return f"compact-fill-queued:{questionnaire_id}"
+
+
+def queue_fill_compact_answers(questionnaire_id):
+    """Queue `fill_compact_answers_task` once the current transaction commits, unless one is
+    queued or running for the questionnaire already: every reading of its analysis finds the
+    same responses without a copy until it is done, and each would queue the whole fill again.
+    Returns whether it was queued. The place is held in the cache for FILL_QUEUED_SECONDS at
+    most, so a fill whose worker was killed is queued again after that; with a cache each
+    process keeps to itself (LocMemCache, on one machine) each web process queues one at most
+    that often."""
+    if not cache.add(_fill_queued_key(questionnaire_id), True, FILL_QUEUED_SECONDS):
+        return False
+    transaction.on_commit(partial(fill_compact_answers_task.enqueue, questionnaire_id))
+    return True
+
+
 @task()
 def fill_compact_answers_task(questionnaire_id):
-    return {"written": fill_compact_answers(questionnaire_id)}
+    try:
+        return {"written": fill_compact_answers(questionnaire_id)}
+    finally:
+        cache.delete(_fill_queued_key(questionnaire_id))
 
 
 # -- Reading -------------------------------------------------------------------------------------
