@@ -216,9 +216,15 @@ def report_job_to_show(consultation, report):
     latest = Job.objects.filter(consultation=consultation, kind=Job.Kind.REPORT).order_by("-created_at", "-pk").first()
     if latest is None or latest.state == Job.State.SUCCEEDED:
         return None
-    if latest.state == Job.State.FAILED and report is not None and latest.created_at < report.generated_at and report.docx:
+    if latest.state == Job.State.FAILED and made_by(report, latest) and report.docx:
         return None
     return latest
+
+
+def made_by(report, job):
+    """Whether `report` (a version's row, or None) was kept by `job` or a later one: its web page
+    and PDF are then the new ones, whatever became of the Word documents after them."""
+    return report is not None and job is not None and report.generated_at > job.created_at
 
 
 def start_report(consultation, user):

@@ -50,6 +50,7 @@ def report(request, pk):
         {
             "consultation": consultation, "questionnaire": questionnaire, "report": staff_report,
             "public_report": reports.get(EngagementReport.Audience.PUBLIC), "up_to_date": up_to_date, "job": job,
+            "made_by_job": generating.made_by(staff_report, job),
             "publication": Publication.objects.filter(consultation=consultation).first(),
             "can_publish": request.user.has_perm(PUBLISH), "can_generate": can_generate,
             "unconfirmed_names": unconfirmed_theme_names(consultation),
