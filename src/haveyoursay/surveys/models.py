@@ -530,7 +530,9 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: one_answer_per_question's index begins with the response, and serves
+    # every lookup by response. A second was written for each of tens of millions of answers.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.JSONField()
     updated_at = models.DateTimeField(auto_now=True)
@@ -585,7 +587,8 @@ class AnswerText(models.Model):
     response's `CompactAnswers` holds for it. Rows are only ever added
     (docs/decisions/0028-compact-answers.md)."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # Looked up by question through answer_text_once's index, which begins with it.
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", db_index=False)
     text = models.TextField()
 
     class Meta:
