@@ -38,7 +38,7 @@ from haveyoursay.surveys.channels_forms import (
     UndoImportForm,
 )
 from haveyoursay.surveys.exports import ResponseExporter, csv_chunks
-from haveyoursay.surveys.models import EventNote, ImportBatch, Response, Stakeholder
+from haveyoursay.surveys.models import EventNote, ImportBatch, Response, Stakeholder, save_with_free_reference
 from haveyoursay.surveys.question_types import AnswerError
 
 # Event notes and stakeholders are read by whoever may read responses (the consultation
@@ -451,7 +451,7 @@ def response_new(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            response = form.save()
+            response = save_with_free_reference(form.save(commit=False))
             AuditEvent.record(
                 request.user, "response.entry_start", consultation,
                 response=response.reference, channel=response.channel,

@@ -60,7 +60,7 @@ from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.running import ignore_progress
 from haveyoursay.stored_files import open_stored
 from haveyoursay.surveys.compact import note_answers_changed
-from haveyoursay.surveys.models import ImportBatch, Response
+from haveyoursay.surveys.models import ImportBatch, Response, give_free_references
 from haveyoursay.surveys.question_types import AnswerError, SingleChoice, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers, insert_responses
 
@@ -1989,6 +1989,7 @@ def _create(questionnaire, batch, rows, user):
             import_batch=batch,
             import_key=row.key,
         ))
+    give_free_references(responses)
     insert_responses(responses)
     insert_answers(
         ((response.pk, question_pk, value)

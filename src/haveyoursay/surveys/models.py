@@ -10,7 +10,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -215,6 +215,50 @@ def new_reference():
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     body = "".join(secrets.choice(alphabet) for _ in range(8))
     return f"{body[:4]}-{body[4:]}"
+
+
+# Tries at a reference no response has. With 32 ** 8 references, a consultation of a million
+# responses gives a new one a taken reference about once in a million: rare, not never (an
+# import of 200,000 rows beside a million responses meets one about one time in five).
+REFERENCE_TRIES = 5
+
+
+def save_with_free_reference(response):
+    """Insert `response` (not yet saved); if another response took its reference first, again
+    with another reference. Raises IntegrityError if the insert fails for another reason."""
+    for attempt in range(REFERENCE_TRIES):
+        try:
+            with transaction.atomic():
+                response.save(force_insert=True)
+            return response
+        except IntegrityError:
+            if attempt + 1 == REFERENCE_TRIES or not Response.all_objects.filter(reference=response.reference).exists():
+                raise
+            response.reference = new_reference()
+
+
+def give_free_references(responses):
+    """Give each of `responses` (not yet saved) a reference that no response has and no other of
+    them has: for inserting them all at once. Checked in the caller's transaction, which on
+    SQLite holds the one write lock, so no other response can take one of them meanwhile."""
+    chosen = {}
+    for response in responses:
+        while response.reference in chosen:
+            response.reference = new_reference()
+        chosen[response.reference] = response
+    to_check = list(chosen)
+    for _ in range(REFERENCE_TRIES):
+        taken = set(Response.all_objects.filter(reference__in=to_check).values_list("reference", flat=True))
+        if not taken:
+            return
+        to_check = []
+        for reference in taken:
+            response = chosen.pop(reference)
+            while response.reference in chosen or response.reference in taken:
+                response.reference = new_reference()
+            chosen[response.reference] = response
+            to_check.append(response.reference)
+    raise IntegrityError("No free reference was found for some of the responses")
 
 
 def normal_secret(secret):

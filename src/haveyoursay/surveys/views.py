@@ -24,7 +24,7 @@ from haveyoursay.govuk_forms import GovukForm
 from haveyoursay.hub.models import Consultation
 from haveyoursay.prepared import PreparedQuery
 from haveyoursay.surveys import submission
-from haveyoursay.surveys.models import Response, normal_secret
+from haveyoursay.surveys.models import Response, normal_secret, save_with_free_reference
 from haveyoursay.surveys.question_types import AnswerError
 
 logger = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ def start(request, slug):
         if not limits.STARTS_FROM_ADDRESS.take(client_address(request)):
             return too_many(request, consultation)
         try:
-            started = Response.objects.create(questionnaire=questionnaire)
+            started = save_with_free_reference(Response(questionnaire=questionnaire))
         except OperationalError:
             status = busy(form, "a new response", "select Start now")
         else:
