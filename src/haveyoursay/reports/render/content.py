@@ -129,8 +129,9 @@ def print_column_widths(table):
     narrowest, widest = [], []
     for column in range(len(table.columns)):
         padding = PRINT_CELL_PADDING if column else 0
-        narrowest.append(_narrowest_width(table, column, padding))
-        lines = [(" ".join(text.split()), bold) for text, bold in _column_texts(table, column)]  # each on one line
+        texts = list(_column_texts(table, column))
+        narrowest.append(_narrowest_width(texts, padding))
+        lines = [(" ".join(text.split()), bold) for text, bold in texts]  # each on one line
         widest.append(padding + max(text_width(line, PAPER_TABLE_POINTS, bold=bold) for line, bold in lines))
     if sum(widest) <= PRINT_TEXT_WIDTH:
         widths = widest
@@ -146,12 +147,13 @@ def print_column_widths(table):
 
 def narrowest_widths(table):
     """How narrow each of the table's columns can be on paper with no word broken, in mm."""
-    return [_narrowest_width(table, column) for column in range(len(table.columns))]
+    return [_narrowest_width(_column_texts(table, column)) for column in range(len(table.columns))]
 
 
-def _narrowest_width(table, column, padding=PAPER_CELL_PADDING):
-    """How narrow a column can be with no word broken, in millimetres, with `padding` beside its text."""
-    words = [(word, bold) for text, bold in _column_texts(table, column) for word in text.split()]
+def _narrowest_width(texts, padding=PAPER_CELL_PADDING):
+    """How narrow a column of `texts` ((text, bold) pairs: `_column_texts`) can be with no word
+    broken, in millimetres, with `padding` beside its text."""
+    words = [(word, bold) for text, bold in texts for word in text.split()]
     return padding + max((text_width(word, PAPER_TABLE_POINTS, bold=bold) for word, bold in words), default=0)
 
 
