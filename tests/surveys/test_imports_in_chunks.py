@@ -155,24 +155,30 @@ class TestStoppedPartWay:
         check = importing.check_rows(questionnaire, table, mapping)
         assert (check.to_import, check.duplicates) == (8, 0)
 
-    def test_an_error_part_way_leaves_it_unfinished_too(self, questionnaire, survey_file, monkeypatch):
+    def test_an_error_part_way_leaves_it_unfinished_too(self, questionnaire, survey_file, monkeypatch, caplog):
         """A failure of the database while a chunk is written: that chunk is rolled back, the
-        ones before it are kept for the import to carry on from."""
+        ones before it are kept for the import to carry on from. The log names the rule the
+        database gave, for whoever runs the server, and not the values it refused."""
         path = survey_file(10)
         real_create = importing._create
-        chunks = []
+        chunks, clash = [], []
 
         def create_then_fail_on_the_third(questionnaire_, batch, pending, user):
             chunks.append(len(pending))
             real_create(questionnaire_, batch, pending, user)
             if len(chunks) == 3:
+                clash.append(pending[0].key)
                 Response.all_objects.create(questionnaire=questionnaire, import_key=pending[0].key)  # a clash
 
         monkeypatch.setattr(importing, "_create", create_then_fail_on_the_third)
-        with pytest.raises(importing.ImportFileError, match="it stopped part-way. None of its responses are counted"):
+        with pytest.raises(importing.ImportFileError, match="could not be written, so the import stopped part-way"):
             import_file(questionnaire, path)
         batch = ImportBatch.objects.get()
         assert (batch.state, batch.rows_written, imported(questionnaire).count()) == ("importing", 6, 6)
+        [logged] = [record.getMessage() for record in caplog.records if record.name == importing.__name__]
+        assert logged.startswith(f"Import {batch.pk} stopped part-way: the database refused a chunk (")
+        assert "import_row_once" in logged or "surveys_response.import_key" in logged
+        assert clash[0] not in logged
         assert not Response.objects.exists()
 
     def test_reading_that_runs_out_of_time_while_it_is_written_deletes_what_it_wrote(

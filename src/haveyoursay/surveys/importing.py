@@ -35,6 +35,7 @@ import datetime
 import hashlib
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -63,6 +64,8 @@ from haveyoursay.surveys.compact import note_answers_changed
 from haveyoursay.surveys.models import ImportBatch, Response, give_free_references
 from haveyoursay.surveys.question_types import AnswerError, SingleChoice, wording
 from haveyoursay.surveys.submission import condition_met, insert_answers, insert_responses
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_EXTENSIONS = (".csv", ".tsv", ".xlsx", ".sav")
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -1812,13 +1815,28 @@ def import_rows(
         # with, so what was written is deleted, as the message says: nothing was imported.
         discard_import(batch)
         raise
-    except IntegrityError:
-        # Other work wrote some of the same rows at the same moment: this batch's own stay, unseen.
+    except IntegrityError as error:
+        # Most often other work wrote some of the same rows at the same moment; the rule the
+        # database named is logged for whoever runs the server. This batch's own rows stay, unseen.
+        logger.warning("Import %s stopped part-way: the database refused a chunk (%s)", batch.pk, refused_by(error))
         raise ImportFileError(
-            "Some of these rows were written by other work while this import ran, so it stopped part-way. None of "
-            "its responses are counted: carry on with the import, or discard it, from the page of imports."
+            "Some of these rows could not be written, so the import stopped part-way: the database refused them, "
+            "most often because other work wrote the same rows at the same moment. None of its responses are "
+            "counted: carry on with the import, or discard it, from the page of imports."
         ) from None
     return _complete(batch, check, written, then), check
+
+
+def refused_by(error):
+    """The rule the database named in refusing a write, without the values refused: they can be a respondent's."""
+    diagnosis = getattr(error.__cause__, "diag", None)  # psycopg: the constraint's name
+    if getattr(diagnosis, "constraint_name", None):
+        return diagnosis.constraint_name
+    first_line = str(error).split("\n", 1)[0]
+    # SQLite's own messages name the columns, never the values ("UNIQUE constraint failed: a.b, a.c").
+    if re.fullmatch(r"(UNIQUE|FOREIGN KEY|NOT NULL|CHECK) constraint failed(: [\w., ]+)?", first_line):
+        return first_line
+    return type(error.__cause__ or error).__name__
 
 
 def import_file(
