@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from haveyoursay.accounts.models import AuditEvent
-from haveyoursay.hub.models import Consultation, Document, Event
+from haveyoursay.hub.models import Consultation, Document, Event, PartnerBody
 from tests.factories import MINIMAL_PDF, make_consultation, make_document
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,16 @@ class TestPermissions:
         admin = make_user("root", is_staff=True, is_superuser=True)
         client.force_login(admin)
         assert client.get("/django-admin/").status_code == 200
+
+    def test_a_web_address_typed_in_the_django_admin_without_its_scheme_is_taken_as_https(self, make_user, client):
+        client.force_login(make_user("root", is_staff=True, is_superuser=True))
+        response = client.post(
+            "/django-admin/hub/partnerbody/add/",
+            {"name": "Rutland County Council", "slug": "rutland-county-council", "kind": "council",
+             "url": "www.rutland.gov.uk"},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert PartnerBody.objects.get(slug="rutland-county-council").url == "https://www.rutland.gov.uk"
 
 
 class TestCreateAndEdit:

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.db import models
 
 from haveyoursay.govuk_forms import CurrentFileInput
-
 from haveyoursay.hub.models import Area, Consultation, Document, Event, PartnerBody, Topic
 
 
@@ -14,6 +13,10 @@ def superuser_only(request):
 
 admin.site.has_permission = superuser_only
 admin.site.site_header = "haveyoursay administration"
+
+# A web address typed without its scheme is taken as https://, as the staff site's forms take it
+# (and as Django 6 will by default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DocumentInline(admin.TabularInline):
@@ -35,6 +38,7 @@ class ConsultationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["partners", "topics", "areas"]
     inlines = [DocumentInline, EventInline]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Topic, Area)
@@ -46,3 +50,4 @@ class LabelAdmin(admin.ModelAdmin):
 @admin.register(PartnerBody)
 class PartnerBodyAdmin(LabelAdmin):
     list_display = ["name", "kind", "url"]
+    formfield_overrides = HTTPS_URLS
