@@ -27,6 +27,9 @@ def start_worker(tmp_path, redis_url, *arguments, own_session=False, **environme
         "REDIS_URL": redis_url,
         # The task is found by this module's name, as pytest imported it.
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), str(Path(__file__).parent)]),
+        # Its temporary files (WeasyPrint's copies of the report's fonts) kept with the test's: a worker
+        # stopped before it has set up RQ's signal handlers is ended without removing them.
+        "TMPDIR": str(tmp_path),
         **environment,
     }
     return subprocess.Popen(

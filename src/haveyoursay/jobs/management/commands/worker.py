@@ -160,6 +160,9 @@ class Command(BaseCommand):
             # The command itself rather than its name: it runs whether or not django_rq's
             # admin pages are installed.
             from django_rq.management.commands.rqworker import Command as RQWorkerCommand
+            from django_rq.workers import get_worker_class
+
+            from haveyoursay.jobs.rq_worker import stopping_promptly
 
             call_command(
                 RQWorkerCommand(),
@@ -167,6 +170,7 @@ class Command(BaseCommand):
                 burst=batch,
                 max_jobs=max_tasks,
                 job_class=RQ_JOB_CLASS,
+                worker_class=stopping_promptly(get_worker_class()),
                 verbosity=verbosity,
                 stdout=self.stdout,
                 stderr=self.stderr,
