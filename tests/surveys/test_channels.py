@@ -123,6 +123,16 @@ class TestResponsesList:
         assert "Strongly agree" in html and "Not answered" in html
         assert html.count("<h1") == 1
 
+    def test_the_detail_shows_the_name_of_someone_who_asked_to_be_published_with_it(
+        self, officer_client, questionnaire, consultation
+    ):
+        named = sent_response(questionnaire, respondent_name="Aisha Khan", publication=Response.Publication.WITH_NAME)
+        html = officer_client.get(url("response", consultation, named.pk)).content.decode()
+        assert "Aisha Khan" in html and "Publish my response with my name" in html
+        unnamed = sent_response(questionnaire)
+        html = officer_client.get(url("response", consultation, unnamed.pk)).content.decode()
+        assert "Not given" in html and "Not from a stakeholder" in html and ">None<" not in html
+
     def test_a_response_not_yet_sent_has_no_detail_page(self, officer_client, questionnaire, consultation):
         draft = Response.objects.create(questionnaire=questionnaire)
         assert officer_client.get(url("response", consultation, draft.pk)).status_code == 404
@@ -197,6 +207,15 @@ class TestKeyingIn:
             organisation_name="Leicestershire Police", organisation_role="Chief Inspector",
         )
         assert (response.organisation_name, response.organisation_role) == ("Leicestershire Police", "Chief Inspector")
+
+    def test_a_response_to_be_published_with_their_name_needs_the_name(self, officer_client, consultation):
+        page = officer_client.post(url("response_new", consultation), details(publication="name"))
+        assert "Enter their name, or say they may be published without it" in page.content.decode()
+        assert not Response.objects.exists()
+        response = start_entry(officer_client, consultation, publication="name", respondent_name="Aisha Khan")
+        assert (response.respondent_name, response.publication) == ("Aisha Khan", "name")
+        check = officer_client.get(url("response_enter_check", consultation, response.pk)).content.decode()
+        assert "Aisha Khan" in check
 
     def test_a_stakeholder_can_be_chosen_from_this_consultation_only(self, officer_client, consultation):
         police = Stakeholder.objects.create(consultation=consultation, name="Leicestershire Police")

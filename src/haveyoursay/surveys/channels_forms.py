@@ -74,16 +74,22 @@ class ResponseDetailsForm(GovukModelForm):
     class Meta:
         model = Response
         fields = ["channel", "received_on", "respondent_kind", "organisation_name", "organisation_role", "stakeholder",
-                  "publication", "contact_about_outcome", "email"]
+                  "respondent_name", "publication", "contact_about_outcome", "email"]
         labels = {
             "organisation_name": "Name of the organisation",
             "organisation_role": "Their role in the organisation (optional)",
             "stakeholder": "Stakeholder it came from (optional)",
+            "respondent_name": "Their name (optional)",
         }
-        help_texts = {"stakeholder": "Only if it came from one of the organisations you asked directly."}
+        help_texts = {
+            "stakeholder": "Only if it came from one of the organisations you asked directly.",
+            "respondent_name": "Needed only if they want their response published with their name. It is removed "
+            "with their other personal details when the consultation's time for keeping them ends.",
+        }
         error_messages = {
             "organisation_name": {"max_length": "Name of the organisation must be 200 characters or fewer"},
             "organisation_role": {"max_length": "Role must be 200 characters or fewer"},
+            "respondent_name": {"max_length": "Name must be 200 characters or fewer"},
             "stakeholder": {"invalid_choice": "Select a stakeholder from the list"},
         }
 
@@ -108,6 +114,11 @@ class ResponseDetailsForm(GovukModelForm):
                 self.add_error("organisation_name", "Enter the name of the organisation the response is from")
         else:
             data["organisation_name"] = data["organisation_role"] = ""
+        if (
+            data.get("publication") == Response.Publication.WITH_NAME and not data.get("respondent_name")
+            and "respondent_name" not in self.errors
+        ):
+            self.add_error("respondent_name", "Enter their name, or say they may be published without it")
         if data.get("contact_about_outcome") and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter their email address so we can tell them about the outcome")
         return data
