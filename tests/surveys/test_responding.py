@@ -54,6 +54,19 @@ class TestJourney:
         assert response.reference in html and "Response sent" in html
         assert response.publication == "anonymous"
 
+    def test_the_confirmation_gives_what_happens_next_as_the_consultations_page_says_it(self, client, questionnaire):
+        # The council's words say "this page" of the consultation's page, not of the confirmation.
+        consultation = questionnaire.consultation
+        consultation.what_happens_next = "A summary of engagement will be available to view on this page."
+        consultation.save()
+        start(client)
+        answer_everything(client)
+        client.post(url("declaration"), DECLARATION)
+        html = client.get(url("confirmation")).content.decode()
+        said = html.index("A summary of engagement will be available to view on this page.")
+        introduced = html.index(f'From the <a class="govuk-link" href="{consultation.get_absolute_url()}">consultation')
+        assert introduced < said
+
     def test_optional_questions_say_so_and_required_ones_do_not(self, client, questionnaire):
         start(client)
         html = client.get(url("page", 1)).content.decode()
@@ -183,6 +196,16 @@ class TestDeclaration:
                                           "organisation_name": "Carers Trust", "organisation_role": "Chief executive"})
         response = Response.objects.get()
         assert (response.organisation_name, response.organisation_role) == ("Carers Trust", "Chief executive")
+
+    def test_a_badly_written_email_address_gets_one_message_not_two(self, client, questionnaire):
+        # Not also "Enter your email address", which would say none was given.
+        start(client)
+        answer_everything(client)
+        page = client.post(url("declaration"), {**DECLARATION, "contact_about_outcome": "yes", "email": "carer@"})
+        html = page.content.decode()
+        assert "Enter an email address in the correct format, like name@example.com" in html
+        assert "Enter your email address so we can tell you about the outcome" not in html
+        assert not Response.objects.get().is_submitted
 
 
     def test_it_says_what_happens_to_an_address_given_for_the_outcome_whatever_the_notice_says(

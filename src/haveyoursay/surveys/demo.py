@@ -23,7 +23,7 @@ PRIVACY_NOTICE = (
     "Your responses will be stored in line with the Data Protection Act 2018. "
     "Where you have shared your experiences, responses may be used in the form of anonymous quotes "
     "to help illustrate key issues that have been highlighted through this piece of engagement.\n\n"
-    "We will only publish your name if you ask us to, below. We never publish email addresses.\n\n"
+    "We will only publish your name if you ask us to. We never publish email addresses.\n\n"
     + LAWFUL_BASIS_AND_RIGHTS
 )
 

@@ -331,7 +331,7 @@ class DeclarationForm(TrappedForm):
             self.add_error("organisation_name", "Enter the name of the organisation you are responding for")
         if data.get("publication") == Response.Publication.WITH_NAME and not data.get("respondent_name"):
             self.add_error("respondent_name", "Enter your name, or choose to be published anonymously")
-        if data.get("contact_about_outcome") == "yes" and not data.get("email"):
+        if data.get("contact_about_outcome") == "yes" and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "Enter your email address so we can tell you about the outcome")
         return data
 
