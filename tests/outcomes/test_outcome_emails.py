@@ -226,6 +226,16 @@ class TestFailures:
         assert "Sent</dt><dd class=\"govuk-summary-list__value\">1</dd>" in page.content.decode()
 
 
+def test_an_outcome_published_before_the_site_kept_the_consultation_says_no_emails_went(carers, officer_client):
+    # Not "when you publish the outcome, everyone gets one email": it was published, with none.
+    emails = reverse("outcomes_staff:outcome_emails", args=[carers.consultation.pk])
+    assert "No emails have been sent yet. When you publish the outcome" in officer_client.get(emails).content.decode()
+    carers.consultation.publish_outcome(at=datetime.datetime(2022, 3, 29, 10, tzinfo=datetime.timezone.utc))
+    html = officer_client.get(emails).content.decode()
+    assert "The outcome was published on 29 March 2022, before this site kept the consultation" in html
+    assert "When you publish the outcome" not in html
+
+
 class TestAddressesDeleted:
     def test_the_address_is_deleted_once_the_email_has_gone(self, carers, django_capture_on_commit_callbacks):
         response = opted_in(carers, "jo.bloggs@example.org")
