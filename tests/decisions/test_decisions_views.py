@@ -52,6 +52,11 @@ def test_the_meeting_page_shows_attendance_declarations_the_question_and_the_rec
     welsh_row = page[page.index("Mr. G. Welsh CC</a></td>") :][:120]
     assert "Against</td>" in welsh_row
     assert "Confirmed minutes: confirmed at the" in page
+    # The minutes' words as the council printed them: a link, not a link in Markdown's angle brackets.
+    link = "https://politics.leics.gov.uk/ieListDocuments.aspx?CId=1045&amp;MId=6431&amp;Ver=4"
+    assert f'<a href="{link}" rel="nofollow">{link}</a>' in page
+    assert "&lt;https://" not in page and "&lt;u&gt;" not in page
+    assert "<p>(i) Current data access to primary care services" in page and "<p>- (" not in page
 
 
 def test_a_meeting_without_a_recorded_time_says_so(client, demo):
