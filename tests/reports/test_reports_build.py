@@ -1,7 +1,9 @@
 """The engagement report's figures as `build.py` puts them together, before any format."""
 
+from types import SimpleNamespace
+
 from haveyoursay.analysis import census_2021, tables
-from haveyoursay.reports.build import COMPARED_RESPONDENTS, profile_figure
+from haveyoursay.reports.build import COMPARED_RESPONDENTS, profile_figure, summary_sentence
 from haveyoursay.reports.render.charts import value_label
 from haveyoursay.reports.render.content import cell_text
 
@@ -45,3 +47,15 @@ def test_the_chart_and_its_table_show_the_same_figures_under_the_same_name():
         in_table = [cell_text(figure.table, row, column, cells[column]) for row, cells in enumerate(figure.table.rows)]
         assert [value_label(value, "%", "*") for value in series.values] == in_table[:7]  # the seven districts
     assert value_label(respondents.values[0], "%", "*") == "15%"
+
+
+def test_the_net_agreement_is_in_whole_points_as_the_percentages_beside_it_are():
+    summary = SimpleNamespace(
+        percent_positive=79.3, percent_negative=10.2, net=69.1, base=5483,
+        positive_label="Agree (strongly or tend to)", negative_label="Disagree (strongly or tend to)",
+    )
+    assert summary_sentence(summary) == "79% agree and 10% disagree, of the 5,483 who answered (net +69 points)."
+    summary.net = -0.4
+    assert summary_sentence(summary).endswith("(net 0 points).")
+    summary.net = -12.5
+    assert summary_sentence(summary).endswith("(net −13 points).")

@@ -24,6 +24,7 @@ from haveyoursay.reports.document import (
     Series,
     Table,
     format_cell,
+    round_half_up,
 )
 from haveyoursay.reports.render.content import MARK
 from haveyoursay.surveys.models import Question, Response
@@ -257,7 +258,8 @@ def summary_sentence(summary):
         return "Figures withheld: too few answers to publish."
     sentence = " and ".join(parts) + f", of the {summary.base:,} who answered"
     if summary.net is not None:
-        sentence += f" (net {signed(summary.net)} points)"
+        # In whole points, as the percentages beside it are: "79% … and 10% … (net +69 points)", not +69.1.
+        sentence += f" (net {signed(round_half_up(summary.net))} points)"
     return sentence[0].upper() + sentence[1:] + "."
 
 
