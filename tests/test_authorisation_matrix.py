@@ -136,6 +136,7 @@ MATRIX = {
     # them, a role none of these holds (its own tests are in tests/decisions).
     "decisions_staff:index": (STAFF, STAFF),
     "decisions_staff:records": (STAFF, STAFF),
+    "decisions_staff:record": (STAFF, STAFF),  # each record the lists link to, read-only
     "decisions_staff:meeting": (STAFF, STAFF),
     "decisions_staff:import": (NOBODY, NOBODY),
     "decisions_staff:recorded_vote": (NOBODY, NOBODY),

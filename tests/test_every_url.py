@@ -308,6 +308,7 @@ URL_PARAMETERS = {
     "decisions_staff:recorded_vote": lambda w, c: {"item_pk": w.item.pk},
     "decisions_staff:records": lambda w, c: {"kind": "meetings"},
     "decisions_staff:record_new": lambda w, c: {"kind": "items"},
+    "decisions_staff:record": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "decisions_staff:record_edit": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "decisions_staff:record_delete": lambda w, c: {"kind": "items", "pk": w.item.pk},
     "jobs_staff:consultation_jobs": consultation,

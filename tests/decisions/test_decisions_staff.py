@@ -3,13 +3,16 @@ every change audited, a recorded vote pasted from the minutes, checked and then 
 import from ModernGov run as background work. Others on the staff site read; outsiders see nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from haveyoursay.accounts.models import AuditEvent
 from haveyoursay.decisions.demo import load_demo_records
-from haveyoursay.decisions.models import AgendaItem, Meeting, Organization, Vote, VoteEvent
+from haveyoursay.decisions.models import AgendaItem, Meeting, Organization, Person, Vote, VoteEvent
+from haveyoursay.decisions.staff import KINDS
 from haveyoursay.jobs.models import Job
 from tests.decisions.moderngov_site import Site
 
@@ -66,12 +69,53 @@ def test_only_democratic_services_change_records(demo, clerk_client, viewer_clie
         assert refused.post(f"/staff/democracy/items/{mtfs().pk}/recorded-vote/", {}).status_code == 403
         assert refused.get("/staff/democracy/import/").status_code == 403
     assert clerk_client.get("/staff/democracy/records/meetings/new/").status_code == 200
-    assert clerk_client.get(f"/staff/democracy/records/meetings/{meeting.pk}/").status_code == 200
+    assert clerk_client.get(f"/staff/democracy/records/meetings/{meeting.pk}/change/").status_code == 200
+
+
+def test_everyone_who_reads_a_list_can_open_each_record_it_links_to(demo, clerk_client, viewer_client,
+                                                                   officer_client):  # fmt: skip
+    """The lists link to a read-only page of each record, which offers changing it only to those who may."""
+    for kind in KINDS.values():
+        listed = viewer_client.get(f"/staff/democracy/records/{kind.slug}/").content.decode()
+        links = re.findall(r'<li><a class="govuk-link" href="([^"]+)">', listed)
+        assert len(links) == min(kind.model.objects.count(), 500), kind.slug
+        for link in links:
+            for reader in (viewer_client, officer_client):
+                page = reader.get(link, follow=True)
+                assert page.status_code == 200, link
+                assert "/change/" not in page.content.decode() and "/delete/" not in page.content.decode(), link
+    person = Person.objects.exclude(initials="").first()
+    page = officer_client.get(f"/staff/democracy/records/people/{person.pk}/").content.decode()
+    assert escape(person.name) in page and escape(person.initials) in page and "Not recorded" in page
+    page = clerk_client.get(f"/staff/democracy/records/people/{person.pk}/").content.decode()
+    assert f'href="/staff/democracy/records/people/{person.pk}/change/">Change this member or officer' in page
+
+
+def test_an_exempt_item_s_text_is_withheld_from_readers_who_may_not_change_it(demo, clerk_client, viewer_client):
+    item = AgendaItem.objects.create(
+        meeting=council_meeting(), number=50, title="Property disposal", is_exempt=True,
+        text="<p>The sale price agreed.</p>", minutes="<p>Sold for the price agreed.</p>",
+    )  # fmt: skip
+    read = viewer_client.get(f"/staff/democracy/records/items/{item.pk}/").content.decode()
+    assert "Property disposal" in read and "price agreed" not in read
+    assert read.count("Withheld: exempt information") == 2
+    assert "Sold for the price agreed." in clerk_client.get(f"/staff/democracy/records/items/{item.pk}/").content.decode()
+
+
+def test_the_meeting_page_links_each_attendance_declaration_and_question_to_a_page_its_readers_can_open(
+    demo, viewer_client
+):
+    page = viewer_client.get(f"/staff/democracy/meetings/{council_meeting().pk}/").content.decode()
+    links = re.findall(r'href="(/staff/democracy/records/[^"]+)"', page)
+    assert links
+    for link in links:
+        assert viewer_client.get(link).status_code == 200, link
 
 
 def test_an_unknown_kind_of_record_is_not_found(demo, clerk_client):
     assert clerk_client.get("/staff/democracy/records/nonsense/").status_code == 404
     assert clerk_client.get("/staff/democracy/records/meetings/999999/").status_code == 404
+    assert clerk_client.get("/staff/democracy/records/people/999999/").status_code == 404
 
 
 def test_adding_a_meeting_is_audited(demo, clerk_client, clerk):

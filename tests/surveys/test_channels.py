@@ -316,8 +316,30 @@ class TestKeyingIn:
         assert officer_client.get(url("response_enter_page", consultation, online.pk, 1)).status_code == 404
         assert officer_client.post(url("response_enter_check", consultation, online.pk)).status_code == 404
 
-    def test_a_consultation_without_a_questionnaire_takes_no_keyed_responses(self, officer_client):
-        assert officer_client.get(url("response_new", make_consultation())).status_code == 404
+    def test_a_consultation_without_a_questionnaire_says_to_build_it_first_and_takes_nothing(self, officer_client):
+        consultation = make_consultation()
+        page = officer_client.get(url("response_new", consultation))
+        assert page.status_code == 200
+        assert [t.name for t in page.templates][:2] == [
+            "surveys/staff/channels/entry_no_questionnaire.html", "staff/base.html",
+        ]
+        html = page.content.decode()
+        assert "Build the questionnaire before keying in responses" in html
+        assert f'href="{reverse("surveys_staff:questionnaire", args=[consultation.pk])}"' in html
+        sent = officer_client.post(url("response_new", consultation), details())
+        assert sent.status_code == 200 and not Response.objects.exists()
+
+    def test_the_consultation_page_offers_keying_in_only_once_there_is_a_questionnaire(
+        self, officer_client, consultation
+    ):
+        without = make_consultation(slug="no-questionnaire")
+        html = officer_client.get(reverse("staff:consultation", args=[without.pk])).content.decode()
+        assert url("response_new", without) not in html and url("import_upload", without) not in html
+        assert "has no questionnaire yet" in html
+        assert f'href="{reverse("surveys_staff:questionnaire", args=[without.pk])}">Build the questionnaire' in html
+        html = officer_client.get(reverse("staff:consultation", args=[consultation.pk])).content.decode()
+        assert url("response_new", consultation) in html and url("import_upload", consultation) in html
+        assert "has no questionnaire yet" not in html
 
 
 class TestEventNotes:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, TextField, URLField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from haveyoursay.accounts.models import AuditEvent
@@ -35,6 +36,7 @@ from haveyoursay.decisions.recording import record_vote_event, voters_at
 from haveyoursay.decisions.tasks import import_moderngov
 from haveyoursay.hub.models import Revision
 from haveyoursay.hub.staff import staff_required
+from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.jobs.models import Job
 from haveyoursay.jobs.running import start_job
 
@@ -57,6 +59,12 @@ class Kind:
 
     def get(self, pk):
         return get_object_or_404(self.model, pk=pk)
+
+    def page_url(self, pk):
+        """Where anyone on the staff site reads one record: a meeting's own page, or the record's."""
+        if self.model is Meeting:
+            return reverse("decisions_staff:meeting", args=[pk])
+        return reverse("decisions_staff:record", args=[self.slug, pk])
 
 
 KINDS = {
@@ -82,6 +90,57 @@ KINDS = {
         Kind("petitions", Petition, staff_forms.PetitionForm, "petition", "petitions"),
     )
 }
+
+
+KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}
+# Kept as sanitised HTML (from ModernGov or typed in), shown as the public pages show it.
+HTML_FIELDS = {(AgendaItem, "text"), (AgendaItem, "minutes")}
+# What an exempt item or paper keeps from the public. The public pages withhold it; so does the
+# read-only page, from everyone who could not already see it on the change page.
+EXEMPT_FIELDS = {(AgendaItem, "text"), (AgendaItem, "minutes"), (AgendaDocument, "url")}
+WITHHELD = "Withheld: exempt information, shown only to democratic services"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a record as a reader sees it."""
+
+    label: str
+    text: str
+    url: str = ""
+    html: bool = False
+    multiline: bool = False
+
+
+def record_rows(kind, obj, *, withhold_exempt=True):
+    """Each field the record's form edits, labelled as the form labels it, in words a reader
+    understands: choices by their names, dates in full, other records linked to their pages."""
+    rows = []
+    for name, form_field in kind.form.base_fields.items():
+        field = kind.model._meta.get_field(name)
+        value = getattr(obj, name)
+        label = str(form_field.label)
+        if value is None or value == "":
+            rows.append(Row(label, "Not recorded"))
+        elif withhold_exempt and getattr(obj, "is_exempt", False) and (kind.model, name) in EXEMPT_FIELDS:
+            rows.append(Row(label, WITHHELD))
+        elif field.is_relation:
+            related = KIND_OF_MODEL.get(field.related_model)
+            rows.append(Row(label, str(value), related.page_url(value.pk) if related else ""))
+        elif field.choices:
+            rows.append(Row(label, getattr(obj, f"get_{name}_display")()))
+        elif isinstance(value, bool):
+            rows.append(Row(label, "Yes" if value else "No"))
+        elif isinstance(value, datetime.datetime):
+            rows.append(Row(label, f"{uk_date(timezone.localtime(value))}, {clock(value)}"))
+        elif isinstance(value, datetime.date):
+            rows.append(Row(label, uk_date(value)))
+        elif isinstance(field, URLField):
+            rows.append(Row(label, value, value))
+        else:
+            html = (kind.model, name) in HTML_FIELDS
+            rows.append(Row(label, str(value), html=html, multiline=isinstance(field, TextField) and not html))
+    return rows
 
 
 def get_kind(slug):
@@ -130,9 +189,32 @@ def records(request, kind):
         "decisions/staff/records.html",
         {
             "kind": kind,
-            "records": kind.model.objects.all()[:500],
+            "records": [(record, kind.page_url(record.pk)) for record in kind.model.objects.all()[:500]],
             "count": kind.model.objects.count(),
             "can_add": request.user.has_perm(kind.permission("add")),
+        },
+    )
+
+
+@staff_required(READ)
+def record(request, kind, pk):
+    """One record, read-only, for everyone who reads the lists; changing it is a page of its own."""
+    kind = get_kind(kind)
+    obj = kind.get(pk)
+    if kind.model is Meeting:
+        return redirect(kind.page_url(pk))
+    meeting_id = getattr(obj, f"{kind.meeting_field}_id", None) if kind.meeting_field else None
+    can_change = request.user.has_perm(kind.permission("change"))
+    return render(
+        request,
+        "decisions/staff/record.html",
+        {
+            "kind": kind,
+            "record": obj,
+            "rows": record_rows(kind, obj, withhold_exempt=not can_change),
+            "meeting": getattr(obj, kind.meeting_field) if meeting_id else None,
+            "can_change": can_change,
+            "can_delete": request.user.has_perm(kind.permission("delete")),
         },
     )
 

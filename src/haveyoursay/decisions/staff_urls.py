@@ -12,6 +12,7 @@ urlpatterns = [
     path("democracy/items/<int:item_pk>/recorded-vote/", staff.recorded_vote, name="recorded_vote"),
     path("democracy/records/<slug:kind>/", staff.records, name="records"),
     path("democracy/records/<slug:kind>/new/", staff.record_edit, name="record_new"),
-    path("democracy/records/<slug:kind>/<int:pk>/", staff.record_edit, name="record_edit"),
+    path("democracy/records/<slug:kind>/<int:pk>/", staff.record, name="record"),
+    path("democracy/records/<slug:kind>/<int:pk>/change/", staff.record_edit, name="record_edit"),
     path("democracy/records/<slug:kind>/<int:pk>/delete/", staff.record_delete, name="record_delete"),
 ]

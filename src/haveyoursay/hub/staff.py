@@ -20,6 +20,7 @@ from haveyoursay.hub.staff_forms import ConsultationForm, DocumentForm, EventFor
 from haveyoursay.hub.templatetags.hys import clock, uk_date
 from haveyoursay.hub.views import consultation_context
 from haveyoursay.outcomes.models import ClosingDateChange
+from haveyoursay.surveys.models import Questionnaire
 
 
 def staff_required(permission):
@@ -86,6 +87,8 @@ def consultation(request, pk):
             "checklist": consultation.publishing_checklist(),
             "documents": consultation.documents.all(),
             "events": consultation.events.all(),
+            # Keying in and importing responses need one: without it the page says to build it first.
+            "questionnaire": Questionnaire.objects.filter(consultation=consultation).first(),
             "audit": AuditEvent.objects.filter(
                 content_type__model="consultation", object_id=str(consultation.pk)
             ).select_related("user")[:20],

@@ -437,7 +437,14 @@ def response_new(request, pk):
     """Step 1: how and when it arrived and who it is from. The response is made here, once;
     the pages that follow carry its number in their address."""
     consultation = get_consultation_for_user(request, pk, "surveys.add_response")
-    questionnaire = get_questionnaire(consultation)
+    questionnaire = questionnaire_of(consultation)
+    if questionnaire is None:
+        # Answers are typed page by page into the questionnaire's questions: without one there is
+        # nothing to type into. Say so on a staff page, and where to build it, rather than a 404.
+        return render(
+            request, "surveys/staff/channels/entry_no_questionnaire.html",
+            {"consultation": consultation, "section": "responses"},
+        )
     token = request.POST.get("entry_token", "")[:64] or secrets.token_urlsafe(16)
     if request.method == "POST":
         # The same form sent twice (a double click, a resend) goes on with the response it made.
