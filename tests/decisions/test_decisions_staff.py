@@ -112,6 +112,13 @@ def test_the_meeting_page_links_each_attendance_declaration_and_question_to_a_pa
         assert viewer_client.get(link).status_code == 200, link
 
 
+def test_a_meeting_with_no_attendance_recorded_says_so(demo, viewer_client):
+    meeting = Meeting.objects.filter(attendance__isnull=True).first()
+    page = viewer_client.get(f"/staff/democracy/meetings/{meeting.pk}/").content.decode()
+    attendance = page[page.index('<h2 class="govuk-heading-m">Attendance</h2>') :][:400]
+    assert "None recorded." in attendance and "(0)" not in page
+
+
 def test_an_unknown_kind_of_record_is_not_found(demo, clerk_client):
     assert clerk_client.get("/staff/democracy/records/nonsense/").status_code == 404
     assert clerk_client.get("/staff/democracy/records/meetings/999999/").status_code == 404
