@@ -73,6 +73,22 @@ class TestPermissions:
         assert consultation.published_at is None
         assert Document.objects.filter(pk=document.pk).exists()
 
+    def test_errors_on_the_staff_site_keep_its_layout_and_a_way_back_into_it(self, viewer_client, client, consultation):
+        for url, status, title in [
+            ("/staff/consultations/999999/", 404, "Page not found"),
+            (staff_urls(consultation)["get"][3], 403, "You do not have permission to see this page"),
+        ]:
+            response = viewer_client.get(url)
+            html = response.content.decode()
+            assert response.status_code == status and title in html, url
+            assert ": staff</a>" in html, url
+            assert f'href="{reverse("staff:consultations")}">Go to the staff site' in html, url
+        # The public, and public pages, keep the public site's.
+        for page in (client.get("/staff/no-such-page/"), viewer_client.get("/consultations/no-such-thing/")):
+            html = page.content.decode()
+            assert page.status_code == 404
+            assert "Go to all consultations" in html and ": staff</a>" not in html
+
     def test_state_changes_refuse_get(self, officer_client, consultation):
         for url in staff_urls(consultation)["post"]:
             assert officer_client.get(url).status_code == 405, url

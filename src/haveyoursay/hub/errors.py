@@ -2,10 +2,16 @@
 
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.urls import reverse
 
 
 def _error(request, status, title, message):
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+    # On the staff site, to someone signed in, in the staff site's layout with a way back into it,
+    # not the public site's with "Go to all consultations".
+    user = getattr(request, "user", None)
+    staff = user is not None and user.is_authenticated and request.path.startswith(reverse("staff:consultations"))
+    template = "staff/error.html" if staff else "error.html"
+    return render(request, template, {"title": title, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):
