@@ -1,12 +1,15 @@
 """What a resident typed on a page is kept even when part of it can't be: "Save and come back
 later" always saves and gives a code, saying which answer it could not keep and why; a page
-that fails "Continue" keeps its valid answers for when the resident comes back to it."""
+that fails "Continue" keeps its valid answers for when the resident comes back to it; and a
+code or link brings the resident back where they stopped, not to the first section."""
 
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from haveyoursay.surveys import submission
 from haveyoursay.surveys.models import Answer, Response
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,38 @@ class TestAPageThatFailsContinueKeepsItsValidAnswers:
         })
         assert sent["Location"] == url("check")
         assert not Response.objects.get().is_submitted
+
+
+class TestComingBackWhereTheResidentStopped:
+    def resume(self, code):
+        return Client().post(url("resume"), {"code": code})
+
+    def test_a_code_leads_back_to_the_section_with_an_answer_still_to_give(self, responding):
+        responding.post(url("page", 1), {"q_vision": "tend_to_agree", "q_why_vision": "Yes.", "continue": ""})
+        responding.post(url("page", 2), {"q_priorities__valued": "very_important", "continue": ""})
+        responding.post(url("page", 3), {**OTHER_WITHOUT_WORDS, "q_anything_else": "Respite.", "save": ""})
+        assert self.resume(code_on(responding.get(url("saved"))))["Location"] == url("page", 3)
+
+    def test_a_section_saved_with_every_answer_given_leads_on_to_the_next(self, responding):
+        responding.post(url("page", 1), {"q_vision": "tend_to_agree", "q_why_vision": "Yes.", "save": ""})
+        assert self.resume(code_on(responding.get(url("saved"))))["Location"] == url("page", 2)
+
+    def test_a_required_answer_left_in_an_earlier_section_is_where_it_starts(self, responding):
+        responding.post(url("page", 1), {"q_why_vision": "Not sure yet.", "save": ""})
+        responding.post(url("page", 2), {"q_priorities__valued": "very_important", "save": ""})
+        assert self.resume(code_on(responding.get(url("saved"))))["Location"] == url("page", 1)
+
+    def test_an_emailed_link_and_carrying_on_now_lead_there_too(self, responding, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        from django.core import mail
+
+        responding.post(url("page", 1), {"q_vision": "tend_to_agree", "q_why_vision": "Yes.", "save": ""})
+        assert f'href="{url("page", 2)}">Carry on answering now' in responding.get(url("saved")).content.decode()
+        response = Response.objects.get()
+        token = submission.new_resume_link_token(response)
+        assert Client().get(reverse("surveys:resume_link", args=[token]))["Location"] == url("page", 2)
+        assert not mail.outbox
+
+    def test_nothing_answered_yet_starts_at_the_first_section(self, responding):
+        responding.post(url("page", 1), {"save": ""})
+        assert self.resume(code_on(responding.get(url("saved"))))["Location"] == url("page", 1)

@@ -140,6 +140,22 @@ class Journey:
                     return number, question
         return None
 
+    def page_to_carry_on(self):
+        """The number of the section a resident coming back carries on from: where they
+        stopped, the last section with an answer saved, or the one after it if every question
+        there is answered; but a section before it with a required question unanswered first."""
+        pages = self.visible_pages()
+        carry_on = 1
+        for number, page in enumerate(pages, start=1):
+            questions = self.visible_questions(page)
+            answered = [question.code in self.answers for question in questions]
+            if any(answered):
+                carry_on = number + 1 if all(answered) else number
+        missing = self.first_unanswered_required()
+        if missing is not None:
+            carry_on = min(carry_on, missing[0])
+        return carry_on
+
     def form_for(self, page, data=None, saving_for_later=False):
         """A GOV.UK form holding the page's visible questions, filled with the answers so far.
 

@@ -198,7 +198,7 @@ def start(request, slug):
     form, status = StartForm(request.POST if request.method == "POST" else None), 200
     if request.method == "POST" and form.is_valid():
         if response is not None and not response.is_submitted:
-            return redirect("surveys:page", slug, 1)
+            return redirect(carry_on_url(questionnaire, response))
         if not limits.STARTS_FROM_ADDRESS.take(client_address(request)):
             return too_many(request, consultation)
         try:
@@ -285,6 +285,12 @@ def after_saving(request, questionnaire, journey, current, values, returning):
 # The tag on the messages that carry, to the "saved" page, the answers "Save and come back
 # later" could not keep, each as "‘Question’: why".
 NOT_SAVED = "not-saved"
+
+
+def carry_on_url(questionnaire, response):
+    """The section a resident coming back to `response` carries on from."""
+    number = journey_for(questionnaire, response).page_to_carry_on()
+    return reverse("surveys:page", args=[questionnaire.consultation.slug, number])
 
 
 def busy(form, what, action):
@@ -418,7 +424,6 @@ def saved(request, questionnaire, response):
     The first address given is kept with the response, and every later link goes only there:
     whoever has the browser can't send the response to an address of their choosing, nor use
     the site to send email to anyone."""
-    slug = questionnaire.consultation.slug
     form = None if response.resume_email else ResumeLinkForm(request.POST or None)
     sent_to = None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -441,7 +446,7 @@ def saved(request, questionnaire, response):
     return render(
         request, "surveys/saved.html",
         {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
-         "code": code, "form": form, "sent_to": sent_to, "continue_url": reverse("surveys:page", args=[slug, 1]),
+         "code": code, "form": form, "sent_to": sent_to, "continue_url": carry_on_url(questionnaire, response),
          "not_saved": not_saved,
          "valid_until": min(submission.resume_valid_until(timezone.localdate()), questionnaire.consultation.closes_on),
          "valid_days": settings.RESUME_VALID_DAYS},
@@ -511,7 +516,7 @@ def resume(request, slug):
                 limits.RESUME_GUESSES_PER_CODE.count(half)
             form.add_error("code", "We could not find saved answers with that code. Check it and try again")
         else:
-            return remember(request, response, redirect("surveys:page", slug, 1))
+            return remember(request, response, redirect(carry_on_url(questionnaire, response)))
     return render(
         request, "surveys/resume.html", {"questionnaire": questionnaire, "consultation": consultation, "form": form},
     )
@@ -522,4 +527,4 @@ def resume_link(request, token):
     response = submission.resume_with_link(token)
     if response is None:
         return render(request, "surveys/link_expired.html", {"valid_days": settings.RESUME_VALID_DAYS}, status=404)
-    return remember(request, response, redirect("surveys:page", response.questionnaire.consultation.slug, 1))
+    return remember(request, response, redirect(carry_on_url(response.questionnaire, response)))
