@@ -4,7 +4,10 @@ Every form on the site, staff or public, renders through `GovukFormRenderer`: ea
 becomes a GOV.UK form group with its label, hint and error message, each error links from
 the error summary to its field, and the date input is the GOV.UK day/month/year pattern
 with its standard messages. Browser validation is off (`use_required_attribute = False`):
-the server's messages are the clear, consistent ones.
+the server's messages are the clear, consistent ones. For the same reason no box has a
+`maxlength`: a browser given one silently drops whatever is typed or pasted past it, where
+the server keeps it all and says how much too long it is. A textarea that shows its limit
+uses GOV.UK's character count (`CharacterCountTextarea`).
 
 Whatever anyone types passes through `typed_text` on its way in (`GovukBoundField.data`):
 characters that reorder text on screen are taken out, and an answer made only of invisible
@@ -82,6 +85,22 @@ class GovukBoundField(BoundField):
         return f"{self.auto_id}-error"
 
     @property
+    def character_limit(self):
+        """The most characters a GOV.UK character count allows here, or None for no count."""
+        if isinstance(self.field.widget, CharacterCountTextarea):
+            return self.field.max_length
+        return None
+
+    @property
+    def info_id(self):
+        return f"{self.auto_id}-info"
+
+    @property
+    def character_limit_hint(self):
+        """What everyone is told, JavaScript or not; with it, the count takes its place on screen."""
+        return f"You can enter up to {self.character_limit:,} characters"
+
+    @property
     def uses_fieldset(self):
         return isinstance(self.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, GovukDateInput))
 
@@ -102,6 +121,8 @@ class GovukBoundField(BoundField):
             ids.append(self.hint_id)
         if self.errors:
             ids.append(self.error_id)
+        if self.character_limit:
+            ids.append(self.info_id)
         return " ".join(ids)
 
     def build_widget_attrs(self, attrs, widget=None):
@@ -110,6 +131,9 @@ class GovukBoundField(BoundField):
         if self.described_by and not self.uses_fieldset:
             attrs["aria-describedby"] = self.described_by
         attrs = super().build_widget_attrs(attrs, widget)
+        if "maxlength" in widget.attrs:
+            # Django gives every CharField with a max_length one; False leaves it out.
+            attrs["maxlength"] = False
         if isinstance(widget, GovukDateInput) and self.errors:
             attrs["error_parts"] = self.field.first_invalid_part or "day month year"
         css_class = _widget_class(widget)
@@ -134,6 +158,16 @@ class GovukForm(forms.Form):
 
 class GovukModelForm(forms.ModelForm):
     use_required_attribute = False
+
+
+class CharacterCountTextarea(forms.Textarea):
+    """A textarea with GOV.UK's character count, for a field with a max_length: the limit in
+    a hint under the box, and with JavaScript (govuk-frontend's `govuk-character-count`, started
+    by haveyoursay.js) a count of what is left, or how many too many, announced politely to
+    screen readers. Text over the limit stays in the box for the server's error to explain."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "govuk-js-character-count", **(attrs or {})})
 
 
 class CurrentFileInput(forms.FileInput):

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from haveyoursay.govuk_forms import DATE_EXAMPLE, GovukDateField
+from haveyoursay.govuk_forms import DATE_EXAMPLE, CharacterCountTextarea, GovukDateField
 
 AGREE_SCALE = [
     ("strongly_agree", "Strongly agree"),
@@ -323,6 +323,15 @@ class MultipleChoice(QuestionType):
         return {"choices": choices, "other": other}
 
 
+class AnswerTextField(forms.CharField):
+    """Typed text with its line breaks as "\n": a browser sends each as "\r\n", two characters,
+    where the character count beside the box counts one, so a 2,000-character answer with
+    breaks in it would be refused as too long though the count said it fitted."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class Text(QuestionType):
     kind = "short_text"
     widget = forms.TextInput
@@ -330,12 +339,12 @@ class Text(QuestionType):
     def form_fields(self, question):
         limit = question.max_length or (500 if self.kind == "short_text" else 5000)
         return {
-            self.field_name(question): forms.CharField(
+            self.field_name(question): AnswerTextField(
                 label=question.text,
                 help_text=question.hint,
                 required=question.required,
                 max_length=limit,
-                widget=self.widget(attrs={"rows": 6} if self.widget is forms.Textarea else {}),
+                widget=self.widget(attrs={"rows": 6} if self.widget is CharacterCountTextarea else {}),
                 error_messages={
                     "required": f"Enter your answer to “{question.text}”",
                     "max_length": f"Your answer must be {limit:,} characters or fewer",
@@ -365,7 +374,7 @@ class Text(QuestionType):
 
 class LongText(Text):
     kind = "long_text"
-    widget = forms.Textarea
+    widget = CharacterCountTextarea
 
 
 # The most digits before the point a number answer may have: any such number is stored and

@@ -140,11 +140,27 @@ class Journey:
                     return number, question
         return None
 
+    def page_to_carry_on(self):
+        """The number of the section a resident coming back carries on from: where they
+        stopped, the last section with an answer saved, or the one after it if every question
+        there is answered; but a section before it with a required question unanswered first."""
+        pages = self.visible_pages()
+        carry_on = 1
+        for number, page in enumerate(pages, start=1):
+            questions = self.visible_questions(page)
+            answered = [question.code in self.answers for question in questions]
+            if any(answered):
+                carry_on = number + 1 if all(answered) else number
+        missing = self.first_unanswered_required()
+        if missing is not None:
+            carry_on = min(carry_on, missing[0])
+        return carry_on
+
     def form_for(self, page, data=None, saving_for_later=False):
         """A GOV.UK form holding the page's visible questions, filled with the answers so far.
 
-        Saving for later keeps whatever is typed, even with a required answer still blank:
-        what is there must be valid, but nothing has to be there yet.
+        Saving for later asks for nothing to be there yet: a required answer still blank is
+        no error then. Whatever is there is checked, and only what is valid is saved.
         """
         questions = self.visible_questions(page)
         enforce_required = self.enforce_required and not saving_for_later
@@ -202,6 +218,14 @@ def page_form_class(page, questions, mark_optional, enforce_required):
 
 def clean_page(form):
     """{question: value} from a bound page form, or None with the errors put on the form."""
+    values = valid_answers(form)
+    return None if form.errors else values
+
+
+def valid_answers(form):
+    """{question: value} for each question on a bound page form whose answer is valid, with
+    the errors of the others put on the form: what a page that can't all be accepted keeps.
+    Each question's answer is checked whole, so a value kept is one its question accepts."""
     form.is_valid()  # field errors first: required, too long, a forged choice
     values = {}
     for question in form.questions:
@@ -218,7 +242,17 @@ def clean_page(form):
                     form.add_error(field, message)
             else:
                 form.add_error(form.field_names[question.pk][0], messages)
-    return None if form.errors else values
+    return values
+
+
+def unsaved_answers(form):
+    """[(question, [its error messages])] for the questions on a checked page form whose answer
+    could not be kept, in the order they are asked."""
+    return [
+        (question, [message for name in form.field_names[question.pk] for message in form.errors.get(name, [])])
+        for question in form.questions
+        if any(name in form.errors for name in form.field_names[question.pk])
+    ]
 
 
 def ensure_open(response):

@@ -9,6 +9,7 @@ import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import OperationalError
@@ -25,7 +26,7 @@ from haveyoursay.hub.models import Consultation
 from haveyoursay.prepared import PreparedQuery
 from haveyoursay.surveys import submission
 from haveyoursay.surveys.models import Response, normal_secret, save_with_free_reference
-from haveyoursay.surveys.question_types import AnswerError
+from haveyoursay.surveys.question_types import AnswerError, wording
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ def start(request, slug):
     form, status = StartForm(request.POST if request.method == "POST" else None), 200
     if request.method == "POST" and form.is_valid():
         if response is not None and not response.is_submitted:
-            return redirect("surveys:page", slug, 1)
+            return redirect(carry_on_url(questionnaire, response))
         if not limits.STARTS_FROM_ADDRESS.take(client_address(request)):
             return too_many(request, consultation)
         try:
@@ -232,18 +233,27 @@ def page(request, questionnaire, response, number):
     )
     status = 200
     if request.method == "POST":
-        values = submission.clean_page(form)
-        if values is not None:
-            # A question left blank that was never answered has nothing to clear.
-            values = {q: v for q, v in values.items() if v is not None or q.code in journey.answers}
-            try:
+        # The answers that are valid are kept even when others on the page are not: a page
+        # that fails "Continue" keeps them for when the resident comes back to it, and "Save
+        # and come back later" always saves, saying what it could not keep.
+        values = submission.valid_answers(form)
+        # A question left blank that was never answered has nothing to clear.
+        values = {q: v for q, v in values.items() if v is not None or q.code in journey.answers}
+        try:
+            if values or not form.errors:
                 submission.save_answers(response, values)
-            except submission.ResponseClosed:
-                return closed(request, questionnaire, response)
-            except OperationalError:
-                status = busy(form, "a page of a response", "select Continue")
-            else:
+        except submission.ResponseClosed:
+            return closed(request, questionnaire, response)
+        except OperationalError:
+            status = busy(form, "a page of a response", "select Continue")
+        else:
+            if "save" in request.POST:
+                for question, errors in submission.unsaved_answers(form):
+                    messages.warning(request, f"{wording(question)}: {' '.join(errors)}", extra_tags=NOT_SAVED)
+                return redirect("surveys:saved", questionnaire.consultation.slug)
+            if not form.errors:
                 return after_saving(request, questionnaire, journey, current, values, returning)
+            journey.refresh(values)  # the answers kept may change the sections to come
     pages = journey.visible_pages()
     return render(
         request, "surveys/page.html",
@@ -261,10 +271,8 @@ def page(request, questionnaire, response, number):
 
 
 def after_saving(request, questionnaire, journey, current, values, returning):
-    """Where a saved page leads: "save and come back later", back to check your answers, or on."""
+    """Where a page saved by "Continue" leads: back to check your answers, or on."""
     slug = questionnaire.consultation.slug
-    if "save" in request.POST:
-        return redirect("surveys:saved", slug)
     journey.refresh(values)
     if returning and journey.first_unanswered_required() is None:
         return redirect("surveys:check", slug)
@@ -272,6 +280,17 @@ def after_saving(request, questionnaire, journey, current, values, returning):
     if next_number is None:
         return redirect("surveys:check", slug)
     return redirect(reverse("surveys:page", args=[slug, next_number]) + ("?return=check" if returning else ""))
+
+
+# The tag on the messages that carry, to the "saved" page, the answers "Save and come back
+# later" could not keep, each as "‘Question’: why".
+NOT_SAVED = "not-saved"
+
+
+def carry_on_url(questionnaire, response):
+    """The section a resident coming back to `response` carries on from."""
+    number = journey_for(questionnaire, response).page_to_carry_on()
+    return reverse("surveys:page", args=[questionnaire.consultation.slug, number])
 
 
 def busy(form, what, action):
@@ -405,7 +424,6 @@ def saved(request, questionnaire, response):
     The first address given is kept with the response, and every later link goes only there:
     whoever has the browser can't send the response to an address of their choosing, nor use
     the site to send email to anyone."""
-    slug = questionnaire.consultation.slug
     form = None if response.resume_email else ResumeLinkForm(request.POST or None)
     sent_to = None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -424,10 +442,12 @@ def saved(request, questionnaire, response):
         form = None
     # A new code on each visit replaces the last, so only the newest written-down code works.
     code = submission.new_resume_code(response) if request.method == "GET" else None
+    not_saved = [message.message for message in messages.get_messages(request) if NOT_SAVED in message.tags]
     return render(
         request, "surveys/saved.html",
         {"questionnaire": questionnaire, "consultation": questionnaire.consultation, "response": response,
-         "code": code, "form": form, "sent_to": sent_to, "continue_url": reverse("surveys:page", args=[slug, 1]),
+         "code": code, "form": form, "sent_to": sent_to, "continue_url": carry_on_url(questionnaire, response),
+         "not_saved": not_saved,
          "valid_until": min(submission.resume_valid_until(timezone.localdate()), questionnaire.consultation.closes_on),
          "valid_days": settings.RESUME_VALID_DAYS},
     )
@@ -496,7 +516,7 @@ def resume(request, slug):
                 limits.RESUME_GUESSES_PER_CODE.count(half)
             form.add_error("code", "We could not find saved answers with that code. Check it and try again")
         else:
-            return remember(request, response, redirect("surveys:page", slug, 1))
+            return remember(request, response, redirect(carry_on_url(questionnaire, response)))
     return render(
         request, "surveys/resume.html", {"questionnaire": questionnaire, "consultation": consultation, "form": form},
     )
@@ -507,4 +527,4 @@ def resume_link(request, token):
     response = submission.resume_with_link(token)
     if response is None:
         return render(request, "surveys/link_expired.html", {"valid_days": settings.RESUME_VALID_DAYS}, status=404)
-    return remember(request, response, redirect("surveys:page", response.questionnaire.consultation.slug, 1))
+    return remember(request, response, redirect(carry_on_url(response.questionnaire, response)))
