@@ -105,6 +105,17 @@ def empty_cache(live_server):
 
 
 @pytest.fixture
+def demo_questionnaires(empty_cache):
+    """The demo's consultations and their questionnaires, as `haveyoursay demo` loads them, served
+    by the live server."""
+    from haveyoursay.hub.demo import load_demo
+    from haveyoursay.surveys.demo import load_demo_questionnaires
+
+    load_demo()
+    load_demo_questionnaires()
+
+
+@pytest.fixture
 def page(request, browser):
     return _new_page(request, browser, viewport=DESKTOP)
 

@@ -6,11 +6,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
-from haveyoursay.hub.demo import load_demo
-from haveyoursay.surveys.demo import LCWIP_SLUG, load_demo_questionnaires
+from haveyoursay.surveys.demo import LCWIP_SLUG
 from tests.browser.test_staff_publishing import sign_in
 
 CONSULTATION = f"/consultations/{LCWIP_SLUG}/"
@@ -19,12 +17,8 @@ STRICT = ["script-src 'self'", "style-src 'self'", "object-src 'none'", "base-ur
 
 
 @pytest.fixture(autouse=True)
-def demo(live_server):
-    cache.clear()
-    load_demo()
-    load_demo_questionnaires()
-    yield
-    cache.clear()
+def demo(demo_questionnaires):
+    """Every test here on the demo's questionnaires (`demo_questionnaires`)."""
 
 
 class Watched:

@@ -4,11 +4,9 @@ is said under the box, and with JavaScript a count says how much is left or too 
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
-from haveyoursay.hub.demo import load_demo
-from haveyoursay.surveys.demo import LCWIP_SLUG, load_demo_questionnaires
+from haveyoursay.surveys.demo import LCWIP_SLUG
 
 START = f"/consultations/{LCWIP_SLUG}/respond/"
 ROUTE = re.compile("Describe the route and the change you would like")
@@ -16,12 +14,8 @@ PASTED = ("The towpath from the station to the university floods every winter an
 
 
 @pytest.fixture(autouse=True)
-def demo(live_server):
-    cache.clear()
-    load_demo()
-    load_demo_questionnaires()
-    yield
-    cache.clear()
+def demo(demo_questionnaires):
+    """Every test here on the demo's questionnaires (`demo_questionnaires`)."""
 
 
 def first_section(page):

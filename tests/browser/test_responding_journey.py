@@ -4,23 +4,17 @@ checking every step, and again with JavaScript switched off."""
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
-from haveyoursay.hub.demo import load_demo
-from haveyoursay.surveys.demo import LCWIP_SLUG, load_demo_questionnaires
+from haveyoursay.surveys.demo import LCWIP_SLUG
 from haveyoursay.surveys.models import Response
 
 START = f"/consultations/{LCWIP_SLUG}/respond/"
 
 
 @pytest.fixture(autouse=True)
-def demo(live_server):
-    cache.clear()
-    load_demo()
-    load_demo_questionnaires()
-    yield
-    cache.clear()
+def demo(demo_questionnaires):
+    """Every test here on the demo's questionnaires (`demo_questionnaires`)."""
 
 
 def tab_to(page, locator, limit=400):

@@ -5,22 +5,16 @@ code brings them back to that section with what was saved."""
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
-from haveyoursay.hub.demo import load_demo
-from haveyoursay.surveys.demo import LCWIP_SLUG, load_demo_questionnaires
+from haveyoursay.surveys.demo import LCWIP_SLUG
 
 START = f"/consultations/{LCWIP_SLUG}/respond/"
 
 
 @pytest.fixture(autouse=True)
-def demo(live_server):
-    cache.clear()
-    load_demo()
-    load_demo_questionnaires()
-    yield
-    cache.clear()
+def demo(demo_questionnaires):
+    """Every test here on the demo's questionnaires (`demo_questionnaires`)."""
 
 
 def test_save_and_come_back_later_saves_what_it_can_and_says_what_it_could_not(nojs_page, new_page, axe_check):
