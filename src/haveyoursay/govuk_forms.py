@@ -101,6 +101,39 @@ class GovukBoundField(BoundField):
         return f"You can enter up to {self.character_limit:,} characters"
 
     @property
+    def revealing_choices(self):
+        """For radios or checkboxes, each option with the fields it reveals when chosen (the
+        form's `reveals`): GOV.UK's conditional reveal, the fields shown under the option. Without
+        JavaScript they are all shown, each under its option."""
+        reveals = getattr(self.form, "reveals", {}).get(self.name, {})
+        return [
+            (option, [self.form[name] for name in reveals.get(str(option.data["value"]), []) if name in self.form.fields])
+            for option in self.subwidgets
+        ]
+
+    @property
+    def reveals_fields(self):
+        return any(fields for _, fields in self.revealing_choices)
+
+    @property
+    def is_revealed_inside(self):
+        """Whether this field is shown under an option of the form's radios or checkboxes, and so
+        is not shown on its own."""
+        for controller, by_value in getattr(self.form, "reveals", {}).items():
+            field = self.form.fields.get(controller)
+            if field is not None and _is_choice_list(field.widget) and any(self.name in names for names in by_value.values()):
+                return True
+        return False
+
+    @property
+    def label_classes(self):
+        """A field shown under an option has a plain label, as GOV.UK's conditional reveal does;
+        the others are headed as big as the form says."""
+        if self.is_revealed_inside:
+            return "govuk-label"
+        return f"govuk-label govuk-label--{getattr(self.form, 'label_size', None) or 's'}"
+
+    @property
     def uses_fieldset(self):
         return isinstance(self.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, GovukDateInput))
 
@@ -146,17 +179,45 @@ class GovukBoundField(BoundField):
         return attrs
 
 
+def _is_choice_list(widget):
+    return isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect))
+
+
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = GovukBoundField
 
 
-class GovukForm(forms.Form):
+class Reveals:
+    """Fields shown only under the option of a radio or checkbox field that asks for them.
+
+    `reveals`: {radio or checkbox field: {option value: [the fields shown under that option]}}
+    (see `GovukBoundField.revealing_choices`). A field whose option is not chosen was hidden
+    from the person, so nothing in it counts: it is cleaned to empty, and whatever was wrong
+    with it is no error they could see or need to put right."""
+
+    reveals = {}
+
+    def clean(self):
+        data = super().clean()
+        for controller, by_value in self.reveals.items():
+            # As the person chose it (a field may clean "yes" to True): what decided what they saw.
+            widget = self.fields[controller].widget
+            chosen = widget.value_from_datadict(self.data, self.files, self.add_prefix(controller))
+            chosen = {str(value) for value in chosen} if isinstance(chosen, (list, tuple)) else {str(chosen)}
+            shown = {name for value, names in by_value.items() if str(value) in chosen for name in names}
+            for name in {name for names in by_value.values() for name in names} - shown:
+                self._errors.pop(name, None)
+                data[name] = ""
+        return data
+
+
+class GovukForm(Reveals, forms.Form):
     use_required_attribute = False
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukModelForm(Reveals, forms.ModelForm):
     use_required_attribute = False
 
 

@@ -226,14 +226,21 @@ def test_every_public_form_shows_exactly_its_own_fields(page, every_question_typ
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your response")
     assert_fields(page, [])  # "Continue to send your response" is a link styled as a button
     page.get_by_role("button", name="Continue to send your response").click()
-    assert_fields(page, [
+    declaration = [
         "radio “As an individual”", "radio “On behalf of an organisation”",
-        "textbox “Name of the organisation”", "textbox “Your role in the organisation”",
         "radio “Publish my response with my name”", "radio “Publish my response anonymously”",
-        "radio “Do not publish my response”", "textbox “Your name (optional)”",
-        "radio “Yes”", "radio “No”", "textbox “Email address (optional)”",
-        "button “Accept and send”",
-    ])
+        "radio “Do not publish my response”", "radio “Yes”", "radio “No”", "button “Accept and send”",
+    ]
+    assert_fields(page, declaration)
+    # The boxes each answer asks for are shown under it once it is chosen (GOV.UK's conditional reveal).
+    page.get_by_label("On behalf of an organisation").check()
+    page.get_by_label("Publish my response with my name").check()
+    page.get_by_label("Yes").check()
+    # Tab from the top again, not on from "Yes", where the clicks left Chromium's starting point.
+    page.get_by_role("heading", level=1).click()
+    revealed = declaration[:2] + ["textbox “Name of the organisation”", "textbox “Your role in the organisation”"]
+    revealed += declaration[2:3] + ["textbox “Your name”"] + declaration[3:6] + ["textbox “Email address”"]
+    assert_fields(page, revealed + declaration[6:])
 
     page.goto(f"/consultations/{SLUG}/respond/section/1/")
     page.get_by_role("button", name="Save and come back later").click()

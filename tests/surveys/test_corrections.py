@@ -399,12 +399,21 @@ class TestPaperContactDetails:
 
     @pytest.mark.parametrize("changes, message", [
         ({"contact_about_outcome": "yes"}, "Enter their email address so we can tell them about the outcome"),
-        ({"email": "carer.example.org"}, "Enter an email address in the correct format, like name@example.com"),
+        ({"contact_about_outcome": "yes", "email": "carer.example.org"},
+         "Enter an email address in the correct format, like name@example.com"),
     ])
     def test_it_says_what_is_wrong_with_the_contact_details(self, officer_client, consultation, changes, message):
         page = officer_client.post(url("response_new", consultation), self.details(**changes))
         assert page.status_code == 200 and message in page.content.decode()
         assert not Response.objects.exists()
+
+    def test_an_address_shown_only_under_yes_is_not_kept_without_it(self, officer_client, consultation):
+        # With JavaScript the box is hidden unless "Yes" is chosen: what is in it then is not theirs to send.
+        page = officer_client.post(url("response_new", consultation), self.details(contact_about_outcome="no",
+                                                                                   email="carer.example.org"))
+        assert page.status_code == 302
+        response = Response.objects.get()
+        assert not response.contact_about_outcome and response.email == ""
 
     def test_without_an_answer_they_are_not_contacted(self, officer_client, consultation):
         officer_client.post(url("response_new", consultation), self.details())

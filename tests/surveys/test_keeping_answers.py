@@ -122,3 +122,24 @@ class TestComingBackWhereTheResidentStopped:
     def test_nothing_answered_yet_starts_at_the_first_section(self, responding):
         responding.post(url("page", 1), {"save": ""})
         assert self.resume(code_on(responding.get(url("saved"))))["Location"] == url("page", 1)
+
+
+class TestPleaseSpecifyUnderOther:
+    def test_the_box_is_shown_under_the_other_answer_and_only_there(self, responding):
+        responding.post(url("page", 1), {"q_vision": "tend_to_agree", "continue": ""})
+        html = responding.get(url("page", 3)).content.decode()
+        other = re.search(r'<input[^>]* value="other"[^>]*data-aria-controls="([^"]+)"', html)
+        assert other
+        revealed = html[html.index(f'id="{other.group(1)}"') :]
+        assert 'name="q_find_out__other"' in revealed[: revealed.index("</fieldset>")]
+        assert html.count('name="q_find_out__other"') == 1
+        assert "govuk-checkboxes__conditional--hidden" in html
+
+    def test_words_left_in_it_without_other_chosen_are_not_kept_nor_an_error(self, responding):
+        # Hidden once "Other" is unticked (with JavaScript): not the resident's answer, even if too long.
+        responding.post(url("page", 1), {"q_vision": "tend_to_agree", "continue": ""})
+        page = responding.post(
+            url("page", 3), {"q_find_out": ["gp_surgery"], "q_find_out__other": "x" * 600, "continue": ""}
+        )
+        assert page.status_code == 302
+        assert answers()["find_out"] == {"choices": ["gp_surgery"], "other": ""}

@@ -181,7 +181,7 @@ class TestDeclaration:
         ({"publication": "name"}, "Enter your name, or choose to be published anonymously"),
         ({"contact_about_outcome": "yes"}, "Enter your email address so we can tell you about the outcome"),
         ({"publication": ""}, "Select whether we may publish your response"),
-        ({"email": "not an email"}, "Enter an email address in the correct format"),
+        ({"contact_about_outcome": "yes", "email": "not an email"}, "Enter an email address in the correct format"),
     ])
     def test_each_mistake_gets_its_message(self, client, questionnaire, changes, message):
         start(client)
@@ -197,6 +197,34 @@ class TestDeclaration:
                                           "organisation_name": "Carers Trust", "organisation_role": "Chief executive"})
         response = Response.objects.get()
         assert (response.organisation_name, response.organisation_role) == ("Carers Trust", "Chief executive")
+
+    def test_what_is_shown_only_under_an_answer_not_chosen_is_not_kept_nor_an_error(self, client, questionnaire):
+        # With JavaScript these boxes are hidden until their answer is chosen (GOV.UK's conditional
+        # reveal): a name or an address left in one, after choosing otherwise, was not meant to be sent.
+        start(client)
+        answer_everything(client)
+        sent = client.post(url("declaration"), {
+            **DECLARATION, "publication": "anonymous", "respondent_name": "Aisha Khan", "contact_about_outcome": "no",
+            "email": "not an email", "respondent_kind": "individual", "organisation_name": "Carers Trust",
+        })
+        assert sent.status_code == 302
+        response = Response.objects.get()
+        assert response.is_submitted
+        assert (response.respondent_name, response.email, response.organisation_name) == ("", "", "")
+
+    def test_the_boxes_each_answer_asks_for_are_shown_under_it(self, client, questionnaire):
+        start(client)
+        answer_everything(client)
+        html = client.get(url("declaration")).content.decode()
+        for option, box in [("organisation", "organisation_name"), ("organisation", "organisation_role"),
+                            ("name", "respondent_name"), ("yes", "email")]:
+            radio = re.search(rf'<input[^>]* value="{option}"[^>]*data-aria-controls="([^"]+)"', html)
+            assert radio, option
+            revealed = html[html.index(f'id="{radio.group(1)}"') :]
+            revealed = revealed[: revealed.index("</fieldset>")]
+            assert f'name="{box}"' in revealed, box
+            assert html.count(f'name="{box}"') == 1, box  # not shown a second time on its own
+        assert "govuk-radios__conditional--hidden" in html  # nothing chosen yet: hidden once JavaScript runs
 
     def test_a_badly_written_email_address_gets_one_message_not_two(self, client, questionnaire):
         # Not also "Enter your email address", which would say none was given.

@@ -64,10 +64,10 @@ class ResponseDetailsForm(GovukModelForm):
         help_text="As they answered on the form, in their email or on the phone.",
     )
     email = forms.EmailField(
-        label="Their email address (optional)",
+        label="Their email address",
         required=False,
         max_length=254,
-        help_text="Only needed if they want to hear about the outcome. It is never published.",
+        help_text="It is never published.",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
 
@@ -79,12 +79,12 @@ class ResponseDetailsForm(GovukModelForm):
             "organisation_name": "Name of the organisation",
             "organisation_role": "Their role in the organisation (optional)",
             "stakeholder": "Stakeholder it came from (optional)",
-            "respondent_name": "Their name (optional)",
+            "respondent_name": "Their name",
         }
         help_texts = {
             "stakeholder": "Only if it came from one of the organisations you asked directly.",
-            "respondent_name": "Needed only if they want their response published with their name. It is removed "
-            "with their other personal details when the consultation's time for keeping them ends.",
+            "respondent_name": "As they would like it published. It is removed with their other personal details "
+            "when the consultation's time for keeping them ends.",
         }
         error_messages = {
             "organisation_name": {"max_length": "Name of the organisation must be 200 characters or fewer"},
@@ -92,6 +92,13 @@ class ResponseDetailsForm(GovukModelForm):
             "respondent_name": {"max_length": "Name must be 200 characters or fewer"},
             "stakeholder": {"invalid_choice": "Select a stakeholder from the list"},
         }
+
+    # Each shown under the answer it belongs to (GOV.UK's conditional reveal).
+    reveals = {
+        "respondent_kind": {Response.RespondentKind.ORGANISATION: ["organisation_name", "organisation_role"]},
+        "publication": {Response.Publication.WITH_NAME: ["respondent_name"]},
+        "contact_about_outcome": {"yes": ["email"]},
+    }
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -198,11 +198,16 @@ def page_form_class(page, questions, mark_optional, enforce_required):
     key = (tuple(question.pk for question in questions), mark_optional, enforce_required)
     kept = page.__dict__.setdefault("_form_classes", {})
     if key not in kept:
-        fields, names = {}, {}
+        fields, names, reveals = {}, {}, {}
         for question in questions:
             own = question.type.form_fields(question)
             fields.update(own)
             names[question.pk] = list(own)
+            main = question.type.field_name(question)
+            if f"{main}__other" in own:
+                # "Please specify" shown under the "Other" answer that asks for it.
+                others = [option.value for option in question.options.all() if option.other]
+                reveals[main] = {value: [f"{main}__other"] for value in others}
         if mark_optional:
             # GOV.UK marks the optional questions rather than the required ones.
             for question in questions:
@@ -212,7 +217,7 @@ def page_form_class(page, questions, mark_optional, enforce_required):
         if not enforce_required:
             for field in fields.values():
                 field.required = False
-        kept[key] = (type("PageForm", (GovukForm,), {**fields, "label_size": "m"}), names)
+        kept[key] = (type("PageForm", (GovukForm,), {**fields, "label_size": "m", "reveals": reveals}), names)
     return kept[key]
 
 

@@ -324,8 +324,7 @@ class DeclarationForm(TrappedForm):
     organisation_name = forms.CharField(label="Name of the organisation", required=False, max_length=200)
     organisation_role = forms.CharField(label="Your role in the organisation", required=False, max_length=200)
     respondent_name = forms.CharField(
-        label="Your name (optional)", required=False, max_length=200,
-        help_text="Needed only if you want your response published with your name.",
+        label="Your name", required=False, max_length=200, help_text="As you would like it published.",
     )
     publication = forms.ChoiceField(
         label="May we publish your response?",
@@ -339,10 +338,17 @@ class DeclarationForm(TrappedForm):
         error_messages={"required": "Select yes if you would like us to email you about the outcome"},
     )
     email = forms.EmailField(
-        label="Email address (optional)", required=False, max_length=254,
-        help_text="Only needed if you would like us to email you.",
+        label="Email address", required=False, max_length=254,
+        help_text="We use it only to send you that email.",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
+
+    # Each shown under the answer it belongs to (GOV.UK's conditional reveal).
+    reveals = {
+        "respondent_kind": {Response.RespondentKind.ORGANISATION: ["organisation_name", "organisation_role"]},
+        "publication": {Response.Publication.WITH_NAME: ["respondent_name"]},
+        "contact_about_outcome": {"yes": ["email"]},
+    }
 
     def clean(self):
         data = super().clean()
@@ -375,10 +381,12 @@ def declaration(request, questionnaire, response):
                 respondent_kind=data["respondent_kind"],
                 organisation_name=data["organisation_name"] if organisation else "",
                 organisation_role=data["organisation_role"] if organisation else "",
-                respondent_name=data["respondent_name"],
+                # A name or an address is kept only for what it was given for: one typed, then
+                # hidden again by choosing otherwise, was not meant to be sent.
+                respondent_name=data["respondent_name"] if data["publication"] == Response.Publication.WITH_NAME else "",
                 publication=data["publication"],
                 contact_about_outcome=data["contact_about_outcome"] == "yes",
-                email=data["email"],
+                email=data["email"] if data["contact_about_outcome"] == "yes" else "",
             )
         except AnswerError:
             return redirect("surveys:check", slug)
