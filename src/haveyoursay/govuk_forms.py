@@ -112,10 +112,6 @@ class GovukBoundField(BoundField):
         ]
 
     @property
-    def reveals_fields(self):
-        return any(fields for _, fields in self.revealing_choices)
-
-    @property
     def is_revealed_inside(self):
         """Whether this field is shown under an option of the form's radios or checkboxes, and so
         is not shown on its own."""

@@ -116,11 +116,9 @@ class ResponseDetailsForm(GovukModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("respondent_kind") == Response.RespondentKind.ORGANISATION:
-            if not data.get("organisation_name"):
-                self.add_error("organisation_name", "Enter the name of the organisation the response is from")
-        else:
-            data["organisation_name"] = data["organisation_role"] = ""
+        # An individual's organisation fields are emptied by `reveals`.
+        if data.get("respondent_kind") == Response.RespondentKind.ORGANISATION and not data.get("organisation_name"):
+            self.add_error("organisation_name", "Enter the name of the organisation the response is from")
         if (
             data.get("publication") == Response.Publication.WITH_NAME and not data.get("respondent_name")
             and "respondent_name" not in self.errors

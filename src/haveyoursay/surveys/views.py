@@ -373,20 +373,19 @@ def declaration(request, questionnaire, response):
     form = DeclarationForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
+        # The organisation's details, the name and the address are empty unless the answer that
+        # asks for each was chosen (`reveals`): none is kept for what it was not given for.
         data = form.cleaned_data
-        organisation = data["respondent_kind"] == Response.RespondentKind.ORGANISATION
         try:
             submission.submit(
                 response,
                 respondent_kind=data["respondent_kind"],
-                organisation_name=data["organisation_name"] if organisation else "",
-                organisation_role=data["organisation_role"] if organisation else "",
-                # A name or an address is kept only for what it was given for: one typed, then
-                # hidden again by choosing otherwise, was not meant to be sent.
-                respondent_name=data["respondent_name"] if data["publication"] == Response.Publication.WITH_NAME else "",
+                organisation_name=data["organisation_name"],
+                organisation_role=data["organisation_role"],
+                respondent_name=data["respondent_name"],
                 publication=data["publication"],
                 contact_about_outcome=data["contact_about_outcome"] == "yes",
-                email=data["email"] if data["contact_about_outcome"] == "yes" else "",
+                email=data["email"],
             )
         except AnswerError:
             return redirect("surveys:check", slug)
